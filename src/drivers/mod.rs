@@ -1,0 +1,1 @@
+//! Network drivers written to the NetX driver protocol.

@@ -1,0 +1,24 @@
+//! `nx_pop3_client`: a memory-safe, source-compatible replacement for the
+//! NetX Duo POP3 client, with the NetX networking subset it stands on.
+//!
+//! Layering (doors point one way; `make check-layers` enforces it):
+//!
+//! ```text
+//! ffi ──▶ client ──▶ pop3            (sans-IO engine: no_std, no alloc, no unsafe)
+//!    │          └──▶ netx ──▶ smoltcp, port
+//!    └──▶ drivers ──▶ netx
+//! ```
+//!
+//! - [`pop3`]: the protocol engine. Bytes in, commands and message data out.
+//! - [`netx`]: packets and pools, IP instances, the driver protocol, TCP sockets.
+//! - [`drivers`]: network drivers written to the NetX driver protocol.
+//! - [`client`]: the blocking NetX-style POP3 client.
+//! - [`ffi`]: the only `extern "C"` code: argument checks and status codes.
+//! - [`port`]: threads, locks, timed waits and the tick clock.
+
+pub mod port;
+pub mod pop3;
+pub mod netx;
+pub mod drivers;
+pub mod client;
+pub mod ffi;

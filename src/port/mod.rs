@@ -1,0 +1,197 @@
+//! Operating-system services the stack needs, behind one small interface.
+//!
+//! Everything above this room (netx, drivers, client) reaches threads, locks,
+//! timed waits and the tick clock only through here. The host implementation
+//! below uses `std`; a ThreadX port replaces this file only (TX_MUTEX for
+//! [`Lock`], event flags for [`Signal`], `tx_time_get` for [`ticks`],
+//! `tx_thread_create` for [`spawn`]).
+//!
+//! Every type here can live inside a C object's private area: it holds no
+//! pointer to itself, allocates nothing when created, and may be moved while
+//! unlocked (Linux futex-based `std` primitives).
+
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+/// NetX ticks per second (`NX_IP_PERIODIC_RATE`).
+pub const TICKS_PER_SECOND: u32 = 100;
+/// Milliseconds per tick.
+pub const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
+/// `NX_WAIT_FOREVER`.
+pub const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
+
+/// A mutual-exclusion lock. Poisoning is ignored: a panic on another thread
+/// never turns into a second panic here (panics are caught at the C boundary).
+pub struct Lock<T>(Mutex<T>);
+
+/// Held lock.
+pub type Guard<'a, T> = MutexGuard<'a, T>;
+
+impl<T> Lock<T> {
+    /// A new, unlocked lock.
+    pub const fn new(value: T) -> Self {
+        Lock(Mutex::new(value))
+    }
+    /// Blocks until the lock is held.
+    pub fn lock(&self) -> Guard<'_, T> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    /// Takes the lock only if it is free.
+    pub fn try_lock(&self) -> Option<Guard<'_, T>> {
+        match self.0.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+}
+
+/// A point in time after which a wait gives up; `None` inside means forever.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// From a NetX `wait_option` in ticks (`NX_WAIT_FOREVER` = never).
+    pub fn after_ticks(wait_option: u32) -> Self {
+        if wait_option == WAIT_FOREVER {
+            Deadline(None)
+        } else {
+            Deadline(Some(
+                Instant::now() + Duration::from_millis(wait_option as u64 * MS_PER_TICK),
+            ))
+        }
+    }
+    /// After a number of milliseconds.
+    pub fn after_ms(ms: u64) -> Self {
+        Deadline(Some(Instant::now() + Duration::from_millis(ms)))
+    }
+    /// Never expires.
+    pub const fn never() -> Self {
+        Deadline(None)
+    }
+    /// True once the deadline has passed.
+    pub fn expired(&self) -> bool {
+        matches!(self.0, Some(t) if Instant::now() >= t)
+    }
+    /// The earlier of two deadlines.
+    pub fn min(self, other: Deadline) -> Deadline {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => Deadline(Some(a.min(b))),
+            (Some(a), None) | (None, Some(a)) => Deadline(Some(a)),
+            (None, None) => Deadline(None),
+        }
+    }
+    fn remaining(&self) -> Option<Duration> {
+        self.0.map(|t| t.saturating_duration_since(Instant::now()))
+    }
+}
+
+/// Wait-with-timeout / notify, paired with a [`Lock`].
+pub struct Signal(Condvar);
+
+impl Signal {
+    /// A new signal with no waiters.
+    pub const fn new() -> Self {
+        Signal(Condvar::new())
+    }
+    /// Releases the guard, waits for a notification or the deadline, and
+    /// takes the lock again. Returns the guard and whether the deadline passed.
+    /// Spurious wake-ups happen: callers re-check their condition.
+    pub fn wait_until<'a, T>(&self, guard: Guard<'a, T>, deadline: Deadline) -> (Guard<'a, T>, bool) {
+        match deadline.remaining() {
+            None => (self.0.wait(guard).unwrap_or_else(|e| e.into_inner()), false),
+            Some(d) if d.is_zero() => (guard, true),
+            Some(d) => {
+                let (g, r) = self.0.wait_timeout(guard, d).unwrap_or_else(|e| e.into_inner());
+                (g, r.timed_out() || deadline.expired())
+            }
+        }
+    }
+    /// Wakes every waiter.
+    pub fn notify_all(&self) {
+        self.0.notify_all();
+    }
+    /// Wakes one waiter.
+    pub fn notify_one(&self) {
+        self.0.notify_one();
+    }
+}
+
+impl Default for Signal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+/// Milliseconds since the stack's clock started (first use in the process).
+pub fn now_ms() -> u64 {
+    epoch().elapsed().as_millis() as u64
+}
+
+/// NetX ticks (10 ms) since the clock started; wraps like `tx_time_get`.
+pub fn ticks() -> u32 {
+    (now_ms() / MS_PER_TICK) as u32
+}
+
+/// Sleeps the calling thread for a number of ticks.
+pub fn sleep_ticks(ticks: u32) {
+    std::thread::sleep(Duration::from_millis(ticks as u64 * MS_PER_TICK));
+}
+
+/// A helper thread of the stack (an IP instance's thread, a driver's reader).
+pub struct Thread(std::thread::JoinHandle<()>);
+
+/// Starts a named helper thread. `None` if the OS refuses.
+pub fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Option<Thread> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .ok()
+        .map(Thread)
+}
+
+impl Thread {
+    /// Waits for the thread to end.
+    pub fn join(self) {
+        let _ = self.0.join();
+    }
+    /// True when called on this thread itself.
+    pub fn is_current(&self) -> bool {
+        self.0.thread().id() == std::thread::current().id()
+    }
+}
+
+/// Runs `f`, turning a panic into `None` (used at the C boundary only).
+pub fn catch_panic<R, F: FnOnce() -> R>(f: F) -> Option<R> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_times_out_after_about_the_deadline() {
+        let l = Lock::new(0u32);
+        let s = Signal::new();
+        let start = now_ms();
+        let (g, timed_out) = s.wait_until(l.lock(), Deadline::after_ticks(5));
+        drop(g);
+        assert!(timed_out);
+        assert!(now_ms() - start >= 45);
+    }
+
+    #[test]
+    fn no_wait_deadline_is_already_expired() {
+        let l = Lock::new(());
+        let s = Signal::new();
+        let (_g, timed_out) = s.wait_until(l.lock(), Deadline::after_ticks(0));
+        assert!(timed_out);
+    }
+}
