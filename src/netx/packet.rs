@@ -1,0 +1,513 @@
+//! Packets and packet pools in the caller's memory (`_nx_` semantics).
+//!
+//! A pool carves the caller's memory into packets: an [`NX_PACKET`] header
+//! followed by its payload, rounded up so that every header is 8-aligned.
+//! Free packets are linked through `nx_packet_queue_next` from
+//! `nx_packet_pool_available_list`; `nx_packet_union_next` holds
+//! [`NX_PACKET_FREE`] or [`NX_PACKET_ALLOCATED`], which is how a second
+//! release of the same packet is detected. The pool's private area holds a
+//! [`Lock`] (free list, counters, number of waiters) and a [`Signal`] that
+//! releases wake allocators with. No heap, and no pool lock is ever held while
+//! calling out of this module.
+//!
+//! A chain: `nx_packet_next` links the packets, the head's `nx_packet_last`
+//! points at the last one (NULL for a single packet, which we also accept on a
+//! chain's head by walking it) and the head's `nx_packet_length` is the total.
+
+use core::mem::size_of;
+use core::ptr;
+
+use crate::netx::types::*;
+use crate::port::{Deadline, Lock, Signal};
+
+/// What a pool's private area holds.
+pub(crate) struct PoolPriv {
+    /// Guards the free list and counters; the value is the number of waiters.
+    lock: Lock<u32>,
+    /// Released packets wake allocators here.
+    sig: Signal,
+}
+
+const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
+
+/// Size of a packet header, 8-aligned.
+pub const PACKET_HEADER_SIZE: usize = (size_of::<NX_PACKET>() + 7) & !7;
+
+unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
+    // SAFETY: the caller guarantees the pool was created (private written).
+    &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
+}
+
+/// True when `pool` points at a created pool (id check only).
+pub unsafe fn pool_is_live(pool: *const NX_PACKET_POOL) -> bool {
+    !pool.is_null() && ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
+}
+
+/// Creates a pool: carves `memory_size` bytes at `memory_ptr` into packets of
+/// `payload_size` bytes (rounded up to 8). `NX_SIZE_ERROR` if not even one fits.
+pub unsafe fn nx_packet_pool_create(
+    pool: *mut NX_PACKET_POOL,
+    name: *mut CHAR,
+    payload_size: ULONG,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
+) -> UINT {
+    let payload = ((payload_size as usize) + 7) & !7;
+    let start = memory_ptr as usize;
+    let aligned = (start + 7) & !7;
+    let skip = aligned - start;
+    let usable = (memory_size as usize).saturating_sub(skip);
+    let each = PACKET_HEADER_SIZE + payload;
+    let count = usable / each;
+    if payload == 0 || count == 0 {
+        return NX_SIZE_ERROR;
+    }
+    // Header fields first (C may read them), then the private state.
+    ptr::write_bytes(pool as *mut u8, 0, size_of::<NX_PACKET_POOL>());
+    let p = &mut *pool;
+    p.nx_packet_pool_name = name;
+    p.nx_packet_pool_start = memory_ptr as *mut CHAR;
+    p.nx_packet_pool_size = memory_size;
+    p.nx_packet_pool_payload_size = payload as ULONG;
+    p.nx_packet_pool_total = count as ULONG;
+    p.nx_packet_pool_available = count as ULONG;
+    // Build the free list front to back.
+    let mut head: *mut NX_PACKET = ptr::null_mut();
+    for i in (0..count).rev() {
+        let pkt = (aligned + i * each) as *mut NX_PACKET;
+        ptr::write_bytes(pkt as *mut u8, 0, PACKET_HEADER_SIZE);
+        let data = (pkt as *mut u8).add(PACKET_HEADER_SIZE);
+        (*pkt).nx_packet_pool_owner = pool;
+        (*pkt).nx_packet_data_start = data;
+        (*pkt).nx_packet_data_end = data.add(payload);
+        (*pkt).nx_packet_prepend_ptr = data;
+        (*pkt).nx_packet_append_ptr = data;
+        (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+        (*pkt).nx_packet_queue_next = head;
+        head = pkt;
+    }
+    p.nx_packet_pool_available_list = head;
+    ptr::write(
+        p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
+        PoolPriv { lock: Lock::new(0), sig: Signal::new() },
+    );
+    ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
+    NX_SUCCESS
+}
+
+/// Deletes a pool: clears its id, wakes and waits out any allocator still
+/// waiting (they return `NX_DELETED`), then drops the private state.
+/// Packets still allocated from it become unusable.
+pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
+    let pp = priv_of(pool);
+    {
+        let _g = pp.lock.lock();
+        ptr::write_volatile(&mut (*pool).nx_packet_pool_id, 0);
+        pp.sig.notify_all();
+    }
+    loop {
+        let g = pp.lock.lock();
+        if *g == 0 {
+            break;
+        }
+        drop(g);
+        pp.sig.notify_all();
+        crate::port::sleep_ticks(1);
+    }
+    ptr::drop_in_place((*pool).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv);
+    (*pool).nx_packet_pool_available_list = ptr::null_mut();
+    NX_SUCCESS
+}
+
+/// `nx_packet_allocate` with a deadline instead of ticks.
+pub unsafe fn allocate_until(
+    pool: *mut NX_PACKET_POOL,
+    packet_ptr: *mut *mut NX_PACKET,
+    packet_type: ULONG,
+    deadline: Deadline,
+    no_wait: bool,
+) -> UINT {
+    let p = pool;
+    if packet_type > (*p).nx_packet_pool_payload_size {
+        return NX_INVALID_PARAMETERS;
+    }
+    let pp = priv_of(pool);
+    let mut g = pp.lock.lock();
+    let mut counted = false;
+    let pkt = loop {
+        if ptr::read_volatile(&(*p).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+            return NX_DELETED;
+        }
+        let head = (*p).nx_packet_pool_available_list;
+        if !head.is_null() {
+            (*p).nx_packet_pool_available_list = (*head).nx_packet_queue_next;
+            (*p).nx_packet_pool_available -= 1;
+            break head;
+        }
+        if !counted {
+            (*p).nx_packet_pool_empty_requests += 1;
+            counted = true;
+            if no_wait {
+                return NX_NO_PACKET;
+            }
+            (*p).nx_packet_pool_empty_suspensions += 1;
+        }
+        *g += 1;
+        let (g2, timed_out) = pp.sig.wait_until(g, deadline);
+        g = g2;
+        *g -= 1;
+        if timed_out && (*p).nx_packet_pool_available_list.is_null() {
+            return NX_NO_PACKET;
+        }
+    };
+    drop(g);
+    let k = &mut *pkt;
+    k.nx_packet_next = ptr::null_mut();
+    k.nx_packet_last = ptr::null_mut();
+    k.nx_packet_queue_next = ptr::null_mut();
+    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED as *mut NX_PACKET;
+    k.nx_packet_prepend_ptr = k.nx_packet_data_start.add(packet_type as usize);
+    k.nx_packet_append_ptr = k.nx_packet_prepend_ptr;
+    k.nx_packet_length = 0;
+    k.nx_packet_ip_version = 0;
+    k.nx_packet_ip_header = ptr::null_mut();
+    k.nx_packet_address_interface = ptr::null_mut();
+    *packet_ptr = pkt;
+    NX_SUCCESS
+}
+
+/// Allocates one packet with `packet_type` bytes of headroom, waiting up to
+/// `wait_option` ticks for one to be released. `NX_NO_PACKET` when none came,
+/// `NX_INVALID_PARAMETERS` when the headroom exceeds the payload.
+pub unsafe fn nx_packet_allocate(
+    pool: *mut NX_PACKET_POOL,
+    packet_ptr: *mut *mut NX_PACKET,
+    packet_type: ULONG,
+    wait_option: ULONG,
+) -> UINT {
+    allocate_until(
+        pool,
+        packet_ptr,
+        packet_type,
+        Deadline::after_ticks(wait_option),
+        wait_option == NX_NO_WAIT,
+    )
+}
+
+/// Returns one packet (not its successors) to its pool.
+unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
+    let pool = (*pkt).nx_packet_pool_owner;
+    if !pool_is_live(pool) {
+        return NX_PTR_ERROR;
+    }
+    let pp = priv_of(pool);
+    let g = pp.lock.lock();
+    if (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE {
+        (*pool).nx_packet_pool_invalid_releases += 1;
+        return NX_PTR_ERROR;
+    }
+    let k = &mut *pkt;
+    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+    k.nx_packet_next = ptr::null_mut();
+    k.nx_packet_last = ptr::null_mut();
+    k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
+    (*pool).nx_packet_pool_available_list = pkt;
+    (*pool).nx_packet_pool_available += 1;
+    let waiters = *g;
+    drop(g);
+    if waiters > 0 {
+        pp.sig.notify_all();
+    }
+    NX_SUCCESS
+}
+
+/// Releases a whole chain to its owner pools. `NX_PTR_ERROR` (and
+/// `nx_packet_pool_invalid_releases` + 1) for a packet that is already free;
+/// the free list is not touched then.
+pub unsafe fn nx_packet_release(packet: *mut NX_PACKET) -> UINT {
+    let mut p = packet;
+    let mut status = NX_SUCCESS;
+    while !p.is_null() {
+        let next = (*p).nx_packet_next;
+        let s = release_one(p);
+        if s != NX_SUCCESS {
+            // A freed packet's `next` is cleared, so stop here either way.
+            if p == packet {
+                return s;
+            }
+            status = s;
+            break;
+        }
+        p = next;
+    }
+    status
+}
+
+/// Same as [`nx_packet_release`] (transmitted packets are never queued here).
+pub unsafe fn nx_packet_transmit_release(packet: *mut NX_PACKET) -> UINT {
+    nx_packet_release(packet)
+}
+
+/// The last packet of a chain.
+pub unsafe fn chain_last(head: *mut NX_PACKET) -> *mut NX_PACKET {
+    let mut p = head;
+    while !(*p).nx_packet_next.is_null() {
+        p = (*p).nx_packet_next;
+    }
+    p
+}
+
+/// Appends `size` bytes, chaining packets from `pool` (headroom 0) when the
+/// last one is full. All extra packets are allocated first: on failure nothing
+/// changes and the allocation status is returned.
+pub unsafe fn nx_packet_data_append(
+    packet: *mut NX_PACKET,
+    data: *const VOID,
+    size: ULONG,
+    pool: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    let mut src = data as *const u8;
+    let mut left = size as usize;
+    let last = chain_last(packet);
+    let room = (*last).nx_packet_data_end as usize - (*last).nx_packet_append_ptr as usize;
+    let deadline = Deadline::after_ticks(wait_option);
+    // Allocate what does not fit.
+    let mut extra_head: *mut NX_PACKET = ptr::null_mut();
+    let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
+    if left > room {
+        let mut need = left - room;
+        while need > 0 {
+            let mut np: *mut NX_PACKET = ptr::null_mut();
+            let s = allocate_until(pool, &mut np, 0, deadline, wait_option == NX_NO_WAIT);
+            if s != NX_SUCCESS {
+                if !extra_head.is_null() {
+                    nx_packet_release(extra_head);
+                }
+                return s;
+            }
+            let cap = (*np).nx_packet_data_end as usize - (*np).nx_packet_append_ptr as usize;
+            if extra_head.is_null() {
+                extra_head = np;
+            } else {
+                (*extra_tail).nx_packet_next = np;
+            }
+            extra_tail = np;
+            need = need.saturating_sub(cap);
+        }
+    }
+    // Fill the last packet, then the new ones.
+    let n = left.min(room);
+    ptr::copy_nonoverlapping(src, (*last).nx_packet_append_ptr, n);
+    (*last).nx_packet_append_ptr = (*last).nx_packet_append_ptr.add(n);
+    src = src.add(n);
+    left -= n;
+    let mut p = extra_head;
+    while !p.is_null() {
+        let cap = (*p).nx_packet_data_end as usize - (*p).nx_packet_append_ptr as usize;
+        let n = left.min(cap);
+        ptr::copy_nonoverlapping(src, (*p).nx_packet_append_ptr, n);
+        (*p).nx_packet_append_ptr = (*p).nx_packet_append_ptr.add(n);
+        (*p).nx_packet_length = n as ULONG;
+        src = src.add(n);
+        left -= n;
+        p = (*p).nx_packet_next;
+    }
+    if !extra_head.is_null() {
+        (*last).nx_packet_next = extra_head;
+        (*packet).nx_packet_last = extra_tail;
+    }
+    (*packet).nx_packet_length += size;
+    NX_SUCCESS
+}
+
+/// Copies the data of the whole chain into `buffer`; `*bytes_copied` = total.
+pub unsafe fn nx_packet_data_retrieve(packet: *mut NX_PACKET, buffer: *mut VOID, bytes_copied: *mut ULONG) -> UINT {
+    let mut dst = buffer as *mut u8;
+    let mut total = 0usize;
+    let mut p = packet;
+    while !p.is_null() {
+        let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+        ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, dst, n);
+        dst = dst.add(n);
+        total += n;
+        p = (*p).nx_packet_next;
+    }
+    *bytes_copied = total as ULONG;
+    NX_SUCCESS
+}
+
+/// Copies up to `buffer_length` bytes starting `offset` bytes into the chain.
+/// `NX_PACKET_OFFSET_ERROR` when `offset` is past the data.
+pub unsafe fn nx_packet_data_extract_offset(
+    packet: *mut NX_PACKET,
+    offset: ULONG,
+    buffer: *mut VOID,
+    buffer_length: ULONG,
+    bytes_copied: *mut ULONG,
+) -> UINT {
+    if offset > (*packet).nx_packet_length {
+        *bytes_copied = 0;
+        return NX_PACKET_OFFSET_ERROR;
+    }
+    let mut skip = offset as usize;
+    let mut left = buffer_length as usize;
+    let mut dst = buffer as *mut u8;
+    let mut total = 0usize;
+    let mut p = packet;
+    while !p.is_null() && left > 0 {
+        let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+        if skip >= len {
+            skip -= len;
+        } else {
+            let n = (len - skip).min(left);
+            ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr.add(skip), dst, n);
+            dst = dst.add(n);
+            total += n;
+            left -= n;
+            skip = 0;
+        }
+        p = (*p).nx_packet_next;
+    }
+    *bytes_copied = total as ULONG;
+    NX_SUCCESS
+}
+
+/// `*length` = the chain's total length (from the head).
+pub unsafe fn nx_packet_length_get(packet: *mut NX_PACKET, length: *mut ULONG) -> UINT {
+    *length = (*packet).nx_packet_length;
+    NX_SUCCESS
+}
+
+/// Copies a chain into new packet(s) from `pool`, keeping the head's headroom
+/// (clamped to the pool's payload).
+pub unsafe fn nx_packet_copy(
+    packet: *mut NX_PACKET,
+    new_packet: *mut *mut NX_PACKET,
+    pool: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    let headroom = ((*packet).nx_packet_prepend_ptr as usize - (*packet).nx_packet_data_start as usize) as ULONG;
+    let headroom = headroom.min((*pool).nx_packet_pool_payload_size) & !3;
+    let mut np: *mut NX_PACKET = ptr::null_mut();
+    let s = nx_packet_allocate(pool, &mut np, headroom, wait_option);
+    if s != NX_SUCCESS {
+        return s;
+    }
+    (*np).nx_packet_ip_version = (*packet).nx_packet_ip_version;
+    let mut p = packet;
+    while !p.is_null() {
+        let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+        let s = nx_packet_data_append(np, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, wait_option);
+        if s != NX_SUCCESS {
+            nx_packet_release(np);
+            return s;
+        }
+        p = (*p).nx_packet_next;
+    }
+    *new_packet = np;
+    NX_SUCCESS
+}
+
+/// Pool statistics; any output pointer may be NULL.
+pub unsafe fn nx_packet_pool_info_get(
+    pool: *mut NX_PACKET_POOL,
+    total_packets: *mut ULONG,
+    free_packets: *mut ULONG,
+    empty_pool_requests: *mut ULONG,
+    empty_pool_suspensions: *mut ULONG,
+    invalid_packet_releases: *mut ULONG,
+) -> UINT {
+    let pp = priv_of(pool);
+    let _g = pp.lock.lock();
+    let p = &*pool;
+    for (out, v) in [
+        (total_packets, p.nx_packet_pool_total),
+        (free_packets, p.nx_packet_pool_available),
+        (empty_pool_requests, p.nx_packet_pool_empty_requests),
+        (empty_pool_suspensions, p.nx_packet_pool_empty_suspensions),
+        (invalid_packet_releases, p.nx_packet_pool_invalid_releases),
+    ] {
+        if !out.is_null() {
+            *out = v;
+        }
+    }
+    NX_SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::port;
+
+    #[repr(C, align(8))]
+    struct Mem([u8; 16384]);
+
+    fn new_pool(payload: u32, mem: &mut Mem) -> Box<NX_PACKET_POOL> {
+        // SAFETY: zeroed is a valid (not created) pool.
+        let mut pool: Box<NX_PACKET_POOL> = Box::new(unsafe { core::mem::zeroed() });
+        let s = unsafe {
+            nx_packet_pool_create(&mut *pool, ptr::null_mut(), payload, mem.0.as_mut_ptr() as *mut VOID, mem.0.len() as u32)
+        };
+        assert_eq!(s, NX_SUCCESS);
+        pool
+    }
+
+    #[test]
+    fn carve_allocate_release_double_release() {
+        let mut mem = Mem([0; 16384]);
+        let mut pool = new_pool(256, &mut mem);
+        let total = pool.nx_packet_pool_total;
+        assert_eq!(total as usize, 16384 / (PACKET_HEADER_SIZE + 256));
+        unsafe {
+            let mut v = Vec::new();
+            loop {
+                let mut p = ptr::null_mut();
+                if nx_packet_allocate(&mut *pool, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT) != NX_SUCCESS {
+                    break;
+                }
+                v.push(p);
+            }
+            assert_eq!(v.len() as u32, total);
+            let t0 = port::now_ms();
+            let mut p = ptr::null_mut();
+            assert_eq!(nx_packet_allocate(&mut *pool, &mut p, 0, 5), NX_NO_PACKET);
+            assert!(port::now_ms() - t0 >= 45);
+            for &p in &v {
+                assert_eq!(nx_packet_release(p), NX_SUCCESS);
+            }
+            assert_eq!(nx_packet_release(v[0]), NX_PTR_ERROR);
+            assert_eq!(pool.nx_packet_pool_invalid_releases, 1);
+            assert_eq!(pool.nx_packet_pool_available, total);
+            nx_packet_pool_delete(&mut *pool);
+        }
+    }
+
+    #[test]
+    fn append_chain_and_retrieve() {
+        let mut mem = Mem([0; 16384]);
+        let mut pool = new_pool(100, &mut mem);
+        unsafe {
+            let mut p = ptr::null_mut();
+            assert_eq!(nx_packet_allocate(&mut *pool, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), 0);
+            let data: Vec<u8> = (0..1000u32).map(|i| i as u8).collect();
+            assert_eq!(nx_packet_data_append(p, data.as_ptr() as _, 1000, &mut *pool, NX_NO_WAIT), 0);
+            assert_eq!((*p).nx_packet_length, 1000);
+            let mut out = vec![0u8; 1000];
+            let mut n = 0;
+            nx_packet_data_retrieve(p, out.as_mut_ptr() as _, &mut n);
+            assert_eq!(n, 1000);
+            assert_eq!(out, data);
+            let mut c = ptr::null_mut();
+            assert_eq!(nx_packet_copy(p, &mut c, &mut *pool, NX_NO_WAIT), 0);
+            let mut out2 = vec![0u8; 10];
+            nx_packet_data_extract_offset(c, 995, out2.as_mut_ptr() as _, 10, &mut n);
+            assert_eq!(n, 5);
+            assert_eq!(&out2[..5], &data[995..]);
+            nx_packet_release(p);
+            nx_packet_release(c);
+            assert_eq!(pool.nx_packet_pool_available, pool.nx_packet_pool_total);
+            nx_packet_pool_delete(&mut *pool);
+        }
+    }
+}
