@@ -14,11 +14,11 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// NetX ticks per second (`NX_IP_PERIODIC_RATE`).
-pub const TICKS_PER_SECOND: u32 = 100;
+pub(crate) const TICKS_PER_SECOND: u32 = 100;
 /// Milliseconds per tick.
-pub const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
+pub(crate) const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
 /// `NX_WAIT_FOREVER`.
-pub const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
+pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
 
 /// A mutual-exclusion lock. Poisoning is ignored: a panic on another thread
 /// never turns into a second panic here (panics are caught at the C boundary).
@@ -79,6 +79,16 @@ impl Deadline {
             (Some(a), Some(b)) => Deadline(Some(a.min(b))),
             (Some(a), None) | (None, Some(a)) => Deadline(Some(a)),
             (None, None) => Deadline(None),
+        }
+    }
+    /// Ticks left, rounded up, as a NetX `wait_option` (`NX_WAIT_FOREVER` for never).
+    pub fn remaining_ticks(&self) -> u32 {
+        match self.remaining() {
+            None => WAIT_FOREVER,
+            Some(d) => {
+                let t = (d.as_millis() as u64).div_ceil(MS_PER_TICK);
+                t.min(WAIT_FOREVER as u64 - 1) as u32
+            }
         }
     }
     fn remaining(&self) -> Option<Duration> {

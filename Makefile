@@ -1,0 +1,93 @@
+# nx_pop3_client: build, test, demo.
+#   make demo   - the POP3 demo (examples-c/pop3_demo.c against an in-process server)
+#   make test   - every test: Rust unit tests, header check, layering, C tests
+#                 plain / ASan+UBSan / valgrind, and the real-server interop suite
+
+CARGO     ?= cargo
+CC        ?= cc
+CBINDGEN  ?= cbindgen
+BUILD     := build
+LIB       := target/release/libnx_pop3_client.a
+SYSLIBS   := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+CFLAGS    ?= -std=c11 -g -O1
+WARN      := -Wall -Wextra -Werror
+INC       := -Iinclude -Iffi-tests/harness
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+HARNESS   := ffi-tests/harness/tx_port.c
+HEADERS   := $(wildcard include/*.h) ffi-tests/harness/tx_api.h
+
+CTESTS    := $(patsubst ffi-tests/%.c,%,$(wildcard ffi-tests/test_*.c))
+EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
+# Test programs that may take a command-line argument or need the network namespace are run by their own targets.
+VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
+
+.PHONY: all lib header check-header check-layers ctest ctest-plain ctest-asan ctest-valgrind \
+        test demo examples pop3_fetch bench fuzz interop clean
+
+all: lib examples
+
+lib:
+	$(CARGO) build --release --lib
+
+$(LIB): lib
+
+# ---------------------------------------------------------------- header
+header:
+	$(CBINDGEN) --quiet --config cbindgen.toml --crate nx_pop3_client --output include/nx_pop3_client.h
+
+check-header:
+	@mkdir -p $(BUILD)
+	$(CBINDGEN) --quiet --config cbindgen.toml --crate nx_pop3_client --output $(BUILD)/nx_pop3_client.h
+	@diff -u include/nx_pop3_client.h $(BUILD)/nx_pop3_client.h \
+	  || { echo "include/nx_pop3_client.h is stale: run 'make header' and commit it"; exit 1; }
+	@echo "header: up to date"
+
+# Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
+check-layers:
+	@sh scripts/check-layers.sh
+
+# ---------------------------------------------------------------- C programs
+$(BUILD)/plain/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
+	@mkdir -p $(BUILD)/plain
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+
+$(BUILD)/asan/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
+	@mkdir -p $(BUILD)/asan
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+
+$(BUILD)/%: examples-c/%.c $(HARNESS) $(HEADERS) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+
+$(BUILD)/asan-%: examples-c/%.c $(HARNESS) $(HEADERS) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+
+examples: $(addprefix $(BUILD)/,$(EXAMPLES))
+
+ctest-plain: $(addprefix $(BUILD)/plain/,$(CTESTS))
+	@set -e; for t in $(CTESTS); do echo "== $$t (plain)"; $(BUILD)/plain/$$t; done
+
+ctest-asan: $(addprefix $(BUILD)/asan/,$(CTESTS))
+	@set -e; for t in $(CTESTS); do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/$$t; done
+
+ctest-valgrind: $(addprefix $(BUILD)/plain/,$(CTESTS))
+	@set -e; for t in $(CTESTS); do echo "== $$t (valgrind)"; NX_TEST_SLOW=1 $(VALGRIND) $(BUILD)/plain/$$t; done
+
+ctest: ctest-plain ctest-asan
+
+# ---------------------------------------------------------------- top level
+test: check-header check-layers
+	$(CARGO) test --release
+	$(MAKE) ctest
+	$(MAKE) examples
+
+demo: $(BUILD)/pop3_demo
+	$(BUILD)/pop3_demo
+
+pop3_fetch: $(BUILD)/pop3_fetch
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)

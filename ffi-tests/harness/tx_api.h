@@ -1,0 +1,90 @@
+/* A ThreadX subset on POSIX threads, for host tests and examples.
+   Not part of the library: real targets use ThreadX's own tx_api.h. */
+#ifndef TX_API_H
+#define TX_API_H
+
+#include <stdint.h>
+#include <pthread.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VOID void
+typedef char CHAR;
+typedef unsigned char UCHAR;
+typedef int INT;
+typedef unsigned int UINT;
+typedef uint32_t ULONG; /* 32 bits, as on every NetX port */
+typedef unsigned short USHORT;
+
+#define TX_SUCCESS 0x00
+#define TX_NO_WAIT 0
+#define TX_WAIT_FOREVER 0xFFFFFFFFUL
+#define TX_AUTO_START 1
+#define TX_DONT_START 0
+#define TX_NO_TIME_SLICE 0
+#define TX_TIMER_TICKS_PER_SECOND 100
+#define TX_THREAD_ERROR 0x0E
+#define TX_NO_INSTANCE 0x0D
+#define TX_NOT_AVAILABLE 0x1D
+#define TX_INHERIT 1
+#define TX_NO_INHERIT 0
+#define TX_OR 0
+#define TX_OR_CLEAR 1
+#define TX_AND 2
+#define TX_AND_CLEAR 3
+
+typedef struct TX_THREAD_STRUCT {
+    ULONG tx_thread_id;
+    CHAR *tx_thread_name;
+    VOID (*tx_thread_entry)(ULONG);
+    ULONG tx_thread_entry_input;
+    pthread_t tx_thread_pthread;
+    UINT tx_thread_started;
+} TX_THREAD;
+
+typedef struct TX_SEMAPHORE_STRUCT {
+    CHAR *tx_semaphore_name;
+    ULONG tx_semaphore_count;
+    pthread_mutex_t tx_semaphore_mutex;
+    pthread_cond_t tx_semaphore_cond;
+} TX_SEMAPHORE;
+
+typedef struct TX_MUTEX_STRUCT {
+    CHAR *tx_mutex_name;
+    pthread_mutex_t tx_mutex_mutex;
+} TX_MUTEX;
+
+UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_function)(ULONG entry_input),
+                      ULONG entry_input, VOID *stack_start, ULONG stack_size, UINT priority,
+                      UINT preempt_threshold, ULONG time_slice, UINT auto_start);
+UINT tx_thread_delete(TX_THREAD *thread_ptr);
+UINT tx_thread_sleep(ULONG timer_ticks);
+TX_THREAD *tx_thread_identify(VOID);
+ULONG tx_time_get(VOID);
+VOID tx_kernel_enter(VOID);
+/* Waits for a thread created by tx_thread_create to return (host only). */
+UINT tx_thread_join(TX_THREAD *thread_ptr);
+
+UINT tx_semaphore_create(TX_SEMAPHORE *semaphore_ptr, CHAR *name_ptr, ULONG initial_count);
+UINT tx_semaphore_get(TX_SEMAPHORE *semaphore_ptr, ULONG wait_option);
+UINT tx_semaphore_put(TX_SEMAPHORE *semaphore_ptr);
+UINT tx_semaphore_delete(TX_SEMAPHORE *semaphore_ptr);
+UINT tx_mutex_create(TX_MUTEX *mutex_ptr, CHAR *name_ptr, UINT inherit);
+UINT tx_mutex_get(TX_MUTEX *mutex_ptr, ULONG wait_option);
+UINT tx_mutex_put(TX_MUTEX *mutex_ptr);
+UINT tx_mutex_delete(TX_MUTEX *mutex_ptr);
+
+/* Supplied by the application, called by tx_kernel_enter. */
+VOID tx_application_define(VOID *first_unused_memory);
+
+/* Test control: ends the process with status 0 (pass) or 1 (fail) once every
+   thread is done. tx_kernel_enter returns only through this. */
+VOID test_control_return(UINT status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TX_API_H */

@@ -1,0 +1,216 @@
+/* ThreadX subset on POSIX threads (see tx_api.h). */
+#include "tx_api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define TX_THREAD_ID 0x54485244UL
+
+static __thread TX_THREAD *current_thread;
+static struct timespec epoch;
+static pthread_once_t epoch_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t end_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t end_cond = PTHREAD_COND_INITIALIZER;
+static int end_requested;
+static UINT end_status;
+
+static void epoch_init(void) { clock_gettime(CLOCK_MONOTONIC, &epoch); }
+
+ULONG tx_time_get(VOID)
+{
+    struct timespec now;
+    pthread_once(&epoch_once, epoch_init);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)(now.tv_sec - epoch.tv_sec) * 1000 + (now.tv_nsec - epoch.tv_nsec) / 1000000;
+    return (ULONG)(ms / (1000 / TX_TIMER_TICKS_PER_SECOND));
+}
+
+static void deadline_after(struct timespec *ts, ULONG ticks)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    long long ns = (long long)ticks * (1000000000LL / TX_TIMER_TICKS_PER_SECOND);
+    ts->tv_sec += (time_t)(ns / 1000000000LL);
+    ts->tv_nsec += (long)(ns % 1000000000LL);
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+static void *thread_trampoline(void *arg)
+{
+    TX_THREAD *t = (TX_THREAD *)arg;
+    current_thread = t;
+    t->tx_thread_entry(t->tx_thread_entry_input);
+    return NULL;
+}
+
+UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_function)(ULONG entry_input),
+                      ULONG entry_input, VOID *stack_start, ULONG stack_size, UINT priority,
+                      UINT preempt_threshold, ULONG time_slice, UINT auto_start)
+{
+    pthread_attr_t attr;
+    (void)stack_start;
+    (void)stack_size;
+    (void)priority;
+    (void)preempt_threshold;
+    (void)time_slice;
+    if (thread_ptr == NULL || entry_function == NULL)
+        return TX_THREAD_ERROR;
+    thread_ptr->tx_thread_id = TX_THREAD_ID;
+    thread_ptr->tx_thread_name = name_ptr;
+    thread_ptr->tx_thread_entry = entry_function;
+    thread_ptr->tx_thread_entry_input = entry_input;
+    thread_ptr->tx_thread_started = 0;
+    if (!auto_start)
+        return TX_SUCCESS;
+    pthread_attr_init(&attr);
+    /* Host threads get a real stack; the caller's stack area is not used. */
+    pthread_attr_setstacksize(&attr, 1024 * 1024);
+    if (pthread_create(&thread_ptr->tx_thread_pthread, &attr, thread_trampoline, thread_ptr) != 0) {
+        pthread_attr_destroy(&attr);
+        return TX_THREAD_ERROR;
+    }
+    pthread_attr_destroy(&attr);
+    thread_ptr->tx_thread_started = 1;
+    return TX_SUCCESS;
+}
+
+UINT tx_thread_join(TX_THREAD *thread_ptr)
+{
+    if (thread_ptr == NULL || !thread_ptr->tx_thread_started)
+        return TX_THREAD_ERROR;
+    pthread_join(thread_ptr->tx_thread_pthread, NULL);
+    thread_ptr->tx_thread_started = 0;
+    return TX_SUCCESS;
+}
+
+UINT tx_thread_delete(TX_THREAD *thread_ptr)
+{
+    if (thread_ptr == NULL)
+        return TX_THREAD_ERROR;
+    if (thread_ptr->tx_thread_started && !pthread_equal(thread_ptr->tx_thread_pthread, pthread_self()))
+        tx_thread_join(thread_ptr);
+    thread_ptr->tx_thread_id = 0;
+    return TX_SUCCESS;
+}
+
+UINT tx_thread_sleep(ULONG timer_ticks)
+{
+    struct timespec ts;
+    long long ns = (long long)timer_ticks * (1000000000LL / TX_TIMER_TICKS_PER_SECOND);
+    ts.tv_sec = (time_t)(ns / 1000000000LL);
+    ts.tv_nsec = (long)(ns % 1000000000LL);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    return TX_SUCCESS;
+}
+
+TX_THREAD *tx_thread_identify(VOID) { return current_thread; }
+
+UINT tx_semaphore_create(TX_SEMAPHORE *s, CHAR *name_ptr, ULONG initial_count)
+{
+    s->tx_semaphore_name = name_ptr;
+    s->tx_semaphore_count = initial_count;
+    pthread_mutex_init(&s->tx_semaphore_mutex, NULL);
+    pthread_cond_init(&s->tx_semaphore_cond, NULL);
+    return TX_SUCCESS;
+}
+
+UINT tx_semaphore_get(TX_SEMAPHORE *s, ULONG wait_option)
+{
+    struct timespec ts;
+    UINT status = TX_SUCCESS;
+    if (wait_option != TX_WAIT_FOREVER)
+        deadline_after(&ts, wait_option);
+    pthread_mutex_lock(&s->tx_semaphore_mutex);
+    while (s->tx_semaphore_count == 0) {
+        if (wait_option == TX_WAIT_FOREVER) {
+            pthread_cond_wait(&s->tx_semaphore_cond, &s->tx_semaphore_mutex);
+        } else if (wait_option == TX_NO_WAIT ||
+                   pthread_cond_timedwait(&s->tx_semaphore_cond, &s->tx_semaphore_mutex, &ts) == ETIMEDOUT) {
+            if (s->tx_semaphore_count == 0) {
+                status = TX_NO_INSTANCE;
+                break;
+            }
+        }
+    }
+    if (status == TX_SUCCESS)
+        s->tx_semaphore_count--;
+    pthread_mutex_unlock(&s->tx_semaphore_mutex);
+    return status;
+}
+
+UINT tx_semaphore_put(TX_SEMAPHORE *s)
+{
+    pthread_mutex_lock(&s->tx_semaphore_mutex);
+    s->tx_semaphore_count++;
+    pthread_cond_signal(&s->tx_semaphore_cond);
+    pthread_mutex_unlock(&s->tx_semaphore_mutex);
+    return TX_SUCCESS;
+}
+
+UINT tx_semaphore_delete(TX_SEMAPHORE *s)
+{
+    pthread_cond_destroy(&s->tx_semaphore_cond);
+    pthread_mutex_destroy(&s->tx_semaphore_mutex);
+    return TX_SUCCESS;
+}
+
+UINT tx_mutex_create(TX_MUTEX *m, CHAR *name_ptr, UINT inherit)
+{
+    (void)inherit;
+    m->tx_mutex_name = name_ptr;
+    pthread_mutex_init(&m->tx_mutex_mutex, NULL);
+    return TX_SUCCESS;
+}
+
+UINT tx_mutex_get(TX_MUTEX *m, ULONG wait_option)
+{
+    if (wait_option == TX_NO_WAIT)
+        return pthread_mutex_trylock(&m->tx_mutex_mutex) == 0 ? TX_SUCCESS : TX_NOT_AVAILABLE;
+    pthread_mutex_lock(&m->tx_mutex_mutex);
+    return TX_SUCCESS;
+}
+
+UINT tx_mutex_put(TX_MUTEX *m)
+{
+    pthread_mutex_unlock(&m->tx_mutex_mutex);
+    return TX_SUCCESS;
+}
+
+UINT tx_mutex_delete(TX_MUTEX *m)
+{
+    pthread_mutex_destroy(&m->tx_mutex_mutex);
+    return TX_SUCCESS;
+}
+
+/* The "first unused memory" handed to tx_application_define. */
+static ULONG free_memory[4 * 1024 * 1024 / sizeof(ULONG)];
+
+VOID test_control_return(UINT status)
+{
+    pthread_mutex_lock(&end_mutex);
+    end_requested = 1;
+    end_status = status;
+    pthread_cond_broadcast(&end_cond);
+    pthread_mutex_unlock(&end_mutex);
+    /* When called from a thread, that thread stops here; tx_kernel_enter ends the process. */
+    if (current_thread != NULL)
+        pthread_exit(NULL);
+}
+
+VOID tx_kernel_enter(VOID)
+{
+    pthread_once(&epoch_once, epoch_init);
+    tx_application_define(free_memory);
+    pthread_mutex_lock(&end_mutex);
+    while (!end_requested)
+        pthread_cond_wait(&end_cond, &end_mutex);
+    pthread_mutex_unlock(&end_mutex);
+    fflush(stdout);
+    fflush(stderr);
+    exit(end_status == 0 ? 0 : 1);
+}

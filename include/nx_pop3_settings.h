@@ -1,0 +1,96 @@
+/* POP3 client compile-time settings and service names (nxd_pop3_client.h).
+
+   As with NetX, a program overrides a timeout or the TCP window by defining it
+   before this header is included (or with -D). The library is precompiled, so
+   the service macro nx_pop3_client_create carries the program's values to it
+   (through _nx_pop3_client_settings_carry), as nx_ip_create carries
+   sizeof(NX_IP). Values are in ticks (NX_IP_PERIODIC_RATE per second).
+
+   Settings that change the layout of NX_POP3_CLIENT (NX_POP3_MAX_USERNAME,
+   NX_POP3_MAX_PASSWORD, NX_POP3_SERVER_PROCESS_ID_SIZE) and the line limits
+   (NX_POP3_MAX_SERVER_REPLY, NX_POP3_MAX_CLIENT_COMMAND) are fixed when the
+   library is built; defining a different value is a compile error. */
+#ifndef NX_POP3_SETTINGS_H
+#define NX_POP3_SETTINGS_H
+
+#include "nx_pop3_client.h"
+
+#ifndef NX_POP3_CLIENT_PACKET_TIMEOUT
+#define NX_POP3_CLIENT_PACKET_TIMEOUT (1 * NX_IP_PERIODIC_RATE)
+#endif
+#ifndef NX_POP3_TCP_SOCKET_SEND_WAIT
+#define NX_POP3_TCP_SOCKET_SEND_WAIT (10 * NX_IP_PERIODIC_RATE)
+#endif
+#ifndef NX_POP3_CLIENT_CONNECTION_TIMEOUT
+#define NX_POP3_CLIENT_CONNECTION_TIMEOUT (30 * NX_IP_PERIODIC_RATE)
+#endif
+#ifndef NX_POP3_CLIENT_DISCONNECT_TIMEOUT
+#define NX_POP3_CLIENT_DISCONNECT_TIMEOUT (10 * NX_IP_PERIODIC_RATE)
+#endif
+#ifndef NX_POP3_SERVER_REPLY_TIMEOUT
+#define NX_POP3_SERVER_REPLY_TIMEOUT (10 * NX_IP_PERIODIC_RATE)
+#endif
+#ifndef NX_POP3_CLIENT_TCP_WINDOW_SIZE
+#define NX_POP3_CLIENT_TCP_WINDOW_SIZE 1460
+#endif
+/* Kept for source compatibility; the client streams, it needs no mail buffer. */
+#ifndef NX_POP3_CLIENT_MAIL_BUFFER_SIZE
+#define NX_POP3_CLIENT_MAIL_BUFFER_SIZE 2000
+#endif
+
+#define NX_POP3_POSITIVE_STATUS "+OK"
+#define NX_POP3_NEGATIVE_STATUS "-ERR"
+#define NX_POP3_COMMAND_GREETING "GREETING"
+#define NX_POP3_COMMAND_USER "USER"
+#define NX_POP3_COMMAND_APOP "APOP"
+#define NX_POP3_COMMAND_PASS "PASS"
+#define NX_POP3_COMMAND_STAT "STAT"
+#define NX_POP3_COMMAND_LIST "LIST"
+#define NX_POP3_COMMAND_RETR "RETR"
+#define NX_POP3_COMMAND_DELE "DELE"
+#define NX_POP3_COMMAND_QUIT "QUIT"
+#define NX_POP3_COMMAND_RSET "RSET"
+#define NX_POP3_COMMAND_NOOP "NOOP"
+#define NX_POP3_END_OF_MESSAGE "\r\n.\r\n"
+#define NX_POP3_DOT_CRLF ".\r\n"
+#define NX_POP3_CODE_INVALID 0
+#define NX_POP3_CODE_OK 1
+#define NX_POP3_CODE_ERR 2
+
+#define nx_pop3_client_timeouts_set _nxe_pop3_client_timeouts_set
+
+#ifndef NX_DISABLE_ERROR_CHECKING
+#define nx_pop3_client_create(c, a, i, p, s, port, n, pw) \
+    _nxe_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
+        NX_POP3_TCP_SOCKET_SEND_WAIT, NX_POP3_CLIENT_CONNECTION_TIMEOUT, NX_POP3_CLIENT_DISCONNECT_TIMEOUT, \
+        NX_POP3_SERVER_REPLY_TIMEOUT, NX_POP3_CLIENT_TCP_WINDOW_SIZE), a, i, p, s, port, n, pw)
+#define nxd_pop3_client_create(c, a, i, p, s, port, n, pw) \
+    _nxde_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
+        NX_POP3_TCP_SOCKET_SEND_WAIT, NX_POP3_CLIENT_CONNECTION_TIMEOUT, NX_POP3_CLIENT_DISCONNECT_TIMEOUT, \
+        NX_POP3_SERVER_REPLY_TIMEOUT, NX_POP3_CLIENT_TCP_WINDOW_SIZE), a, i, p, s, port, n, pw)
+#define nx_pop3_client_mail_items_get _nxe_pop3_client_mail_items_get
+#define nx_pop3_client_mail_item_size_get _nxe_pop3_client_mail_item_size_get
+#define nx_pop3_client_mail_item_get _nxe_pop3_client_mail_item_get
+#define nx_pop3_client_mail_item_message_get _nxe_pop3_client_mail_item_message_get
+#define nx_pop3_client_mail_item_delete _nxe_pop3_client_mail_item_delete
+#define nx_pop3_client_quit _nxe_pop3_client_quit
+#define nx_pop3_client_delete _nxe_pop3_client_delete
+#else
+#define nx_pop3_client_create(c, a, i, p, s, port, n, pw) \
+    _nx_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
+        NX_POP3_TCP_SOCKET_SEND_WAIT, NX_POP3_CLIENT_CONNECTION_TIMEOUT, NX_POP3_CLIENT_DISCONNECT_TIMEOUT, \
+        NX_POP3_SERVER_REPLY_TIMEOUT, NX_POP3_CLIENT_TCP_WINDOW_SIZE), a, i, p, s, port, n, pw)
+#define nxd_pop3_client_create(c, a, i, p, s, port, n, pw) \
+    _nxd_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
+        NX_POP3_TCP_SOCKET_SEND_WAIT, NX_POP3_CLIENT_CONNECTION_TIMEOUT, NX_POP3_CLIENT_DISCONNECT_TIMEOUT, \
+        NX_POP3_SERVER_REPLY_TIMEOUT, NX_POP3_CLIENT_TCP_WINDOW_SIZE), a, i, p, s, port, n, pw)
+#define nx_pop3_client_mail_items_get _nx_pop3_client_mail_items_get
+#define nx_pop3_client_mail_item_size_get _nx_pop3_client_mail_item_size_get
+#define nx_pop3_client_mail_item_get _nx_pop3_client_mail_item_get
+#define nx_pop3_client_mail_item_message_get _nx_pop3_client_mail_item_message_get
+#define nx_pop3_client_mail_item_delete _nx_pop3_client_mail_item_delete
+#define nx_pop3_client_quit _nx_pop3_client_quit
+#define nx_pop3_client_delete _nx_pop3_client_delete
+#endif
+
+#endif /* NX_POP3_SETTINGS_H */
