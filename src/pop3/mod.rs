@@ -1,1 +1,55 @@
-//! POP3 engine (in progress).
+//! Sans-IO POP3 protocol engine (RFC 1939), client side.
+//!
+//! Nothing here touches a socket, a clock or the heap: the engine turns
+//! commands into bytes ([`encode_command`]), and bytes into replies
+//! ([`ReplyParser`]) and message data ([`BodyDecoder`]). Both decoders are
+//! streaming state machines: the result never depends on how the TCP stream
+//! was cut into segments.
+//!
+//! * [`command`]: command lines (`USER`, `PASS`, `APOP`, `STAT`, `LIST`,
+//!   `RETR`, `DELE`, `QUIT`, `NOOP`, `RSET`).
+//! * [`reply`]: status lines (`+OK ...` / `-ERR ...`), with the numbers of
+//!   `STAT`/`LIST`/`RETR` replies and the APOP timestamp of a greeting.
+//! * [`body`]: multi-line data (dot-unstuffing, end-of-message detection).
+//! * [`apop`]: MD5 digests for APOP and the hex/decimal helpers of NetX.
+//! * [`util`]: the safe core of NetX's `_nx_pop3_parse_response` and the
+//!   timestamp search of `_nx_pop3_parse_process_id`.
+//!
+//! Only `core` is used; no `unsafe`, no allocation, and no code path can
+//! panic whatever the input (enforced by the clippy lints below).
+
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+#![warn(missing_docs)]
+
+pub mod apop;
+pub mod body;
+pub mod command;
+pub mod reply;
+pub mod util;
+
+#[cfg(test)]
+mod tests;
+
+pub use apop::{apop_digest, decimal, hex_ascii, md5_hex};
+pub use body::{BodyDecoder, Decoded};
+pub use command::{encode_command, Command, EncodeError};
+pub use reply::{Arg, Reply, ReplyError, ReplyParser};
+pub use util::{find_timestamp, parse_response_word};
+
+/// Longest server reply line accepted, in bytes, counting its CR LF
+/// (`NX_POP3_MAX_SERVER_REPLY`).
+pub const MAX_SERVER_REPLY: usize = 512;
+
+/// Longest client command line, in bytes, counting its CR LF
+/// (`NX_POP3_MAX_CLIENT_COMMAND`).
+pub const MAX_CLIENT_COMMAND: usize = 150;

@@ -1,0 +1,281 @@
+//! Multi-line data (RFC 1939 section 3): dot-unstuffing and the
+//! end-of-message line, decoded as a stream.
+//!
+//! Rules, applied identically whatever the chunking of the input:
+//!
+//! * A line starts at the beginning of the data and after every LF (a bare
+//!   LF counts). Every CR and LF of the message is data and is delivered.
+//! * At line start, `.` CR LF is the terminator: consumed, not delivered,
+//!   [`Decoded::end`] is set, and decoding stops right after its LF. The
+//!   message's own final CR LF (the one before the terminator line) is
+//!   delivered.
+//! * At line start, `.` followed by any other byte: the dot is removed
+//!   (`..x` gives `.x`, `.x` gives `x`).
+//! * At line start, `.` CR followed by a byte other than LF is malformed:
+//!   the dot *and* that CR are removed, and decoding goes on with the byte as
+//!   ordinary line data (even if it is `.`). Dropping the CR too is what
+//!   guarantees that the output is never longer than the input consumed, so
+//!   that [`BodyDecoder::decode_in_place`] is possible.
+//! * Everything else, NUL and 8-bit bytes included, is delivered unchanged.
+
+/// Where the decoder is relative to line starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// At the first byte of a line.
+    LineStart,
+    /// A `.` was consumed at line start.
+    Dot,
+    /// `.` CR was consumed at line start.
+    DotCr,
+    /// Inside a line.
+    Mid,
+    /// The terminator has been consumed.
+    End,
+}
+
+/// Multi-line data decoder: undoes dot-stuffing and finds the terminator
+/// line (see the [module documentation](self) for the exact rules). One byte
+/// of state; `Copy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyDecoder {
+    state: State,
+}
+
+/// Result of one decoding step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// Input bytes consumed.
+    pub consumed: usize,
+    /// Output bytes written.
+    pub produced: usize,
+    /// The terminator line was consumed; nothing after it was.
+    pub end: bool,
+}
+
+impl Default for BodyDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Source and destination of the decoder: two slices, or one in place.
+trait Io {
+    /// The input bytes.
+    fn input(&self) -> &[u8];
+    /// Room for output.
+    fn capacity(&self) -> usize;
+    /// Writes `input[from..from + len]` to the output at `at`.
+    fn run(&mut self, from: usize, len: usize, at: usize);
+}
+
+struct Split<'i, 'o> {
+    input: &'i [u8],
+    output: &'o mut [u8],
+}
+
+impl Io for Split<'_, '_> {
+    fn input(&self) -> &[u8] {
+        self.input
+    }
+    fn capacity(&self) -> usize {
+        self.output.len()
+    }
+    #[inline]
+    fn run(&mut self, from: usize, len: usize, at: usize) {
+        let src = self.input.get(from..from.saturating_add(len));
+        let dst = self.output.get_mut(at..at.saturating_add(len));
+        if let (Some(src), Some(dst)) = (src, dst) {
+            dst.copy_from_slice(src);
+        }
+    }
+}
+
+struct InPlace<'b> {
+    buf: &'b mut [u8],
+}
+
+impl Io for InPlace<'_> {
+    fn input(&self) -> &[u8] {
+        self.buf
+    }
+    fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+    #[inline]
+    fn run(&mut self, from: usize, len: usize, at: usize) {
+        // `at < from` (output never overtakes input), so both ranges fit.
+        if at < from && from.saturating_add(len) <= self.buf.len() {
+            self.buf.copy_within(from..from.saturating_add(len), at);
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LFS: u64 = ONES.wrapping_mul(b'\n' as u64);
+const DOTS: u64 = ONES.wrapping_mul(b'.' as u64);
+
+/// Lanes (as 0x80 bits) `k` where `here[k]` is LF and `next[k]` is `.`;
+/// `next` is `here` shifted by one byte. A lane is zero in
+/// `(here ^ LFS) | (next ^ DOTS)` exactly when both match. The classic
+/// borrow test may also flag lanes *above* a true match, never below one, so
+/// the lowest flagged lane is exact and "no lane" is exact.
+#[inline(always)]
+fn lf_dot_lanes(here: &[u8; 8], next: &[u8; 8]) -> u64 {
+    let z = (u64::from_le_bytes(*here) ^ LFS) | (u64::from_le_bytes(*next) ^ DOTS);
+    z.wrapping_sub(ONES) & !z & HIGH
+}
+
+/// Byte offset of the lowest flagged lane (little-endian lane order).
+#[inline(always)]
+fn lane(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// Position of the first LF in `window` followed, inside `window`, by `.`.
+/// Scans 16 bytes per step (SWAR on `u64`s).
+#[inline]
+fn find_lf_dot(window: &[u8]) -> Option<usize> {
+    let mut pos = 0usize;
+    while let Some(block) = window.get(pos..pos.wrapping_add(17)) {
+        let (Some(a), Some(b), Some(c), Some(d)) = (
+            block.first_chunk::<8>(),
+            block.get(1..).and_then(<[u8]>::first_chunk::<8>),
+            block.get(8..).and_then(<[u8]>::first_chunk::<8>),
+            block.get(9..).and_then(<[u8]>::first_chunk::<8>),
+        ) else {
+            break;
+        };
+        let low = lf_dot_lanes(a, b);
+        let high = lf_dot_lanes(c, d);
+        if low | high != 0 {
+            let at = if low != 0 { lane(low) } else { lane(high) | 8 };
+            return Some(pos.wrapping_add(at));
+        }
+        pos = pos.wrapping_add(16);
+    }
+    let tail = window.get(pos..)?;
+    tail.windows(2)
+        .position(|pair| pair == b"\n.")
+        .map(|at| pos.wrapping_add(at))
+}
+
+impl BodyDecoder {
+    /// A decoder at the start of the data (which is the start of a line).
+    pub const fn new() -> Self {
+        Self { state: State::LineStart }
+    }
+
+    /// Back to the start of a new message.
+    pub fn reset(&mut self) {
+        *self = Self::new();
+    }
+
+    /// `true` once the terminator line has been consumed.
+    pub fn is_end(&self) -> bool {
+        self.state == State::End
+    }
+
+    /// Decodes from `input` into `output`. Stops when the input is used up,
+    /// when the output is full and the next input byte would produce output,
+    /// or right after the terminator. Once the terminator has been consumed,
+    /// further calls consume and produce nothing and report `end` until
+    /// [`reset`](Self::reset).
+    ///
+    /// The decoder's state depends only on the bytes it consumed: bytes not
+    /// consumed (`input[consumed..]`) must be passed again, first, in the
+    /// next call. With a non-empty `output` and non-empty `input`, a call
+    /// always consumes or produces something.
+    pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Decoded {
+        self.step(&mut Split { input, output })
+    }
+
+    /// Same as [`decode`](Self::decode), in place: the decoded bytes are
+    /// written to `buf[..produced]` (never more than were consumed), and the
+    /// bytes after the terminator stay untouched at `buf[consumed..]`.
+    pub fn decode_in_place(&mut self, buf: &mut [u8]) -> Decoded {
+        self.step(&mut InPlace { buf })
+    }
+
+    fn step<T: Io>(&mut self, io: &mut T) -> Decoded {
+        let in_len = io.input().len();
+        let cap = io.capacity();
+        let mut i = 0usize; // consumed
+        let mut o = 0usize; // produced
+        let mut state = self.state;
+        // The state to fall back to if the loop stops right after deciding,
+        // from a byte it did not consume, that this byte is line data: the
+        // saved state must depend on consumed bytes only.
+        let mut peeked: Option<State> = None;
+        'outer: loop {
+            if state != State::Mid {
+                // Line start and what follows a dot there: one byte at a time.
+                let Some(&byte) = io.input().get(i) else { break };
+                state = match (state, byte) {
+                    (State::End, _) => break,
+                    (State::LineStart, b'.') => State::Dot,
+                    (State::Dot, b'\r') => State::DotCr,
+                    (State::DotCr, b'\n') => State::End,
+                    _ => {
+                        // Ordinary line data, left for the run below. After
+                        // `.` the dot is dropped; after `.` CR (not LF) the
+                        // dot and the CR are dropped.
+                        peeked = Some(state);
+                        state = State::Mid;
+                        continue;
+                    }
+                };
+                i = i.saturating_add(1);
+                continue;
+            }
+            // Inside a line: copy runs of data up to the next LF that is
+            // followed by a dot, and drop that dot.
+            loop {
+                let room = cap.saturating_sub(o).min(in_len.saturating_sub(i));
+                let window = io.input().get(i..i.saturating_add(room)).unwrap_or(&[]);
+                if window.is_empty() {
+                    if let Some(before) = peeked {
+                        state = before;
+                    }
+                    break 'outer;
+                }
+                peeked = None;
+                let Some(lf) = find_lf_dot(window) else {
+                    let ends_line = window.last() == Some(&b'\n');
+                    io.run(i, room, o);
+                    i = i.saturating_add(room);
+                    o = o.saturating_add(room);
+                    if ends_line {
+                        state = State::LineStart;
+                    }
+                    continue 'outer;
+                };
+                // Deliver up to and including the LF; consume the dot too
+                // (it is inside the window).
+                let len = lf.saturating_add(1);
+                io.run(i, len, o);
+                i = i.saturating_add(len).saturating_add(1);
+                o = o.saturating_add(len);
+                match io.input().get(i) {
+                    Some(b'\r') => {
+                        i = i.saturating_add(1);
+                        state = State::DotCr;
+                        continue 'outer;
+                    }
+                    // A stuffed line: inside it, but the byte is not consumed.
+                    Some(_) => peeked = Some(State::Dot),
+                    None => {
+                        state = State::Dot;
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        self.state = state;
+        Decoded {
+            consumed: i,
+            produced: o,
+            end: state == State::End,
+        }
+    }
+}
