@@ -32,3 +32,5 @@ macro_rules! check_ptr {
 
 #[allow(unused_imports)]
 pub(crate) use {check_ptr, ffi_status, ffi_void};
+
+pub mod pop3;

@@ -1,0 +1,625 @@
+//! The client operations, with `_nx_` semantics: the pointers are trusted to
+//! be non-NULL (the `_nxe_` checks are in `ffi`), but nothing the network or
+//! the caller's data controls can make them misbehave.
+
+use core::ptr;
+use core::slice;
+
+use super::*;
+use crate::netx::{packet, tcp};
+use crate::pop3::{self, Arg, Command, EncodeError, Reply};
+use crate::port::Deadline;
+
+type Status = Result<(), UINT>;
+
+fn check(status: UINT) -> Status {
+    if status == NX_SUCCESS {
+        Ok(())
+    } else {
+        Err(status)
+    }
+}
+
+fn done(result: Status) -> UINT {
+    match result {
+        Ok(()) => NX_SUCCESS,
+        Err(status) => status,
+    }
+}
+
+/// The bytes of one packet of a chain, `prepend_ptr .. append_ptr`.
+unsafe fn segment<'a>(p: *mut NX_PACKET) -> &'a mut [u8] {
+    let start = (*p).nx_packet_prepend_ptr;
+    let end = (*p).nx_packet_append_ptr;
+    if start.is_null() || (end as usize) <= (start as usize) {
+        return &mut [];
+    }
+    // SAFETY: a packet's prepend..append range lies inside its payload, which
+    // the client owns while it holds the packet.
+    slice::from_raw_parts_mut(start, end as usize - start as usize)
+}
+
+/// A NUL-terminated C string of at most `max` bytes without CR or LF.
+unsafe fn c_string<'a>(s: *const CHAR, max: usize) -> Result<&'a [u8], UINT> {
+    if s.is_null() {
+        return Err(NX_PTR_ERROR);
+    }
+    let mut len = 0;
+    // Reads at most max + 1 bytes, stopping at the NUL.
+    while *s.add(len) != 0 {
+        if len == max {
+            return Err(NX_POP3_PARAM_ERROR);
+        }
+        len += 1;
+    }
+    let bytes = slice::from_raw_parts(s as *const u8, len);
+    if bytes.iter().any(|&b| b == b'\r' || b == b'\n') {
+        return Err(NX_POP3_PARAM_ERROR);
+    }
+    Ok(bytes)
+}
+
+/// The stored user name or password (a NUL-terminated field of the client).
+fn field(bytes: &[CHAR]) -> &[u8] {
+    // SAFETY: CHAR and u8 have the same size and alignment.
+    let b = unsafe { slice::from_raw_parts(bytes.as_ptr() as *const u8, bytes.len()) };
+    let len = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    &b[..len]
+}
+
+fn field_mut(bytes: &mut [CHAR]) -> &mut [u8] {
+    // SAFETY: CHAR and u8 have the same size and alignment.
+    unsafe { slice::from_raw_parts_mut(bytes.as_mut_ptr() as *mut u8, bytes.len()) }
+}
+
+unsafe fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
+    ptr::addr_of_mut!((*c).nx_pop3_client_tcp_socket)
+}
+
+// ---------------------------------------------------------------- receive side
+
+/// The held bytes not consumed yet; empty when nothing is held. Fully consumed
+/// packets are released on the way.
+unsafe fn held<'a>(c: *mut NX_POP3_CLIENT) -> &'a mut [u8] {
+    let st = state(c);
+    loop {
+        let p = (*c).nx_pop3_client_message_ptr;
+        if p.is_null() {
+            return &mut [];
+        }
+        let seg = segment(p);
+        let off = st.rx_offset as usize;
+        if off < seg.len() {
+            return &mut seg[off..];
+        }
+        // Done with this packet: keep the rest of the chain, release it alone.
+        (*c).nx_pop3_client_message_ptr = detach(p);
+        st.rx_offset = 0;
+        packet::nx_packet_release(p);
+    }
+}
+
+/// Unlinks the first packet of a chain; returns the rest (a chain of its own).
+unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
+    let next = (*p).nx_packet_next;
+    (*p).nx_packet_next = ptr::null_mut();
+    (*p).nx_packet_last = ptr::null_mut();
+    if !next.is_null() {
+        let mut len = 0u32;
+        let mut q = next;
+        while !q.is_null() {
+            len = len.saturating_add(segment(q).len() as u32);
+            q = (*q).nx_packet_next;
+        }
+        (*next).nx_packet_length = len;
+    }
+    next
+}
+
+/// Makes sure some unconsumed bytes are held, receiving until the deadline.
+unsafe fn fill(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Status {
+    while held(c).is_empty() {
+        let mut p: *mut NX_PACKET = ptr::null_mut();
+        check(tcp::nx_tcp_socket_receive(socket(c), &mut p, deadline.remaining_ticks()))?;
+        (*c).nx_pop3_client_message_ptr = p;
+        state(c).rx_offset = 0;
+    }
+    Ok(())
+}
+
+/// Releases every held byte and packet.
+unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
+    let p = (*c).nx_pop3_client_message_ptr;
+    let mut bytes = 0usize;
+    let mut q = p;
+    let mut first = true;
+    while !q.is_null() {
+        let len = segment(q).len();
+        let skip = if first { (state(c).rx_offset as usize).min(len) } else { 0 };
+        bytes += len - skip;
+        first = false;
+        q = (*q).nx_packet_next;
+    }
+    if !p.is_null() {
+        packet::nx_packet_release(p);
+    }
+    (*c).nx_pop3_client_message_ptr = ptr::null_mut();
+    state(c).rx_offset = 0;
+    bytes
+}
+
+/// Reads one status line, within the reply timeout. With `greeting`, the
+/// first `<...>` of the line is kept in `nx_pop3_server_process_id`.
+unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UINT> {
+    let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+    loop {
+        if let Err(status) = fill(c, deadline) {
+            state(c).reply.reset();
+            return Err(status);
+        }
+        let input = held(c);
+        let id = field_mut(&mut (*c).nx_pop3_server_process_id);
+        let stamp: &mut [u8] = if greeting { &mut id[..NX_POP3_SERVER_PROCESS_ID_SIZE] } else { &mut [] };
+        let st = state(c);
+        let (used, result) = st.reply.feed(input, stamp);
+        st.rx_offset += used as u32;
+        match result {
+            None => continue,
+            Some(Ok(reply)) => {
+                if greeting {
+                    id[reply.timestamp_len.min(NX_POP3_SERVER_PROCESS_ID_SIZE)] = 0;
+                }
+                return Ok(reply);
+            }
+            Some(Err(_)) => {
+                if greeting {
+                    id[0] = 0;
+                }
+                return Err(NX_POP3_SERVER_ERROR_STATUS);
+            }
+        }
+    }
+}
+
+/// Reads and drops the rest of a message the application stopped reading.
+unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
+    while (*c).nx_pop3_client_ready_to_download == NX_TRUE {
+        let mut p: *mut NX_PACKET = ptr::null_mut();
+        let (mut bytes, mut last) = (0, 0);
+        check(message_get(c, &mut p, &mut bytes, &mut last))?;
+        packet::nx_packet_release(p);
+    }
+    Ok(())
+}
+
+/// Drops whatever arrived after a message's terminator: nothing was asked for.
+unsafe fn drop_stray(c: *mut NX_POP3_CLIENT) {
+    let mut stray = drop_held(c);
+    loop {
+        let mut p: *mut NX_PACKET = ptr::null_mut();
+        if tcp::nx_tcp_socket_receive(socket(c), &mut p, NX_NO_WAIT) != NX_SUCCESS {
+            break;
+        }
+        let mut q = p;
+        while !q.is_null() {
+            stray += segment(q).len();
+            q = (*q).nx_packet_next;
+        }
+        packet::nx_packet_release(p);
+    }
+    let st = state(c);
+    st.stray_bytes = st.stray_bytes.saturating_add(stray as u32);
+    st.after_body = false;
+}
+
+// ---------------------------------------------------------------- send side
+
+/// Sends one command line in one packet from the client's pool.
+unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
+    finish_message(c)?;
+    if state(c).after_body {
+        drop_stray(c);
+    }
+    let settings = state(c).settings;
+    let mut p: *mut NX_PACKET = ptr::null_mut();
+    // No headroom: the TCP layer copies the line into its stream.
+    check(packet::nx_packet_allocate(
+        (*c).nx_pop3_client_packet_pool_ptr,
+        &mut p,
+        NX_RECEIVE_PACKET,
+        settings.packet_timeout,
+    ))?;
+    let start = (*p).nx_packet_prepend_ptr;
+    let room = ((*p).nx_packet_data_end as usize).saturating_sub(start as usize);
+    let out = slice::from_raw_parts_mut(start, room);
+    let len = match pop3::encode_command(cmd, out) {
+        Ok(len) => len,
+        Err(e) => {
+            packet::nx_packet_release(p);
+            return Err(match e {
+                EncodeError::TooLong => NX_POP3_INSUFFICIENT_PACKET_PAYLOAD,
+                EncodeError::BadArgument => NX_POP3_PARAM_ERROR,
+            });
+        }
+    };
+    (*p).nx_packet_append_ptr = start.add(len);
+    (*p).nx_packet_length = len as ULONG;
+    let status = tcp::nx_tcp_socket_send(socket(c), p, settings.send_wait);
+    if status != NX_SUCCESS {
+        packet::nx_packet_release(p);
+    }
+    check(status)
+}
+
+/// One command and its status line.
+unsafe fn transact(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Result<Reply, UINT> {
+    send_command(c, cmd)?;
+    read_reply(c, false)
+}
+
+/// `+OK` or `NX_POP3_SERVER_ERROR_STATUS`.
+unsafe fn expect_ok(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
+    if transact(c, cmd)?.ok {
+        Ok(())
+    } else {
+        Err(NX_POP3_SERVER_ERROR_STATUS)
+    }
+}
+
+// ---------------------------------------------------------------- the services
+
+/// Creates the client, connects to the server and logs in (`_nx[d]_pop3_client_create`).
+/// On failure nothing is left behind: socket deleted, packets released, struct zeroed.
+///
+/// # Safety
+/// `c`, `ip`, `pool`, `server`, `name` and `password` are valid (the `_nxe_` checks).
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn create(
+    c: *mut NX_POP3_CLIENT,
+    apop: UINT,
+    ip: *mut NX_IP,
+    pool: *mut NX_PACKET_POOL,
+    server: &NXD_ADDRESS,
+    port: ULONG,
+    name: *const CHAR,
+    password: *const CHAR,
+) -> UINT {
+    let mut settings = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
+    settings.carried = 0;
+    let (name, password) = match (c_string(name, NX_POP3_MAX_USERNAME), c_string(password, NX_POP3_MAX_PASSWORD)) {
+        (Ok(n), Ok(p)) => (n, p),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    if port == 0 || port > 0xFFFF {
+        return NX_POP3_PARAM_ERROR;
+    }
+    ptr::write_bytes(c, 0, 1);
+    ptr::write(
+        state_ptr(c),
+        ClientState {
+            settings,
+            id: CLIENT_ID,
+            rx_offset: 0,
+            after_body: false,
+            socket_created: false,
+            stray_bytes: 0,
+            reply: pop3::ReplyParser::new(),
+            body: pop3::BodyDecoder::new(),
+        },
+    );
+    field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
+    field_mut(&mut (*c).nx_pop3_client_password)[..password.len()].copy_from_slice(password);
+    (*c).nx_pop3_client_packet_pool_ptr = pool;
+    (*c).nx_pop3_client_enable_APOP_authentication = (apop != 0) as UINT;
+
+    let status = tcp::nx_tcp_socket_create(
+        ip,
+        socket(c),
+        b"POP3 Client socket\0".as_ptr() as *mut CHAR,
+        NX_IP_NORMAL,
+        NX_FRAGMENT_OKAY,
+        NX_IP_TIME_TO_LIVE,
+        settings.window_size,
+        None,
+        None,
+    );
+    if status != NX_SUCCESS {
+        ptr::write_bytes(c, 0, 1);
+        return status;
+    }
+    state(c).socket_created = true;
+    let status = connect(c, server, port);
+    if status != NX_SUCCESS {
+        delete(c);
+    }
+    status
+}
+
+/// Binds, connects, reads the greeting and logs in (`_nxd_pop3_client_connect`).
+/// APOP when asked for and the greeting has a timestamp, falling back to
+/// USER/PASS when the server refuses it; USER/PASS otherwise (and the APOP
+/// flag is cleared when there is no timestamp).
+///
+/// # Safety
+/// `c` is a created client.
+pub unsafe fn connect(c: *mut NX_POP3_CLIENT, server: &NXD_ADDRESS, port: ULONG) -> UINT {
+    done((|| {
+        let wait = state(c).settings.connection_timeout;
+        check(tcp::nx_tcp_client_socket_bind(socket(c), NX_ANY_PORT, wait))?;
+        check(tcp::nxd_tcp_client_socket_connect(socket(c), server, port as UINT, wait))?;
+        if !read_reply(c, true)?.ok {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        if (*c).nx_pop3_client_enable_APOP_authentication != 0 {
+            if field(&(*c).nx_pop3_server_process_id).is_empty() {
+                (*c).nx_pop3_client_enable_APOP_authentication = NX_FALSE;
+            } else {
+                match apop(c) {
+                    NX_SUCCESS => return Ok(()),
+                    NX_POP3_SERVER_ERROR_STATUS => {}
+                    other => return Err(other),
+                }
+            }
+        }
+        check(user_pass(c))
+    })())
+}
+
+/// `USER name` then `PASS password` (`_nx_pop3_client_user_pass`).
+///
+/// # Safety
+/// `c` is a created, connected client.
+pub unsafe fn user_pass(c: *mut NX_POP3_CLIENT) -> UINT {
+    done((|| {
+        expect_ok(c, &Command::User(field(&(*c).nx_pop3_client_name)))?;
+        expect_ok(c, &Command::Pass(field(&(*c).nx_pop3_client_password)))
+    })())
+}
+
+/// `APOP name digest` with the digest of the greeting's timestamp and the
+/// password (`_nx_pop3_client_apop`). `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`.
+///
+/// # Safety
+/// `c` is a created, connected client.
+pub unsafe fn apop(c: *mut NX_POP3_CLIENT) -> UINT {
+    let digest = pop3::apop_digest(field(&(*c).nx_pop3_server_process_id), field(&(*c).nx_pop3_client_password));
+    done(expect_ok(
+        c,
+        &Command::Apop { user: field(&(*c).nx_pop3_client_name), digest: &digest },
+    ))
+}
+
+/// `STAT`: stores the count and size in the client and the outputs (0 on failure).
+///
+/// # Safety
+/// `c` is a created client; the outputs are NULL or writable.
+pub unsafe fn mail_items_get(c: *mut NX_POP3_CLIENT, items: *mut UINT, size: *mut ULONG) -> UINT {
+    let put = |n: UINT, s: ULONG| {
+        if !items.is_null() {
+            *items = n;
+        }
+        if !size.is_null() {
+            *size = s;
+        }
+    };
+    put(0, 0);
+    let reply = match transact(c, &Command::Stat) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    match (reply.ok, reply.args) {
+        (true, [Arg::Num(n), Arg::Num(s)]) => {
+            (*c).nx_pop3_client_maildrop_items = n;
+            (*c).nx_pop3_client_total_message_size = s;
+            put(n, s);
+            NX_SUCCESS
+        }
+        _ => NX_POP3_SERVER_ERROR_STATUS,
+    }
+}
+
+fn check_index(c: *mut NX_POP3_CLIENT, item: UINT) -> Status {
+    if item == 0 {
+        return Err(NX_POP3_CLIENT_INVALID_INDEX);
+    }
+    // SAFETY: the caller of every service passes a created client.
+    if item > unsafe { (*c).nx_pop3_client_maildrop_items } {
+        return Err(NX_POP3_INVALID_MAIL_ITEM);
+    }
+    Ok(())
+}
+
+/// `LIST n`: the size of one message; the reply must name the same message.
+///
+/// # Safety
+/// `c` is a created client; `size` is NULL or writable.
+pub unsafe fn mail_item_size_get(c: *mut NX_POP3_CLIENT, item: UINT, size: *mut ULONG) -> UINT {
+    if !size.is_null() {
+        *size = 0;
+    }
+    done((|| {
+        check_index(c, item)?;
+        let reply = transact(c, &Command::List(item))?;
+        match (reply.ok, reply.args) {
+            (true, [Arg::Num(n), Arg::Num(s)]) if n == item => {
+                if !size.is_null() {
+                    *size = s;
+                }
+                Ok(())
+            }
+            (true, [Arg::Num(_), Arg::Num(_)]) => Err(NX_POP3_INVALID_MAIL_ITEM),
+            _ => Err(NX_POP3_SERVER_ERROR_STATUS),
+        }
+    })())
+}
+
+/// `RETR n`: on `+OK` the client is ready to download and `*item_size` is the
+/// octet count of the reply (0 if it has none). An octet count beyond 32 bits
+/// gives `NX_POP3_SERVER_ERROR_STATUS`; the message is then still drained
+/// before the next command.
+///
+/// # Safety
+/// `c` is a created client; `item_size` is NULL or writable.
+pub unsafe fn mail_item_get(c: *mut NX_POP3_CLIENT, item: UINT, item_size: *mut ULONG) -> UINT {
+    if !item_size.is_null() {
+        *item_size = 0;
+    }
+    done((|| {
+        check_index(c, item)?;
+        let reply = transact(c, &Command::Retr(item))?;
+        if !reply.ok {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        (*c).nx_pop3_client_ready_to_download = NX_TRUE;
+        (*c).nx_pop3_client_maildrop_index = item;
+        state(c).body.reset();
+        match reply.args[0] {
+            Arg::Num(n) => {
+                if !item_size.is_null() {
+                    *item_size = n;
+                }
+                Ok(())
+            }
+            Arg::TooBig => Err(NX_POP3_SERVER_ERROR_STATUS),
+            Arg::None | Arg::Text => Ok(()),
+        }
+    })())
+}
+
+/// Hands out the next packet of message data (dot-unstuffed, terminator
+/// removed); `*final_packet` is `NX_TRUE` on the packet that ends the message.
+///
+/// # Safety
+/// `c` is a created client; the outputs are writable.
+pub unsafe fn message_get(
+    c: *mut NX_POP3_CLIENT,
+    packet_out: *mut *mut NX_PACKET,
+    bytes: *mut ULONG,
+    final_packet: *mut UINT,
+) -> UINT {
+    *packet_out = ptr::null_mut();
+    *bytes = 0;
+    *final_packet = NX_FALSE;
+    if (*c).nx_pop3_client_ready_to_download != NX_TRUE {
+        return NX_POP3_CLIENT_INVALID_STATE;
+    }
+    let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+    loop {
+        if let Err(status) = fill(c, deadline) {
+            return status;
+        }
+        let p = (*c).nx_pop3_client_message_ptr;
+        let st = state(c);
+        let off = st.rx_offset as usize;
+        let buf = &mut segment(p)[off..];
+        let d = st.body.decode_in_place(buf);
+        if !d.end && d.produced == 0 {
+            st.rx_offset += d.consumed as u32;
+            continue;
+        }
+        if d.end {
+            // Bytes after the terminator were not asked for: dropped, counted.
+            st.stray_bytes = st.stray_bytes.saturating_add((buf.len() - d.consumed) as u32);
+            st.after_body = true;
+            (*c).nx_pop3_client_ready_to_download = NX_FALSE;
+            *final_packet = NX_TRUE;
+        }
+        // The decoded bytes are at the start of the unconsumed part: hand the packet over.
+        (*c).nx_pop3_client_message_ptr = detach(p);
+        st.rx_offset = 0;
+        let start = (*p).nx_packet_prepend_ptr.add(off);
+        (*p).nx_packet_prepend_ptr = start;
+        (*p).nx_packet_append_ptr = start.add(d.produced);
+        (*p).nx_packet_length = d.produced as ULONG;
+        *packet_out = p;
+        *bytes = d.produced as ULONG;
+        return NX_SUCCESS;
+    }
+}
+
+/// `DELE n`.
+///
+/// # Safety
+/// `c` is a created client.
+pub unsafe fn mail_item_delete(c: *mut NX_POP3_CLIENT, item: UINT) -> UINT {
+    if item == 0 {
+        return NX_POP3_CLIENT_INVALID_INDEX;
+    }
+    done(expect_ok(c, &Command::Dele(item)))
+}
+
+/// `QUIT` (does not disconnect).
+///
+/// # Safety
+/// `c` is a created client.
+pub unsafe fn quit(c: *mut NX_POP3_CLIENT) -> UINT {
+    done(expect_ok(c, &Command::Quit))
+}
+
+/// Releases what the client holds, disconnects (within the disconnect
+/// timeout), unbinds and deletes the socket, zeroes the struct.
+///
+/// # Safety
+/// `c` is a created client.
+pub unsafe fn delete(c: *mut NX_POP3_CLIENT) -> UINT {
+    drop_held(c);
+    if state(c).socket_created {
+        let s = socket(c);
+        tcp::nx_tcp_socket_disconnect(s, state(c).settings.disconnect_timeout);
+        tcp::nx_tcp_client_socket_unbind(s);
+        tcp::nx_tcp_socket_delete(s);
+    }
+    ptr::write_bytes(c, 0, 1);
+    NX_SUCCESS
+}
+
+/// Changes the timeouts (ticks) of a created client.
+///
+/// # Safety
+/// `c` is a created client.
+pub unsafe fn timeouts_set(c: *mut NX_POP3_CLIENT, t: [ULONG; 5]) -> UINT {
+    let s = &mut state(c).settings;
+    [s.packet_timeout, s.send_wait, s.connection_timeout, s.disconnect_timeout, s.reply_timeout] = t;
+    NX_SUCCESS
+}
+
+/// Hex MD5 of `process_id` followed by the client's password, NUL-terminated
+/// (33 bytes), as NetX's `_nx_pop3_digest_authenticate` computes it.
+///
+/// # Safety
+/// `c` points to a client (its password field is read).
+pub unsafe fn digest_authenticate(c: *mut NX_POP3_CLIENT, process_id: &[u8], result: &mut [u8; 33]) {
+    let digest = pop3::apop_digest(process_id, field(&(*c).nx_pop3_client_password));
+    result[..32].copy_from_slice(&digest);
+    result[32] = 0;
+}
+
+/// Keeps the first `<...>` of `buffer` in `nx_pop3_server_process_id` (empty
+/// if there is none or it does not fit).
+///
+/// # Safety
+/// `c` points to a client.
+pub unsafe fn parse_process_id(c: *mut NX_POP3_CLIENT, buffer: &[u8]) {
+    let id = field_mut(&mut (*c).nx_pop3_server_process_id);
+    match pop3::find_timestamp(buffer) {
+        Some(t) if t.len() <= NX_POP3_SERVER_PROCESS_ID_SIZE => {
+            id[..t.len()].copy_from_slice(t);
+            id[t.len()] = 0;
+        }
+        _ => id[0] = 0,
+    }
+}
+
+impl Settings {
+    /// Settings from the program's values (ticks, and the receive window in bytes).
+    pub const fn new(
+        packet_timeout: ULONG,
+        send_wait: ULONG,
+        connection_timeout: ULONG,
+        disconnect_timeout: ULONG,
+        reply_timeout: ULONG,
+        window_size: ULONG,
+    ) -> Self {
+        Settings { carried: 0, packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size }
+    }
+}
