@@ -1,7 +1,996 @@
-//! IP instances (stub; being filled in).
-use crate::netx::types::*;
+//! IP instances over smoltcp, reached only through the NetX driver protocol.
+//!
+//! State of one instance ([`IpShared`], boxed; the box pointer sits in
+//! `nx_ip_private[0]`. The box is used instead of embedding because the helper
+//! thread needs an address that never changes and smoltcp's `Interface` is
+//! several KiB, its size depending on smoltcp's build configuration; it is
+//! allocated once in `nx_ip_create`, never during traffic):
+//!
+//! - `ctl`: a small lock that never covers a call out of this module: the
+//!   deferred receive queue (NX_PACKETs linked through `nx_packet_queue_next`,
+//!   no allocation), the transmit queue towards the driver, the deferred
+//!   processing request, the helper thread's next wake-up time. Drivers reach
+//!   only this lock, so `_nx_ip_packet_deferred_receive` never blocks on the
+//!   stack and may be called from inside a driver send on any instance.
+//! - `core`: the main lock around smoltcp (`Interface`, `SocketSet`, our
+//!   device, TCP bookkeeping). `sock_sig` wakes socket waiters after a poll
+//!   that changed something. Lock order: `core` → `ctl` → pool locks.
+//! - A helper thread that waits for queued packets, smoltcp's `poll_delay`, a
+//!   deferred-processing request or shutdown, then polls.
+//!
+//! Frames smoltcp sends are collected during a poll and handed to the driver
+//! after `core` is released, in order (one flusher at a time, the others just
+//! queue). The driver gets the packet with `prepend_ptr` at the IP/ARP header,
+//! the Ethernet header smoltcp built still sitting in the headroom.
 
-pub unsafe fn nx_system_initialize() {}
-pub unsafe fn nx_ip_create(_ip: *mut NX_IP, _name: *mut CHAR, _a: ULONG, _m: ULONG, _pool: *mut NX_PACKET_POOL,
-    _driver: NX_IP_DRIVER_ENTRY, _mem: *mut VOID, _size: ULONG, _prio: UINT) -> UINT { NX_NOT_SUPPORTED }
-pub unsafe fn nx_ip_delete(_ip: *mut NX_IP) -> UINT { NX_NOT_SUPPORTED }
+use core::ptr;
+
+use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
+use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
+use smoltcp::time::Instant as SInstant;
+use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address};
+
+use crate::netx::packet;
+use crate::netx::tcp::{self, TcpState};
+use crate::netx::types::*;
+use crate::port::{self, Deadline, Guard, Lock, Signal, Thread};
+
+/// Ethernet header length.
+const ETH_HDR: usize = 14;
+/// Source MAC put on frames rebuilt for smoltcp (locally administered unicast).
+const PEER_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 0x01];
+/// Marker in `nx_packet_reserved[0]`: the packet came through the ARP path.
+const RX_KIND_ARP: u8 = 0xA5;
+
+/// The small lock: queues and wake-up bookkeeping.
+pub(crate) struct Ctl {
+    rx_head: *mut NX_PACKET,
+    rx_tail: *mut NX_PACKET,
+    tx_head: *mut NX_PACKET,
+    tx_tail: *mut NX_PACKET,
+    flushing: bool,
+    deferred: bool,
+    shutdown: bool,
+    kick: bool,
+    helper_waiting: bool,
+    /// When smoltcp next wants a poll (ms, port clock).
+    next_poll_ms: Option<u64>,
+}
+
+/// Callbacks collected during a poll, called after the lock is released.
+pub(crate) struct Callbacks {
+    pub(crate) items: [(u8, *mut NX_TCP_SOCKET, UINT); 16],
+    pub(crate) len: usize,
+}
+
+impl Callbacks {
+    pub(crate) const DISCONNECT: u8 = 1;
+    pub(crate) const LISTEN: u8 = 2;
+    pub(crate) fn new_pub() -> Self {
+        Self::new()
+    }
+    fn new() -> Self {
+        Callbacks { items: [(0, ptr::null_mut(), 0); 16], len: 0 }
+    }
+    /// False when full (the caller retries on a later poll).
+    pub(crate) fn push(&mut self, kind: u8, s: *mut NX_TCP_SOCKET, port: UINT) -> bool {
+        if self.len == self.items.len() {
+            return false;
+        }
+        self.items[self.len] = (kind, s, port);
+        self.len += 1;
+        true
+    }
+    unsafe fn run(&self) {
+        for &(kind, s, port) in &self.items[..self.len] {
+            match kind {
+                Self::DISCONNECT => {
+                    if let Some(cb) = (*s).nx_tcp_disconnect_callback {
+                        cb(s)
+                    }
+                }
+                _ => {
+                    if let Some(cb) = (*s).nx_tcp_listen_callback {
+                        cb(s, port)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// smoltcp's view of the link: frames from the deferred queue, frames into
+/// packets of the default pool.
+pub(crate) struct NxDevice {
+    shared: *const IpShared,
+    pool: *mut NX_PACKET_POOL,
+    mtu: usize,
+    rx_list: *mut NX_PACKET,
+    rx_buf: Vec<u8>,
+    tx_scratch: Vec<u8>,
+    out_head: *mut NX_PACKET,
+    out_tail: *mut NX_PACKET,
+    rx_count: usize,
+    pub(crate) tx_drops: u64,
+}
+
+/// Everything under the main lock.
+pub(crate) struct IpCore {
+    pub(crate) iface: Interface,
+    pub(crate) sockets: SocketSet<'static>,
+    pub(crate) dev: NxDevice,
+    pub(crate) tcp: TcpState,
+    /// Sockets to drop from the set after the next poll (their RST sent).
+    pub(crate) tcp_removed: Vec<smoltcp::iface::SocketHandle>,
+}
+
+/// One IP instance's state (boxed, pointed to by `nx_ip_private[0]`).
+pub(crate) struct IpShared {
+    pub(crate) ctl: Lock<Ctl>,
+    ctl_sig: Signal,
+    pub(crate) core: Lock<Option<IpCore>>,
+    pub(crate) sock_sig: Signal,
+    thread: Lock<Option<Thread>>,
+    ip: *mut NX_IP,
+    pub(crate) arp_enabled: Lock<bool>,
+    pub(crate) tcp_enabled: Lock<bool>,
+    pub(crate) icmp_enabled: Lock<bool>,
+}
+
+// SAFETY: the raw pointers inside point at C objects that outlive the
+// instance (the NX_IP and its pool) or at packets we own; every access is
+// under one of the locks.
+unsafe impl Send for IpShared {}
+unsafe impl Sync for IpShared {}
+unsafe impl Send for Ctl {}
+unsafe impl Send for IpCore {}
+
+const _: () = assert!(private_fits::<*const IpShared, NX_IP_PRIVATE_WORDS>());
+
+/// The shared state of a created IP instance, or None.
+pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
+    if ip.is_null() {
+        return None;
+    }
+    let p = (*ip).nx_ip_private[0] as usize as *const IpShared;
+    if p.is_null() {
+        None
+    } else {
+        Some(&*p)
+    }
+}
+
+fn now_instant() -> SInstant {
+    SInstant::from_millis(port::now_ms() as i64)
+}
+
+/// Deref helper: `core` is always `Some` once `nx_ip_create` returned.
+pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<IpCore>>) -> &'a mut IpCore {
+    g.as_mut().expect("IP core present")
+}
+
+// ---------------------------------------------------------------- device
+
+pub(crate) struct NxRxToken<'a> {
+    pkt: *mut NX_PACKET,
+    scratch: &'a mut Vec<u8>,
+}
+
+impl phy::RxToken for NxRxToken<'_> {
+    fn consume<R, F: FnOnce(&[u8]) -> R>(mut self, f: F) -> R {
+        let pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
+        // SAFETY: we own `pkt` (taken from the deferred queue).
+        unsafe {
+            let is_arp = (*pkt).nx_packet_reserved[0] == RX_KIND_ARP;
+            let first = *(*pkt).nx_packet_prepend_ptr;
+            let ethertype: u16 = if is_arp {
+                0x0806
+            } else if first >> 4 == 6 {
+                0x86DD
+            } else {
+                0x0800
+            };
+            let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
+            let single = (*pkt).nx_packet_next.is_null();
+            let our_mac = self.scratch_mac();
+            let r = if single && headroom >= ETH_HDR {
+                // Rebuild the Ethernet header in place, in the headroom.
+                let start = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+                let len = (*pkt).nx_packet_append_ptr as usize - start as usize;
+                let frame = core::slice::from_raw_parts_mut(start, len);
+                frame[0..6].copy_from_slice(&our_mac);
+                frame[6..12].copy_from_slice(&PEER_MAC);
+                frame[12..14].copy_from_slice(&ethertype.to_be_bytes());
+                f(frame)
+            } else {
+                let mut n = ETH_HDR;
+                let mut p = pkt;
+                while !p.is_null() {
+                    let l = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+                    if n + l > self.scratch.len() - 6 {
+                        break;
+                    }
+                    ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, self.scratch.as_mut_ptr().add(n), l);
+                    n += l;
+                    p = (*p).nx_packet_next;
+                }
+                self.scratch[0..6].copy_from_slice(&our_mac);
+                self.scratch[6..12].copy_from_slice(&PEER_MAC);
+                self.scratch[12..14].copy_from_slice(&ethertype.to_be_bytes());
+                f(&self.scratch[..n])
+            };
+            packet::nx_packet_release(pkt);
+            r
+        }
+    }
+}
+
+impl NxRxToken<'_> {
+    /// Our MAC, kept in the last 6 bytes of the scratch buffer.
+    fn scratch_mac(&self) -> [u8; 6] {
+        let n = self.scratch.len();
+        let mut m = [0u8; 6];
+        m.copy_from_slice(&self.scratch[n - 6..]);
+        m
+    }
+}
+
+impl Drop for NxRxToken<'_> {
+    fn drop(&mut self) {
+        if !self.pkt.is_null() {
+            // SAFETY: an unconsumed token still owns its packet.
+            unsafe { packet::nx_packet_release(self.pkt) };
+        }
+    }
+}
+
+pub(crate) struct NxTxToken<'a> {
+    pkt: *mut NX_PACKET,
+    pool: *mut NX_PACKET_POOL,
+    scratch: &'a mut Vec<u8>,
+    out_head: &'a mut *mut NX_PACKET,
+    out_tail: &'a mut *mut NX_PACKET,
+    drops: &'a mut u64,
+}
+
+impl phy::TxToken for NxTxToken<'_> {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(mut self, len: usize, f: F) -> R {
+        // SAFETY: packets come from the instance's live default pool.
+        unsafe {
+            let mut pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
+            if pkt.is_null() {
+                let mut p = ptr::null_mut();
+                if packet::allocate_until(self.pool, &mut p, 0, Deadline::after_ticks(0), true) == NX_SUCCESS {
+                    pkt = p;
+                }
+            }
+            // Frame at data_start + 2, so the IP header lands at data_start + 16.
+            let off = NX_PHYSICAL_HEADER as usize - ETH_HDR;
+            if pkt.is_null()
+                || len < ETH_HDR
+                || ((*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_data_start as usize) < off + len
+            {
+                if !pkt.is_null() {
+                    packet::nx_packet_release(pkt);
+                }
+                *self.drops += 1;
+                if self.scratch.len() < len {
+                    self.scratch.resize(len, 0);
+                }
+                return f(&mut self.scratch[..len]);
+            }
+            let start = (*pkt).nx_packet_data_start.add(off);
+            let frame = core::slice::from_raw_parts_mut(start, len);
+            let r = f(frame);
+            let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+            (*pkt).nx_packet_prepend_ptr = start.add(ETH_HDR);
+            (*pkt).nx_packet_append_ptr = start.add(len);
+            (*pkt).nx_packet_length = (len - ETH_HDR) as ULONG;
+            (*pkt).nx_packet_ip_version = if ethertype == 0x86DD { 6 } else { 4 };
+            (*pkt).nx_packet_queue_next = ptr::null_mut();
+            if self.out_head.is_null() {
+                *self.out_head = pkt;
+            } else {
+                (**self.out_tail).nx_packet_queue_next = pkt;
+            }
+            *self.out_tail = pkt;
+            r
+        }
+    }
+}
+
+impl Drop for NxTxToken<'_> {
+    fn drop(&mut self) {
+        if !self.pkt.is_null() {
+            // SAFETY: an unconsumed token still owns its packet.
+            unsafe { packet::nx_packet_release(self.pkt) };
+        }
+    }
+}
+
+impl NxDevice {
+    fn refill_rx(&mut self) {
+        if self.rx_list.is_null() {
+            // SAFETY: `shared` outlives the device (it owns it).
+            let sh = unsafe { &*self.shared };
+            let mut c = sh.ctl.lock();
+            self.rx_list = c.rx_head;
+            c.rx_head = ptr::null_mut();
+            c.rx_tail = ptr::null_mut();
+        }
+    }
+}
+
+impl Device for NxDevice {
+    type RxToken<'a> = NxRxToken<'a>;
+    type TxToken<'a> = NxTxToken<'a>;
+
+    fn receive(&mut self, _t: SInstant) -> Option<(NxRxToken<'_>, NxTxToken<'_>)> {
+        self.refill_rx();
+        let pkt = self.rx_list;
+        if pkt.is_null() {
+            return None;
+        }
+        // SAFETY: packets on our list are ours.
+        unsafe {
+            self.rx_list = (*pkt).nx_packet_queue_next;
+            (*pkt).nx_packet_queue_next = ptr::null_mut();
+        }
+        self.rx_count += 1;
+        let NxDevice { pool, rx_buf, tx_scratch, out_head, out_tail, tx_drops, .. } = self;
+        Some((
+            NxRxToken { pkt, scratch: rx_buf },
+            NxTxToken { pkt: ptr::null_mut(), pool: *pool, scratch: tx_scratch, out_head, out_tail, drops: tx_drops },
+        ))
+    }
+
+    fn transmit(&mut self, _t: SInstant) -> Option<NxTxToken<'_>> {
+        let mut p = ptr::null_mut();
+        // SAFETY: the default pool is live while the instance is.
+        let s = unsafe { packet::allocate_until(self.pool, &mut p, 0, Deadline::after_ticks(0), true) };
+        if s != NX_SUCCESS {
+            return None;
+        }
+        let NxDevice { pool, tx_scratch, out_head, out_tail, tx_drops, .. } = self;
+        Some(NxTxToken { pkt: p, pool: *pool, scratch: tx_scratch, out_head, out_tail, drops: tx_drops })
+    }
+
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut caps = DeviceCapabilities::default();
+        caps.medium = Medium::Ethernet;
+        caps.max_transmission_unit = self.mtu + ETH_HDR;
+        caps
+    }
+}
+
+// ---------------------------------------------------------------- polling
+
+impl IpShared {
+    /// Polls smoltcp with `core` held; mirrors socket states, queues the
+    /// frames produced for the driver, updates the helper's wake-up time and
+    /// wakes socket waiters. Returns whether anything changed.
+    pub(crate) fn poll_locked(&self, core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+        let now = now_instant();
+        let r = core.iface.poll(now, &mut core.dev, &mut core.sockets);
+        let rx = core::mem::replace(&mut core.dev.rx_count, 0);
+        let changed = r == PollResult::SocketStateChanged || rx > 0;
+        // SAFETY: sockets on the list are created and belong to this instance.
+        unsafe { tcp::after_poll(core, cbs) };
+        let delay = core.iface.poll_delay(now, &core.sockets);
+        let next = delay.map(|d| port::now_ms() + d.total_millis());
+        let out = core::mem::replace(&mut core.dev.out_head, ptr::null_mut());
+        let out_tail = core::mem::replace(&mut core.dev.out_tail, ptr::null_mut());
+        {
+            let mut c = self.ctl.lock();
+            if !out.is_null() {
+                if c.tx_head.is_null() {
+                    c.tx_head = out;
+                } else {
+                    // SAFETY: tail is a packet on our queue.
+                    unsafe { (*c.tx_tail).nx_packet_queue_next = out };
+                }
+                c.tx_tail = out_tail;
+            }
+            let earlier = match (next, c.next_poll_ms) {
+                (Some(a), Some(b)) => a < b,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            c.next_poll_ms = next;
+            if earlier && c.helper_waiting {
+                c.kick = true;
+                self.ctl_sig.notify_one();
+            }
+        }
+        if changed {
+            self.sock_sig.notify_all();
+        }
+        changed
+    }
+
+    /// Hands queued frames to the driver, in order, with no stack lock held.
+    /// If another thread is already doing so, it will send ours too.
+    pub(crate) fn flush(&self) {
+        let mut c = self.ctl.lock();
+        if c.flushing || c.tx_head.is_null() {
+            return;
+        }
+        c.flushing = true;
+        loop {
+            let mut batch = core::mem::replace(&mut c.tx_head, ptr::null_mut());
+            c.tx_tail = ptr::null_mut();
+            if batch.is_null() {
+                c.flushing = false;
+                return;
+            }
+            drop(c);
+            while !batch.is_null() {
+                // SAFETY: queued packets are ours until the driver takes them.
+                unsafe {
+                    let next = (*batch).nx_packet_queue_next;
+                    (*batch).nx_packet_queue_next = ptr::null_mut();
+                    self.send_to_driver(batch);
+                    batch = next;
+                }
+            }
+            c = self.ctl.lock();
+        }
+    }
+
+    unsafe fn send_to_driver(&self, pkt: *mut NX_PACKET) {
+        let ip = self.ip;
+        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+            packet::nx_packet_transmit_release(pkt);
+            return;
+        };
+        if (*ifc).nx_interface_link_up == 0 {
+            packet::nx_packet_transmit_release(pkt);
+            return;
+        }
+        let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+        let mac = core::slice::from_raw_parts(eth, 6);
+        let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
+        let command = if ethertype == 0x0806 {
+            let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
+            if op == 1 {
+                NX_LINK_ARP_SEND
+            } else {
+                NX_LINK_ARP_RESPONSE_SEND
+            }
+        } else if mac[0] & 1 != 0 {
+            NX_LINK_PACKET_BROADCAST
+        } else {
+            NX_LINK_PACKET_SEND
+        };
+        let mut req = NX_IP_DRIVER {
+            nx_ip_driver_command: command,
+            nx_ip_driver_status: NX_SUCCESS,
+            nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
+            nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+            nx_ip_driver_packet: pkt,
+            nx_ip_driver_return_ptr: ptr::null_mut(),
+            nx_ip_driver_ptr: ip,
+            nx_ip_driver_interface: ifc,
+        };
+        driver(&mut req);
+    }
+
+    /// Polls once and sends what came out; runs callbacks. No lock held on entry.
+    pub(crate) fn poll_now(&self) {
+        let mut cbs = Callbacks::new();
+        {
+            let mut g = self.core.lock();
+            if let Some(core) = g.as_mut() {
+                self.poll_locked(core, &mut cbs);
+            }
+        }
+        self.flush();
+        // SAFETY: callbacks get sockets that are created.
+        unsafe { cbs.run() };
+    }
+
+    /// Runs `f` on the core in a loop until it yields a result: after each
+    /// call, polls if `f` asked for it (then re-runs `f` at once if the poll
+    /// changed something), otherwise waits for a change or the deadline.
+    /// `f` gets `timed_out` = true once the deadline has passed and must then
+    /// return a result.
+    pub(crate) fn wait_for<R>(
+        &self,
+        deadline: Deadline,
+        mut f: impl FnMut(&mut IpCore, bool) -> (Option<R>, bool),
+    ) -> R {
+        let mut g = self.core.lock();
+        loop {
+            let timed_out = deadline.expired();
+            let (res, need_poll) = f(core_of(&mut g), timed_out);
+            let mut changed = false;
+            if need_poll {
+                let mut cbs = Callbacks::new();
+                changed = self.poll_locked(core_of(&mut g), &mut cbs);
+                let tx_pending = !self.ctl.lock().tx_head.is_null();
+                if cbs.len > 0 || tx_pending || res.is_some() {
+                    drop(g);
+                    self.flush();
+                    // SAFETY: callbacks get sockets that are created.
+                    unsafe { cbs.run() };
+                    if let Some(r) = res {
+                        return r;
+                    }
+                    g = self.core.lock();
+                }
+            } else if let Some(r) = res {
+                return r;
+            }
+            if changed {
+                continue;
+            }
+            let (g2, _) = self.sock_sig.wait_until(g, deadline);
+            g = g2;
+        }
+    }
+
+    fn helper(&self) {
+        let mut idle_backoff = false;
+        loop {
+            let deferred;
+            {
+                let mut c = self.ctl.lock();
+                loop {
+                    if c.shutdown {
+                        return;
+                    }
+                    if !c.rx_head.is_null() || c.deferred || c.kick {
+                        break;
+                    }
+                    let now = port::now_ms();
+                    let deadline = match c.next_poll_ms {
+                        Some(t) if t <= now && !idle_backoff => break,
+                        Some(t) => Deadline::after_ms(t.saturating_sub(now).max(idle_backoff as u64)),
+                        None => Deadline::never(),
+                    };
+                    c.helper_waiting = true;
+                    let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
+                    c = c2;
+                    c.helper_waiting = false;
+                    if timed_out {
+                        break;
+                    }
+                }
+                deferred = core::mem::replace(&mut c.deferred, false);
+                c.kick = false;
+            }
+            if deferred {
+                // SAFETY: the instance is alive while its helper runs.
+                unsafe {
+                    let ip = self.ip;
+                    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+                    driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
+                }
+            }
+            let mut cbs = Callbacks::new();
+            let changed = {
+                let mut g = self.core.lock();
+                match g.as_mut() {
+                    Some(core) => self.poll_locked(core, &mut cbs),
+                    None => false,
+                }
+            };
+            self.flush();
+            // SAFETY: callbacks get sockets that are created.
+            unsafe { cbs.run() };
+            // smoltcp may ask for an immediate poll it cannot act on (empty
+            // pool): back off by 1 ms instead of spinning.
+            idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
+        }
+    }
+}
+
+unsafe fn driver_command(ip: *mut NX_IP, ifc: *mut NX_INTERFACE, command: UINT) -> UINT {
+    let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+        return NX_NOT_SUCCESSFUL;
+    };
+    let mut ret: ULONG = 0;
+    let mut req = NX_IP_DRIVER {
+        nx_ip_driver_command: command,
+        nx_ip_driver_status: NX_SUCCESS,
+        nx_ip_driver_physical_address_msw: 0,
+        nx_ip_driver_physical_address_lsw: 0,
+        nx_ip_driver_packet: ptr::null_mut(),
+        nx_ip_driver_return_ptr: &mut ret,
+        nx_ip_driver_ptr: ip,
+        nx_ip_driver_interface: ifc,
+    };
+    driver(&mut req);
+    req.nx_ip_driver_status
+}
+
+struct SendPtr(*const IpShared);
+// SAFETY: IpShared is Sync; the box outlives the helper thread (joined in delete).
+unsafe impl Send for SendPtr {}
+
+// ---------------------------------------------------------------- services
+
+/// Nothing to set up on the host; kept for source compatibility.
+pub unsafe fn nx_system_initialize() {
+    let _ = port::ticks();
+}
+
+static PRIMARY_NAME: &[u8] = b"PRI\0";
+
+/// Creates an IP instance: state, driver ATTACH / INITIALIZE / ENABLE, the
+/// smoltcp interface (MAC and MTU as the driver set them during INITIALIZE),
+/// then the helper thread. `NX_NOT_SUCCESSFUL` if the driver fails or the
+/// thread cannot start (everything is undone then).
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn nx_ip_create(
+    ip: *mut NX_IP,
+    name: *mut CHAR,
+    ip_address: ULONG,
+    network_mask: ULONG,
+    default_pool: *mut NX_PACKET_POOL,
+    driver: NX_IP_DRIVER_ENTRY,
+    _memory_ptr: *mut VOID,
+    _memory_size: ULONG,
+    _priority: UINT,
+) -> UINT {
+    ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
+    let i = &mut *ip;
+    i.nx_ip_name = name;
+    i.nx_ip_default_packet_pool = default_pool;
+    for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
+        ifc.nx_interface_index = n as UCHAR;
+        ifc.nx_interface_ip_instance = ip;
+    }
+    let ifc = &mut i.nx_ip_interface[0];
+    ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
+    ifc.nx_interface_valid = 1;
+    ifc.nx_interface_address_mapping_needed = 1;
+    ifc.nx_interface_ip_address = ip_address;
+    ifc.nx_interface_ip_network_mask = network_mask;
+    ifc.nx_interface_ip_network = ip_address & network_mask;
+    ifc.nx_interface_ip_mtu_size = 1500;
+    ifc.nx_interface_link_driver_entry = driver;
+    let ifc = ifc as *mut NX_INTERFACE;
+
+    let sh = Box::new(IpShared {
+        ctl: Lock::new(Ctl {
+            rx_head: ptr::null_mut(),
+            rx_tail: ptr::null_mut(),
+            tx_head: ptr::null_mut(),
+            tx_tail: ptr::null_mut(),
+            flushing: false,
+            deferred: false,
+            shutdown: false,
+            kick: false,
+            helper_waiting: false,
+            next_poll_ms: None,
+        }),
+        ctl_sig: Signal::new(),
+        core: Lock::new(None),
+        sock_sig: Signal::new(),
+        thread: Lock::new(None),
+        ip,
+        arp_enabled: Lock::new(false),
+        tcp_enabled: Lock::new(false),
+        icmp_enabled: Lock::new(false),
+    });
+    let shp = Box::into_raw(sh);
+    i.nx_ip_private[0] = shp as usize as u64;
+    ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
+
+    let undo = |ip: *mut NX_IP| {
+        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+        let sh = Box::from_raw(shp as *mut IpShared);
+        (*ip).nx_ip_private[0] = 0;
+        drain_queues(&sh);
+        drop(sh);
+    };
+
+    driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
+    if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
+        undo(ip);
+        return NX_NOT_SUCCESSFUL;
+    }
+    let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
+    let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
+    // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
+    let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
+    let mut dev = NxDevice {
+        shared: shp,
+        pool: default_pool,
+        mtu,
+        rx_list: ptr::null_mut(),
+        // Scratch for chained frames; our MAC is kept in its last 6 bytes.
+        rx_buf: vec![0u8; 9000 + ETH_HDR + 6],
+        tx_scratch: vec![0u8; mtu + ETH_HDR],
+        out_head: ptr::null_mut(),
+        out_tail: ptr::null_mut(),
+        rx_count: 0,
+        tx_drops: 0,
+    };
+    let mac = mac_of(ifc);
+    let n = dev.rx_buf.len();
+    dev.rx_buf[n - 6..].copy_from_slice(&mac);
+    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+    config.random_seed = (port::now_ms() as u64) ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+    let mut iface = Interface::new(config, &mut dev, now_instant());
+    let a = ip_address.to_be_bytes();
+    let prefix = network_mask.count_ones() as u8;
+    iface.update_ip_addrs(|addrs| {
+        let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
+    });
+    *(*shp).core.lock() = Some(IpCore {
+        iface,
+        sockets: SocketSet::new(Vec::with_capacity(16)),
+        dev,
+        tcp: TcpState::new(),
+        tcp_removed: Vec::with_capacity(8),
+    });
+    driver_command(ip, ifc, NX_LINK_ENABLE);
+
+    let sp = SendPtr(shp);
+    let th = port::spawn("nx_ip", move || {
+        let sp = sp;
+        // SAFETY: see SendPtr.
+        unsafe { (*sp.0).helper() }
+    });
+    match th {
+        Some(t) => *(*shp).thread.lock() = Some(t),
+        None => {
+            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+            undo(ip);
+            return NX_NOT_SUCCESSFUL;
+        }
+    }
+    NX_SUCCESS
+}
+
+unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {
+    let msw = (*ifc).nx_interface_physical_address_msw;
+    let lsw = (*ifc).nx_interface_physical_address_lsw;
+    let l = lsw.to_be_bytes();
+    [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
+}
+
+unsafe fn drain_queues(sh: &IpShared) {
+    let (mut rx, mut tx) = {
+        let mut c = sh.ctl.lock();
+        c.rx_tail = ptr::null_mut();
+        c.tx_tail = ptr::null_mut();
+        (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
+    };
+    for list in [&mut rx, &mut tx] {
+        while !list.is_null() {
+            let next = (**list).nx_packet_queue_next;
+            (**list).nx_packet_queue_next = ptr::null_mut();
+            packet::nx_packet_release(*list);
+            *list = next;
+        }
+    }
+}
+
+/// Deletes an instance: stops and joins its thread, UNINITIALIZE to the
+/// driver, releases every queued packet and socket buffer, clears the id.
+/// `NX_SOCKETS_BOUND`-like refusal is not done: sockets still created on it
+/// are left dangling (their ids stay; do not use them).
+pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
+    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    {
+        let mut c = sh.ctl.lock();
+        c.shutdown = true;
+        sh.ctl_sig.notify_all();
+    }
+    if let Some(t) = sh.thread.lock().take() {
+        if !t.is_current() {
+            t.join();
+        }
+    }
+    ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+    driver_command(ip, ifc, NX_LINK_DISABLE);
+    driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+    (*ifc).nx_interface_link_up = 0;
+    let shp = sh as *const IpShared as *mut IpShared;
+    let core = (*shp).core.lock().take();
+    if let Some(mut core) = core {
+        if !core.dev.rx_list.is_null() {
+            let mut p = core.dev.rx_list;
+            while !p.is_null() {
+                let n = (*p).nx_packet_queue_next;
+                packet::nx_packet_release(p);
+                p = n;
+            }
+            core.dev.rx_list = ptr::null_mut();
+        }
+        let mut p = core.dev.out_head;
+        while !p.is_null() {
+            let n = (*p).nx_packet_queue_next;
+            packet::nx_packet_release(p);
+            p = n;
+        }
+        tcp::on_ip_delete(&mut core);
+        drop(core);
+    }
+    drain_queues(sh);
+    (*ip).nx_ip_private[0] = 0;
+    drop(Box::from_raw(shp));
+    NX_SUCCESS
+}
+
+/// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
+/// caller's cache memory is checked and left untouched).
+pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
+    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let mut e = sh.arp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
+    }
+    *e = true;
+    NX_SUCCESS
+}
+
+/// Enables TCP (sockets can be created afterwards).
+pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
+    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let mut e = sh.tcp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
+    }
+    *e = true;
+    NX_SUCCESS
+}
+
+/// Enables ICMP. Echo requests are answered by smoltcp in any case.
+pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
+    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let mut e = sh.icmp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
+    }
+    *e = true;
+    NX_SUCCESS
+}
+
+unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
+    let ifc = &(*ip).nx_ip_interface[0];
+    let mut s = NX_IP_INITIALIZE_DONE;
+    if ifc.nx_interface_ip_address != 0 {
+        s |= NX_IP_ADDRESS_RESOLVED;
+    }
+    if ptr::read_volatile(&ifc.nx_interface_link_up) != 0 {
+        s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
+    }
+    if *sh.arp_enabled.lock() {
+        s |= NX_IP_ARP_ENABLED;
+    }
+    if *sh.tcp_enabled.lock() {
+        s |= NX_IP_TCP_ENABLED;
+    }
+    s
+}
+
+/// Waits up to `wait_option` ticks until every bit of `needed_status` is set;
+/// `*actual_status` gets the bits. `NX_NOT_SUCCESSFUL` on timeout.
+pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_status: *mut ULONG, wait_option: ULONG) -> UINT {
+    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let deadline = Deadline::after_ticks(wait_option);
+    loop {
+        let s = status_bits(ip, sh);
+        if s & needed_status == needed_status {
+            *actual_status = s;
+            return NX_SUCCESS;
+        }
+        if deadline.expired() {
+            *actual_status = s & needed_status;
+            return NX_NOT_SUCCESSFUL;
+        }
+        port::sleep_ticks(1);
+    }
+}
+
+/// Sets an interface's IP MTU (bytes). Takes effect at once when called
+/// during the driver's INITIALIZE (the usual place); later changes are
+/// recorded but smoltcp keeps the MTU it started with.
+pub unsafe fn nx_ip_interface_mtu_set(ip: *mut NX_IP, index: UINT, mtu: ULONG) -> UINT {
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
+    }
+    (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
+    NX_SUCCESS
+}
+
+/// Sets an interface's MAC (`msw` = top 16 bits). With `update_driver`, the
+/// driver gets `NX_LINK_SET_PHYSICAL_ADDRESS`.
+pub unsafe fn nx_ip_interface_physical_address_set(ip: *mut NX_IP, index: UINT, msw: ULONG, lsw: ULONG, update_driver: UINT) -> UINT {
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
+    }
+    let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
+    if update_driver != 0 {
+        if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
+            let mut req = NX_IP_DRIVER {
+                nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
+                nx_ip_driver_status: NX_SUCCESS,
+                nx_ip_driver_physical_address_msw: msw,
+                nx_ip_driver_physical_address_lsw: lsw,
+                nx_ip_driver_packet: ptr::null_mut(),
+                nx_ip_driver_return_ptr: ptr::null_mut(),
+                nx_ip_driver_ptr: ip,
+                nx_ip_driver_interface: ifc,
+            };
+            driver(&mut req);
+            if req.nx_ip_driver_status != NX_SUCCESS {
+                return req.nx_ip_driver_status;
+            }
+        }
+    }
+    (*ifc).nx_interface_physical_address_msw = msw;
+    (*ifc).nx_interface_physical_address_lsw = lsw;
+    if let Some(sh) = shared(ip) {
+        let mac = mac_of(ifc);
+        let mut g = sh.core.lock();
+        if let Some(core) = g.as_mut() {
+            core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
+            let n = core.dev.rx_buf.len();
+            core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        }
+    }
+    NX_SUCCESS
+}
+
+/// Records whether the interface needs address mapping (ARP).
+pub unsafe fn nx_ip_interface_address_mapping_configure(ip: *mut NX_IP, index: UINT, mapping_needed: UINT) -> UINT {
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
+    }
+    (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
+    NX_SUCCESS
+}
+
+unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8) {
+    if pkt.is_null() {
+        return;
+    }
+    let Some(sh) = shared(ip) else {
+        packet::nx_packet_release(pkt);
+        return;
+    };
+    (*pkt).nx_packet_reserved[0] = kind;
+    (*pkt).nx_packet_queue_next = ptr::null_mut();
+    let mut c = sh.ctl.lock();
+    if c.shutdown {
+        drop(c);
+        packet::nx_packet_release(pkt);
+        return;
+    }
+    if c.rx_head.is_null() {
+        c.rx_head = pkt;
+    } else {
+        (*c.rx_tail).nx_packet_queue_next = pkt;
+    }
+    c.rx_tail = pkt;
+    if c.helper_waiting {
+        sh.ctl_sig.notify_one();
+    }
+}
+
+/// A driver hands over a received IPv4/IPv6 datagram (`prepend_ptr` at the IP
+/// header). Never blocks; the instance owns the packet afterwards.
+pub unsafe fn nx_ip_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
+    enqueue_rx(ip, pkt, 0)
+}
+
+/// A driver hands over a received ARP packet. Never blocks; the instance owns
+/// the packet afterwards.
+pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
+    enqueue_rx(ip, pkt, RX_KIND_ARP)
+}
+
+/// Asks the helper thread to send `NX_LINK_DEFERRED_PROCESSING` to the driver.
+pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
+    let Some(sh) = shared(ip) else { return };
+    let mut c = sh.ctl.lock();
+    c.deferred = true;
+    sh.ctl_sig.notify_one();
+}
