@@ -184,8 +184,8 @@ impl BodyDecoder {
     ///
     /// The decoder's state depends only on the bytes it consumed: bytes not
     /// consumed (`input[consumed..]`) must be passed again, first, in the
-    /// next call. With a non-empty `output` and non-empty `input`, a call
-    /// always consumes or produces something.
+    /// next call. Before the end, a call with non-empty `input` and
+    /// non-empty `output` always consumes something.
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Decoded {
         self.step(&mut Split { input, output })
     }
