@@ -25,25 +25,25 @@ typedef char nx_ulong_must_be_32_bits[(sizeof(ULONG) == 4) ? 1 : -1];
 #endif
 
 
-/*
- Longest server reply line accepted, in bytes, counting its CR LF
- (`NX_POP3_MAX_SERVER_REPLY`).
+/**
+ * Longest server reply line accepted, in bytes, counting its CR LF
+ * (`NX_POP3_MAX_SERVER_REPLY`).
  */
 #define MAX_SERVER_REPLY 512
 
-/*
- Longest client command line, in bytes, counting its CR LF
- (`NX_POP3_MAX_CLIENT_COMMAND`).
+/**
+ * Longest client command line, in bytes, counting its CR LF
+ * (`NX_POP3_MAX_CLIENT_COMMAND`).
  */
 #define MAX_CLIENT_COMMAND 150
 
-/*
- Physical interfaces per IP instance.
+/**
+ * Physical interfaces per IP instance.
  */
 #define NX_MAX_PHYSICAL_INTERFACES 1
 
-/*
- Interfaces per IP instance (physical plus loopback slot).
+/**
+ * Interfaces per IP instance (physical plus loopback slot).
  */
 #define NX_MAX_IP_INTERFACES (NX_MAX_PHYSICAL_INTERFACES + 1)
 
@@ -53,92 +53,86 @@ typedef char nx_ulong_must_be_32_bits[(sizeof(ULONG) == 4) ? 1 : -1];
 
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
-/*
- Longest user name, in bytes (layout: fixed when the library is built).
+/**
+ * Transmit buffer of every socket: room for many segments, so that a send
+ * returns at once and the window, not the buffer, limits the sender.
+ */
+#define TX_BUFFER (64 * 1024)
+
+/**
+ * Smallest receive buffer (one full segment).
+ */
+#define MIN_WINDOW 1460
+
+/**
+ * Longest user name, in bytes (layout: fixed when the library is built).
  */
 #define NX_POP3_MAX_USERNAME 40
 
-/*
- Longest password, in bytes (layout: fixed when the library is built).
+/**
+ * Longest password, in bytes (layout: fixed when the library is built).
  */
 #define NX_POP3_MAX_PASSWORD 20
 
-/*
- Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
+/**
+ * Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
  */
 #define NX_POP3_SERVER_PROCESS_ID_SIZE 75
 
-/*
- Binary MD5 digest size.
+/**
+ * Bytes of `nx_pop3_client_name` (`NX_POP3_MAX_USERNAME + 1`).
+ */
+#define NX_POP3_CLIENT_NAME_SIZE (NX_POP3_MAX_USERNAME + 1)
+
+/**
+ * Bytes of `nx_pop3_client_password` (`NX_POP3_MAX_PASSWORD + 1`).
+ */
+#define NX_POP3_CLIENT_PASSWORD_SIZE (NX_POP3_MAX_PASSWORD + 1)
+
+/**
+ * Bytes of `nx_pop3_server_process_id` (`NX_POP3_SERVER_PROCESS_ID_SIZE + 1`).
+ */
+#define NX_POP3_CLIENT_PROCESS_ID_SIZE (NX_POP3_SERVER_PROCESS_ID_SIZE + 1)
+
+/**
+ * Binary MD5 digest size.
  */
 #define NX_POP3_MAX_BINARY_MD5 16
 
-/*
- Hex MD5 digest size.
+/**
+ * Hex MD5 digest size.
  */
 #define NX_POP3_MAX_ASCII_MD5 32
 
-/*
- Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
+/**
+ * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
 #define NX_POP3_CLIENT_PRIVATE_WORDS 12
 
-/*
- The POP3 client control block, in caller memory.
- */
-typedef struct NX_POP3_CLIENT NX_POP3_CLIENT;
-
-/*
- A packet pool in caller memory.
- */
-typedef struct NX_PACKET_POOL {
-  ULONG nx_packet_pool_id;
-  CHAR *nx_packet_pool_name;
-  ULONG nx_packet_pool_available;
-  ULONG nx_packet_pool_total;
-  ULONG nx_packet_pool_empty_requests;
-  ULONG nx_packet_pool_empty_suspensions;
-  ULONG nx_packet_pool_invalid_releases;
-  struct NX_PACKET *nx_packet_pool_available_list;
-  CHAR *nx_packet_pool_start;
-  ULONG nx_packet_pool_size;
-  ULONG nx_packet_pool_payload_size;
-  /*
-   Library state (lock, waiters). Do not touch.
-   */
-  uint64_t nx_packet_pool_private[NX_PACKET_POOL_PRIVATE_WORDS];
-} NX_PACKET_POOL;
-
-/*
- Pointer-sized union after `nx_packet_queue_next`.
+/**
+ * Pointer-sized union after `nx_packet_queue_next`.
  */
 typedef union NX_PACKET_UNION_NEXT {
   struct NX_PACKET *nx_packet_tcp_queue_next;
   struct NX_PACKET *nx_packet_fragment_next;
 } NX_PACKET_UNION_NEXT;
 
-/*
- A packet: this header, then its payload, carved from a pool's memory.
+/**
+ * An IP instance in caller memory.
  */
-typedef struct NX_PACKET {
-  struct NX_PACKET_POOL *nx_packet_pool_owner;
-  struct NX_PACKET *nx_packet_next;
-  UCHAR *nx_packet_prepend_ptr;
-  UCHAR *nx_packet_append_ptr;
-  UCHAR *nx_packet_data_start;
-  UCHAR *nx_packet_data_end;
-  struct NX_PACKET *nx_packet_last;
-  struct NX_PACKET *nx_packet_queue_next;
-  union NX_PACKET_UNION_NEXT nx_packet_union_next;
-  ULONG nx_packet_length;
-  UCHAR nx_packet_ip_version;
-  UCHAR nx_packet_reserved[3];
-  UCHAR *nx_packet_ip_header;
-  struct NX_INTERFACE *nx_packet_address_interface;
-} NX_PACKET;
+typedef struct NX_IP {
+  ULONG nx_ip_id;
+  CHAR *nx_ip_name;
+  struct NX_INTERFACE nx_ip_interface[NX_MAX_IP_INTERFACES];
+  struct NX_PACKET_POOL *nx_ip_default_packet_pool;
+  /**
+   * Library state (the TCP/IP stack, queues, helper thread). Do not touch.
+   */
+  uint64_t nx_ip_private[NX_IP_PRIVATE_WORDS];
+} NX_IP;
 
-/*
- A request from the IP layer to a driver.
+/**
+ * A request from the IP layer to a driver.
  */
 typedef struct NX_IP_DRIVER {
   UINT nx_ip_driver_command;
@@ -151,13 +145,13 @@ typedef struct NX_IP_DRIVER {
   struct NX_INTERFACE *nx_ip_driver_interface;
 } NX_IP_DRIVER;
 
-/*
- Driver entry point type.
+/**
+ * Driver entry point type.
  */
 typedef void (*NX_IP_DRIVER_ENTRY)(struct NX_IP_DRIVER *driver_req);
 
-/*
- One network interface of an IP instance.
+/**
+ * One network interface of an IP instance.
  */
 typedef struct NX_INTERFACE {
   CHAR *nx_interface_name;
@@ -178,63 +172,72 @@ typedef struct NX_INTERFACE {
   NX_IP_DRIVER_ENTRY nx_interface_link_driver_entry;
 } NX_INTERFACE;
 
-/*
- An IP instance in caller memory.
+/**
+ * A packet: this header, then its payload, carved from a pool's memory.
  */
-typedef struct NX_IP {
-  ULONG nx_ip_id;
-  CHAR *nx_ip_name;
-  struct NX_INTERFACE nx_ip_interface[NX_MAX_IP_INTERFACES];
-  struct NX_PACKET_POOL *nx_ip_default_packet_pool;
-  /*
-   Library state (the TCP/IP stack, queues, helper thread). Do not touch.
-   */
-  uint64_t nx_ip_private[NX_IP_PRIVATE_WORDS];
-} NX_IP;
+typedef struct NX_PACKET {
+  struct NX_PACKET_POOL *nx_packet_pool_owner;
+  struct NX_PACKET *nx_packet_next;
+  UCHAR *nx_packet_prepend_ptr;
+  UCHAR *nx_packet_append_ptr;
+  UCHAR *nx_packet_data_start;
+  UCHAR *nx_packet_data_end;
+  struct NX_PACKET *nx_packet_last;
+  struct NX_PACKET *nx_packet_queue_next;
+  union NX_PACKET_UNION_NEXT nx_packet_union_next;
+  ULONG nx_packet_length;
+  UCHAR nx_packet_ip_version;
+  UCHAR nx_packet_reserved[3];
+  UCHAR *nx_packet_ip_header;
+  struct NX_INTERFACE *nx_packet_address_interface;
+} NX_PACKET;
 
-/*
- IPv4 or IPv6 address.
+/**
+ * A packet pool in caller memory.
+ */
+typedef struct NX_PACKET_POOL {
+  ULONG nx_packet_pool_id;
+  CHAR *nx_packet_pool_name;
+  ULONG nx_packet_pool_available;
+  ULONG nx_packet_pool_total;
+  ULONG nx_packet_pool_empty_requests;
+  ULONG nx_packet_pool_empty_suspensions;
+  ULONG nx_packet_pool_invalid_releases;
+  struct NX_PACKET *nx_packet_pool_available_list;
+  CHAR *nx_packet_pool_start;
+  ULONG nx_packet_pool_size;
+  ULONG nx_packet_pool_payload_size;
+  /**
+   * Library state (lock, waiters). Do not touch.
+   */
+  uint64_t nx_packet_pool_private[NX_PACKET_POOL_PRIVATE_WORDS];
+} NX_PACKET_POOL;
+
+/**
+ * IPv4 or IPv6 address.
  */
 typedef union NXD_ADDRESS_UNION {
   ULONG v4;
   ULONG v6[4];
 } NXD_ADDRESS_UNION;
 
-/*
- `NXD_ADDRESS`: version (4 or 6) and address, host byte order.
+/**
+ * `NXD_ADDRESS`: version (4 or 6) and address, host byte order.
  */
 typedef struct NXD_ADDRESS {
   ULONG nxd_ip_version;
   union NXD_ADDRESS_UNION nxd_ip_address;
 } NXD_ADDRESS;
 
-/*
- Pointer-sized unsigned (NetX `ALIGN_TYPE`).
- */
-typedef size_t ALIGN_TYPE;
-
-/*
- Timeouts (ticks) and receive window of one client.
- */
-typedef struct Settings {
-  uint32_t carried;
-  ULONG packet_timeout;
-  ULONG send_wait;
-  ULONG connection_timeout;
-  ULONG disconnect_timeout;
-  ULONG reply_timeout;
-  ULONG window_size;
-} Settings;
-
-/*
- Socket callback types.
+/**
+ * Socket callback types.
  */
 typedef void (*NX_TCP_SOCKET_CALLBACK)(struct NX_TCP_SOCKET *socket_ptr);
 
 typedef void (*NX_TCP_LISTEN_CALLBACK)(struct NX_TCP_SOCKET *socket_ptr, UINT port);
 
-/*
- A TCP socket in caller memory.
+/**
+ * A TCP socket in caller memory.
  */
 typedef struct NX_TCP_SOCKET {
   ULONG nx_tcp_socket_id;
@@ -255,14 +258,14 @@ typedef struct NX_TCP_SOCKET {
   NX_TCP_SOCKET_CALLBACK nx_tcp_urgent_data_callback;
   NX_TCP_SOCKET_CALLBACK nx_tcp_disconnect_callback;
   NX_TCP_LISTEN_CALLBACK nx_tcp_listen_callback;
-  /*
-   Library state. Do not touch.
+  /**
+   * Library state. Do not touch.
    */
   uint64_t nx_tcp_socket_private[NX_TCP_SOCKET_PRIVATE_WORDS];
 } NX_TCP_SOCKET;
 
-/*
- MD5 context layout kept for source compatibility (`NX_POP3_CLIENT` has one).
+/**
+ * MD5 context layout kept for source compatibility (`NX_POP3_CLIENT` has one).
  */
 typedef struct NX_MD5 {
   ULONG nx_md5_states[4];
@@ -270,14 +273,58 @@ typedef struct NX_MD5 {
   UCHAR nx_md5_buffer[64];
 } NX_MD5;
 
+/**
+ * The POP3 client control block, in caller memory.
+ */
+typedef struct NX_POP3_CLIENT {
+  CHAR nx_pop3_client_name[NX_POP3_CLIENT_NAME_SIZE];
+  CHAR nx_pop3_client_password[NX_POP3_CLIENT_PASSWORD_SIZE];
+  struct NX_TCP_SOCKET nx_pop3_client_tcp_socket;
+  struct NX_PACKET_POOL *nx_pop3_client_packet_pool_ptr;
+  UINT nx_pop3_client_enable_APOP_authentication;
+  UINT nx_pop3_client_mail_status;
+  UINT nx_pop3_client_maildrop_items;
+  UINT nx_pop3_client_maildrop_index;
+  ULONG nx_pop3_client_total_message_size;
+  UINT nx_pop3_client_ready_to_download;
+  CHAR nx_pop3_server_process_id[NX_POP3_CLIENT_PROCESS_ID_SIZE];
+  struct NX_MD5 nx_pop3_client_md5data;
+  /**
+   * Received packet holding bytes not consumed yet (owned by the client).
+   */
+  struct NX_PACKET *nx_pop3_client_message_ptr;
+  /**
+   * Library state. Do not touch.
+   */
+  uint64_t nx_pop3_client_private[NX_POP3_CLIENT_PRIVATE_WORDS];
+} NX_POP3_CLIENT;
+
+/**
+ * Pointer-sized unsigned (NetX `ALIGN_TYPE`).
+ */
+typedef size_t ALIGN_TYPE;
+
+/**
+ * Timeouts (ticks) and receive window of one client.
+ */
+typedef struct Settings {
+  uint32_t carried;
+  ULONG packet_timeout;
+  ULONG send_wait;
+  ULONG connection_timeout;
+  ULONG disconnect_timeout;
+  ULONG reply_timeout;
+  ULONG window_size;
+} Settings;
+
 #define NX_TRUE 1
 
 #define NX_FALSE 0
 
 #define NX_NULL 0
 
-/*
- Ticks per second; every `wait_option` is in ticks.
+/**
+ * Ticks per second; every `wait_option` is in ticks.
  */
 #define NX_IP_PERIODIC_RATE 100
 
@@ -365,8 +412,8 @@ typedef struct NX_MD5 {
 
 #define NX_STILL_BOUND 66
 
-/*
- Generic failure (also what a caught internal panic becomes).
+/**
+ * Generic failure (also what a caught internal panic becomes).
  */
 #define NX_NOT_SUCCESSFUL 67
 
@@ -404,13 +451,13 @@ typedef struct NX_MD5 {
 
 #define NX_RECEIVE_PACKET 0
 
-/*
- Marker in `nx_packet_union_next` of a packet on its pool's free list.
+/**
+ * Marker in `nx_packet_union_next` of a packet on its pool's free list.
  */
 #define NX_PACKET_FREE 4294967295
 
-/*
- Marker in `nx_packet_union_next` of an allocated packet.
+/**
+ * Marker in `nx_packet_union_next` of an allocated packet.
  */
 #define NX_PACKET_ALLOCATED 2863311530
 
@@ -508,54 +555,54 @@ typedef struct NX_MD5 {
 
 
 
-/*
- Base of the POP3 status codes.
+/**
+ * Base of the POP3 status codes.
  */
 #define NX_POP3_CLIENT_ERROR_CONSTANT 176
 
-/*
- Bad argument (zero address or port, name or password too long or holding CR/LF).
+/**
+ * Bad argument (zero address or port, name or password too long or holding CR/LF).
  */
 #define NX_POP3_PARAM_ERROR 177
 
-/*
- Mail index above the count of the last STAT, or a LIST reply for another index.
+/**
+ * Mail index above the count of the last STAT, or a LIST reply for another index.
  */
 #define NX_POP3_INVALID_MAIL_ITEM 178
 
-/*
- APOP digest could not be computed.
+/**
+ * APOP digest could not be computed.
  */
 #define NX_POP3_APOP_FAILED_MD5_DIGEST 179
 
-/*
- The server answered `-ERR`, or with something that is not a valid reply.
+/**
+ * The server answered `-ERR`, or with something that is not a valid reply.
  */
 #define NX_POP3_SERVER_ERROR_STATUS 180
 
-/*
- Kept for source compatibility (the client streams; it has no mail buffer).
+/**
+ * Kept for source compatibility (the client streams; it has no mail buffer).
  */
 #define NX_POP3_MAIL_BUFFER_OVERFLOW 181
 
-/*
- A command does not fit in one packet of the client's pool.
+/**
+ * A command does not fit in one packet of the client's pool.
  */
 #define NX_POP3_INSUFFICIENT_PACKET_PAYLOAD 182
 
-/*
- The call does not fit the session's state (e.g. message data asked for with no RETR).
+/**
+ * The call does not fit the session's state (e.g. message data asked for with no RETR).
  */
 #define NX_POP3_CLIENT_INVALID_STATE 183
 
-/*
- Mail index 0.
+/**
+ * Mail index 0.
  */
 #define NX_POP3_CLIENT_INVALID_INDEX 184
 
-/*
- Defaults of the compile-time settings (ticks), used when the program's
- values did not travel with `nx_pop3_client_create`.
+/**
+ * Defaults of the compile-time settings (ticks), used when the program's
+ * values did not travel with `nx_pop3_client_create`.
  */
 #define DEFAULT_SETTINGS (Settings){ .carried = 0, .packet_timeout = NX_IP_PERIODIC_RATE, .send_wait = (10 * NX_IP_PERIODIC_RATE), .connection_timeout = (30 * NX_IP_PERIODIC_RATE), .disconnect_timeout = (10 * NX_IP_PERIODIC_RATE), .reply_timeout = (10 * NX_IP_PERIODIC_RATE), .window_size = 1460 }
 
@@ -563,13 +610,656 @@ typedef struct NX_MD5 {
 extern "C" {
 #endif // __cplusplus
 
-/*
- Stores the program's compile-time POP3 settings (ticks, and the TCP receive
- window in bytes) in `client_ptr` for the create call that follows, and
- returns `client_ptr`. The `nx_pop3_client_create` / `nxd_pop3_client_create`
- macros call it, so a program's `#define NX_POP3_SERVER_REPLY_TIMEOUT ...`
- reaches the precompiled library. Not meant to be called directly. NULL in,
- NULL out.
+/**
+ * Creates a packet pool in the caller's memory: `memory_ptr`/`memory_size`
+ * are carved into packets of `payload_size` bytes (rounded up to 8), each
+ * after an `NX_PACKET` header; `nx_packet_pool_total` = `available` = count.
+ * Returns `NX_SUCCESS`, or `NX_SIZE_ERROR` if not one packet fits. No heap.
+ */
+UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+                            CHAR *name_ptr,
+                            ULONG payload_size,
+                            VOID *memory_ptr,
+                            ULONG memory_size);
+
+/**
+ * Checked `nx_packet_pool_create`. `pool_control_block_size` is
+ * `sizeof(NX_PACKET_POOL)` as the caller sees it. Returns `NX_PTR_ERROR` for
+ * a NULL pool or memory, a size mismatch, or a pool already created;
+ * `NX_SIZE_ERROR` for a zero payload or memory too small for one packet;
+ * else as `_nx_packet_pool_create`.
+ */
+UINT _nxe_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+                             CHAR *name_ptr,
+                             ULONG payload_size,
+                             VOID *memory_ptr,
+                             ULONG memory_size,
+                             UINT pool_control_block_size);
+
+/**
+ * Deletes a pool: its id is cleared; threads waiting in allocate return
+ * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+ */
+UINT _nx_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+
+/**
+ * Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
+ * not created (deleting twice included).
+ */
+UINT _nxe_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+
+/**
+ * Allocates one packet with `packet_type` bytes of headroom
+ * (`prepend_ptr = append_ptr = data_start + packet_type`, length 0). An
+ * empty pool counts `nx_packet_pool_empty_requests` and waits up to
+ * `wait_option` ticks. Returns `NX_SUCCESS` (the caller owns `*packet_ptr`),
+ * `NX_NO_PACKET`, `NX_INVALID_PARAMETERS` (headroom > payload), `NX_DELETED`.
+ */
+UINT _nx_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
+                         struct NX_PACKET **packet_ptr,
+                         ULONG packet_type,
+                         ULONG wait_option);
+
+/**
+ * Checked `nx_packet_allocate`: `NX_PTR_ERROR` (NULL, pool not created),
+ * `NX_OPTION_ERROR` (`packet_type` not a multiple of 4); `*packet_ptr` is set
+ * to NULL first.
+ */
+UINT _nxe_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
+                          struct NX_PACKET **packet_ptr,
+                          ULONG packet_type,
+                          ULONG wait_option);
+
+/**
+ * Releases a whole chain to its owner pools (waking a waiting allocator).
+ * Returns `NX_SUCCESS`, or `NX_PTR_ERROR` for a packet already free
+ * (`nx_packet_pool_invalid_releases` + 1, free list untouched) or whose
+ * owner is not a live pool.
+ */
+UINT _nx_packet_release(struct NX_PACKET *packet_ptr);
+
+/**
+ * Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
+ * becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
+ * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
+ * data end); on failure the caller keeps the packet.
+ */
+UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
+
+/**
+ * Releases a transmitted chain (drivers call this when done). As
+ * `_nx_packet_release`.
+ */
+UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
+
+/**
+ * Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
+ * Statuses as `_nxe_packet_release`.
+ */
+UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
+
+/**
+ * Appends `size` bytes to a chain, chaining packets from `pool_ptr` (waiting
+ * up to `wait_option` ticks) when the last one is full; the head's length
+ * grows by `size`. All-or-nothing: `NX_NO_PACKET` leaves the chain as it was.
+ * The caller keeps owning the chain.
+ */
+UINT _nx_packet_data_append(struct NX_PACKET *packet_ptr,
+                            VOID *data_start,
+                            ULONG data_size,
+                            struct NX_PACKET_POOL *pool_ptr,
+                            ULONG wait_option);
+
+/**
+ * Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
+ * `NX_SIZE_ERROR` (size 0), `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers).
+ */
+UINT _nxe_packet_data_append(struct NX_PACKET *packet_ptr,
+                             VOID *data_start,
+                             ULONG data_size,
+                             struct NX_PACKET_POOL *pool_ptr,
+                             ULONG wait_option);
+
+/**
+ * Copies the data of the whole chain to `buffer_start` (which must hold
+ * `nx_packet_length` bytes); `*bytes_copied` = bytes copied. `NX_SUCCESS`.
+ */
+UINT _nx_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+                              VOID *buffer_start,
+                              ULONG *bytes_copied);
+
+/**
+ * Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
+ * packet whose pool is not live; `NX_UNDERFLOW`/`NX_OVERFLOW`.
+ */
+UINT _nxe_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+                               VOID *buffer_start,
+                               ULONG *bytes_copied);
+
+/**
+ * Copies up to `buffer_length` bytes starting `offset` bytes into the chain;
+ * `*bytes_copied` = bytes copied. `NX_PACKET_OFFSET_ERROR` if `offset` is
+ * past the data.
+ */
+UINT _nx_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+                                    ULONG offset,
+                                    VOID *buffer_start,
+                                    ULONG buffer_length,
+                                    ULONG *bytes_copied);
+
+/**
+ * Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
+ * or a packet whose pool is not live.
+ */
+UINT _nxe_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+                                     ULONG offset,
+                                     VOID *buffer_start,
+                                     ULONG buffer_length,
+                                     ULONG *bytes_copied);
+
+/**
+ * `*length` = the chain's total data length. `NX_SUCCESS`.
+ */
+UINT _nx_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+
+/**
+ * Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
+ */
+UINT _nxe_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+
+/**
+ * Copies a chain into new packet(s) from `pool_ptr` (same headroom, waiting
+ * up to `wait_option` ticks). On `NX_SUCCESS` the caller owns both the
+ * original and `*new_packet_ptr`; `NX_NO_PACKET` otherwise.
+ */
+UINT _nx_packet_copy(struct NX_PACKET *packet_ptr,
+                     struct NX_PACKET **new_packet_ptr,
+                     struct NX_PACKET_POOL *pool_ptr,
+                     ULONG wait_option);
+
+/**
+ * Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
+ * created or a bad packet; `*new_packet_ptr` is set to NULL first.
+ */
+UINT _nxe_packet_copy(struct NX_PACKET *packet_ptr,
+                      struct NX_PACKET **new_packet_ptr,
+                      struct NX_PACKET_POOL *pool_ptr,
+                      ULONG wait_option);
+
+/**
+ * Pool statistics; any output pointer may be NULL. `NX_SUCCESS`.
+ */
+UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+                              ULONG *total_packets,
+                              ULONG *free_packets,
+                              ULONG *empty_pool_requests,
+                              ULONG *empty_pool_suspensions,
+                              ULONG *invalid_packet_releases);
+
+/**
+ * Checked `nx_packet_pool_info_get`: `NX_PTR_ERROR` for a pool not created.
+ */
+UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+                               ULONG *total_packets,
+                               ULONG *free_packets,
+                               ULONG *empty_pool_requests,
+                               ULONG *empty_pool_suspensions,
+                               ULONG *invalid_packet_releases);
+
+/**
+ * Initializes the NetX system (starts the tick clock). Always `NX_SUCCESS`.
+ */
+UINT _nx_system_initialize(void);
+
+/**
+ * Creates an IP instance with one interface driven by `ip_link_driver`:
+ * sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
+ * MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
+ * thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
+ * and priority) are accepted and unused on the host. Frames the stack sends
+ * come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
+ * out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
+ * initialize or no thread can be started.
+ */
+UINT _nx_ip_create(struct NX_IP *ip_ptr,
+                   CHAR *name,
+                   ULONG ip_address,
+                   ULONG network_mask,
+                   struct NX_PACKET_POOL *default_pool,
+                   NX_IP_DRIVER_ENTRY ip_link_driver,
+                   VOID *memory_ptr,
+                   ULONG memory_size,
+                   UINT priority);
+
+/**
+ * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
+ * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
+ * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
+ * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+ */
+UINT _nxe_ip_create(struct NX_IP *ip_ptr,
+                    CHAR *name,
+                    ULONG ip_address,
+                    ULONG network_mask,
+                    struct NX_PACKET_POOL *default_pool,
+                    NX_IP_DRIVER_ENTRY ip_link_driver,
+                    VOID *memory_ptr,
+                    ULONG memory_size,
+                    UINT priority,
+                    UINT ip_control_block_size);
+
+/**
+ * Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
+ * returns every queued packet to its pool, clears the id. Sockets still
+ * created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+ */
+UINT _nx_ip_delete(struct NX_IP *ip_ptr);
+
+/**
+ * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
+ * (deleting twice included).
+ */
+UINT _nxe_ip_delete(struct NX_IP *ip_ptr);
+
+/**
+ * Enables ARP. The cache memory is checked but not used (smoltcp keeps its
+ * own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+ */
+UINT _nx_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
+
+/**
+ * Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
+ * `NX_SIZE_ERROR` (cache smaller than 52 bytes, one NetX ARP entry).
+ */
+UINT _nxe_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
+
+/**
+ * Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+ */
+UINT _nx_tcp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_tcp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+ */
+UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Waits up to `wait_option` ticks until every bit of `needed_status`
+ * (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
+ * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
+ * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+ */
+UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
+                         ULONG needed_status,
+                         ULONG *actual_status,
+                         ULONG wait_option);
+
+/**
+ * Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
+ */
+UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
+                          ULONG needed_status,
+                          ULONG *actual_status,
+                          ULONG wait_option);
+
+/**
+ * Sets an interface's IP MTU (drivers call it during `NX_LINK_INITIALIZE`;
+ * later changes are recorded but the stack keeps its first MTU).
+ * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+ */
+UINT _nx_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
+
+/**
+ * Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
+
+/**
+ * Sets an interface's MAC (`physical_msw` = top 16 bits, `physical_lsw` =
+ * low 32). With `update_driver`, the driver first gets
+ * `NX_LINK_SET_PHYSICAL_ADDRESS` (its failure status is returned).
+ * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+ */
+UINT _nx_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
+                                           UINT interface_index,
+                                           ULONG physical_msw,
+                                           ULONG physical_lsw,
+                                           UINT update_driver);
+
+/**
+ * Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
+ * not created.
+ */
+UINT _nxe_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
+                                            UINT interface_index,
+                                            ULONG physical_msw,
+                                            ULONG physical_lsw,
+                                            UINT update_driver);
+
+/**
+ * Records whether the interface needs address mapping (ARP).
+ * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+ */
+UINT _nx_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+                                                UINT interface_index,
+                                                UINT mapping_needed);
+
+/**
+ * Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
+ * IP not created.
+ */
+UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+                                                 UINT interface_index,
+                                                 UINT mapping_needed);
+
+/**
+ * Driver receive path for IPv4/IPv6: `packet_ptr` holds one datagram,
+ * `prepend_ptr` at the IP header (Ethernet header stripped). Never blocks;
+ * callable from any thread, also from inside a driver send. The IP instance
+ * owns the packet afterwards (released if the instance is not created).
+ */
+void _nx_ip_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
+
+/**
+ * Driver receive path for ARP: as `_nx_ip_packet_deferred_receive`, with
+ * `prepend_ptr` at the ARP header.
+ */
+void _nx_arp_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
+
+/**
+ * Asks the instance's thread to send `NX_LINK_DEFERRED_PROCESSING` to the
+ * driver soon. Never blocks; callable from any thread.
+ */
+void _nx_ip_driver_deferred_processing(struct NX_IP *ip_ptr);
+
+/**
+ * The RAM network driver: every IP instance of the process that uses it is
+ * on one in-memory Ethernet segment (MAC 00:11:22:33:44:56 + instance number,
+ * MTU 1500). Frames are copied into the receiver's default pool (dropped when
+ * it is empty); the sender's packet is released. Unknown commands set
+ * `nx_ip_driver_status` to `NX_UNHANDLED_COMMAND`.
+ */
+void _nx_ram_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
+
+/**
+ * Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
+ * bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
+ * `nx_tcp_enable`.
+ */
+UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
+                           struct NX_TCP_SOCKET *socket_ptr,
+                           CHAR *name,
+                           ULONG type_of_service,
+                           ULONG fragment,
+                           UINT time_to_live,
+                           ULONG window_size,
+                           NX_TCP_SOCKET_CALLBACK tcp_urgent_data_callback,
+                           NX_TCP_SOCKET_CALLBACK tcp_disconnect_callback);
+
+/**
+ * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
+ * `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
+ * mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+ * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
+ * time to live or type of service above 255.
+ */
+UINT _nxe_tcp_socket_create(struct NX_IP *ip_ptr,
+                            struct NX_TCP_SOCKET *socket_ptr,
+                            CHAR *name,
+                            ULONG type_of_service,
+                            ULONG fragment,
+                            UINT time_to_live,
+                            ULONG window_size,
+                            NX_TCP_SOCKET_CALLBACK tcp_urgent_data_callback,
+                            NX_TCP_SOCKET_CALLBACK tcp_disconnect_callback,
+                            UINT tcp_socket_size);
+
+/**
+ * Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
+ * serves a listen port.
+ */
+UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
+ * created (deleting twice included).
+ */
+UINT _nxe_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Binds a client socket to `port`, or to a free port from 0xC000 up with
+ * `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
+ * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
+ */
+UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
+ * `NX_INVALID_PORT` (port above 0xFFFF).
+ */
+UINT _nxe_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
+
+/**
+ * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
+ * (still connected: disconnect first).
+ */
+UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
+ */
+UINT _nxe_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Connects a bound client socket to `server_ip:server_port` (IPv4, host
+ * order), waiting up to `wait_option` ticks for the handshake. `NX_SUCCESS`;
+ * `NX_IN_PROGRESS` with `NX_NO_WAIT`; `NX_NOT_CONNECTED` (refused or timed
+ * out); `NX_NOT_BOUND`; `NX_NOT_CLOSED`.
+ */
+UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                   ULONG server_ip,
+                                   UINT server_port,
+                                   ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
+ * created), `NX_IP_ADDRESS_ERROR` (address 0), `NX_INVALID_PORT`.
+ */
+UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                    ULONG server_ip,
+                                    UINT server_port,
+                                    ULONG wait_option);
+
+/**
+ * Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
+ * IPv6 gives `NX_NOT_SUPPORTED` for now.
+ */
+UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                    struct NXD_ADDRESS *server_ip,
+                                    UINT server_port,
+                                    ULONG wait_option);
+
+/**
+ * Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
+ * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
+ * `NX_INVALID_PORT`.
+ */
+UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                     struct NXD_ADDRESS *server_ip,
+                                     UINT server_port,
+                                     ULONG wait_option);
+
+/**
+ * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
+ * connections are queued until accepted. `tcp_listen_callback` (may be
+ * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
+ * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+ */
+UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+                                  UINT port,
+                                  struct NX_TCP_SOCKET *socket_ptr,
+                                  UINT listen_queue_size,
+                                  NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
+
+/**
+ * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
+ * created), `NX_INVALID_PORT`.
+ */
+UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+                                   UINT port,
+                                   struct NX_TCP_SOCKET *socket_ptr,
+                                   UINT listen_queue_size,
+                                   NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
+
+/**
+ * Waits up to `wait_option` ticks for a connection on a listening socket.
+ * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+ */
+UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
+ */
+UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Makes an unaccepted socket serve `port` again. `NX_SUCCESS` (listening),
+ * `NX_CONNECTION_PENDING` (a queued connection was handed over: call
+ * accept), `NX_NOT_FOUND` (nobody listens on `port`), `NX_NOT_CLOSED`,
+ * `NX_ALREADY_BOUND`.
+ */
+UINT _nx_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+                                    UINT port,
+                                    struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
+ * created), `NX_INVALID_PORT`.
+ */
+UINT _nxe_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+                                     UINT port,
+                                     struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Detaches a server socket from its listen port (a connection still open is
+ * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+ */
+UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
+ */
+UINT _nxe_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Stops listening on `port` (queued connections are reset).
+ * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
+ */
+UINT _nx_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+
+/**
+ * Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
+ * `NX_INVALID_PORT`.
+ */
+UINT _nxe_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+
+/**
+ * Sends the data of `packet_ptr`'s chain (any size: it leaves as several
+ * segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
+ * stack owns the packet (the data was copied and the packet released). On
+ * failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+ * on timeout, after removing from the packet any prefix that was queued (so
+ * a retry sends only the rest).
+ */
+UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
+                         struct NX_PACKET *packet_ptr,
+                         ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
+ * `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
+ * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
+ * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+ */
+UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
+                          struct NX_PACKET **packet_ptr_ptr,
+                          ULONG wait_option);
+
+/**
+ * Waits up to `wait_option` ticks for data and hands it over as one packet
+ * from the IP instance's default pool: the caller owns `*packet_ptr` and
+ * releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
+ * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
+ * connected). `*packet_ptr` is NULL on failure.
+ */
+UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
+                            struct NX_PACKET **packet_ptr,
+                            ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
+ */
+UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
+                             struct NX_PACKET **packet_ptr,
+                             ULONG wait_option);
+
+/**
+ * Closes the connection (FIN handshake, up to `wait_option` ticks, then
+ * reset). The socket is CLOSED afterwards; a client socket stays bound.
+ * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
+ */
+UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
+ */
+UINT _nxe_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Waits up to `wait_option` ticks for the socket to reach `desired_state`
+ * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+ */
+UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
+                               UINT desired_state,
+                               ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
+ * `NX_OPTION_ERROR` (state outside 1..=11).
+ */
+UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
+                                UINT desired_state,
+                                ULONG wait_option);
+
+/**
+ * `*bytes_available` = received bytes not yet read. `NX_SUCCESS`, or
+ * `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
+ */
+UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+
+/**
+ * Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
+ * socket not created.
+ */
+UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+
+/**
+ * Stores the program's compile-time POP3 settings (ticks, and the TCP receive
+ * window in bytes) in `client_ptr` for the create call that follows, and
+ * returns `client_ptr`. The `nx_pop3_client_create` / `nxd_pop3_client_create`
+ * macros call it, so a program's `#define NX_POP3_SERVER_REPLY_TIMEOUT ...`
+ * reaches the precompiled library. Not meant to be called directly. NULL in,
+ * NULL out.
  */
 struct NX_POP3_CLIENT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT *client_ptr,
                                                       ULONG packet_timeout,
@@ -579,32 +1269,32 @@ struct NX_POP3_CLIENT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT *cli
                                                       ULONG reply_timeout,
                                                       ULONG window_size);
 
-/*
- Creates a POP3 client, connects to the IPv4 server and logs in
- (`nx_pop3_client_create`, checked form).
-
- Zeroes `*client_ptr`, copies the name and password, creates a TCP socket
- (window `NX_POP3_CLIENT_TCP_WINDOW_SIZE`) bound to any port, connects within
- `NX_POP3_CLIENT_CONNECTION_TIMEOUT`, reads the greeting, then logs in: with
- `APOP_authentication` and a `<...>` timestamp in the greeting it sends
- `APOP name digest` and falls back to USER/PASS if the server answers `-ERR`;
- otherwise USER/PASS (and the APOP flag is cleared when there is no timestamp).
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer, a pool that is not
- created, or a client already created; `NX_POP3_PARAM_ERROR` for an IP that is
- not created, a zero address or port, a name longer than `NX_POP3_MAX_USERNAME`
- or a password longer than `NX_POP3_MAX_PASSWORD`, or either holding CR or LF;
- `NX_POP3_SERVER_ERROR_STATUS` when the greeting, USER or PASS is answered
- `-ERR` or with something that is not a reply (unlike NetX, a rejected password
- fails the create); TCP statuses as they come (`NX_NOT_CONNECTED`,
- `NX_NO_PACKET` when a reply did not arrive within
- `NX_POP3_SERVER_REPLY_TIMEOUT`, ...); `NX_NO_PACKET` or
- `NX_POP3_INSUFFICIENT_PACKET_PAYLOAD` when a command packet cannot be had
- from `packet_pool_ptr` within `NX_POP3_CLIENT_PACKET_TIMEOUT` or is too small.
-
- On failure nothing is left behind: socket deleted, every packet back in its
- pool, `*client_ptr` zeroed. Packets: command packets come from
- `packet_pool_ptr`; received data comes in the IP instance's default pool.
+/**
+ * Creates a POP3 client, connects to the IPv4 server and logs in
+ * (`nx_pop3_client_create`, checked form).
+ *
+ * Zeroes `*client_ptr`, copies the name and password, creates a TCP socket
+ * (window `NX_POP3_CLIENT_TCP_WINDOW_SIZE`) bound to any port, connects within
+ * `NX_POP3_CLIENT_CONNECTION_TIMEOUT`, reads the greeting, then logs in: with
+ * `APOP_authentication` and a `<...>` timestamp in the greeting it sends
+ * `APOP name digest` and falls back to USER/PASS if the server answers `-ERR`;
+ * otherwise USER/PASS (and the APOP flag is cleared when there is no timestamp).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer, a pool that is not
+ * created, or a client already created; `NX_POP3_PARAM_ERROR` for an IP that is
+ * not created, a zero address or port, a name longer than `NX_POP3_MAX_USERNAME`
+ * or a password longer than `NX_POP3_MAX_PASSWORD`, or either holding CR or LF;
+ * `NX_POP3_SERVER_ERROR_STATUS` when the greeting, USER or PASS is answered
+ * `-ERR` or with something that is not a reply (unlike NetX, a rejected password
+ * fails the create); TCP statuses as they come (`NX_NOT_CONNECTED`,
+ * `NX_NO_PACKET` when a reply did not arrive within
+ * `NX_POP3_SERVER_REPLY_TIMEOUT`, ...); `NX_NO_PACKET` or
+ * `NX_POP3_INSUFFICIENT_PACKET_PAYLOAD` when a command packet cannot be had
+ * from `packet_pool_ptr` within `NX_POP3_CLIENT_PACKET_TIMEOUT` or is too small.
+ *
+ * On failure nothing is left behind: socket deleted, every packet back in its
+ * pool, `*client_ptr` zeroed. Packets: command packets come from
+ * `packet_pool_ptr`; received data comes in the IP instance's default pool.
  */
 UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                              UINT APOP_authentication,
@@ -615,9 +1305,9 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                              CHAR *client_name,
                              CHAR *client_password);
 
-/*
- Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
- Only a client already created is refused (`NX_PTR_ERROR`).
+/**
+ * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
+ * Only a client already created is refused (`NX_PTR_ERROR`).
  */
 UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                             UINT APOP_authentication,
@@ -628,11 +1318,11 @@ UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                             CHAR *client_name,
                             CHAR *client_password);
 
-/*
- Creates a POP3 client for an IPv4 or IPv6 server address
- (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
- `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
- version is neither 4 nor 6, or an IPv4 address of zero.
+/**
+ * Creates a POP3 client for an IPv4 or IPv6 server address
+ * (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
+ * `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
+ * version is neither 4 nor 6, or an IPv4 address of zero.
  */
 UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                               UINT APOP_authentication,
@@ -643,8 +1333,8 @@ UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                               CHAR *client_name,
                               CHAR *client_password);
 
-/*
- Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
+/**
+ * Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
  */
 UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                              UINT APOP_authentication,
@@ -655,159 +1345,159 @@ UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                              CHAR *client_name,
                              CHAR *client_password);
 
-/*
- Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
- stores n in `nx_pop3_client_maildrop_items` and size in
- `nx_pop3_client_total_message_size` and in the outputs.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer or a client not
- created; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply or a
- number beyond 32 bits (the outputs are then 0); TCP and packet statuses as
- they come (`NX_NO_PACKET` when no reply came within the reply timeout,
- `NX_NOT_CONNECTED` when the server closed). No packet changes owner.
+/**
+ * Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
+ * stores n in `nx_pop3_client_maildrop_items` and size in
+ * `nx_pop3_client_total_message_size` and in the outputs.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer or a client not
+ * created; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply or a
+ * number beyond 32 bits (the outputs are then 0); TCP and packet statuses as
+ * they come (`NX_NO_PACKET` when no reply came within the reply timeout,
+ * `NX_NOT_CONNECTED` when the server closed). No packet changes owner.
  */
 UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
                                      UINT *number_mail_items,
                                      ULONG *maildrop_total_size);
 
-/*
- Unchecked form of `nx_pop3_client_mail_items_get`.
+/**
+ * Unchecked form of `nx_pop3_client_mail_items_get`.
  */
 UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
                                     UINT *number_mail_items,
                                     ULONG *maildrop_total_size);
 
-/*
- Sends `LIST mail_item` (`nx_pop3_client_mail_item_size_get`, checked form)
- and stores the message's size in `*size` (0 on any failure).
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
- 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT
- or a reply naming another message; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`
- or a malformed reply; TCP and packet statuses as they come.
+/**
+ * Sends `LIST mail_item` (`nx_pop3_client_mail_item_size_get`, checked form)
+ * and stores the message's size in `*size` (0 on any failure).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
+ * 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT
+ * or a reply naming another message; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`
+ * or a malformed reply; TCP and packet statuses as they come.
  */
 UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
                                          UINT mail_item,
                                          ULONG *size);
 
-/*
- Unchecked form of `nx_pop3_client_mail_item_size_get`.
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_size_get`.
  */
 UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
                                         UINT mail_item,
                                         ULONG *size);
 
-/*
- Sends `RETR mail_item` (`nx_pop3_client_mail_item_get`, checked form). On
- `+OK` the client is ready to download the message with
- `nx_pop3_client_mail_item_message_get`, and `*item_size` is the octet count
- of the reply (0 if the reply has none).
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
- 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT;
- `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply, or an octet count
- beyond 32 bits; TCP and packet statuses as they come. If a previous message
- was not read to its end, its rest is read and dropped first.
+/**
+ * Sends `RETR mail_item` (`nx_pop3_client_mail_item_get`, checked form). On
+ * `+OK` the client is ready to download the message with
+ * `nx_pop3_client_mail_item_message_get`, and `*item_size` is the octet count
+ * of the reply (0 if the reply has none).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
+ * 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT;
+ * `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply, or an octet count
+ * beyond 32 bits; TCP and packet statuses as they come. If a previous message
+ * was not read to its end, its rest is read and dropped first.
  */
 UINT _nxe_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
                                     UINT mail_item,
                                     ULONG *item_size);
 
-/*
- Unchecked form of `nx_pop3_client_mail_item_get`.
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_get`.
  */
 UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
                                    UINT mail_item,
                                    ULONG *item_size);
 
-/*
- Hands out the next packet of the message being downloaded
- (`nx_pop3_client_mail_item_message_get`, checked form). The outputs are
- cleared first.
-
- The packet holds message bytes exactly as the server stores them:
- dot-stuffing undone, the terminating `.` line never included (the message's
- own last CRLF is). `*bytes_retrieved` equals the packet's `nx_packet_length`.
- `*final_packet` is `NX_TRUE` on the packet that ends the message (it may hold
- 0 bytes); the client is then no longer ready to download.
-
- Ownership: on `NX_SUCCESS` the caller owns `*recv_packet_ptr` (a packet of
- the client IP instance's default pool) and releases it with
- `nx_packet_release`; on failure `*recv_packet_ptr` is NULL.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_STATE` when no
- message is being downloaded; `NX_NO_PACKET` when no data came within the
- reply timeout; `NX_NOT_CONNECTED` when the server closed before the end.
+/**
+ * Hands out the next packet of the message being downloaded
+ * (`nx_pop3_client_mail_item_message_get`, checked form). The outputs are
+ * cleared first.
+ *
+ * The packet holds message bytes exactly as the server stores them:
+ * dot-stuffing undone, the terminating `.` line never included (the message's
+ * own last CRLF is). `*bytes_retrieved` equals the packet's `nx_packet_length`.
+ * `*final_packet` is `NX_TRUE` on the packet that ends the message (it may hold
+ * 0 bytes); the client is then no longer ready to download.
+ *
+ * Ownership: on `NX_SUCCESS` the caller owns `*recv_packet_ptr` (a packet of
+ * the client IP instance's default pool) and releases it with
+ * `nx_packet_release`; on failure `*recv_packet_ptr` is NULL.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_STATE` when no
+ * message is being downloaded; `NX_NO_PACKET` when no data came within the
+ * reply timeout; `NX_NOT_CONNECTED` when the server closed before the end.
  */
 UINT _nxe_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
                                             struct NX_PACKET **recv_packet_ptr,
                                             ULONG *bytes_retrieved,
                                             UINT *final_packet);
 
-/*
- Unchecked form of `nx_pop3_client_mail_item_message_get` (the outputs must
- still be valid pointers: `NX_PTR_ERROR` otherwise).
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_message_get` (the outputs must
+ * still be valid pointers: `NX_PTR_ERROR` otherwise).
  */
 UINT _nx_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
                                            struct NX_PACKET **recv_packet_ptr,
                                            ULONG *bytes_retrieved,
                                            UINT *final_packet);
 
-/*
- Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
-
- Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX`
- for index 0; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR` or a malformed reply;
- TCP and packet statuses as they come.
+/**
+ * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
+ *
+ * Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX`
+ * for index 0; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR` or a malformed reply;
+ * TCP and packet statuses as they come.
  */
 UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
 
-/*
- Unchecked form of `nx_pop3_client_mail_item_delete`.
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_delete`.
  */
 UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
 
-/*
- Sends `QUIT` (`nx_pop3_client_quit`, checked form). Does not disconnect:
- `nx_pop3_client_delete` does.
-
- Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS`
- for `-ERR` or a malformed reply; TCP and packet statuses as they come.
+/**
+ * Sends `QUIT` (`nx_pop3_client_quit`, checked form). Does not disconnect:
+ * `nx_pop3_client_delete` does.
+ *
+ * Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS`
+ * for `-ERR` or a malformed reply; TCP and packet statuses as they come.
  */
 UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Unchecked form of `nx_pop3_client_quit`.
+/**
+ * Unchecked form of `nx_pop3_client_quit`.
  */
 UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Deletes the client (`nx_pop3_client_delete`, checked form): releases every
- packet it holds, disconnects within `NX_POP3_CLIENT_DISCONNECT_TIMEOUT`
- (aborting the connection if the server does not close), unbinds and deletes
- the socket and zeroes `*client_ptr`. The packet pool is the application's to
- delete.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
- example deleted twice).
+/**
+ * Deletes the client (`nx_pop3_client_delete`, checked form): releases every
+ * packet it holds, disconnects within `NX_POP3_CLIENT_DISCONNECT_TIMEOUT`
+ * (aborting the connection if the server does not close), unbinds and deletes
+ * the socket and zeroes `*client_ptr`. The packet pool is the application's to
+ * delete.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
+ * example deleted twice).
  */
 UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Unchecked form of `nx_pop3_client_delete`.
+/**
+ * Unchecked form of `nx_pop3_client_delete`.
  */
 UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Extension (not in NetX): changes a created client's timeouts at run time,
- in ticks: the command packet allocation wait, the TCP send wait, the
- connection timeout (used by `_nxd_pop3_client_connect`), the disconnect
- timeout and the server reply timeout (each wait for a reply or for message
- data). The defaults are the compile-time settings of `nxd_pop3_client.h`.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a client not created;
- `NX_POP3_PARAM_ERROR` for a zero reply or connection timeout (it would make
- every call fail at once).
+/**
+ * Extension (not in NetX): changes a created client's timeouts at run time,
+ * in ticks: the command packet allocation wait, the TCP send wait, the
+ * connection timeout (used by `_nxd_pop3_client_connect`), the disconnect
+ * timeout and the server reply timeout (each wait for a reply or for message
+ * data). The defaults are the compile-time settings of `nxd_pop3_client.h`.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a client not created;
+ * `NX_POP3_PARAM_ERROR` for a zero reply or connection timeout (it would make
+ * every call fail at once).
  */
 UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
                                    ULONG packet_timeout,
@@ -816,8 +1506,8 @@ UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
                                    ULONG disconnect_timeout,
                                    ULONG reply_timeout);
 
-/*
- Unchecked form of `nx_pop3_client_timeouts_set`.
+/**
+ * Unchecked form of `nx_pop3_client_timeouts_set`.
  */
 UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
                                   ULONG packet_timeout,
@@ -826,77 +1516,77 @@ UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
                                   ULONG disconnect_timeout,
                                   ULONG reply_timeout);
 
-/*
- Binds the created client's socket, connects to the server within the
- connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
- in create). Called by create; exported as NetX does.
-
- Returns the statuses of `_nxe_pop3_client_create` (`NX_PTR_ERROR` for NULL or
- a client not created).
+/**
+ * Binds the created client's socket, connects to the server within the
+ * connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
+ * in create). Called by create; exported as NetX does.
+ *
+ * Returns the statuses of `_nxe_pop3_client_create` (`NX_PTR_ERROR` for NULL or
+ * a client not created).
  */
 UINT _nxd_pop3_client_connect(struct NX_POP3_CLIENT *client_ptr,
                               struct NXD_ADDRESS *server_ip_address,
                               ULONG server_port);
 
-/*
- Logs in with `USER` then `PASS` on a connected client.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
- either is refused; TCP and packet statuses as they come.
+/**
+ * Logs in with `USER` then `PASS` on a connected client.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
+ * either is refused; TCP and packet statuses as they come.
  */
 UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Logs in with `APOP name digest` on a connected client, the digest made from
- `nx_pop3_server_process_id` and the password.
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
- refused; TCP and packet statuses as they come.
+/**
+ * Logs in with `APOP name digest` on a connected client, the digest made from
+ * `nx_pop3_server_process_id` and the password.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
+ * refused; TCP and packet statuses as they come.
  */
 UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
 
-/*
- Writes to `result` (33 bytes) the lowercase hex MD5 of the
- `process_ID_length` bytes at `process_ID_ptr` followed by the client's
- password, NUL-terminated, as NetX does (with an empty password: the MD5 of
- the given bytes alone).
-
- Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer.
+/**
+ * Writes to `result` (33 bytes) the lowercase hex MD5 of the
+ * `process_ID_length` bytes at `process_ID_ptr` followed by the client's
+ * password, NUL-terminated, as NetX does (with an empty password: the MD5 of
+ * the given bytes alone).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer.
  */
 UINT _nx_pop3_digest_authenticate(struct NX_POP3_CLIENT *client_ptr,
                                   CHAR *process_ID_ptr,
                                   UINT process_ID_length,
                                   CHAR *result);
 
-/*
- Copies the first `<...>` of the `buffer_length` bytes at `buffer` (brackets
- included) into the client's `nx_pop3_server_process_id`, NUL-terminated;
- leaves it empty if there is none or it is longer than
- `NX_POP3_SERVER_PROCESS_ID_SIZE`. NULL pointers: nothing happens.
+/**
+ * Copies the first `<...>` of the `buffer_length` bytes at `buffer` (brackets
+ * included) into the client's `nx_pop3_server_process_id`, NUL-terminated;
+ * leaves it empty if there is none or it is longer than
+ * `NX_POP3_SERVER_PROCESS_ID_SIZE`. NULL pointers: nothing happens.
  */
 void _nx_pop3_parse_process_id(struct NX_POP3_CLIENT *client_ptr, CHAR *buffer, UINT buffer_length);
 
-/*
- Writes the lowercase hex of `source_length` bytes at `source` to
- `destination`, followed by a NUL: `destination` must hold
- `2 * source_length + 1` bytes. NULL pointers: nothing happens.
+/**
+ * Writes the lowercase hex of `source_length` bytes at `source` to
+ * `destination`, followed by a NUL: `destination` must hold
+ * `2 * source_length + 1` bytes. NULL pointers: nothing happens.
  */
 void _nx_pop3_hex_ascii_convert(CHAR *source, UINT source_length, CHAR *destination);
 
-/*
- Writes `number` in decimal to `string_to_convert`, followed by a NUL (at
- most 11 bytes), and returns the number of digits. NULL: returns 0.
+/**
+ * Writes `number` in decimal to `string_to_convert`, followed by a NUL (at
+ * most 11 bytes), and returns the number of digits. NULL: returns 0.
  */
 UINT _nx_pop3_server_number_convert(UINT number, CHAR *string_to_convert);
 
-/*
- Copies word `argument_index` (1-based; words separated by spaces, a word
- ends at a space, CR, LF or the end of the buffer) of the `buffer_length`
- bytes at `buffer` into `argument`, uppercased if `convert_to_uppercase`,
- with its CRLF if `include_crlf` and one follows. Writes at most
- `argument_length` bytes and never outside `argument[0 .. argument_length)`,
- whatever the input; a NUL follows the word when there is room. A missing
- word, index 0 or an empty buffer gives an empty string.
+/**
+ * Copies word `argument_index` (1-based; words separated by spaces, a word
+ * ends at a space, CR, LF or the end of the buffer) of the `buffer_length`
+ * bytes at `buffer` into `argument`, uppercased if `convert_to_uppercase`,
+ * with its CRLF if `include_crlf` and one follows. Writes at most
+ * `argument_length` bytes and never outside `argument[0 .. argument_length)`,
+ * whatever the input; a NUL follows the word when there is room. A missing
+ * word, index 0 or an empty buffer gives an empty string.
  */
 void _nx_pop3_parse_response(CHAR *buffer,
                              UINT argument_index,

@@ -33,4 +33,5 @@ macro_rules! check_ptr {
 #[allow(unused_imports)]
 pub(crate) use {check_ptr, ffi_status, ffi_void};
 
+pub mod netx;
 pub mod pop3;

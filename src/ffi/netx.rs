@@ -1,0 +1,1170 @@
+//! `extern "C"` exports of the NetX core subset: packets and pools, IP
+//! instances and the driver protocol, TCP sockets, the RAM driver.
+//!
+//! `_nx_X` trusts its arguments and calls `crate::netx`; `_nxe_X` checks
+//! pointers, object ids and values as NetX does, then calls `_nx_X`. Every
+//! body runs inside `ffi_status!`/`ffi_void!`: no panic crosses into C.
+#![allow(non_snake_case, clippy::missing_safety_doc, clippy::too_many_arguments)]
+
+use core::mem::size_of;
+
+use crate::drivers::ram;
+use crate::netx::types::*;
+use crate::netx::{ip, packet, tcp};
+
+unsafe fn pool_ok(p: *const NX_PACKET_POOL) -> bool {
+    packet::pool_is_live(p)
+}
+unsafe fn ip_ok(p: *const NX_IP) -> bool {
+    !p.is_null() && core::ptr::read_volatile(&(*p).nx_ip_id) == NX_IP_ID
+}
+unsafe fn sock_ok(p: *const NX_TCP_SOCKET) -> bool {
+    !p.is_null() && core::ptr::read_volatile(&(*p).nx_tcp_socket_id) == NX_TCP_ID && ip_ok((*p).nx_tcp_socket_ip_ptr)
+}
+/// NetX's checks on a packet handed in: live owner pool, pointers in range.
+unsafe fn packet_check(p: *const NX_PACKET) -> UINT {
+    if p.is_null() || !pool_ok((*p).nx_packet_pool_owner) {
+        return NX_PTR_ERROR;
+    }
+    if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
+        return NX_UNDERFLOW;
+    }
+    if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
+        return NX_OVERFLOW;
+    }
+    NX_SUCCESS
+}
+fn port_ok(port: UINT) -> bool {
+    port != 0 && port <= 0xFFFF
+}
+
+// ================================================================ packets
+
+/// Creates a packet pool in the caller's memory: `memory_ptr`/`memory_size`
+/// are carved into packets of `payload_size` bytes (rounded up to 8), each
+/// after an `NX_PACKET` header; `nx_packet_pool_total` = `available` = count.
+/// Returns `NX_SUCCESS`, or `NX_SIZE_ERROR` if not one packet fits. No heap.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_pool_create(
+    pool_ptr: *mut NX_PACKET_POOL,
+    name_ptr: *mut CHAR,
+    payload_size: ULONG,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size) })
+}
+
+/// Checked `nx_packet_pool_create`. `pool_control_block_size` is
+/// `sizeof(NX_PACKET_POOL)` as the caller sees it. Returns `NX_PTR_ERROR` for
+/// a NULL pool or memory, a size mismatch, or a pool already created;
+/// `NX_SIZE_ERROR` for a zero payload or memory too small for one packet;
+/// else as `_nx_packet_pool_create`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_pool_create(
+    pool_ptr: *mut NX_PACKET_POOL,
+    name_ptr: *mut CHAR,
+    payload_size: ULONG,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
+    pool_control_block_size: UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(pool_ptr, memory_ptr);
+        if pool_control_block_size as usize != size_of::<NX_PACKET_POOL>() || pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if payload_size == 0 {
+            return NX_SIZE_ERROR;
+        }
+        _nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size)
+    })
+}
+
+/// Deletes a pool: its id is cleared; threads waiting in allocate return
+/// `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
+    ffi_status!({ packet::nx_packet_pool_delete(pool_ptr) })
+}
+
+/// Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
+/// not created (deleting twice included).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
+    ffi_status!({
+        if !pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_packet_pool_delete(pool_ptr)
+    })
+}
+
+/// Allocates one packet with `packet_type` bytes of headroom
+/// (`prepend_ptr = append_ptr = data_start + packet_type`, length 0). An
+/// empty pool counts `nx_packet_pool_empty_requests` and waits up to
+/// `wait_option` ticks. Returns `NX_SUCCESS` (the caller owns `*packet_ptr`),
+/// `NX_NO_PACKET`, `NX_INVALID_PARAMETERS` (headroom > payload), `NX_DELETED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_allocate(
+    pool_ptr: *mut NX_PACKET_POOL,
+    packet_ptr: *mut *mut NX_PACKET,
+    packet_type: ULONG,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_allocate(pool_ptr, packet_ptr, packet_type, wait_option) })
+}
+
+/// Checked `nx_packet_allocate`: `NX_PTR_ERROR` (NULL, pool not created),
+/// `NX_OPTION_ERROR` (`packet_type` not a multiple of 4); `*packet_ptr` is set
+/// to NULL first.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_allocate(
+    pool_ptr: *mut NX_PACKET_POOL,
+    packet_ptr: *mut *mut NX_PACKET,
+    packet_type: ULONG,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr);
+        *packet_ptr = core::ptr::null_mut();
+        if !pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if packet_type % 4 != 0 {
+            return NX_OPTION_ERROR;
+        }
+        _nx_packet_allocate(pool_ptr, packet_ptr, packet_type, wait_option)
+    })
+}
+
+/// Releases a whole chain to its owner pools (waking a waiting allocator).
+/// Returns `NX_SUCCESS`, or `NX_PTR_ERROR` for a packet already free
+/// (`nx_packet_pool_invalid_releases` + 1, free list untouched) or whose
+/// owner is not a live pool.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT {
+    ffi_status!({ packet::nx_packet_release(packet_ptr) })
+}
+
+/// Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
+/// becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
+/// `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
+/// data end); on failure the caller keeps the packet.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr_ptr);
+        let p = *packet_ptr_ptr;
+        let s = packet_check(p);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        let s = _nx_packet_release(p);
+        if s == NX_SUCCESS {
+            *packet_ptr_ptr = core::ptr::null_mut();
+        }
+        s
+    })
+}
+
+/// Releases a transmitted chain (drivers call this when done). As
+/// `_nx_packet_release`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_transmit_release(packet_ptr: *mut NX_PACKET) -> UINT {
+    ffi_status!({ packet::nx_packet_transmit_release(packet_ptr) })
+}
+
+/// Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
+/// Statuses as `_nxe_packet_release`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_transmit_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr_ptr);
+        let p = *packet_ptr_ptr;
+        let s = packet_check(p);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        let s = _nx_packet_transmit_release(p);
+        if s == NX_SUCCESS {
+            *packet_ptr_ptr = core::ptr::null_mut();
+        }
+        s
+    })
+}
+
+/// Appends `size` bytes to a chain, chaining packets from `pool_ptr` (waiting
+/// up to `wait_option` ticks) when the last one is full; the head's length
+/// grows by `size`. All-or-nothing: `NX_NO_PACKET` leaves the chain as it was.
+/// The caller keeps owning the chain.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_data_append(
+    packet_ptr: *mut NX_PACKET,
+    data_start: *mut VOID,
+    data_size: ULONG,
+    pool_ptr: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option) })
+}
+
+/// Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
+/// `NX_SIZE_ERROR` (size 0), `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_data_append(
+    packet_ptr: *mut NX_PACKET,
+    data_start: *mut VOID,
+    data_size: ULONG,
+    pool_ptr: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(data_start);
+        let s = packet_check(packet_ptr);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        if !pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if data_size == 0 {
+            return NX_SIZE_ERROR;
+        }
+        _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
+    })
+}
+
+/// Copies the data of the whole chain to `buffer_start` (which must hold
+/// `nx_packet_length` bytes); `*bytes_copied` = bytes copied. `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_data_retrieve(
+    packet_ptr: *mut NX_PACKET,
+    buffer_start: *mut VOID,
+    bytes_copied: *mut ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied) })
+}
+
+/// Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
+/// packet whose pool is not live; `NX_UNDERFLOW`/`NX_OVERFLOW`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_data_retrieve(
+    packet_ptr: *mut NX_PACKET,
+    buffer_start: *mut VOID,
+    bytes_copied: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(buffer_start, bytes_copied);
+        let s = packet_check(packet_ptr);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        _nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied)
+    })
+}
+
+/// Copies up to `buffer_length` bytes starting `offset` bytes into the chain;
+/// `*bytes_copied` = bytes copied. `NX_PACKET_OFFSET_ERROR` if `offset` is
+/// past the data.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_data_extract_offset(
+    packet_ptr: *mut NX_PACKET,
+    offset: ULONG,
+    buffer_start: *mut VOID,
+    buffer_length: ULONG,
+    bytes_copied: *mut ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied) })
+}
+
+/// Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
+/// or a packet whose pool is not live.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_data_extract_offset(
+    packet_ptr: *mut NX_PACKET,
+    offset: ULONG,
+    buffer_start: *mut VOID,
+    buffer_length: ULONG,
+    bytes_copied: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(buffer_start, bytes_copied);
+        let s = packet_check(packet_ptr);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied)
+    })
+}
+
+/// `*length` = the chain's total data length. `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_length_get(packet_ptr: *mut NX_PACKET, length: *mut ULONG) -> UINT {
+    ffi_status!({ packet::nx_packet_length_get(packet_ptr, length) })
+}
+
+/// Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_length_get(packet_ptr: *mut NX_PACKET, length: *mut ULONG) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr, length);
+        _nx_packet_length_get(packet_ptr, length)
+    })
+}
+
+/// Copies a chain into new packet(s) from `pool_ptr` (same headroom, waiting
+/// up to `wait_option` ticks). On `NX_SUCCESS` the caller owns both the
+/// original and `*new_packet_ptr`; `NX_NO_PACKET` otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_copy(
+    packet_ptr: *mut NX_PACKET,
+    new_packet_ptr: *mut *mut NX_PACKET,
+    pool_ptr: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ packet::nx_packet_copy(packet_ptr, new_packet_ptr, pool_ptr, wait_option) })
+}
+
+/// Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
+/// created or a bad packet; `*new_packet_ptr` is set to NULL first.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_copy(
+    packet_ptr: *mut NX_PACKET,
+    new_packet_ptr: *mut *mut NX_PACKET,
+    pool_ptr: *mut NX_PACKET_POOL,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(new_packet_ptr);
+        *new_packet_ptr = core::ptr::null_mut();
+        let s = packet_check(packet_ptr);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        if !pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_packet_copy(packet_ptr, new_packet_ptr, pool_ptr, wait_option)
+    })
+}
+
+/// Pool statistics; any output pointer may be NULL. `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_packet_pool_info_get(
+    pool_ptr: *mut NX_PACKET_POOL,
+    total_packets: *mut ULONG,
+    free_packets: *mut ULONG,
+    empty_pool_requests: *mut ULONG,
+    empty_pool_suspensions: *mut ULONG,
+    invalid_packet_releases: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        packet::nx_packet_pool_info_get(
+            pool_ptr,
+            total_packets,
+            free_packets,
+            empty_pool_requests,
+            empty_pool_suspensions,
+            invalid_packet_releases,
+        )
+    })
+}
+
+/// Checked `nx_packet_pool_info_get`: `NX_PTR_ERROR` for a pool not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_packet_pool_info_get(
+    pool_ptr: *mut NX_PACKET_POOL,
+    total_packets: *mut ULONG,
+    free_packets: *mut ULONG,
+    empty_pool_requests: *mut ULONG,
+    empty_pool_suspensions: *mut ULONG,
+    invalid_packet_releases: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        if !pool_ok(pool_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_packet_pool_info_get(
+            pool_ptr,
+            total_packets,
+            free_packets,
+            empty_pool_requests,
+            empty_pool_suspensions,
+            invalid_packet_releases,
+        )
+    })
+}
+
+// ================================================================ IP
+
+/// Initializes the NetX system (starts the tick clock). Always `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
+    ffi_status!({
+        ip::nx_system_initialize();
+        NX_SUCCESS
+    })
+}
+
+/// Creates an IP instance with one interface driven by `ip_link_driver`:
+/// sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
+/// MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
+/// thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
+/// and priority) are accepted and unused on the host. Frames the stack sends
+/// come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
+/// out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
+/// initialize or no thread can be started.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_create(
+    ip_ptr: *mut NX_IP,
+    name: *mut CHAR,
+    ip_address: ULONG,
+    network_mask: ULONG,
+    default_pool: *mut NX_PACKET_POOL,
+    ip_link_driver: NX_IP_DRIVER_ENTRY,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
+    priority: UINT,
+) -> UINT {
+    ffi_status!({
+        ip::nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+    })
+}
+
+/// Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
+/// caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
+/// mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
+/// smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_create(
+    ip_ptr: *mut NX_IP,
+    name: *mut CHAR,
+    ip_address: ULONG,
+    network_mask: ULONG,
+    default_pool: *mut NX_PACKET_POOL,
+    ip_link_driver: NX_IP_DRIVER_ENTRY,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
+    priority: UINT,
+    ip_control_block_size: UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(ip_ptr, memory_ptr);
+        if ip_link_driver.is_none()
+            || ip_control_block_size as usize != size_of::<NX_IP>()
+            || ip_ok(ip_ptr)
+            || !pool_ok(default_pool)
+        {
+            return NX_PTR_ERROR;
+        }
+        if memory_size < 256 {
+            return NX_SIZE_ERROR;
+        }
+        if priority > 31 {
+            return NX_OPTION_ERROR;
+        }
+        _nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+    })
+}
+
+/// Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
+/// returns every queued packet to its pool, clears the id. Sockets still
+/// created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({ ip::nx_ip_delete(ip_ptr) })
+}
+
+/// Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
+/// (deleting twice included).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_ip_delete(ip_ptr)
+    })
+}
+
+/// Enables ARP. The cache memory is checked but not used (smoltcp keeps its
+/// own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *mut VOID, arp_cache_size: ULONG) -> UINT {
+    ffi_status!({ ip::nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size) })
+}
+
+/// Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
+/// `NX_SIZE_ERROR` (cache smaller than 52 bytes, one NetX ARP entry).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *mut VOID, arp_cache_size: ULONG) -> UINT {
+    ffi_status!({
+        check_ptr!(arp_cache_memory);
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if arp_cache_size < 52 {
+            return NX_SIZE_ERROR;
+        }
+        _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size)
+    })
+}
+
+/// Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({ ip::nx_tcp_enable(ip_ptr) })
+}
+
+/// Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_enable(ip_ptr)
+    })
+}
+
+/// Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({ ip::nx_icmp_enable(ip_ptr) })
+}
+
+/// Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_icmp_enable(ip_ptr)
+    })
+}
+
+/// Waits up to `wait_option` ticks until every bit of `needed_status`
+/// (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
+/// `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
+/// the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_status_check(
+    ip_ptr: *mut NX_IP,
+    needed_status: ULONG,
+    actual_status: *mut ULONG,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ ip::nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option) })
+}
+
+/// Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_status_check(
+    ip_ptr: *mut NX_IP,
+    needed_status: ULONG,
+    actual_status: *mut ULONG,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(actual_status);
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option)
+    })
+}
+
+/// Sets an interface's IP MTU (drivers call it during `NX_LINK_INITIALIZE`;
+/// later changes are recorded but the stack keeps its first MTU).
+/// `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface_index: UINT, mtu_size: ULONG) -> UINT {
+    ffi_status!({ ip::nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) })
+}
+
+/// Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface_index: UINT, mtu_size: ULONG) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size)
+    })
+}
+
+/// Sets an interface's MAC (`physical_msw` = top 16 bits, `physical_lsw` =
+/// low 32). With `update_driver`, the driver first gets
+/// `NX_LINK_SET_PHYSICAL_ADDRESS` (its failure status is returned).
+/// `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_interface_physical_address_set(
+    ip_ptr: *mut NX_IP,
+    interface_index: UINT,
+    physical_msw: ULONG,
+    physical_lsw: ULONG,
+    update_driver: UINT,
+) -> UINT {
+    ffi_status!({ ip::nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) })
+}
+
+/// Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
+/// not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_interface_physical_address_set(
+    ip_ptr: *mut NX_IP,
+    interface_index: UINT,
+    physical_msw: ULONG,
+    physical_lsw: ULONG,
+    update_driver: UINT,
+) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver)
+    })
+}
+
+/// Records whether the interface needs address mapping (ARP).
+/// `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_interface_address_mapping_configure(
+    ip_ptr: *mut NX_IP,
+    interface_index: UINT,
+    mapping_needed: UINT,
+) -> UINT {
+    ffi_status!({ ip::nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) })
+}
+
+/// Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
+/// IP not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_ip_interface_address_mapping_configure(
+    ip_ptr: *mut NX_IP,
+    interface_index: UINT,
+    mapping_needed: UINT,
+) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed)
+    })
+}
+
+/// Driver receive path for IPv4/IPv6: `packet_ptr` holds one datagram,
+/// `prepend_ptr` at the IP header (Ethernet header stripped). Never blocks;
+/// callable from any thread, also from inside a driver send. The IP instance
+/// owns the packet afterwards (released if the instance is not created).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_packet_deferred_receive(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET) {
+    ffi_void!({
+        if packet_ptr.is_null() {
+            return;
+        }
+        if !ip_ok(ip_ptr) {
+            packet::nx_packet_release(packet_ptr);
+            return;
+        }
+        ip::nx_ip_packet_deferred_receive(ip_ptr, packet_ptr)
+    });
+}
+
+/// Driver receive path for ARP: as `_nx_ip_packet_deferred_receive`, with
+/// `prepend_ptr` at the ARP header.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_arp_packet_deferred_receive(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET) {
+    ffi_void!({
+        if packet_ptr.is_null() {
+            return;
+        }
+        if !ip_ok(ip_ptr) {
+            packet::nx_packet_release(packet_ptr);
+            return;
+        }
+        ip::nx_arp_packet_deferred_receive(ip_ptr, packet_ptr)
+    });
+}
+
+/// Asks the instance's thread to send `NX_LINK_DEFERRED_PROCESSING` to the
+/// driver soon. Never blocks; callable from any thread.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ip_driver_deferred_processing(ip_ptr: *mut NX_IP) {
+    ffi_void!({
+        if ip_ok(ip_ptr) {
+            ip::nx_ip_driver_deferred_processing(ip_ptr)
+        }
+    });
+}
+
+/// The RAM network driver: every IP instance of the process that uses it is
+/// on one in-memory Ethernet segment (MAC 00:11:22:33:44:56 + instance number,
+/// MTU 1500). Frames are copied into the receiver's default pool (dropped when
+/// it is empty); the sender's packet is released. Unknown commands set
+/// `nx_ip_driver_status` to `NX_UNHANDLED_COMMAND`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_ram_network_driver(driver_req_ptr: *mut NX_IP_DRIVER) {
+    ffi_void!({
+        if !driver_req_ptr.is_null() {
+            ram::nx_ram_network_driver(driver_req_ptr)
+        }
+    });
+}
+
+// ================================================================ TCP
+
+/// Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
+/// bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
+/// `nx_tcp_enable`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_create(
+    ip_ptr: *mut NX_IP,
+    socket_ptr: *mut NX_TCP_SOCKET,
+    name: *mut CHAR,
+    type_of_service: ULONG,
+    fragment: ULONG,
+    time_to_live: UINT,
+    window_size: ULONG,
+    tcp_urgent_data_callback: NX_TCP_SOCKET_CALLBACK,
+    tcp_disconnect_callback: NX_TCP_SOCKET_CALLBACK,
+) -> UINT {
+    ffi_status!({
+        tcp::nx_tcp_socket_create(
+            ip_ptr,
+            socket_ptr,
+            name,
+            type_of_service,
+            fragment,
+            time_to_live,
+            window_size,
+            tcp_urgent_data_callback,
+            tcp_disconnect_callback,
+        )
+    })
+}
+
+/// Checked `nx_tcp_socket_create`; `tcp_socket_size` is
+/// `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
+/// mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+/// window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
+/// time to live or type of service above 255.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_create(
+    ip_ptr: *mut NX_IP,
+    socket_ptr: *mut NX_TCP_SOCKET,
+    name: *mut CHAR,
+    type_of_service: ULONG,
+    fragment: ULONG,
+    time_to_live: UINT,
+    window_size: ULONG,
+    tcp_urgent_data_callback: NX_TCP_SOCKET_CALLBACK,
+    tcp_disconnect_callback: NX_TCP_SOCKET_CALLBACK,
+    tcp_socket_size: UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(socket_ptr);
+        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if window_size == 0
+            || window_size > (1 << 30)
+            || (fragment != NX_FRAGMENT_OKAY && fragment != NX_DONT_FRAGMENT)
+            || time_to_live > 0xFF
+            || type_of_service > 0xFF
+        {
+            return NX_OPTION_ERROR;
+        }
+        _nx_tcp_socket_create(
+            ip_ptr,
+            socket_ptr,
+            name,
+            type_of_service,
+            fragment,
+            time_to_live,
+            window_size,
+            tcp_urgent_data_callback,
+            tcp_disconnect_callback,
+        )
+    })
+}
+
+/// Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
+/// serves a listen port.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_delete(socket_ptr) })
+}
+
+/// Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
+/// created (deleting twice included).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_socket_delete(socket_ptr)
+    })
+}
+
+/// Binds a client socket to `port`, or to a free port from 0xC000 up with
+/// `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
+/// `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_client_socket_bind(socket_ptr, port, wait_option) })
+}
+
+/// Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
+/// `NX_INVALID_PORT` (port above 0xFFFF).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if port > 0xFFFF {
+            return NX_INVALID_PORT;
+        }
+        _nx_tcp_client_socket_bind(socket_ptr, port, wait_option)
+    })
+}
+
+/// Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
+/// (still connected: disconnect first).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({ tcp::nx_tcp_client_socket_unbind(socket_ptr) })
+}
+
+/// Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_client_socket_unbind(socket_ptr)
+    })
+}
+
+/// Connects a bound client socket to `server_ip:server_port` (IPv4, host
+/// order), waiting up to `wait_option` ticks for the handshake. `NX_SUCCESS`;
+/// `NX_IN_PROGRESS` with `NX_NO_WAIT`; `NX_NOT_CONNECTED` (refused or timed
+/// out); `NX_NOT_BOUND`; `NX_NOT_CLOSED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_client_socket_connect(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    server_ip: ULONG,
+    server_port: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ tcp::nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) })
+}
+
+/// Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
+/// created), `NX_IP_ADDRESS_ERROR` (address 0), `NX_INVALID_PORT`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_client_socket_connect(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    server_ip: ULONG,
+    server_port: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if server_ip == 0 {
+            return NX_IP_ADDRESS_ERROR;
+        }
+        if !port_ok(server_port) {
+            return NX_INVALID_PORT;
+        }
+        _nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
+    })
+}
+
+/// Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
+/// IPv6 gives `NX_NOT_SUPPORTED` for now.
+#[no_mangle]
+pub unsafe extern "C" fn _nxd_tcp_client_socket_connect(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({ tcp::nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) })
+}
+
+/// Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
+/// created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
+/// `NX_INVALID_PORT`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(server_ip);
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        let v = (*server_ip).nxd_ip_version;
+        if (v != NX_IP_VERSION_V4 && v != NX_IP_VERSION_V6)
+            || (v == NX_IP_VERSION_V4 && (*server_ip).nxd_ip_address.v4 == 0)
+        {
+            return NX_IP_ADDRESS_ERROR;
+        }
+        if !port_ok(server_port) {
+            return NX_INVALID_PORT;
+        }
+        _nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
+    })
+}
+
+/// Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
+/// connections are queued until accepted. `tcp_listen_callback` (may be
+/// NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
+/// `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
+    ip_ptr: *mut NX_IP,
+    port: UINT,
+    socket_ptr: *mut NX_TCP_SOCKET,
+    listen_queue_size: UINT,
+    tcp_listen_callback: NX_TCP_LISTEN_CALLBACK,
+) -> UINT {
+    ffi_status!({ tcp::nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback) })
+}
+
+/// Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
+/// created), `NX_INVALID_PORT`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
+    ip_ptr: *mut NX_IP,
+    port: UINT,
+    socket_ptr: *mut NX_TCP_SOCKET,
+    listen_queue_size: UINT,
+    tcp_listen_callback: NX_TCP_LISTEN_CALLBACK,
+) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) || !sock_ok(socket_ptr) || (*socket_ptr).nx_tcp_socket_ip_ptr != ip_ptr {
+            return NX_PTR_ERROR;
+        }
+        if !port_ok(port) {
+            return NX_INVALID_PORT;
+        }
+        _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback)
+    })
+}
+
+/// Waits up to `wait_option` ticks for a connection on a listening socket.
+/// `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) })
+}
+
+/// Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_server_socket_accept(socket_ptr, wait_option)
+    })
+}
+
+/// Makes an unaccepted socket serve `port` again. `NX_SUCCESS` (listening),
+/// `NX_CONNECTION_PENDING` (a queued connection was handed over: call
+/// accept), `NX_NOT_FOUND` (nobody listens on `port`), `NX_NOT_CLOSED`,
+/// `NX_ALREADY_BOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port: UINT, socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({ tcp::nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr) })
+}
+
+/// Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
+/// created), `NX_INVALID_PORT`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port: UINT, socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) || !sock_ok(socket_ptr) || (*socket_ptr).nx_tcp_socket_ip_ptr != ip_ptr {
+            return NX_PTR_ERROR;
+        }
+        if !port_ok(port) {
+            return NX_INVALID_PORT;
+        }
+        _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr)
+    })
+}
+
+/// Detaches a server socket from its listen port (a connection still open is
+/// reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({ tcp::nx_tcp_server_socket_unaccept(socket_ptr) })
+}
+
+/// Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_server_socket_unaccept(socket_ptr)
+    })
+}
+
+/// Stops listening on `port` (queued connections are reset).
+/// `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
+    ffi_status!({ tcp::nx_tcp_server_socket_unlisten(ip_ptr, port) })
+}
+
+/// Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
+/// `NX_INVALID_PORT`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
+    ffi_status!({
+        if !ip_ok(ip_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if !port_ok(port) {
+            return NX_INVALID_PORT;
+        }
+        _nx_tcp_server_socket_unlisten(ip_ptr, port)
+    })
+}
+
+/// Sends the data of `packet_ptr`'s chain (any size: it leaves as several
+/// segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
+/// stack owns the packet (the data was copied and the packet released). On
+/// failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+/// on timeout, after removing from the packet any prefix that was queued (so
+/// a retry sends only the rest).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_send(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut NX_PACKET, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option) })
+}
+
+/// Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
+/// `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
+/// `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
+/// `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_send(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    packet_ptr_ptr: *mut *mut NX_PACKET,
+    wait_option: ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr_ptr);
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        let p = *packet_ptr_ptr;
+        let s = packet_check(p);
+        if s != NX_SUCCESS {
+            return s;
+        }
+        let s = _nx_tcp_socket_send(socket_ptr, p, wait_option);
+        if s == NX_SUCCESS {
+            *packet_ptr_ptr = core::ptr::null_mut();
+        }
+        s
+    })
+}
+
+/// Waits up to `wait_option` ticks for data and hands it over as one packet
+/// from the IP instance's default pool: the caller owns `*packet_ptr` and
+/// releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
+/// `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
+/// connected). `*packet_ptr` is NULL on failure.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option) })
+}
+
+/// Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
+    ffi_status!({
+        check_ptr!(packet_ptr);
+        *packet_ptr = core::ptr::null_mut();
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option)
+    })
+}
+
+/// Closes the connection (FIN handshake, up to `wait_option` ticks, then
+/// reset). The socket is CLOSED afterwards; a client socket stays bound.
+/// `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_disconnect(socket_ptr, wait_option) })
+}
+
+/// Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_socket_disconnect(socket_ptr, wait_option)
+    })
+}
+
+/// Waits up to `wait_option` ticks for the socket to reach `desired_state`
+/// (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) })
+}
+
+/// Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
+/// `NX_OPTION_ERROR` (state outside 1..=11).
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if !(NX_TCP_CLOSED..=NX_TCP_LAST_ACK).contains(&desired_state) {
+            return NX_OPTION_ERROR;
+        }
+        _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option)
+    })
+}
+
+/// `*bytes_available` = received bytes not yet read. `NX_SUCCESS`, or
+/// `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_bytes_available(socket_ptr, bytes_available) })
+}
+
+/// Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
+/// socket not created.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
+    ffi_status!({
+        check_ptr!(bytes_available);
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        _nx_tcp_socket_bytes_available(socket_ptr, bytes_available)
+    })
+}
