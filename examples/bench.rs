@@ -1,0 +1,300 @@
+//! `make bench`: throughput, heap use and sizes of the POP3 client.
+//!
+//! Not a test: it prints a table and then `key=value` lines. Each figure is
+//! the median of 5 runs.
+//!
+//! - `engine_mb_s`: the body decoder alone on a 64 MiB dot-stuffed stream fed
+//!   in 1460-byte chunks (in place, as the client uses it).
+//! - `e2e_mb_s_w1460`, `e2e_mb_s_w65535`: a 16 MiB message downloaded through
+//!   the C API (`_nxe_pop3_client_*`), the client, TCP and the RAM driver,
+//!   from a server on a second IP instance, with a 1460-byte and a 64 KiB
+//!   client receive window.
+//! - `steady_state_allocs`: heap allocations made in the whole process from
+//!   just after `nx_pop3_client_create` until the message is downloaded (the
+//!   server thread allocates nothing either), counted by a global allocator.
+//! - `sizeof_*`: the control blocks.
+//!
+//! `pop3_text_bytes` is measured by `scripts/pop3-text-size.sh` (linking).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+use nx_pop3_client::client::NX_POP3_CLIENT;
+use nx_pop3_client::drivers::ram::nx_ram_network_driver;
+use nx_pop3_client::ffi::pop3::*;
+use nx_pop3_client::netx::types::*;
+use nx_pop3_client::netx::{ip, packet, tcp};
+use nx_pop3_client::pop3::BodyDecoder;
+
+struct Counting;
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        System.realloc(p, l, n)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const ENGINE_BYTES: usize = 64 << 20;
+const MESSAGE_BYTES: usize = 16 << 20;
+const RUNS: usize = 5;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// A message of ~72-byte lines, one in ten starting with a dot, and its
+/// stuffed form with the terminator.
+fn message(size: usize) -> (Vec<u8>, Vec<u8>) {
+    let mut m = Vec::with_capacity(size);
+    let mut line = 0u64;
+    while m.len() + 80 < size {
+        if line % 10 == 0 {
+            m.push(b'.');
+        }
+        m.extend_from_slice(format!("{line:08} the quick brown fox jumps over the lazy dog 0123456789abcdef\r\n").as_bytes());
+        line += 1;
+    }
+    while m.len() < size - 2 {
+        m.push(b'x');
+    }
+    m.extend_from_slice(b"\r\n");
+    let mut s = Vec::with_capacity(size + size / 50 + 8);
+    let mut at_start = true;
+    for &b in &m {
+        if at_start && b == b'.' {
+            s.push(b'.');
+        }
+        s.push(b);
+        at_start = b == b'\n';
+    }
+    s.extend_from_slice(b".\r\n");
+    (m, s)
+}
+
+fn engine_mb_s(stuffed: &[u8]) -> f64 {
+    let mut buf = vec![0u8; 1460];
+    let mut best = Vec::new();
+    for _ in 0..RUNS {
+        let mut d = BodyDecoder::new();
+        let mut out = 0usize;
+        let t = Instant::now();
+        for chunk in stuffed.chunks(1460) {
+            let b = &mut buf[..chunk.len()];
+            b.copy_from_slice(chunk);
+            out += d.decode_in_place(b).produced;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        assert!(d.is_end() && out + 3 < stuffed.len());
+        best.push(stuffed.len() as f64 / secs / 1e6);
+    }
+    median(best)
+}
+
+struct Node {
+    ip: Box<NX_IP>,
+    pool: Box<NX_PACKET_POOL>,
+    _mem: Vec<u64>,
+}
+
+unsafe fn node(addr: u32, packets: usize) -> Node {
+    let mut mem = vec![0u64; packets * (1536 + 128) / 8];
+    let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
+    let s = packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32);
+    assert_eq!(s, 0);
+    let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
+    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ptr::null_mut(), 0, 1);
+    assert_eq!(s, 0);
+    ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
+    ip::nx_tcp_enable(&mut *ipb);
+    Node { ip: ipb, pool, _mem: mem }
+}
+
+struct P<T>(*mut T);
+unsafe impl<T> Send for P<T> {}
+
+fn addr(a: u8, b: u8, c: u8, d: u8) -> u32 {
+    u32::from_be_bytes([a, b, c, d])
+}
+
+/// A POP3 server for one session: greeting, USER/PASS, STAT, RETR 1 (the
+/// message, in 16 KiB sends), QUIT.
+unsafe fn serve(s: *mut NX_TCP_SOCKET, pool: *mut NX_PACKET_POOL, stuffed: &[u8], size: usize) {
+    let send = |bytes: &[u8]| {
+        let mut p = ptr::null_mut();
+        assert_eq!(packet::nx_packet_allocate(pool, &mut p, NX_TCP_PACKET, NX_WAIT_FOREVER), 0);
+        assert_eq!(packet::nx_packet_data_append(p, bytes.as_ptr() as _, bytes.len() as u32, pool, NX_WAIT_FOREVER), 0);
+        let st = tcp::nx_tcp_socket_send(s, p, 1000);
+        if st != 0 {
+            packet::nx_packet_release(p);
+        }
+        st
+    };
+    assert_eq!(tcp::nx_tcp_server_socket_accept(s, 1000), 0);
+    send(b"+OK bench server ready\r\n");
+    // Replies are made before the session, so the server allocates nothing
+    // while the client is measured.
+    let stat = format!("+OK 1 {size}\r\n");
+    let retr = format!("+OK {size} octets\r\n");
+    let mut line = [0u8; 512];
+    let mut used = 0usize;
+    loop {
+        let mut p = ptr::null_mut();
+        if tcp::nx_tcp_socket_receive(s, &mut p, 3000) != 0 {
+            break;
+        }
+        let data = std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, (*p).nx_packet_length as usize);
+        let n = data.len().min(line.len() - used);
+        line[used..used + n].copy_from_slice(&data[..n]);
+        used += n;
+        packet::nx_packet_release(p);
+        while let Some(end) = line[..used].iter().position(|&b| b == b'\n') {
+            let cmd = line[..end].strip_suffix(b"\r").unwrap_or(&line[..end]);
+            if cmd.starts_with(b"USER") || cmd.starts_with(b"PASS") {
+                send(b"+OK\r\n");
+            } else if cmd == b"STAT" {
+                send(stat.as_bytes());
+            } else if cmd == b"RETR 1" {
+                send(retr.as_bytes());
+                for chunk in stuffed.chunks(16 * 1024) {
+                    send(chunk);
+                }
+            } else if cmd == b"QUIT" {
+                send(b"+OK bye\r\n");
+            } else {
+                send(b"-ERR\r\n");
+            }
+            line.copy_within(end + 1..used, 0);
+            used -= end + 1;
+        }
+    }
+    tcp::nx_tcp_socket_disconnect(s, 100);
+    tcp::nx_tcp_server_socket_unaccept(s);
+}
+
+/// One download through the C API; returns (MB/s, allocations during it).
+unsafe fn e2e(window: u32, original: &[u8], stuffed: &'static [u8], port: u32) -> (f64, u64) {
+    let mut server = node(addr(192, 0, 2, 1), 512);
+    let mut client_node = node(addr(192, 0, 2, 2), 256);
+    let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
+    assert_eq!(tcp::nx_tcp_socket_create(&mut *server.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, 65535, None, None), 0);
+    assert_eq!(tcp::nx_tcp_server_socket_listen(&mut *server.ip, port, &mut *srv, 5, None), 0);
+    let (sp, pp) = (P(&mut *srv as *mut NX_TCP_SOCKET), P(&mut *server.pool as *mut NX_PACKET_POOL));
+    let size = original.len();
+    let th = std::thread::spawn(move || {
+        let (sp, pp) = (sp, pp);
+        serve(sp.0, pp.0, stuffed, size)
+    });
+
+    let mut c: Box<NX_POP3_CLIENT> = Box::new(std::mem::zeroed());
+    let cp = _nx_pop3_client_settings_carry(&mut *c, 100, 1000, 1000, 100, 1000, window);
+    let mut user = *b"bench\0";
+    let mut pass = *b"secret\0";
+    let st = _nxe_pop3_client_create(cp, 0, &mut *client_node.ip, &mut *client_node.pool, addr(192, 0, 2, 1), port, user.as_mut_ptr() as _, pass.as_mut_ptr() as _);
+    assert_eq!(st, 0, "create");
+    ALLOCS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let t = Instant::now();
+    let (mut n, mut total) = (0u32, 0u32);
+    assert_eq!(_nxe_pop3_client_mail_items_get(&mut *c, &mut n, &mut total), 0);
+    let mut item = 0u32;
+    assert_eq!(_nxe_pop3_client_mail_item_get(&mut *c, 1, &mut item), 0);
+    let mut got = 0usize;
+    let mut check = 0usize;
+    loop {
+        let (mut p, mut bytes, mut last) = (ptr::null_mut(), 0u32, 0u32);
+        assert_eq!(_nxe_pop3_client_mail_item_message_get(&mut *c, &mut p, &mut bytes, &mut last), 0);
+        let data = std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, bytes as usize);
+        // Spot-check the bytes (a full compare would time the compare).
+        if got + data.len() <= original.len() && check < 64 {
+            assert_eq!(data, &original[got..got + data.len()]);
+            check += 1;
+        }
+        got += data.len();
+        packet::nx_packet_release(p);
+        if last != 0 {
+            break;
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    COUNTING.store(false, Ordering::SeqCst);
+    let allocs = ALLOCS.load(Ordering::SeqCst);
+    assert_eq!(got, original.len());
+    assert_eq!(_nxe_pop3_client_quit(&mut *c), 0);
+    assert_eq!(_nxe_pop3_client_delete(&mut *c), 0);
+    th.join().unwrap();
+    tcp::nx_tcp_server_socket_unlisten(&mut *server.ip, port);
+    tcp::nx_tcp_socket_delete(&mut *srv);
+    ip::nx_ip_delete(&mut *client_node.ip);
+    ip::nx_ip_delete(&mut *server.ip);
+    assert_eq!(client_node.pool.nx_packet_pool_available, client_node.pool.nx_packet_pool_total);
+    (got as f64 / secs / 1e6, allocs)
+}
+
+fn main() {
+    let (_, engine_stream) = message(ENGINE_BYTES);
+    let engine = engine_mb_s(&engine_stream);
+    drop(engine_stream);
+
+    let (original, stuffed) = message(MESSAGE_BYTES);
+    let stuffed: &'static [u8] = Box::leak(stuffed.into_boxed_slice());
+    let mut results = Vec::new();
+    let mut allocs = 0u64;
+    let mut port = 1100;
+    for window in [1460u32, 65535] {
+        let mut runs = Vec::new();
+        for _ in 0..RUNS {
+            port += 1;
+            let (mbs, a) = unsafe { e2e(window, &original, stuffed, port) };
+            allocs = allocs.max(a);
+            runs.push(mbs);
+        }
+        results.push(median(runs));
+    }
+    let sizes = [
+        ("sizeof_nx_pop3_client", std::mem::size_of::<NX_POP3_CLIENT>()),
+        ("sizeof_nx_tcp_socket", std::mem::size_of::<NX_TCP_SOCKET>()),
+        ("sizeof_nx_packet", std::mem::size_of::<NX_PACKET>()),
+    ];
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_default();
+    println!("nx_pop3_client benchmarks (median of {RUNS} runs)");
+    println!("machine: {cpu}, {} cpus", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!("profile: release (opt-level 3); command: make bench");
+    println!("{:<28} {:>12}", "figure", "value");
+    println!("{:<28} {:>12.0}", "engine MB/s (64 MiB)", engine);
+    println!("{:<28} {:>12.1}", "e2e MB/s, window 1460", results[0]);
+    println!("{:<28} {:>12.1}", "e2e MB/s, window 65535", results[1]);
+    println!("{:<28} {:>12}", "steady-state allocations", allocs);
+    for (k, v) in sizes {
+        println!("{k:<28} {v:>12}");
+    }
+    println!("engine_mb_s={engine:.0}");
+    println!("e2e_mb_s_w1460={:.1}", results[0]);
+    println!("e2e_mb_s_w65535={:.1}", results[1]);
+    println!("steady_state_allocs={allocs}");
+    for (k, v) in sizes {
+        println!("{k}={v}");
+    }
+}
