@@ -1,0 +1,115 @@
+/* Shared helpers of the test_netx_*.c programs: PASS/FAIL reporting, IP
+   instances with their pools, a checksum. Header-only, static functions. */
+#ifndef NETX_TEST_COMMON_H
+#define NETX_TEST_COMMON_H
+
+#include "tx_api.h"
+#include "nx_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
+            fflush(stdout);                                                          \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                               \
+    do {                                                                             \
+        unsigned long _a = (unsigned long)(a), _b = (unsigned long)(b);              \
+        if (_a != _b) {                                                              \
+            printf("FAIL %s:%d: %s == %s (0x%lx != 0x%lx)\n", __FILE__, __LINE__, #a, #b, _a, _b); \
+            fflush(stdout);                                                          \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+static inline void report(const char *name, int failures_before)
+{
+    printf("%s %s\n", failures == failures_before ? "PASS" : "FAIL", name);
+    fflush(stdout);
+}
+
+#define POOL_PAYLOAD 1536
+/* Header + payload per packet, generously. */
+#define POOL_BYTES(n) ((n) * (POOL_PAYLOAD + 160))
+
+typedef struct NODE {
+    NX_IP ip;
+    NX_PACKET_POOL pool;
+    ULONG stack[1024];
+    ULONG arp[256];
+    ULONG *pool_mem;
+} NODE;
+
+static inline UINT node_create(NODE *n, const char *name, ULONG address, ULONG packets, VOID (*driver)(NX_IP_DRIVER *))
+{
+    UINT s;
+    n->pool_mem = (ULONG *)malloc(POOL_BYTES(packets));
+    if (n->pool_mem == NULL)
+        return NX_SIZE_ERROR;
+    s = nx_packet_pool_create(&n->pool, (CHAR *)name, POOL_PAYLOAD, n->pool_mem, POOL_BYTES(packets));
+    if (s != NX_SUCCESS)
+        return s;
+    s = nx_ip_create(&n->ip, (CHAR *)name, address, 0xFFFFFF00UL, &n->pool, driver, n->stack, sizeof(n->stack), 1);
+    if (s != NX_SUCCESS)
+        return s;
+    s = nx_arp_enable(&n->ip, n->arp, sizeof(n->arp));
+    if (s != NX_SUCCESS)
+        return s;
+    s = nx_icmp_enable(&n->ip);
+    if (s != NX_SUCCESS)
+        return s;
+    return nx_tcp_enable(&n->ip);
+}
+
+/* Deletes the instance and the pool; checks every packet came back first. */
+static inline void node_delete(NODE *n)
+{
+    /* Frames in flight (e.g. a last ACK) settle within a few ticks. */
+    int i;
+    CHECK_EQ(nx_ip_delete(&n->ip), NX_SUCCESS);
+    for (i = 0; i < 100 && n->pool.nx_packet_pool_available != n->pool.nx_packet_pool_total; i++)
+        tx_thread_sleep(1);
+    CHECK_EQ(n->pool.nx_packet_pool_available, n->pool.nx_packet_pool_total);
+    CHECK_EQ(nx_packet_pool_delete(&n->pool), NX_SUCCESS);
+    free(n->pool_mem);
+    n->pool_mem = NULL;
+}
+
+/* Order-sensitive checksum (Fletcher-like, 64-bit). */
+typedef struct SUM {
+    unsigned long long a, b, bytes;
+} SUM;
+
+static inline void sum_add(SUM *s, const UCHAR *p, ULONG n)
+{
+    ULONG i;
+    for (i = 0; i < n; i++) {
+        s->a = (s->a + p[i]) % 4294967291ULL;
+        s->b = (s->b + s->a) % 4294967291ULL;
+    }
+    s->bytes += n;
+}
+
+/* Adds a whole packet chain to a checksum. */
+static inline void sum_packet(SUM *s, NX_PACKET *p)
+{
+    for (; p != NULL; p = p->nx_packet_next)
+        sum_add(s, p->nx_packet_prepend_ptr, (ULONG)(p->nx_packet_append_ptr - p->nx_packet_prepend_ptr));
+}
+
+/* Deterministic test data: byte i of stream `seed`. */
+static inline UCHAR pattern(ULONG seed, unsigned long long i)
+{
+    return (UCHAR)((i * 2654435761ULL + seed * 97ULL + (i >> 9)) >> 7);
+}
+
+#endif
