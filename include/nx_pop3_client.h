@@ -24,6 +24,15 @@ typedef unsigned short USHORT;
 typedef char nx_ulong_must_be_32_bits[(sizeof(ULONG) == 4) ? 1 : -1];
 #endif
 
+/* Control blocks refer to each other. */
+struct NX_PACKET;
+struct NX_PACKET_POOL;
+struct NX_INTERFACE;
+struct NX_IP;
+struct NX_IP_DRIVER;
+struct NX_TCP_SOCKET;
+struct NX_POP3_CLIENT;
+
 
 /**
  * Longest server reply line accepted, in bytes, counting its CR LF
@@ -110,6 +119,27 @@ typedef char nx_ulong_must_be_32_bits[(sizeof(ULONG) == 4) ? 1 : -1];
 #define NX_POP3_CLIENT_PRIVATE_WORDS 12
 
 /**
+ * A packet pool in caller memory.
+ */
+typedef struct NX_PACKET_POOL {
+  ULONG nx_packet_pool_id;
+  CHAR *nx_packet_pool_name;
+  ULONG nx_packet_pool_available;
+  ULONG nx_packet_pool_total;
+  ULONG nx_packet_pool_empty_requests;
+  ULONG nx_packet_pool_empty_suspensions;
+  ULONG nx_packet_pool_invalid_releases;
+  struct NX_PACKET *nx_packet_pool_available_list;
+  CHAR *nx_packet_pool_start;
+  ULONG nx_packet_pool_size;
+  ULONG nx_packet_pool_payload_size;
+  /**
+   * Library state (lock, waiters). Do not touch.
+   */
+  uint64_t nx_packet_pool_private[NX_PACKET_POOL_PRIVATE_WORDS];
+} NX_PACKET_POOL;
+
+/**
  * Pointer-sized union after `nx_packet_queue_next`.
  */
 typedef union NX_PACKET_UNION_NEXT {
@@ -118,18 +148,24 @@ typedef union NX_PACKET_UNION_NEXT {
 } NX_PACKET_UNION_NEXT;
 
 /**
- * An IP instance in caller memory.
+ * A packet: this header, then its payload, carved from a pool's memory.
  */
-typedef struct NX_IP {
-  ULONG nx_ip_id;
-  CHAR *nx_ip_name;
-  struct NX_INTERFACE nx_ip_interface[NX_MAX_IP_INTERFACES];
-  struct NX_PACKET_POOL *nx_ip_default_packet_pool;
-  /**
-   * Library state (the TCP/IP stack, queues, helper thread). Do not touch.
-   */
-  uint64_t nx_ip_private[NX_IP_PRIVATE_WORDS];
-} NX_IP;
+typedef struct NX_PACKET {
+  struct NX_PACKET_POOL *nx_packet_pool_owner;
+  struct NX_PACKET *nx_packet_next;
+  UCHAR *nx_packet_prepend_ptr;
+  UCHAR *nx_packet_append_ptr;
+  UCHAR *nx_packet_data_start;
+  UCHAR *nx_packet_data_end;
+  struct NX_PACKET *nx_packet_last;
+  struct NX_PACKET *nx_packet_queue_next;
+  union NX_PACKET_UNION_NEXT nx_packet_union_next;
+  ULONG nx_packet_length;
+  UCHAR nx_packet_ip_version;
+  UCHAR nx_packet_reserved[3];
+  UCHAR *nx_packet_ip_header;
+  struct NX_INTERFACE *nx_packet_address_interface;
+} NX_PACKET;
 
 /**
  * A request from the IP layer to a driver.
@@ -173,45 +209,18 @@ typedef struct NX_INTERFACE {
 } NX_INTERFACE;
 
 /**
- * A packet: this header, then its payload, carved from a pool's memory.
+ * An IP instance in caller memory.
  */
-typedef struct NX_PACKET {
-  struct NX_PACKET_POOL *nx_packet_pool_owner;
-  struct NX_PACKET *nx_packet_next;
-  UCHAR *nx_packet_prepend_ptr;
-  UCHAR *nx_packet_append_ptr;
-  UCHAR *nx_packet_data_start;
-  UCHAR *nx_packet_data_end;
-  struct NX_PACKET *nx_packet_last;
-  struct NX_PACKET *nx_packet_queue_next;
-  union NX_PACKET_UNION_NEXT nx_packet_union_next;
-  ULONG nx_packet_length;
-  UCHAR nx_packet_ip_version;
-  UCHAR nx_packet_reserved[3];
-  UCHAR *nx_packet_ip_header;
-  struct NX_INTERFACE *nx_packet_address_interface;
-} NX_PACKET;
-
-/**
- * A packet pool in caller memory.
- */
-typedef struct NX_PACKET_POOL {
-  ULONG nx_packet_pool_id;
-  CHAR *nx_packet_pool_name;
-  ULONG nx_packet_pool_available;
-  ULONG nx_packet_pool_total;
-  ULONG nx_packet_pool_empty_requests;
-  ULONG nx_packet_pool_empty_suspensions;
-  ULONG nx_packet_pool_invalid_releases;
-  struct NX_PACKET *nx_packet_pool_available_list;
-  CHAR *nx_packet_pool_start;
-  ULONG nx_packet_pool_size;
-  ULONG nx_packet_pool_payload_size;
+typedef struct NX_IP {
+  ULONG nx_ip_id;
+  CHAR *nx_ip_name;
+  struct NX_INTERFACE nx_ip_interface[NX_MAX_IP_INTERFACES];
+  struct NX_PACKET_POOL *nx_ip_default_packet_pool;
   /**
-   * Library state (lock, waiters). Do not touch.
+   * Library state (the TCP/IP stack, queues, helper thread). Do not touch.
    */
-  uint64_t nx_packet_pool_private[NX_PACKET_POOL_PRIVATE_WORDS];
-} NX_PACKET_POOL;
+  uint64_t nx_ip_private[NX_IP_PRIVATE_WORDS];
+} NX_IP;
 
 /**
  * IPv4 or IPv6 address.
@@ -303,19 +312,6 @@ typedef struct NX_POP3_CLIENT {
  * Pointer-sized unsigned (NetX `ALIGN_TYPE`).
  */
 typedef size_t ALIGN_TYPE;
-
-/**
- * Timeouts (ticks) and receive window of one client.
- */
-typedef struct Settings {
-  uint32_t carried;
-  ULONG packet_timeout;
-  ULONG send_wait;
-  ULONG connection_timeout;
-  ULONG disconnect_timeout;
-  ULONG reply_timeout;
-  ULONG window_size;
-} Settings;
 
 #define NX_TRUE 1
 
@@ -600,216 +596,28 @@ typedef struct Settings {
  */
 #define NX_POP3_CLIENT_INVALID_INDEX 184
 
-/**
- * Defaults of the compile-time settings (ticks), used when the program's
- * values did not travel with `nx_pop3_client_create`.
- */
-#define DEFAULT_SETTINGS (Settings){ .carried = 0, .packet_timeout = NX_IP_PERIODIC_RATE, .send_wait = (10 * NX_IP_PERIODIC_RATE), .connection_timeout = (30 * NX_IP_PERIODIC_RATE), .disconnect_timeout = (10 * NX_IP_PERIODIC_RATE), .reply_timeout = (10 * NX_IP_PERIODIC_RATE), .window_size = 1460 }
+
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * Creates a packet pool in the caller's memory: `memory_ptr`/`memory_size`
- * are carved into packets of `payload_size` bytes (rounded up to 8), each
- * after an `NX_PACKET` header; `nx_packet_pool_total` = `available` = count.
- * Returns `NX_SUCCESS`, or `NX_SIZE_ERROR` if not one packet fits. No heap.
+ * Enables ARP. The cache memory is checked but not used (smoltcp keeps its
+ * own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
  */
-UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
-                            CHAR *name_ptr,
-                            ULONG payload_size,
-                            VOID *memory_ptr,
-                            ULONG memory_size);
+UINT _nx_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
 
 /**
- * Checked `nx_packet_pool_create`. `pool_control_block_size` is
- * `sizeof(NX_PACKET_POOL)` as the caller sees it. Returns `NX_PTR_ERROR` for
- * a NULL pool or memory, a size mismatch, or a pool already created;
- * `NX_SIZE_ERROR` for a zero payload or memory too small for one packet;
- * else as `_nx_packet_pool_create`.
+ * Driver receive path for ARP: as `_nx_ip_packet_deferred_receive`, with
+ * `prepend_ptr` at the ARP header.
  */
-UINT _nxe_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
-                             CHAR *name_ptr,
-                             ULONG payload_size,
-                             VOID *memory_ptr,
-                             ULONG memory_size,
-                             UINT pool_control_block_size);
+void _nx_arp_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
 
 /**
- * Deletes a pool: its id is cleared; threads waiting in allocate return
- * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+ * Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
  */
-UINT _nx_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
-
-/**
- * Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
- * not created (deleting twice included).
- */
-UINT _nxe_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
-
-/**
- * Allocates one packet with `packet_type` bytes of headroom
- * (`prepend_ptr = append_ptr = data_start + packet_type`, length 0). An
- * empty pool counts `nx_packet_pool_empty_requests` and waits up to
- * `wait_option` ticks. Returns `NX_SUCCESS` (the caller owns `*packet_ptr`),
- * `NX_NO_PACKET`, `NX_INVALID_PARAMETERS` (headroom > payload), `NX_DELETED`.
- */
-UINT _nx_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
-                         struct NX_PACKET **packet_ptr,
-                         ULONG packet_type,
-                         ULONG wait_option);
-
-/**
- * Checked `nx_packet_allocate`: `NX_PTR_ERROR` (NULL, pool not created),
- * `NX_OPTION_ERROR` (`packet_type` not a multiple of 4); `*packet_ptr` is set
- * to NULL first.
- */
-UINT _nxe_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
-                          struct NX_PACKET **packet_ptr,
-                          ULONG packet_type,
-                          ULONG wait_option);
-
-/**
- * Releases a whole chain to its owner pools (waking a waiting allocator).
- * Returns `NX_SUCCESS`, or `NX_PTR_ERROR` for a packet already free
- * (`nx_packet_pool_invalid_releases` + 1, free list untouched) or whose
- * owner is not a live pool.
- */
-UINT _nx_packet_release(struct NX_PACKET *packet_ptr);
-
-/**
- * Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
- * becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
- * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
- * data end); on failure the caller keeps the packet.
- */
-UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
-
-/**
- * Releases a transmitted chain (drivers call this when done). As
- * `_nx_packet_release`.
- */
-UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
-
-/**
- * Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
- * Statuses as `_nxe_packet_release`.
- */
-UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
-
-/**
- * Appends `size` bytes to a chain, chaining packets from `pool_ptr` (waiting
- * up to `wait_option` ticks) when the last one is full; the head's length
- * grows by `size`. All-or-nothing: `NX_NO_PACKET` leaves the chain as it was.
- * The caller keeps owning the chain.
- */
-UINT _nx_packet_data_append(struct NX_PACKET *packet_ptr,
-                            VOID *data_start,
-                            ULONG data_size,
-                            struct NX_PACKET_POOL *pool_ptr,
-                            ULONG wait_option);
-
-/**
- * Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
- * `NX_SIZE_ERROR` (size 0), `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers).
- */
-UINT _nxe_packet_data_append(struct NX_PACKET *packet_ptr,
-                             VOID *data_start,
-                             ULONG data_size,
-                             struct NX_PACKET_POOL *pool_ptr,
-                             ULONG wait_option);
-
-/**
- * Copies the data of the whole chain to `buffer_start` (which must hold
- * `nx_packet_length` bytes); `*bytes_copied` = bytes copied. `NX_SUCCESS`.
- */
-UINT _nx_packet_data_retrieve(struct NX_PACKET *packet_ptr,
-                              VOID *buffer_start,
-                              ULONG *bytes_copied);
-
-/**
- * Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
- * packet whose pool is not live; `NX_UNDERFLOW`/`NX_OVERFLOW`.
- */
-UINT _nxe_packet_data_retrieve(struct NX_PACKET *packet_ptr,
-                               VOID *buffer_start,
-                               ULONG *bytes_copied);
-
-/**
- * Copies up to `buffer_length` bytes starting `offset` bytes into the chain;
- * `*bytes_copied` = bytes copied. `NX_PACKET_OFFSET_ERROR` if `offset` is
- * past the data.
- */
-UINT _nx_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
-                                    ULONG offset,
-                                    VOID *buffer_start,
-                                    ULONG buffer_length,
-                                    ULONG *bytes_copied);
-
-/**
- * Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
- * or a packet whose pool is not live.
- */
-UINT _nxe_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
-                                     ULONG offset,
-                                     VOID *buffer_start,
-                                     ULONG buffer_length,
-                                     ULONG *bytes_copied);
-
-/**
- * `*length` = the chain's total data length. `NX_SUCCESS`.
- */
-UINT _nx_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
-
-/**
- * Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
- */
-UINT _nxe_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
-
-/**
- * Copies a chain into new packet(s) from `pool_ptr` (same headroom, waiting
- * up to `wait_option` ticks). On `NX_SUCCESS` the caller owns both the
- * original and `*new_packet_ptr`; `NX_NO_PACKET` otherwise.
- */
-UINT _nx_packet_copy(struct NX_PACKET *packet_ptr,
-                     struct NX_PACKET **new_packet_ptr,
-                     struct NX_PACKET_POOL *pool_ptr,
-                     ULONG wait_option);
-
-/**
- * Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
- * created or a bad packet; `*new_packet_ptr` is set to NULL first.
- */
-UINT _nxe_packet_copy(struct NX_PACKET *packet_ptr,
-                      struct NX_PACKET **new_packet_ptr,
-                      struct NX_PACKET_POOL *pool_ptr,
-                      ULONG wait_option);
-
-/**
- * Pool statistics; any output pointer may be NULL. `NX_SUCCESS`.
- */
-UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
-                              ULONG *total_packets,
-                              ULONG *free_packets,
-                              ULONG *empty_pool_requests,
-                              ULONG *empty_pool_suspensions,
-                              ULONG *invalid_packet_releases);
-
-/**
- * Checked `nx_packet_pool_info_get`: `NX_PTR_ERROR` for a pool not created.
- */
-UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
-                               ULONG *total_packets,
-                               ULONG *free_packets,
-                               ULONG *empty_pool_requests,
-                               ULONG *empty_pool_suspensions,
-                               ULONG *invalid_packet_releases);
-
-/**
- * Initializes the NetX system (starts the tick clock). Always `NX_SUCCESS`.
- */
-UINT _nx_system_initialize(void);
+UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
 
 /**
  * Creates an IP instance with one interface driven by `ip_link_driver`:
@@ -832,23 +640,6 @@ UINT _nx_ip_create(struct NX_IP *ip_ptr,
                    UINT priority);
 
 /**
- * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
- * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
- * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
- */
-UINT _nxe_ip_create(struct NX_IP *ip_ptr,
-                    CHAR *name,
-                    ULONG ip_address,
-                    ULONG network_mask,
-                    struct NX_PACKET_POOL *default_pool,
-                    NX_IP_DRIVER_ENTRY ip_link_driver,
-                    VOID *memory_ptr,
-                    ULONG memory_size,
-                    UINT priority,
-                    UINT ip_control_block_size);
-
-/**
  * Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
  * returns every queued packet to its pool, clears the id. Sockets still
  * created on it become unusable (their ids are cleared). `NX_SUCCESS`.
@@ -856,61 +647,18 @@ UINT _nxe_ip_create(struct NX_IP *ip_ptr,
 UINT _nx_ip_delete(struct NX_IP *ip_ptr);
 
 /**
- * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
- * (deleting twice included).
+ * Asks the instance's thread to send `NX_LINK_DEFERRED_PROCESSING` to the
+ * driver soon. Never blocks; callable from any thread.
  */
-UINT _nxe_ip_delete(struct NX_IP *ip_ptr);
+void _nx_ip_driver_deferred_processing(struct NX_IP *ip_ptr);
 
 /**
- * Enables ARP. The cache memory is checked but not used (smoltcp keeps its
- * own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+ * Records whether the interface needs address mapping (ARP).
+ * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
  */
-UINT _nx_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
-
-/**
- * Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
- * `NX_SIZE_ERROR` (cache smaller than 52 bytes, one NetX ARP entry).
- */
-UINT _nxe_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
-
-/**
- * Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
- */
-UINT _nx_tcp_enable(struct NX_IP *ip_ptr);
-
-/**
- * Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
- */
-UINT _nxe_tcp_enable(struct NX_IP *ip_ptr);
-
-/**
- * Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
- */
-UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
-
-/**
- * Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
- */
-UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
-
-/**
- * Waits up to `wait_option` ticks until every bit of `needed_status`
- * (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
- * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
- * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
- */
-UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
-                         ULONG needed_status,
-                         ULONG *actual_status,
-                         ULONG wait_option);
-
-/**
- * Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
- */
-UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
-                          ULONG needed_status,
-                          ULONG *actual_status,
-                          ULONG wait_option);
+UINT _nx_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+                                                UINT interface_index,
+                                                UINT mapping_needed);
 
 /**
  * Sets an interface's IP MTU (drivers call it during `NX_LINK_INITIALIZE`;
@@ -918,11 +666,6 @@ UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
  * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
  */
 UINT _nx_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
-
-/**
- * Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
- */
-UINT _nxe_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
 
 /**
  * Sets an interface's MAC (`physical_msw` = top 16 bits, `physical_lsw` =
@@ -937,32 +680,6 @@ UINT _nx_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
                                            UINT update_driver);
 
 /**
- * Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
- * not created.
- */
-UINT _nxe_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
-                                            UINT interface_index,
-                                            ULONG physical_msw,
-                                            ULONG physical_lsw,
-                                            UINT update_driver);
-
-/**
- * Records whether the interface needs address mapping (ARP).
- * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
- */
-UINT _nx_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
-                                                UINT interface_index,
-                                                UINT mapping_needed);
-
-/**
- * Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
- * IP not created.
- */
-UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
-                                                 UINT interface_index,
-                                                 UINT mapping_needed);
-
-/**
  * Driver receive path for IPv4/IPv6: `packet_ptr` holds one datagram,
  * `prepend_ptr` at the IP header (Ethernet header stripped). Never blocks;
  * callable from any thread, also from inside a driver send. The IP instance
@@ -971,16 +688,267 @@ UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
 void _nx_ip_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
 
 /**
- * Driver receive path for ARP: as `_nx_ip_packet_deferred_receive`, with
- * `prepend_ptr` at the ARP header.
+ * Waits up to `wait_option` ticks until every bit of `needed_status`
+ * (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
+ * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
+ * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
  */
-void _nx_arp_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
+UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
+                         ULONG needed_status,
+                         ULONG *actual_status,
+                         ULONG wait_option);
 
 /**
- * Asks the instance's thread to send `NX_LINK_DEFERRED_PROCESSING` to the
- * driver soon. Never blocks; callable from any thread.
+ * Allocates one packet with `packet_type` bytes of headroom
+ * (`prepend_ptr = append_ptr = data_start + packet_type`, length 0). An
+ * empty pool counts `nx_packet_pool_empty_requests` and waits up to
+ * `wait_option` ticks. Returns `NX_SUCCESS` (the caller owns `*packet_ptr`),
+ * `NX_NO_PACKET`, `NX_INVALID_PARAMETERS` (headroom > payload), `NX_DELETED`.
  */
-void _nx_ip_driver_deferred_processing(struct NX_IP *ip_ptr);
+UINT _nx_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
+                         struct NX_PACKET **packet_ptr,
+                         ULONG packet_type,
+                         ULONG wait_option);
+
+/**
+ * Copies a chain into new packet(s) from `pool_ptr` (same headroom, waiting
+ * up to `wait_option` ticks). On `NX_SUCCESS` the caller owns both the
+ * original and `*new_packet_ptr`; `NX_NO_PACKET` otherwise.
+ */
+UINT _nx_packet_copy(struct NX_PACKET *packet_ptr,
+                     struct NX_PACKET **new_packet_ptr,
+                     struct NX_PACKET_POOL *pool_ptr,
+                     ULONG wait_option);
+
+/**
+ * Appends `size` bytes to a chain, chaining packets from `pool_ptr` (waiting
+ * up to `wait_option` ticks) when the last one is full; the head's length
+ * grows by `size`. All-or-nothing: `NX_NO_PACKET` leaves the chain as it was.
+ * The caller keeps owning the chain.
+ */
+UINT _nx_packet_data_append(struct NX_PACKET *packet_ptr,
+                            VOID *data_start,
+                            ULONG data_size,
+                            struct NX_PACKET_POOL *pool_ptr,
+                            ULONG wait_option);
+
+/**
+ * Copies up to `buffer_length` bytes starting `offset` bytes into the chain;
+ * `*bytes_copied` = bytes copied. `NX_PACKET_OFFSET_ERROR` if `offset` is
+ * past the data.
+ */
+UINT _nx_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+                                    ULONG offset,
+                                    VOID *buffer_start,
+                                    ULONG buffer_length,
+                                    ULONG *bytes_copied);
+
+/**
+ * Copies the data of the whole chain to `buffer_start` (which must hold
+ * `nx_packet_length` bytes); `*bytes_copied` = bytes copied. `NX_SUCCESS`.
+ */
+UINT _nx_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+                              VOID *buffer_start,
+                              ULONG *bytes_copied);
+
+/**
+ * `*length` = the chain's total data length. `NX_SUCCESS`.
+ */
+UINT _nx_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+
+/**
+ * Creates a packet pool in the caller's memory: `memory_ptr`/`memory_size`
+ * are carved into packets of `payload_size` bytes (rounded up to 8), each
+ * after an `NX_PACKET` header; `nx_packet_pool_total` = `available` = count.
+ * Returns `NX_SUCCESS`, or `NX_SIZE_ERROR` if not one packet fits. No heap.
+ */
+UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+                            CHAR *name_ptr,
+                            ULONG payload_size,
+                            VOID *memory_ptr,
+                            ULONG memory_size);
+
+/**
+ * Deletes a pool: its id is cleared; threads waiting in allocate return
+ * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+ */
+UINT _nx_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+
+/**
+ * Pool statistics; any output pointer may be NULL. `NX_SUCCESS`.
+ */
+UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+                              ULONG *total_packets,
+                              ULONG *free_packets,
+                              ULONG *empty_pool_requests,
+                              ULONG *empty_pool_suspensions,
+                              ULONG *invalid_packet_releases);
+
+/**
+ * Releases a whole chain to its owner pools (waking a waiting allocator).
+ * Returns `NX_SUCCESS`, or `NX_PTR_ERROR` for a packet already free
+ * (`nx_packet_pool_invalid_releases` + 1, free list untouched) or whose
+ * owner is not a live pool.
+ */
+UINT _nx_packet_release(struct NX_PACKET *packet_ptr);
+
+/**
+ * Releases a transmitted chain (drivers call this when done). As
+ * `_nx_packet_release`.
+ */
+UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
+
+/**
+ * Logs in with `APOP name digest` on a connected client, the digest made from
+ * `nx_pop3_server_process_id` and the password.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
+ * refused; TCP and packet statuses as they come.
+ */
+UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
+ * Only a client already created is refused (`NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+                            UINT APOP_authentication,
+                            struct NX_IP *ip_ptr,
+                            struct NX_PACKET_POOL *packet_pool_ptr,
+                            ULONG server_ip_address,
+                            ULONG server_port,
+                            CHAR *client_name,
+                            CHAR *client_password);
+
+/**
+ * Unchecked form of `nx_pop3_client_delete`.
+ */
+UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_delete`.
+ */
+UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_get`.
+ */
+UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
+                                   UINT mail_item,
+                                   ULONG *item_size);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_message_get` (the outputs must
+ * still be valid pointers: `NX_PTR_ERROR` otherwise).
+ */
+UINT _nx_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
+                                           struct NX_PACKET **recv_packet_ptr,
+                                           ULONG *bytes_retrieved,
+                                           UINT *final_packet);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_size_get`.
+ */
+UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
+                                        UINT mail_item,
+                                        ULONG *size);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_items_get`.
+ */
+UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
+                                    UINT *number_mail_items,
+                                    ULONG *maildrop_total_size);
+
+/**
+ * Unchecked form of `nx_pop3_client_quit`.
+ */
+UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Stores the program's compile-time POP3 settings (ticks, and the TCP receive
+ * window in bytes) in `client_ptr` for the create call that follows, and
+ * returns `client_ptr`. The `nx_pop3_client_create` / `nxd_pop3_client_create`
+ * macros call it, so a program's `#define NX_POP3_SERVER_REPLY_TIMEOUT ...`
+ * reaches the precompiled library. Not meant to be called directly. NULL in,
+ * NULL out.
+ */
+struct NX_POP3_CLIENT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT *client_ptr,
+                                                      ULONG packet_timeout,
+                                                      ULONG send_wait,
+                                                      ULONG connection_timeout,
+                                                      ULONG disconnect_timeout,
+                                                      ULONG reply_timeout,
+                                                      ULONG window_size);
+
+/**
+ * Unchecked form of `nx_pop3_client_timeouts_set`.
+ */
+UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
+                                  ULONG packet_timeout,
+                                  ULONG send_wait,
+                                  ULONG connection_timeout,
+                                  ULONG disconnect_timeout,
+                                  ULONG reply_timeout);
+
+/**
+ * Logs in with `USER` then `PASS` on a connected client.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
+ * either is refused; TCP and packet statuses as they come.
+ */
+UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Writes to `result` (33 bytes) the lowercase hex MD5 of the
+ * `process_ID_length` bytes at `process_ID_ptr` followed by the client's
+ * password, NUL-terminated, as NetX does (with an empty password: the MD5 of
+ * the given bytes alone).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer.
+ */
+UINT _nx_pop3_digest_authenticate(struct NX_POP3_CLIENT *client_ptr,
+                                  CHAR *process_ID_ptr,
+                                  UINT process_ID_length,
+                                  CHAR *result);
+
+/**
+ * Writes the lowercase hex of `source_length` bytes at `source` to
+ * `destination`, followed by a NUL: `destination` must hold
+ * `2 * source_length + 1` bytes. NULL pointers: nothing happens.
+ */
+void _nx_pop3_hex_ascii_convert(CHAR *source, UINT source_length, CHAR *destination);
+
+/**
+ * Copies the first `<...>` of the `buffer_length` bytes at `buffer` (brackets
+ * included) into the client's `nx_pop3_server_process_id`, NUL-terminated;
+ * leaves it empty if there is none or it is longer than
+ * `NX_POP3_SERVER_PROCESS_ID_SIZE`. NULL pointers: nothing happens.
+ */
+void _nx_pop3_parse_process_id(struct NX_POP3_CLIENT *client_ptr, CHAR *buffer, UINT buffer_length);
+
+/**
+ * Copies word `argument_index` (1-based; words separated by spaces, a word
+ * ends at a space, CR, LF or the end of the buffer) of the `buffer_length`
+ * bytes at `buffer` into `argument`, uppercased if `convert_to_uppercase`,
+ * with its CRLF if `include_crlf` and one follows. Writes at most
+ * `argument_length` bytes and never outside `argument[0 .. argument_length)`,
+ * whatever the input; a NUL follows the word when there is room. A missing
+ * word, index 0 or an empty buffer gives an empty string.
+ */
+void _nx_pop3_parse_response(CHAR *buffer,
+                             UINT argument_index,
+                             UINT buffer_length,
+                             CHAR *argument,
+                             UINT argument_length,
+                             UINT convert_to_uppercase,
+                             UINT include_crlf);
+
+/**
+ * Writes `number` in decimal to `string_to_convert`, followed by a NUL (at
+ * most 11 bytes), and returns the number of digits. NULL: returns 0.
+ */
+UINT _nx_pop3_server_number_convert(UINT number, CHAR *string_to_convert);
 
 /**
  * The RAM network driver: every IP instance of the process that uses it is
@@ -990,6 +958,86 @@ void _nx_ip_driver_deferred_processing(struct NX_IP *ip_ptr);
  * `nx_ip_driver_status` to `NX_UNHANDLED_COMMAND`.
  */
 void _nx_ram_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
+
+/**
+ * Initializes the NetX system (starts the tick clock). Always `NX_SUCCESS`.
+ */
+UINT _nx_system_initialize(void);
+
+/**
+ * Binds a client socket to `port`, or to a free port from 0xC000 up with
+ * `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
+ * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
+ */
+UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
+
+/**
+ * Connects a bound client socket to `server_ip:server_port` (IPv4, host
+ * order), waiting up to `wait_option` ticks for the handshake. `NX_SUCCESS`;
+ * `NX_IN_PROGRESS` with `NX_NO_WAIT`; `NX_NOT_CONNECTED` (refused or timed
+ * out); `NX_NOT_BOUND`; `NX_NOT_CLOSED`.
+ */
+UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                   ULONG server_ip,
+                                   UINT server_port,
+                                   ULONG wait_option);
+
+/**
+ * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
+ * (still connected: disconnect first).
+ */
+UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
+ */
+UINT _nx_tcp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Waits up to `wait_option` ticks for a connection on a listening socket.
+ * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+ */
+UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
+ * connections are queued until accepted. `tcp_listen_callback` (may be
+ * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
+ * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+ */
+UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+                                  UINT port,
+                                  struct NX_TCP_SOCKET *socket_ptr,
+                                  UINT listen_queue_size,
+                                  NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
+
+/**
+ * Makes an unaccepted socket serve `port` again. `NX_SUCCESS` (listening),
+ * `NX_CONNECTION_PENDING` (a queued connection was handed over: call
+ * accept), `NX_NOT_FOUND` (nobody listens on `port`), `NX_NOT_CLOSED`,
+ * `NX_ALREADY_BOUND`.
+ */
+UINT _nx_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+                                    UINT port,
+                                    struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Detaches a server socket from its listen port (a connection still open is
+ * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+ */
+UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Stops listening on `port` (queued connections are reset).
+ * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
+ */
+UINT _nx_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+
+/**
+ * `*bytes_available` = received bytes not yet read. `NX_SUCCESS`, or
+ * `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
+ */
+UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
 
 /**
  * Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
@@ -1007,171 +1055,28 @@ UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
                            NX_TCP_SOCKET_CALLBACK tcp_disconnect_callback);
 
 /**
- * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
- * `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
- * mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
- * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
- * time to live or type of service above 255.
- */
-UINT _nxe_tcp_socket_create(struct NX_IP *ip_ptr,
-                            struct NX_TCP_SOCKET *socket_ptr,
-                            CHAR *name,
-                            ULONG type_of_service,
-                            ULONG fragment,
-                            UINT time_to_live,
-                            ULONG window_size,
-                            NX_TCP_SOCKET_CALLBACK tcp_urgent_data_callback,
-                            NX_TCP_SOCKET_CALLBACK tcp_disconnect_callback,
-                            UINT tcp_socket_size);
-
-/**
  * Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
  * serves a listen port.
  */
 UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
 
 /**
- * Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
- * created (deleting twice included).
+ * Closes the connection (FIN handshake, up to `wait_option` ticks, then
+ * reset). The socket is CLOSED afterwards; a client socket stays bound.
+ * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
  */
-UINT _nxe_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
 
 /**
- * Binds a client socket to `port`, or to a free port from 0xC000 up with
- * `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
- * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
+ * Waits up to `wait_option` ticks for data and hands it over as one packet
+ * from the IP instance's default pool: the caller owns `*packet_ptr` and
+ * releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
+ * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
+ * connected). `*packet_ptr` is NULL on failure.
  */
-UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
-
-/**
- * Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
- * `NX_INVALID_PORT` (port above 0xFFFF).
- */
-UINT _nxe_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
-
-/**
- * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
- * (still connected: disconnect first).
- */
-UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
- */
-UINT _nxe_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Connects a bound client socket to `server_ip:server_port` (IPv4, host
- * order), waiting up to `wait_option` ticks for the handshake. `NX_SUCCESS`;
- * `NX_IN_PROGRESS` with `NX_NO_WAIT`; `NX_NOT_CONNECTED` (refused or timed
- * out); `NX_NOT_BOUND`; `NX_NOT_CLOSED`.
- */
-UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                   ULONG server_ip,
-                                   UINT server_port,
-                                   ULONG wait_option);
-
-/**
- * Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
- * created), `NX_IP_ADDRESS_ERROR` (address 0), `NX_INVALID_PORT`.
- */
-UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                    ULONG server_ip,
-                                    UINT server_port,
-                                    ULONG wait_option);
-
-/**
- * Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
- * IPv6 gives `NX_NOT_SUPPORTED` for now.
- */
-UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                    struct NXD_ADDRESS *server_ip,
-                                    UINT server_port,
-                                    ULONG wait_option);
-
-/**
- * Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
- * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
- * `NX_INVALID_PORT`.
- */
-UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                     struct NXD_ADDRESS *server_ip,
-                                     UINT server_port,
-                                     ULONG wait_option);
-
-/**
- * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
- * connections are queued until accepted. `tcp_listen_callback` (may be
- * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
- * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
- */
-UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
-                                  UINT port,
-                                  struct NX_TCP_SOCKET *socket_ptr,
-                                  UINT listen_queue_size,
-                                  NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
-
-/**
- * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
- * created), `NX_INVALID_PORT`.
- */
-UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
-                                   UINT port,
-                                   struct NX_TCP_SOCKET *socket_ptr,
-                                   UINT listen_queue_size,
-                                   NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
-
-/**
- * Waits up to `wait_option` ticks for a connection on a listening socket.
- * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
- */
-UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
-
-/**
- * Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
- */
-UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
-
-/**
- * Makes an unaccepted socket serve `port` again. `NX_SUCCESS` (listening),
- * `NX_CONNECTION_PENDING` (a queued connection was handed over: call
- * accept), `NX_NOT_FOUND` (nobody listens on `port`), `NX_NOT_CLOSED`,
- * `NX_ALREADY_BOUND`.
- */
-UINT _nx_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
-                                    UINT port,
-                                    struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
- * created), `NX_INVALID_PORT`.
- */
-UINT _nxe_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
-                                     UINT port,
-                                     struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Detaches a server socket from its listen port (a connection still open is
- * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
- */
-UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
- */
-UINT _nxe_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
-
-/**
- * Stops listening on `port` (queued connections are reset).
- * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
- */
-UINT _nx_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
-
-/**
- * Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
- * `NX_INVALID_PORT`.
- */
-UINT _nxe_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
+                            struct NX_PACKET **packet_ptr,
+                            ULONG wait_option);
 
 /**
  * Sends the data of `packet_ptr`'s chain (any size: it leaves as several
@@ -1186,46 +1091,6 @@ UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
                          ULONG wait_option);
 
 /**
- * Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
- * `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
- * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
- * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
- */
-UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
-                          struct NX_PACKET **packet_ptr_ptr,
-                          ULONG wait_option);
-
-/**
- * Waits up to `wait_option` ticks for data and hands it over as one packet
- * from the IP instance's default pool: the caller owns `*packet_ptr` and
- * releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
- * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
- * connected). `*packet_ptr` is NULL on failure.
- */
-UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
-                            struct NX_PACKET **packet_ptr,
-                            ULONG wait_option);
-
-/**
- * Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
- */
-UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
-                             struct NX_PACKET **packet_ptr,
-                             ULONG wait_option);
-
-/**
- * Closes the connection (FIN handshake, up to `wait_option` ticks, then
- * reset). The socket is CLOSED afterwards; a client socket stays bound.
- * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
- */
-UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
-
-/**
- * Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
- */
-UINT _nxe_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
-
-/**
  * Waits up to `wait_option` ticks for the socket to reach `desired_state`
  * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
  */
@@ -1234,40 +1099,223 @@ UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
                                ULONG wait_option);
 
 /**
- * Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
- * `NX_OPTION_ERROR` (state outside 1..=11).
+ * Binds the created client's socket, connects to the server within the
+ * connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
+ * in create). Called by create; exported as NetX does.
+ *
+ * Returns the statuses of `_nxe_pop3_client_create` (`NX_PTR_ERROR` for NULL or
+ * a client not created).
  */
-UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
-                                UINT desired_state,
-                                ULONG wait_option);
+UINT _nxd_pop3_client_connect(struct NX_POP3_CLIENT *client_ptr,
+                              struct NXD_ADDRESS *server_ip_address,
+                              ULONG server_port);
 
 /**
- * `*bytes_available` = received bytes not yet read. `NX_SUCCESS`, or
- * `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
+ * Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
  */
-UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+                             UINT APOP_authentication,
+                             struct NX_IP *ip_ptr,
+                             struct NX_PACKET_POOL *packet_pool_ptr,
+                             struct NXD_ADDRESS *server_ip_address,
+                             ULONG server_port,
+                             CHAR *client_name,
+                             CHAR *client_password);
 
 /**
- * Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
- * socket not created.
+ * Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
+ * IPv6 gives `NX_NOT_SUPPORTED` for now.
  */
-UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                    struct NXD_ADDRESS *server_ip,
+                                    UINT server_port,
+                                    ULONG wait_option);
 
 /**
- * Stores the program's compile-time POP3 settings (ticks, and the TCP receive
- * window in bytes) in `client_ptr` for the create call that follows, and
- * returns `client_ptr`. The `nx_pop3_client_create` / `nxd_pop3_client_create`
- * macros call it, so a program's `#define NX_POP3_SERVER_REPLY_TIMEOUT ...`
- * reaches the precompiled library. Not meant to be called directly. NULL in,
- * NULL out.
+ * Creates a POP3 client for an IPv4 or IPv6 server address
+ * (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
+ * `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
+ * version is neither 4 nor 6, or an IPv4 address of zero.
  */
-struct NX_POP3_CLIENT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT *client_ptr,
-                                                      ULONG packet_timeout,
-                                                      ULONG send_wait,
-                                                      ULONG connection_timeout,
-                                                      ULONG disconnect_timeout,
-                                                      ULONG reply_timeout,
-                                                      ULONG window_size);
+UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+                              UINT APOP_authentication,
+                              struct NX_IP *ip_ptr,
+                              struct NX_PACKET_POOL *packet_pool_ptr,
+                              struct NXD_ADDRESS *server_ip_address,
+                              ULONG server_port,
+                              CHAR *client_name,
+                              CHAR *client_password);
+
+/**
+ * Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
+ * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
+ * `NX_INVALID_PORT`.
+ */
+UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                     struct NXD_ADDRESS *server_ip,
+                                     UINT server_port,
+                                     ULONG wait_option);
+
+/**
+ * Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
+ * `NX_SIZE_ERROR` (cache smaller than 52 bytes, one NetX ARP entry).
+ */
+UINT _nxe_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
+
+/**
+ * Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
+
+/**
+ * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
+ * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
+ * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
+ * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+ */
+UINT _nxe_ip_create(struct NX_IP *ip_ptr,
+                    CHAR *name,
+                    ULONG ip_address,
+                    ULONG network_mask,
+                    struct NX_PACKET_POOL *default_pool,
+                    NX_IP_DRIVER_ENTRY ip_link_driver,
+                    VOID *memory_ptr,
+                    ULONG memory_size,
+                    UINT priority,
+                    UINT ip_control_block_size);
+
+/**
+ * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
+ * (deleting twice included).
+ */
+UINT _nxe_ip_delete(struct NX_IP *ip_ptr);
+
+/**
+ * Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
+ * IP not created.
+ */
+UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+                                                 UINT interface_index,
+                                                 UINT mapping_needed);
+
+/**
+ * Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
+
+/**
+ * Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
+ * not created.
+ */
+UINT _nxe_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
+                                            UINT interface_index,
+                                            ULONG physical_msw,
+                                            ULONG physical_lsw,
+                                            UINT update_driver);
+
+/**
+ * Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
+ */
+UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
+                          ULONG needed_status,
+                          ULONG *actual_status,
+                          ULONG wait_option);
+
+/**
+ * Checked `nx_packet_allocate`: `NX_PTR_ERROR` (NULL, pool not created),
+ * `NX_OPTION_ERROR` (`packet_type` not a multiple of 4); `*packet_ptr` is set
+ * to NULL first.
+ */
+UINT _nxe_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
+                          struct NX_PACKET **packet_ptr,
+                          ULONG packet_type,
+                          ULONG wait_option);
+
+/**
+ * Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
+ * created or a bad packet; `*new_packet_ptr` is set to NULL first.
+ */
+UINT _nxe_packet_copy(struct NX_PACKET *packet_ptr,
+                      struct NX_PACKET **new_packet_ptr,
+                      struct NX_PACKET_POOL *pool_ptr,
+                      ULONG wait_option);
+
+/**
+ * Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
+ * `NX_SIZE_ERROR` (size 0), `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers).
+ */
+UINT _nxe_packet_data_append(struct NX_PACKET *packet_ptr,
+                             VOID *data_start,
+                             ULONG data_size,
+                             struct NX_PACKET_POOL *pool_ptr,
+                             ULONG wait_option);
+
+/**
+ * Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
+ * or a packet whose pool is not live.
+ */
+UINT _nxe_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+                                     ULONG offset,
+                                     VOID *buffer_start,
+                                     ULONG buffer_length,
+                                     ULONG *bytes_copied);
+
+/**
+ * Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
+ * packet whose pool is not live; `NX_UNDERFLOW`/`NX_OVERFLOW`.
+ */
+UINT _nxe_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+                               VOID *buffer_start,
+                               ULONG *bytes_copied);
+
+/**
+ * Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
+ */
+UINT _nxe_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+
+/**
+ * Checked `nx_packet_pool_create`. `pool_control_block_size` is
+ * `sizeof(NX_PACKET_POOL)` as the caller sees it. Returns `NX_PTR_ERROR` for
+ * a NULL pool or memory, a size mismatch, or a pool already created;
+ * `NX_SIZE_ERROR` for a zero payload or memory too small for one packet;
+ * else as `_nx_packet_pool_create`.
+ */
+UINT _nxe_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+                             CHAR *name_ptr,
+                             ULONG payload_size,
+                             VOID *memory_ptr,
+                             ULONG memory_size,
+                             UINT pool_control_block_size);
+
+/**
+ * Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
+ * not created (deleting twice included).
+ */
+UINT _nxe_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+
+/**
+ * Checked `nx_packet_pool_info_get`: `NX_PTR_ERROR` for a pool not created.
+ */
+UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+                               ULONG *total_packets,
+                               ULONG *free_packets,
+                               ULONG *empty_pool_requests,
+                               ULONG *empty_pool_suspensions,
+                               ULONG *invalid_packet_releases);
+
+/**
+ * Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
+ * becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
+ * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
+ * data end); on failure the caller keeps the packet.
+ */
+UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
+
+/**
+ * Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
+ * Statuses as `_nxe_packet_release`.
+ */
+UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
 
 /**
  * Creates a POP3 client, connects to the IPv4 server and logs in
@@ -1306,86 +1354,25 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
                              CHAR *client_password);
 
 /**
- * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
- * Only a client already created is refused (`NX_PTR_ERROR`).
- */
-UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
-                            UINT APOP_authentication,
-                            struct NX_IP *ip_ptr,
-                            struct NX_PACKET_POOL *packet_pool_ptr,
-                            ULONG server_ip_address,
-                            ULONG server_port,
-                            CHAR *client_name,
-                            CHAR *client_password);
-
-/**
- * Creates a POP3 client for an IPv4 or IPv6 server address
- * (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
- * `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
- * version is neither 4 nor 6, or an IPv4 address of zero.
- */
-UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
-                              UINT APOP_authentication,
-                              struct NX_IP *ip_ptr,
-                              struct NX_PACKET_POOL *packet_pool_ptr,
-                              struct NXD_ADDRESS *server_ip_address,
-                              ULONG server_port,
-                              CHAR *client_name,
-                              CHAR *client_password);
-
-/**
- * Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
- */
-UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
-                             UINT APOP_authentication,
-                             struct NX_IP *ip_ptr,
-                             struct NX_PACKET_POOL *packet_pool_ptr,
-                             struct NXD_ADDRESS *server_ip_address,
-                             ULONG server_port,
-                             CHAR *client_name,
-                             CHAR *client_password);
-
-/**
- * Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
- * stores n in `nx_pop3_client_maildrop_items` and size in
- * `nx_pop3_client_total_message_size` and in the outputs.
+ * Deletes the client (`nx_pop3_client_delete`, checked form): releases every
+ * packet it holds, disconnects within `NX_POP3_CLIENT_DISCONNECT_TIMEOUT`
+ * (aborting the connection if the server does not close), unbinds and deletes
+ * the socket and zeroes `*client_ptr`. The packet pool is the application's to
+ * delete.
  *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer or a client not
- * created; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply or a
- * number beyond 32 bits (the outputs are then 0); TCP and packet statuses as
- * they come (`NX_NO_PACKET` when no reply came within the reply timeout,
- * `NX_NOT_CONNECTED` when the server closed). No packet changes owner.
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
+ * example deleted twice).
  */
-UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
-                                     UINT *number_mail_items,
-                                     ULONG *maildrop_total_size);
+UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
 
 /**
- * Unchecked form of `nx_pop3_client_mail_items_get`.
- */
-UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
-                                    UINT *number_mail_items,
-                                    ULONG *maildrop_total_size);
-
-/**
- * Sends `LIST mail_item` (`nx_pop3_client_mail_item_size_get`, checked form)
- * and stores the message's size in `*size` (0 on any failure).
+ * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
  *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
- * 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT
- * or a reply naming another message; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`
- * or a malformed reply; TCP and packet statuses as they come.
+ * Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX`
+ * for index 0; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR` or a malformed reply;
+ * TCP and packet statuses as they come.
  */
-UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
-                                         UINT mail_item,
-                                         ULONG *size);
-
-/**
- * Unchecked form of `nx_pop3_client_mail_item_size_get`.
- */
-UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
-                                        UINT mail_item,
-                                        ULONG *size);
+UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
 
 /**
  * Sends `RETR mail_item` (`nx_pop3_client_mail_item_get`, checked form). On
@@ -1402,13 +1389,6 @@ UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
 UINT _nxe_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
                                     UINT mail_item,
                                     ULONG *item_size);
-
-/**
- * Unchecked form of `nx_pop3_client_mail_item_get`.
- */
-UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
-                                   UINT mail_item,
-                                   ULONG *item_size);
 
 /**
  * Hands out the next packet of the message being downloaded
@@ -1435,27 +1415,32 @@ UINT _nxe_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
                                             UINT *final_packet);
 
 /**
- * Unchecked form of `nx_pop3_client_mail_item_message_get` (the outputs must
- * still be valid pointers: `NX_PTR_ERROR` otherwise).
- */
-UINT _nx_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
-                                           struct NX_PACKET **recv_packet_ptr,
-                                           ULONG *bytes_retrieved,
-                                           UINT *final_packet);
-
-/**
- * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
+ * Sends `LIST mail_item` (`nx_pop3_client_mail_item_size_get`, checked form)
+ * and stores the message's size in `*size` (0 on any failure).
  *
- * Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX`
- * for index 0; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR` or a malformed reply;
- * TCP and packet statuses as they come.
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_CLIENT_INVALID_INDEX` for index
+ * 0; `NX_POP3_INVALID_MAIL_ITEM` for an index above the count of the last STAT
+ * or a reply naming another message; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`
+ * or a malformed reply; TCP and packet statuses as they come.
  */
-UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
+UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
+                                         UINT mail_item,
+                                         ULONG *size);
 
 /**
- * Unchecked form of `nx_pop3_client_mail_item_delete`.
+ * Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
+ * stores n in `nx_pop3_client_maildrop_items` and size in
+ * `nx_pop3_client_total_message_size` and in the outputs.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer or a client not
+ * created; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`, a malformed reply or a
+ * number beyond 32 bits (the outputs are then 0); TCP and packet statuses as
+ * they come (`NX_NO_PACKET` when no reply came within the reply timeout,
+ * `NX_NOT_CONNECTED` when the server closed). No packet changes owner.
  */
-UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
+UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
+                                     UINT *number_mail_items,
+                                     ULONG *maildrop_total_size);
 
 /**
  * Sends `QUIT` (`nx_pop3_client_quit`, checked form). Does not disconnect:
@@ -1465,28 +1450,6 @@ UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT ma
  * for `-ERR` or a malformed reply; TCP and packet statuses as they come.
  */
 UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
-
-/**
- * Unchecked form of `nx_pop3_client_quit`.
- */
-UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
-
-/**
- * Deletes the client (`nx_pop3_client_delete`, checked form): releases every
- * packet it holds, disconnects within `NX_POP3_CLIENT_DISCONNECT_TIMEOUT`
- * (aborting the connection if the server does not close), unbinds and deletes
- * the socket and zeroes `*client_ptr`. The packet pool is the application's to
- * delete.
- *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
- * example deleted twice).
- */
-UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
-
-/**
- * Unchecked form of `nx_pop3_client_delete`.
- */
-UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
 
 /**
  * Extension (not in NetX): changes a created client's timeouts at run time,
@@ -1507,94 +1470,123 @@ UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
                                    ULONG reply_timeout);
 
 /**
- * Unchecked form of `nx_pop3_client_timeouts_set`.
+ * Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
+ * `NX_INVALID_PORT` (port above 0xFFFF).
  */
-UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
-                                  ULONG packet_timeout,
-                                  ULONG send_wait,
-                                  ULONG connection_timeout,
-                                  ULONG disconnect_timeout,
-                                  ULONG reply_timeout);
+UINT _nxe_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
 
 /**
- * Binds the created client's socket, connects to the server within the
- * connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
- * in create). Called by create; exported as NetX does.
- *
- * Returns the statuses of `_nxe_pop3_client_create` (`NX_PTR_ERROR` for NULL or
- * a client not created).
+ * Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
+ * created), `NX_IP_ADDRESS_ERROR` (address 0), `NX_INVALID_PORT`.
  */
-UINT _nxd_pop3_client_connect(struct NX_POP3_CLIENT *client_ptr,
-                              struct NXD_ADDRESS *server_ip_address,
-                              ULONG server_port);
+UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+                                    ULONG server_ip,
+                                    UINT server_port,
+                                    ULONG wait_option);
 
 /**
- * Logs in with `USER` then `PASS` on a connected client.
- *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
- * either is refused; TCP and packet statuses as they come.
+ * Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT *client_ptr);
+UINT _nxe_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
 
 /**
- * Logs in with `APOP name digest` on a connected client, the digest made from
- * `nx_pop3_server_process_id` and the password.
- *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
- * refused; TCP and packet statuses as they come.
+ * Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
  */
-UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
+UINT _nxe_tcp_enable(struct NX_IP *ip_ptr);
 
 /**
- * Writes to `result` (33 bytes) the lowercase hex MD5 of the
- * `process_ID_length` bytes at `process_ID_ptr` followed by the client's
- * password, NUL-terminated, as NetX does (with an empty password: the MD5 of
- * the given bytes alone).
- *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer.
+ * Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nx_pop3_digest_authenticate(struct NX_POP3_CLIENT *client_ptr,
-                                  CHAR *process_ID_ptr,
-                                  UINT process_ID_length,
-                                  CHAR *result);
+UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
 
 /**
- * Copies the first `<...>` of the `buffer_length` bytes at `buffer` (brackets
- * included) into the client's `nx_pop3_server_process_id`, NUL-terminated;
- * leaves it empty if there is none or it is longer than
- * `NX_POP3_SERVER_PROCESS_ID_SIZE`. NULL pointers: nothing happens.
+ * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
+ * created), `NX_INVALID_PORT`.
  */
-void _nx_pop3_parse_process_id(struct NX_POP3_CLIENT *client_ptr, CHAR *buffer, UINT buffer_length);
+UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+                                   UINT port,
+                                   struct NX_TCP_SOCKET *socket_ptr,
+                                   UINT listen_queue_size,
+                                   NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
 
 /**
- * Writes the lowercase hex of `source_length` bytes at `source` to
- * `destination`, followed by a NUL: `destination` must hold
- * `2 * source_length + 1` bytes. NULL pointers: nothing happens.
+ * Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
+ * created), `NX_INVALID_PORT`.
  */
-void _nx_pop3_hex_ascii_convert(CHAR *source, UINT source_length, CHAR *destination);
+UINT _nxe_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+                                     UINT port,
+                                     struct NX_TCP_SOCKET *socket_ptr);
 
 /**
- * Writes `number` in decimal to `string_to_convert`, followed by a NUL (at
- * most 11 bytes), and returns the number of digits. NULL: returns 0.
+ * Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nx_pop3_server_number_convert(UINT number, CHAR *string_to_convert);
+UINT _nxe_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
 
 /**
- * Copies word `argument_index` (1-based; words separated by spaces, a word
- * ends at a space, CR, LF or the end of the buffer) of the `buffer_length`
- * bytes at `buffer` into `argument`, uppercased if `convert_to_uppercase`,
- * with its CRLF if `include_crlf` and one follows. Writes at most
- * `argument_length` bytes and never outside `argument[0 .. argument_length)`,
- * whatever the input; a NUL follows the word when there is room. A missing
- * word, index 0 or an empty buffer gives an empty string.
+ * Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
+ * `NX_INVALID_PORT`.
  */
-void _nx_pop3_parse_response(CHAR *buffer,
-                             UINT argument_index,
-                             UINT buffer_length,
-                             CHAR *argument,
-                             UINT argument_length,
-                             UINT convert_to_uppercase,
-                             UINT include_crlf);
+UINT _nxe_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+
+/**
+ * Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
+ * socket not created.
+ */
+UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+
+/**
+ * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
+ * `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
+ * mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+ * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
+ * time to live or type of service above 255.
+ */
+UINT _nxe_tcp_socket_create(struct NX_IP *ip_ptr,
+                            struct NX_TCP_SOCKET *socket_ptr,
+                            CHAR *name,
+                            ULONG type_of_service,
+                            ULONG fragment,
+                            UINT time_to_live,
+                            ULONG window_size,
+                            NX_TCP_SOCKET_CALLBACK tcp_urgent_data_callback,
+                            NX_TCP_SOCKET_CALLBACK tcp_disconnect_callback,
+                            UINT tcp_socket_size);
+
+/**
+ * Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
+ * created (deleting twice included).
+ */
+UINT _nxe_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+
+/**
+ * Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
+ */
+UINT _nxe_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
+ */
+UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
+                             struct NX_PACKET **packet_ptr,
+                             ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
+ * `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
+ * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
+ * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+ */
+UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
+                          struct NX_PACKET **packet_ptr_ptr,
+                          ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
+ * `NX_OPTION_ERROR` (state outside 1..=11).
+ */
+UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
+                                UINT desired_state,
+                                ULONG wait_option);
 
 #ifdef __cplusplus
 }  // extern "C"

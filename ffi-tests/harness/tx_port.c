@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* ThreadX subset on POSIX threads (see tx_api.h). */
 #include "tx_api.h"
 
