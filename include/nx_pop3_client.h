@@ -74,6 +74,11 @@ struct NX_POP3_CLIENT;
 #define MIN_WINDOW 1460
 
 /**
+ * Linux `IFNAMSIZ` (names are at most 15 bytes plus the NUL).
+ */
+#define IFNAMSIZ 16
+
+/**
  * Longest user name, in bytes (layout: fixed when the library is built).
  */
 #define NX_POP3_MAX_USERNAME 40
@@ -965,6 +970,35 @@ void _nx_ram_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
 UINT _nx_system_initialize(void);
 
 /**
+ * The Linux TAP network driver (`VOID (*)(NX_IP_DRIVER *)`, pass it to
+ * `nx_ip_create`): the IP instance sends and receives Ethernet frames through
+ * an existing TAP interface, chosen beforehand with
+ * `nx_tap_network_driver_interface_set` (default `tap0`).
+ *
+ * `NX_LINK_INITIALIZE` opens the interface (`/dev/net/tun`, `IFF_TAP |
+ * IFF_NO_PI`; it is never created), takes its MTU from the host (1500 if
+ * unknown), gives the instance a locally administered MAC `02:4E:pp:pp:nn:nn`
+ * (process id, instance number; change it with
+ * `nx_ip_interface_physical_address_set(ip, 0, msw, lsw, NX_TRUE)`), and
+ * starts a reader thread. If the TAP cannot be opened (missing, not a TAP,
+ * busy, no permission) the status is `NX_NOT_SUCCESSFUL`, so `nx_ip_create`
+ * returns `NX_NOT_SUCCESSFUL`; `nx_tap_network_driver_last_error` gives the
+ * `errno`. `NX_LINK_UNINITIALIZE` (from `nx_ip_delete`) stops the thread and
+ * closes the interface. Several IP instances may each have their own TAP.
+ *
+ * Sends (`NX_LINK_PACKET_SEND`, `_BROADCAST`, `NX_LINK_ARP_SEND`,
+ * `_RESPONSE_SEND`): the driver owns the packet and always releases it with
+ * `nx_packet_transmit_release`; a failed write (the host side is down: `EIO`)
+ * sets `NX_NOT_SUCCESSFUL` and is counted (`NX_LINK_GET_ERROR_COUNT`), and
+ * the driver keeps running. Received frames are copied into the instance's
+ * default pool without waiting (dropped and counted in
+ * `NX_LINK_GET_ALLOC_ERRORS` when it is empty). `NX_LINK_GET_STATUS` is 1
+ * when the link is enabled and the host interface is up. Unknown commands set
+ * `NX_UNHANDLED_COMMAND`. Linux only.
+ */
+void _nx_tap_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
+
+/**
  * Binds a client socket to `port`, or to a free port from 0xC000 up with
  * `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
  * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
@@ -1587,6 +1621,24 @@ UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
 UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
                                 UINT desired_state,
                                 ULONG wait_option);
+
+/**
+ * Chooses the TAP interface (e.g. `"tap0"`) that the TAP driver opens for
+ * the next IP instance created with it: call it before `nx_ip_create`. The
+ * choice stays until changed. The name is copied.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL; `NX_SIZE_ERROR` for an
+ * empty name or one longer than 15 bytes (`IFNAMSIZ - 1`).
+ */
+UINT nx_tap_network_driver_interface_set(CHAR *interface_name);
+
+/**
+ * The `errno` of the TAP driver's last failed attempt to open an interface
+ * (e.g. `ENODEV` 19: no such interface; `EPERM` 1: not allowed; `EINVAL` 22:
+ * not a TAP; `EBUSY` 16: in use), or 0 if none failed. For messages after
+ * `nx_ip_create` returned `NX_NOT_SUCCESSFUL`.
+ */
+INT nx_tap_network_driver_last_error(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -2,5 +2,8 @@
 //!
 //! - [`ram`]: `_nx_ram_network_driver`, an Ethernet segment in memory that
 //!   links every IP instance of the process using it.
+//! - [`tap`]: `_nx_tap_network_driver`, an IP instance on a Linux TAP
+//!   interface (real Ethernet frames to and from the host).
 
 pub mod ram;
+pub mod tap;

@@ -35,3 +35,4 @@ pub(crate) use {check_ptr, ffi_status, ffi_void};
 
 pub mod netx;
 pub mod pop3;
+pub mod tap;

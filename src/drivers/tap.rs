@@ -1,0 +1,509 @@
+//! `_nx_tap_network_driver`: an IP instance on a Linux TAP interface, so the
+//! stack talks to the host (and through it to real servers) over Ethernet.
+//!
+//! The TAP must exist (`ip tuntap add dev tap0 mode tap`); the driver never
+//! creates one. [`set_interface_name`] chooses the interface the next
+//! `NX_LINK_INITIALIZE` opens (default `tap0`); it stays chosen, so several IP
+//! instances may use one name after another, or each its own.
+//!
+//! Per instance, `NX_LINK_INITIALIZE` opens `/dev/net/tun` with
+//! `IFF_TAP | IFF_NO_PI`, sets the interface MTU from the host (`SIOCGIFMTU`,
+//! 1500 if that fails), a locally administered MAC `02:4E:pp:pp:nn:nn` (pp =
+//! low 16 bits of the process id, nn = instance number), asks for address
+//! mapping (ARP), and starts a reader thread. Its state is a box reachable
+//! from `nx_interface_additional_link_info`; `NX_LINK_UNINITIALIZE` stops and
+//! joins the reader, closes the descriptor and frees the box.
+//!
+//! Receive: the reader polls the descriptor (100 ms timeout, so it notices a
+//! stop request), reads frames, keeps those addressed to our MAC, broadcast
+//! or multicast, and copies the payload (Ethernet header stripped) into the
+//! IP instance's default pool with `NX_NO_WAIT`, leaving `NX_PHYSICAL_HEADER`
+//! bytes of headroom. An empty pool drops the frame, as a NIC would, and
+//! counts it (`NX_LINK_GET_ALLOC_ERRORS`). IPv4 and IPv6 go to
+//! `_nx_ip_packet_deferred_receive`, ARP to `_nx_arp_packet_deferred_receive`.
+//!
+//! Transmit: the Ethernet header goes into the packet's headroom (or, with
+//! less than 14 bytes of it, in front through `writev`), the frame is written,
+//! and the packet is always released with `nx_packet_transmit_release`.
+//!
+//! No I/O error panics or stops the driver: a TAP that is down (writes fail
+//! with `EIO`), `EAGAIN`, a failed read, or the interface vanishing is counted
+//! (`NX_LINK_GET_ERROR_COUNT`) and the driver keeps running; it recovers by
+//! itself when the interface comes back up. Only a TAP that cannot be opened
+//! makes `NX_LINK_INITIALIZE` fail (`nx_ip_driver_status` =
+//! `NX_NOT_SUCCESSFUL`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`);
+//! [`last_error`] tells why (an `errno`).
+
+use core::ffi::c_int;
+use core::ptr;
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
+
+use crate::netx::types::*;
+use crate::netx::{ip, packet};
+use crate::port::{self, Lock, Thread};
+
+/// Linux `IFNAMSIZ` (names are at most 15 bytes plus the NUL).
+pub const IFNAMSIZ: usize = 16;
+const ETH_HDR: usize = 14;
+/// Reader's poll timeout: how long a stop request may wait.
+const POLL_MS: c_int = 100;
+/// After an error that may repeat (interface gone), the reader pauses this long.
+const ERROR_PAUSE_TICKS: u32 = 10;
+/// Largest frame read (a TAP without offloads gives at most MTU + 14).
+const RX_BUFFER: usize = 65_536;
+/// Most packets in one chain the driver sends (more is counted as an error).
+const MAX_SEGMENTS: usize = 32;
+const BROADCAST: [u8; 6] = [0xFF; 6];
+
+/// The interface the next `NX_LINK_INITIALIZE` opens (NUL-padded).
+static NEXT_NAME: Lock<[u8; IFNAMSIZ]> = Lock::new(*b"tap0\0\0\0\0\0\0\0\0\0\0\0\0");
+/// Instances initialized so far (the last bytes of the MAC).
+static INSTANCES: AtomicU32 = AtomicU32::new(0);
+/// `errno` of the last failed open (0: none yet).
+static LAST_ERROR: AtomicI32 = AtomicI32::new(0);
+
+/// One IP instance's TAP: boxed, pointed to by `nx_interface_additional_link_info`.
+struct Tap {
+    fd: c_int,
+    ip: *mut NX_IP,
+    ifc: *mut NX_INTERFACE,
+    name: [u8; IFNAMSIZ],
+    /// Our MAC in the low 48 bits.
+    mac: AtomicU64,
+    stop: AtomicBool,
+    rx_frames: AtomicU32,
+    tx_frames: AtomicU32,
+    alloc_errors: AtomicU32,
+    errors: AtomicU32,
+    reader: Lock<Option<Thread>>,
+}
+
+// SAFETY: `ip`/`ifc` point at the caller's NX_IP, which outlives the Tap (it
+// is freed on UNINITIALIZE, before the IP instance goes); the rest is atomics,
+// a lock and an fd, all usable from any thread.
+unsafe impl Send for Tap {}
+unsafe impl Sync for Tap {}
+
+struct SendPtr(*const Tap);
+// SAFETY: the Tap outlives its reader thread (joined before it is freed).
+unsafe impl Send for SendPtr {}
+
+/// Chooses the TAP interface (`name`, without NUL) that the next
+/// `NX_LINK_INITIALIZE` opens. `NX_SIZE_ERROR` if empty or longer than
+/// `IFNAMSIZ - 1` bytes or containing a NUL; `NX_SUCCESS` otherwise.
+pub fn set_interface_name(name: &[u8]) -> UINT {
+    if name.is_empty() || name.len() > IFNAMSIZ - 1 || name.contains(&0) {
+        return NX_SIZE_ERROR;
+    }
+    let mut n = [0u8; IFNAMSIZ];
+    n[..name.len()].copy_from_slice(name);
+    *NEXT_NAME.lock() = n;
+    NX_SUCCESS
+}
+
+/// `errno` of the last failed attempt to open a TAP (0 if none failed).
+pub fn last_error() -> i32 {
+    LAST_ERROR.load(Ordering::Relaxed)
+}
+
+fn errno() -> c_int {
+    // SAFETY: __errno_location returns this thread's errno slot.
+    unsafe { *libc::__errno_location() }
+}
+
+fn mac_bytes(m: u64) -> [u8; 6] {
+    let b = m.to_be_bytes();
+    [b[2], b[3], b[4], b[5], b[6], b[7]]
+}
+
+fn mac_of(msw: ULONG, lsw: ULONG) -> u64 {
+    (((msw & 0xFFFF) as u64) << 32) | lsw as u64
+}
+
+/// A socket for interface ioctls, or -1.
+fn ioctl_socket() -> c_int {
+    // SAFETY: plain syscall.
+    unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) }
+}
+
+fn ifreq_for(name: &[u8; IFNAMSIZ]) -> libc::ifreq {
+    // SAFETY: ifreq is plain data; all-zero is valid.
+    let mut ifr: libc::ifreq = unsafe { core::mem::zeroed() };
+    for (d, s) in ifr.ifr_name.iter_mut().zip(name.iter()) {
+        *d = *s as libc::c_char;
+    }
+    ifr
+}
+
+/// The host's MTU for the interface.
+fn host_mtu(name: &[u8; IFNAMSIZ]) -> Option<ULONG> {
+    let s = ioctl_socket();
+    if s < 0 {
+        return None;
+    }
+    let mut ifr = ifreq_for(name);
+    // SAFETY: SIOCGIFMTU fills ifr_ifru.ifru_mtu of a valid ifreq.
+    let r = unsafe { libc::ioctl(s, libc::SIOCGIFMTU as _, &mut ifr) };
+    // SAFETY: s is our socket.
+    unsafe { libc::close(s) };
+    // SAFETY: written by the kernel on success.
+    let mtu = unsafe { ifr.ifr_ifru.ifru_mtu };
+    (r == 0 && mtu > 0).then_some(mtu as ULONG)
+}
+
+/// Whether the host side of the interface is administratively up.
+fn host_up(name: &[u8; IFNAMSIZ]) -> bool {
+    let s = ioctl_socket();
+    if s < 0 {
+        return false;
+    }
+    let mut ifr = ifreq_for(name);
+    // SAFETY: SIOCGIFFLAGS fills ifr_ifru.ifru_flags of a valid ifreq.
+    let r = unsafe { libc::ioctl(s, libc::SIOCGIFFLAGS as _, &mut ifr) };
+    // SAFETY: s is our socket.
+    unsafe { libc::close(s) };
+    // SAFETY: written by the kernel on success.
+    r == 0 && (unsafe { ifr.ifr_ifru.ifru_flags } as c_int & libc::IFF_UP) != 0
+}
+
+/// Opens an existing TAP interface; `Err(errno)` otherwise.
+fn open_tap(name: &[u8; IFNAMSIZ]) -> Result<c_int, c_int> {
+    // TUNSETIFF would create a missing interface; refuse instead.
+    // SAFETY: `name` is NUL-terminated (at most 15 bytes are ever set).
+    if unsafe { libc::if_nametoindex(name.as_ptr() as *const libc::c_char) } == 0 {
+        return Err(libc::ENODEV);
+    }
+    // SAFETY: plain syscalls on a descriptor we own.
+    unsafe {
+        let fd = libc::open(
+            b"/dev/net/tun\0".as_ptr() as *const libc::c_char,
+            libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
+        );
+        if fd < 0 {
+            return Err(errno());
+        }
+        let mut ifr = ifreq_for(name);
+        ifr.ifr_ifru.ifru_flags = (libc::IFF_TAP | libc::IFF_NO_PI) as libc::c_short;
+        if libc::ioctl(fd, libc::TUNSETIFF as _, &mut ifr) < 0 {
+            let e = errno();
+            libc::close(fd);
+            return Err(e);
+        }
+        Ok(fd)
+    }
+}
+
+unsafe fn tap_of<'a>(ifc: *mut NX_INTERFACE) -> Option<&'a Tap> {
+    if ifc.is_null() {
+        return None;
+    }
+    let t = (*ifc).nx_interface_additional_link_info as *const Tap;
+    if t.is_null() {
+        None
+    } else {
+        Some(&*t)
+    }
+}
+
+/// The driver entry point (`_nx_tap_network_driver` in C).
+///
+/// # Safety
+/// `req` must be a valid request from an IP instance, as the driver protocol says.
+pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
+    let r = &mut *req;
+    let ifc = r.nx_ip_driver_interface;
+    r.nx_ip_driver_status = NX_SUCCESS;
+    match r.nx_ip_driver_command {
+        NX_LINK_INTERFACE_ATTACH => {}
+        NX_LINK_INITIALIZE => r.nx_ip_driver_status = initialize(r.nx_ip_driver_ptr, ifc),
+        NX_LINK_ENABLE | NX_LINK_DISABLE => {
+            if ifc.is_null() {
+                r.nx_ip_driver_status = NX_INVALID_INTERFACE;
+            } else {
+                let up = r.nx_ip_driver_command == NX_LINK_ENABLE;
+                (*ifc).nx_interface_link_up = up as UCHAR;
+            }
+        }
+        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
+        NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
+        | NX_LINK_RARP_SEND => r.nx_ip_driver_status = transmit(r),
+        NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
+        NX_LINK_SET_PHYSICAL_ADDRESS => match tap_of(ifc) {
+            Some(t) => t.mac.store(
+                mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
+                Ordering::Relaxed,
+            ),
+            None => r.nx_ip_driver_status = NX_NOT_SUCCESSFUL,
+        },
+        NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
+        | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
+            let t = tap_of(ifc);
+            let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
+            let v: ULONG = match r.nx_ip_driver_command {
+                NX_LINK_GET_STATUS => match t {
+                    Some(t) => ((*ifc).nx_interface_link_up != 0 && host_up(&t.name)) as ULONG,
+                    None => 0,
+                },
+                NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
+                NX_LINK_GET_RX_COUNT => count(|t| &t.rx_frames),
+                NX_LINK_GET_TX_COUNT => count(|t| &t.tx_frames),
+                NX_LINK_GET_ALLOC_ERRORS => count(|t| &t.alloc_errors),
+                // NX_INTERFACE_TYPE_ETHERNET
+                NX_LINK_GET_INTERFACE_TYPE => 2,
+                // Speed and duplex are unknown on a TAP.
+                _ => 0,
+            };
+            if !r.nx_ip_driver_return_ptr.is_null() {
+                *r.nx_ip_driver_return_ptr = v;
+            }
+        }
+        _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
+    }
+}
+
+unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
+    if ip_ptr.is_null() || ifc.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // A second INITIALIZE starts afresh.
+    uninitialize(ifc);
+    let name = *NEXT_NAME.lock();
+    let fd = match open_tap(&name) {
+        Ok(fd) => fd,
+        Err(e) => {
+            LAST_ERROR.store(e, Ordering::Relaxed);
+            return NX_NOT_SUCCESSFUL;
+        }
+    };
+    let mtu = host_mtu(&name).unwrap_or(1500);
+    let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
+    let pid = libc::getpid() as u32;
+    let msw: ULONG = 0x024E;
+    let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
+    let tap = Box::into_raw(Box::new(Tap {
+        fd,
+        ip: ip_ptr,
+        ifc,
+        name,
+        mac: AtomicU64::new(mac_of(msw, lsw)),
+        stop: AtomicBool::new(false),
+        rx_frames: AtomicU32::new(0),
+        tx_frames: AtomicU32::new(0),
+        alloc_errors: AtomicU32::new(0),
+        errors: AtomicU32::new(0),
+        reader: Lock::new(None),
+    }));
+    let sp = SendPtr(tap);
+    let th = port::spawn("nx_tap", move || {
+        let sp = sp;
+        // SAFETY: see SendPtr.
+        unsafe { reader(&*sp.0) }
+    });
+    match th {
+        Some(th) => *(*tap).reader.lock() = Some(th),
+        None => {
+            libc::close(fd);
+            drop(Box::from_raw(tap));
+            LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
+            return NX_NOT_SUCCESSFUL;
+        }
+    }
+    (*ifc).nx_interface_additional_link_info = tap as *mut VOID;
+    let index = (*ifc).nx_interface_index as UINT;
+    ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu);
+    ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
+    ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
+    NX_SUCCESS
+}
+
+unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
+    if ifc.is_null() {
+        return;
+    }
+    let t = (*ifc).nx_interface_additional_link_info as *mut Tap;
+    if t.is_null() {
+        return;
+    }
+    (*ifc).nx_interface_additional_link_info = ptr::null_mut();
+    (*t).stop.store(true, Ordering::Relaxed);
+    let th = (*t).reader.lock().take();
+    if let Some(th) = th {
+        if !th.is_current() {
+            th.join();
+        }
+    }
+    libc::close((*t).fd);
+    drop(Box::from_raw(t));
+}
+
+// ---------------------------------------------------------------- receive
+
+fn reader(t: &Tap) {
+    let mut buf = vec![0u8; RX_BUFFER];
+    while !t.stop.load(Ordering::Relaxed) {
+        let mut pfd = libc::pollfd { fd: t.fd, events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut pfd, 1, POLL_MS) };
+        if n < 0 {
+            if errno() != libc::EINTR {
+                t.errors.fetch_add(1, Ordering::Relaxed);
+                port::sleep_ticks(ERROR_PAUSE_TICKS);
+            }
+            continue;
+        }
+        if n == 0 {
+            continue;
+        }
+        if pfd.revents & libc::POLLIN == 0 {
+            // POLLERR / POLLHUP / POLLNVAL: the interface went away, or worse.
+            t.errors.fetch_add(1, Ordering::Relaxed);
+            port::sleep_ticks(ERROR_PAUSE_TICKS);
+            continue;
+        }
+        // Drain what is there, a bounded number at a time.
+        for _ in 0..64 {
+            // SAFETY: reading into our own buffer.
+            let r = unsafe { libc::read(t.fd, buf.as_mut_ptr() as *mut VOID, buf.len()) };
+            if r < 0 {
+                match errno() {
+                    libc::EAGAIN | libc::EINTR => {}
+                    _ => {
+                        t.errors.fetch_add(1, Ordering::Relaxed);
+                        port::sleep_ticks(ERROR_PAUSE_TICKS);
+                    }
+                }
+                break;
+            }
+            if r == 0 {
+                break;
+            }
+            // SAFETY: the Tap's IP instance is alive while the reader runs.
+            unsafe { deliver(t, &buf[..r as usize]) };
+        }
+    }
+}
+
+unsafe fn deliver(t: &Tap, frame: &[u8]) {
+    if frame.len() < ETH_HDR {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let dst = &frame[0..6];
+    if dst[0] & 1 == 0 && dst != mac_bytes(t.mac.load(Ordering::Relaxed)) {
+        return; // unicast for someone else
+    }
+    let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+    let (arp, version) = match ethertype {
+        0x0800 => (false, 4u8),
+        0x86DD => (false, 6u8),
+        0x0806 => (true, 4u8),
+        _ => return,
+    };
+    if (*t.ifc).nx_interface_link_up == 0 {
+        return;
+    }
+    let pool = (*t.ip).nx_ip_default_packet_pool;
+    let mut p: *mut NX_PACKET = ptr::null_mut();
+    if packet::nx_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
+        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let payload = &frame[ETH_HDR..];
+    if packet::nx_packet_data_append(p, payload.as_ptr() as *mut VOID, payload.len() as ULONG, pool, NX_NO_WAIT)
+        != NX_SUCCESS
+    {
+        packet::nx_packet_release(p);
+        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    (*p).nx_packet_ip_version = version;
+    (*p).nx_packet_address_interface = t.ifc;
+    t.rx_frames.fetch_add(1, Ordering::Relaxed);
+    if arp {
+        ip::nx_arp_packet_deferred_receive(t.ip, p);
+    } else {
+        ip::nx_ip_packet_deferred_receive(t.ip, p);
+    }
+}
+
+// ---------------------------------------------------------------- transmit
+
+/// Sends one frame; the packet is always released. Returns the request status.
+unsafe fn transmit(r: &mut NX_IP_DRIVER) -> UINT {
+    let pkt = r.nx_ip_driver_packet;
+    if pkt.is_null() {
+        return NX_PTR_ERROR;
+    }
+    let status = match tap_of(r.nx_ip_driver_interface) {
+        Some(t) => send_frame(t, r, pkt),
+        None => NX_NOT_SUCCESSFUL,
+    };
+    packet::nx_packet_transmit_release(pkt);
+    status
+}
+
+unsafe fn send_frame(t: &Tap, r: &NX_IP_DRIVER, pkt: *mut NX_PACKET) -> UINT {
+    if (*t.ifc).nx_interface_link_up == 0 {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        return NX_NOT_SUCCESSFUL;
+    }
+    let requested = mac_bytes(mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw));
+    let dst = match r.nx_ip_driver_command {
+        NX_LINK_ARP_SEND | NX_LINK_RARP_SEND => BROADCAST,
+        // A multicast address given with a broadcast request is kept (IPv6).
+        NX_LINK_PACKET_BROADCAST if requested[0] & 1 == 0 => BROADCAST,
+        _ => requested,
+    };
+    let ethertype: u16 = match r.nx_ip_driver_command {
+        NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND => 0x0806,
+        NX_LINK_RARP_SEND => 0x8035,
+        _ if (*pkt).nx_packet_ip_version == 6 => 0x86DD,
+        _ => 0x0800,
+    };
+    let mut hdr = [0u8; ETH_HDR];
+    hdr[0..6].copy_from_slice(&dst);
+    hdr[6..12].copy_from_slice(&mac_bytes(t.mac.load(Ordering::Relaxed)));
+    hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
+
+    let mut iov = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; MAX_SEGMENTS + 1];
+    let mut n = 0;
+    let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
+    let in_place = headroom >= ETH_HDR;
+    if in_place {
+        // Into the headroom, as NetX drivers do; undone before the release.
+        (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+        (*pkt).nx_packet_length += ETH_HDR as ULONG;
+        ptr::copy_nonoverlapping(hdr.as_ptr(), (*pkt).nx_packet_prepend_ptr, ETH_HDR);
+    } else {
+        iov[0] = libc::iovec { iov_base: hdr.as_mut_ptr() as *mut VOID, iov_len: ETH_HDR };
+        n = 1;
+    }
+    let mut p = pkt;
+    let mut too_long = false;
+    while !p.is_null() {
+        if n == iov.len() {
+            too_long = true;
+            break;
+        }
+        let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+        iov[n] = libc::iovec { iov_base: (*p).nx_packet_prepend_ptr as *mut VOID, iov_len: len };
+        n += 1;
+        p = (*p).nx_packet_next;
+    }
+    let status = if too_long {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        NX_NOT_SUCCESSFUL
+    } else if libc::writev(t.fd, iov.as_ptr(), n as c_int) < 0 {
+        // EIO: the host side is down; EAGAIN: queue full; EBADFD: gone.
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        NX_NOT_SUCCESSFUL
+    } else {
+        t.tx_frames.fetch_add(1, Ordering::Relaxed);
+        NX_SUCCESS
+    };
+    if in_place {
+        (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.add(ETH_HDR);
+        (*pkt).nx_packet_length -= ETH_HDR as ULONG;
+    }
+    status
+}
