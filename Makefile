@@ -88,6 +88,10 @@ demo: $(BUILD)/pop3_demo
 
 pop3_fetch: $(BUILD)/pop3_fetch
 
+# Benchmarks (not tests): prints a table and key=value lines, writes BENCHMARKS.md.
+bench:
+	sh scripts/bench.sh
+
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)

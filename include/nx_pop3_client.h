@@ -35,18 +35,6 @@ struct NX_POP3_CLIENT;
 
 
 /**
- * Longest server reply line accepted, in bytes, counting its CR LF
- * (`NX_POP3_MAX_SERVER_REPLY`).
- */
-#define MAX_SERVER_REPLY 512
-
-/**
- * Longest client command line, in bytes, counting its CR LF
- * (`NX_POP3_MAX_CLIENT_COMMAND`).
- */
-#define MAX_CLIENT_COMMAND 150
-
-/**
  * Physical interfaces per IP instance.
  */
 #define NX_MAX_PHYSICAL_INTERFACES 1
@@ -92,6 +80,16 @@ struct NX_POP3_CLIENT;
  * Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
  */
 #define NX_POP3_SERVER_PROCESS_ID_SIZE 75
+
+/**
+ * Longest server reply line, CRLF included (fixed when the library is built).
+ */
+#define NX_POP3_MAX_SERVER_REPLY 512
+
+/**
+ * Longest client command line, CRLF included (fixed when the library is built).
+ */
+#define NX_POP3_MAX_CLIENT_COMMAND 150
 
 /**
  * Bytes of `nx_pop3_client_name` (`NX_POP3_MAX_USERNAME + 1`).

@@ -18,8 +18,16 @@ for p in base pop3; do
     $CC -Os -ffunction-sections -fdata-sections -Wl,--gc-sections -Iinclude -Iffi-tests/harness \
         -o "$out/size_$p" "bench/size_$p.c" "$lib" $libs
 done
-text() { size -A "$1" | awk '$1 == ".text" { print $2 }'; }
-base=$(text "$out/size_base")
-pop3=$(text "$out/size_pop3")
-echo "text bytes: base=$base with_pop3=$pop3"
-echo "pop3_text_bytes=$((pop3 - base))"
+# Code symbols present only in the POP3 program, except main (the caller's
+# own code, not the library's).
+syms() { nm -S --size-sort "$1" | awk '$3 ~ /^[tTwW]$/ && $4 != "main" { print $4, $2 }' | sort; }
+syms "$out/size_base" > "$out/base.syms"
+syms "$out/size_pop3" > "$out/pop3.syms"
+join -v 2 "$out/base.syms" "$out/pop3.syms" > "$out/added.syms"
+total=0; md5=0
+while read -r name hex; do
+    n=$((0x$hex)); total=$((total + n))
+    case "$name" in *md5*|*Md5*) md5=$((md5 + n)) ;; esac
+done < "$out/added.syms"
+echo "text bytes added by the POP3 client: $total (of which MD5: $md5; symbols in $out/added.syms)"
+echo "pop3_text_bytes=$total"

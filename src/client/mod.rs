@@ -25,9 +25,12 @@ pub const NX_POP3_MAX_PASSWORD: usize = 20;
 /// Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
 pub const NX_POP3_SERVER_PROCESS_ID_SIZE: usize = 75;
 /// Longest server reply line, CRLF included (fixed when the library is built).
-pub const NX_POP3_MAX_SERVER_REPLY: usize = crate::pop3::MAX_SERVER_REPLY;
+pub const NX_POP3_MAX_SERVER_REPLY: usize = 512;
 /// Longest client command line, CRLF included (fixed when the library is built).
-pub const NX_POP3_MAX_CLIENT_COMMAND: usize = crate::pop3::MAX_CLIENT_COMMAND;
+pub const NX_POP3_MAX_CLIENT_COMMAND: usize = 150;
+const _: () = assert!(
+    NX_POP3_MAX_SERVER_REPLY == crate::pop3::MAX_SERVER_REPLY && NX_POP3_MAX_CLIENT_COMMAND == crate::pop3::MAX_CLIENT_COMMAND
+);
 /// Bytes of `nx_pop3_client_name` (`NX_POP3_MAX_USERNAME + 1`).
 pub const NX_POP3_CLIENT_NAME_SIZE: usize = NX_POP3_MAX_USERNAME + 1;
 /// Bytes of `nx_pop3_client_password` (`NX_POP3_MAX_PASSWORD + 1`).

@@ -1,0 +1,525 @@
+#!/usr/bin/env python3
+"""Real-server interop suite for pop3_fetch (the nx_pop3_client demo client).
+
+    python3 interop/run.py --client CMD [--keep-logs DIR] [--only SERVER]
+
+CMD is the client under test, split like a shell word list (for example
+"build/pop3_fetch" or "python3 interop/fake_fetch.py").  It is run inside a
+private network namespace as
+
+    CMD --tap nxtap0 --ip 192.0.2.2/24 --server 192.0.2.1:PORT
+        --user NAME --pass PASSWORD [--apop] [--delete] --out DIR
+
+Needs root, iproute2, dovecot-pop3d and mailutils-pop3d.  Creates the
+namespace nxpop3-<pid> with a TAP device nxtap0 (192.0.2.1/24 on the kernel
+side), starts Dovecot (port 110) and GNU Mailutils pop3d (port 1110) from
+configuration written to a fresh temporary directory, seeds the maildrops,
+and checks the client against an independent reference client
+(ref_client.py) byte for byte.  Everything is torn down at the end, also on
+failure or Ctrl-C.  Exit status 0 only if every check passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness as h  # noqa: E402
+
+SUMMARY_RE = re.compile(r"^(\d+) messages, (\d+) bytes, ([0-9.]+) s, ([0-9.]+) MB/s$")
+FETCH_TIMEOUT = 300      # generous bound for a whole maildrop
+NO_SERVER_BOUND = 40     # "exit 1 within the connection timeout"
+MID_KILL_BOUND = 30      # "no hang" bound for a server dying mid-download
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _on_signal(signum, _frame):
+    raise Interrupted(f"signal {signum}")
+
+
+class Suite:
+    def __init__(self, client: str, keep_logs: str | None, only: str | None):
+        self.client_cmd = shlex.split(client)
+        self.keep_logs = keep_logs
+        self.only = only
+        self.results: list[tuple[str, str, bool, str]] = []
+        self.notes: list[str] = []
+        self.ns = h.Netns()
+        self.workdir = h.make_workdir()
+        self.logdir = os.path.join(self.workdir, "runs")
+        os.makedirs(self.logdir)
+        self.servers: list[h.Server] = []
+        self.mini: list[subprocess.Popen] = []
+        self.seq = 0
+
+    # -- bookkeeping ------------------------------------------------------
+    def record(self, group: str, name: str, ok: bool, detail: str = "") -> None:
+        self.results.append((group, name, ok, detail))
+        h.log(f"{'PASS' if ok else 'FAIL'}  {group:10} {name}  {detail}")
+
+    def newdir(self, label: str) -> str:
+        self.seq += 1
+        d = os.path.join(self.logdir, f"{self.seq:02d}-{label}")
+        os.makedirs(d)
+        return d
+
+    # -- running things in the namespace -----------------------------------
+    def run_client(self, label: str, server: str, user: str, password: str, out: str,
+                   apop: bool = False, delete: bool = False, timeout: float = FETCH_TIMEOUT,
+                   extra: list[str] | None = None, raw_args: list[str] | None = None,
+                   during=None):
+        """Run the client in the namespace.  Returns (rc or None on timeout,
+        stdout, stderr, seconds).  ``during`` is polled while it runs."""
+        # A new client run may bring a new MAC address: forget the old one.
+        h.run(self.ns.wrap(["ip", "neigh", "flush", "dev", h.TAP]), check=False)
+        if raw_args is None:
+            args = ["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", server,
+                    "--user", user, "--pass", password]
+            if apop:
+                args.append("--apop")
+            if delete:
+                args.append("--delete")
+            args += ["--out", out] + (extra or [])
+        else:
+            args = raw_args
+        base = os.path.join(os.path.dirname(out) if out else self.logdir, f"client-{label}")
+        with open(base + ".stdout", "wb") as so, open(base + ".stderr", "wb") as se:
+            so_path, se_path = so.name, se.name
+            t0 = time.monotonic()
+            p = subprocess.Popen(self.ns.wrap(self.client_cmd + args), stdin=subprocess.DEVNULL,
+                                 stdout=so, stderr=se)
+            rc = None
+            try:
+                while True:
+                    rc = p.poll()
+                    if rc is not None:
+                        break
+                    if time.monotonic() - t0 > timeout:
+                        p.kill()
+                        p.wait()
+                        rc = None
+                        break
+                    if during:
+                        during()
+                    time.sleep(0.02)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            dt = time.monotonic() - t0
+        with open(so_path, "rb") as f:
+            out_text = f.read().decode(errors="replace")
+        with open(se_path, "rb") as f:
+            err_text = f.read().decode(errors="replace")
+        return rc, out_text, err_text, dt
+
+    def ref_fetch(self, server: h.Server, user: str, apop: bool, out: str,
+                  password: str | None = None) -> dict:
+        os.makedirs(out, exist_ok=True)
+        cmd = [sys.executable, os.path.join(HERE, "ref_client.py"), "--server", server.address,
+               "--user", server.login_name(user), "--pass", password or h.PASSWORDS[user],
+               "--out", out] + (["--apop"] if apop else [])
+        r = h.run(self.ns.wrap(cmd), check=False)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            return {"error": f"ref_client crashed: {r.stderr.strip()[-300:]}"}
+
+    # -- comparisons --------------------------------------------------------
+    @staticmethod
+    def eml_files(d: str) -> list[str]:
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def compare_dirs(self, got: str, ref: str, count: int) -> list[str]:
+        problems = []
+        want = {f"{n}.eml" for n in range(1, count + 1)}
+        have = set(self.eml_files(got))
+        if have - want:
+            problems.append(f"unexpected files {sorted(have - want)[:5]}")
+        missing = sorted(want - have, key=lambda s: int(s.split(".")[0]))
+        if missing:
+            problems.append(f"missing {missing[:5]}{'...' if len(missing) > 5 else ''}")
+        bad = []
+        for name in sorted(want & have, key=lambda s: int(s.split(".")[0])):
+            with open(os.path.join(got, name), "rb") as a, open(os.path.join(ref, name), "rb") as b:
+                x, y = a.read(), b.read()
+            if x != y:
+                i = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]), min(len(x), len(y)))
+                bad.append(f"{name}: {len(x)} vs {len(y)} bytes, first difference at offset {i} "
+                           f"(got {x[i:i + 12]!r}, want {y[i:i + 12]!r})")
+        if bad:
+            problems.append(f"{len(bad)} differ: " + "; ".join(bad[:3]))
+        return problems
+
+    def check_summary(self, stdout: str, count: int, total: int) -> list[str]:
+        lines = [l for l in stdout.splitlines() if l.strip()]
+        if not lines:
+            return ["no summary line on stdout"]
+        m = SUMMARY_RE.match(lines[-1].strip())
+        if not m:
+            return [f"summary line malformed: {lines[-1][:80]!r}"]
+        problems = []
+        if int(m.group(1)) != count:
+            problems.append(f"summary says {m.group(1)} messages, expected {count}")
+        if int(m.group(2)) != total:
+            problems.append(f"summary says {m.group(2)} bytes, expected {total}")
+        return problems
+
+    @staticmethod
+    def last_line(text: str) -> str:
+        lines = [l.strip() for l in text.splitlines() if l.strip()]
+        return lines[-1][:160] if lines else "(nothing)"
+
+    # -- the checks ---------------------------------------------------------
+    def check_fetch(self, s: h.Server, user: str, apop: bool) -> None:
+        auth = "APOP" if apop else "USER/PASS"
+        name = f"fetch {user} {auth}"
+        d = self.newdir(f"{s.name}-{user}-{'apop' if apop else 'user'}")
+        before = self.ref_fetch(s, user, apop, os.path.join(d, "ref-before"))
+        if "error" in before:
+            self.record(s.name, name, False, f"reference client failed before: {before['error']}")
+            return
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        rc, so, se, dt = self.run_client("fetch", s.address, s.login_name(user), h.PASSWORDS[user],
+                                         out, apop=apop)
+        after = self.ref_fetch(s, user, apop, os.path.join(d, "ref-after"))
+        if "error" in after:
+            self.record(s.name, name, False, f"reference client failed after: {after['error']}")
+            return
+        count = after["count"]
+        total = sum(m["len"] for m in after["messages"])
+        problems = []
+        if rc != 0:
+            problems.append("timed out" if rc is None else f"exit {rc}: {self.last_line(se)}")
+        problems += self.compare_dirs(out, os.path.join(d, "ref-after"), count)
+        if rc == 0:
+            problems += self.check_summary(so, count, total)
+        if before["messages"] != after["messages"]:
+            self.notes.append(f"{s.name}: maildrop of {user} changed between the reference "
+                              f"sessions around the {auth} fetch")
+        self.observe(s, user, after)
+        ok = not problems
+        self.record(s.name, f"{name} ({count} msgs)", ok,
+                    f"{count} files identical to reference, {total} bytes, {dt:.2f} s" if ok
+                    else "; ".join(problems))
+
+    observed: set = set()
+
+    def observe(self, s: h.Server, user: str, info: dict) -> None:
+        key = (s.name, user)
+        if key in self.observed:
+            return
+        self.observed.add(key)
+        for m in info["messages"]:
+            if m["octets"] is not None and m["octets"] != m["len"]:
+                self.notes.append(f"{s.name}: {user} message {m['n']}: RETR announces {m['octets']} "
+                                  f"octets but sends {m['len']}")
+            if m["list"] is not None and m["list"] != m["len"]:
+                self.notes.append(f"{s.name}: {user} message {m['n']}: LIST size {m['list']} "
+                                  f"!= {m['len']} bytes sent")
+        if info["messages"] and all(m["octets"] is None for m in info["messages"]):
+            self.notes.append(f"{s.name}: RETR's +OK line carries no octet count")
+
+    def check_delete(self, s: h.Server, user: str, apop: bool) -> None:
+        auth = "APOP" if apop else "USER/PASS"
+        d = self.newdir(f"{s.name}-{user}-delete")
+        before = self.ref_fetch(s, user, apop, os.path.join(d, "ref-before"))
+        problems = []
+        if "error" in before:
+            self.record(s.name, f"delete {user} {auth}", False, f"reference failed: {before['error']}")
+            return
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        rc, so, se, dt = self.run_client("delete", s.address, s.login_name(user), h.PASSWORDS[user],
+                                         out, apop=apop, delete=True)
+        if rc != 0:
+            problems.append("timed out" if rc is None else f"exit {rc}: {self.last_line(se)}")
+        problems += self.compare_dirs(out, os.path.join(d, "ref-before"), before["count"])
+        st = s.ref_stat(user)
+        if st.get("count") != 0:
+            problems.append(f"second session sees {st.get('count', st.get('error'))} messages, expected 0")
+        ok = not problems
+        self.record(s.name, f"delete {user} {auth} ({before['count']} msgs)", ok,
+                    f"all {before['count']} fetched and deleted; next session: STAT 0" if ok
+                    else "; ".join(problems))
+        s.reseed(user)
+
+    def check_wrong_password(self, s: h.Server, apop: bool) -> None:
+        auth = "APOP" if apop else "USER/PASS"
+        d = self.newdir(f"{s.name}-badpass")
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        rc, so, se, dt = self.run_client("badpass", s.address, s.login_name("alice"), "wrong-password",
+                                         out, apop=apop, timeout=60)
+        problems = []
+        if rc != 1:
+            problems.append("timed out" if rc is None else f"exit {rc}, expected 1")
+        if self.eml_files(out):
+            problems.append(f"left files {self.eml_files(out)[:5]}")
+        ok = not problems
+        self.record(s.name, f"wrong password {auth} -> exit 1", ok,
+                    f"exit 1 in {dt:.1f} s: {self.last_line(se)}" if ok else "; ".join(problems))
+
+    def check_no_server(self) -> None:
+        d = self.newdir("no-server")
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        rc, so, se, dt = self.run_client("noserver", f"{h.SERVER_IP}:{h.DEAD_PORT}", "alice", "x", out,
+                                         timeout=NO_SERVER_BOUND + 5)
+        ok = rc == 1 and dt <= NO_SERVER_BOUND and not self.eml_files(out)
+        self.record("none", f"no server on port {h.DEAD_PORT} -> exit 1 within {NO_SERVER_BOUND} s", ok,
+                    f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+
+    def start_mini(self, mode: str, d: str) -> tuple[subprocess.Popen, str]:
+        k = len(self.mini) + 1  # each instance gets its own ready/marker files
+        ready = os.path.join(d, f"mini{k}-{mode}.ready")
+        marker = os.path.join(d, f"mini{k}-{mode}.half-sent")
+        logf = open(os.path.join(d, f"mini{k}-{mode}.log"), "wb")
+        p = subprocess.Popen(self.ns.wrap([sys.executable, os.path.join(HERE, "mini_pop3.py"),
+                                           "--listen", f"{h.SERVER_IP}:{h.MINI_PORT}", "--mode", mode,
+                                           "--ready", ready, "--marker", marker, "--timeout", "90"]),
+                             stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        logf.close()
+        self.mini.append(p)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(ready):
+            if p.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"mini POP3 server ({mode}) did not start")
+            time.sleep(0.02)
+        return p, marker
+
+    def stop_mini(self, p: subprocess.Popen) -> None:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+
+    def check_mid_download(self, mode: str) -> None:
+        label = {"close": "server closes mid-download",
+                 "kill": "server killed mid-download"}[mode]
+        d = self.newdir(f"mini-{mode}")
+        expect = os.path.join(d, "expected")
+        h.run([sys.executable, os.path.join(HERE, "mini_pop3.py"), "--mode", mode, "--expect", expect])
+        p, marker = self.start_mini(mode, d)
+        killed = []
+
+        def during():
+            if mode == "kill" and not killed and os.path.exists(marker):
+                os.kill(p.pid, signal.SIGKILL)  # our own mini server, by PID
+                killed.append(time.monotonic())
+
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        try:
+            rc, so, se, dt = self.run_client(mode, f"{h.SERVER_IP}:{h.MINI_PORT}", "mini", "mini-pw", out,
+                                             timeout=MID_KILL_BOUND, during=during)
+        finally:
+            self.stop_mini(p)
+        problems = []
+        if rc is None:
+            problems.append(f"hung: still running after {MID_KILL_BOUND} s")
+        elif rc != 1:
+            problems.append(f"exit {rc}, expected 1")
+        files = self.eml_files(out)
+        if "2.eml" in files:
+            problems.append("2.eml exists for the partial message")
+        if "1.eml" not in files:
+            problems.append("1.eml (complete message before the break) missing")
+        else:
+            with open(os.path.join(out, "1.eml"), "rb") as a, open(os.path.join(expect, "1.eml"), "rb") as b:
+                if a.read() != b.read():
+                    problems.append("1.eml differs from message 1")
+        if mode == "kill" and not killed:
+            problems.append("server never reached the half-sent point")
+        leftovers = [f for f in files if f not in ("1.eml", "2.eml")]
+        if leftovers:
+            self.notes.append(f"client left {leftovers} in --out after '{label}'")
+        ok = not problems
+        self.record("python", f"{label} -> exit 1, no 2.eml", ok,
+                    f"exit 1 after {dt:.1f} s: {self.last_line(se)}" if ok else "; ".join(problems))
+
+    def check_dribble(self, apop: bool) -> None:
+        auth = "APOP" if apop else "USER/PASS"
+        d = self.newdir(f"mini-dribble-{'apop' if apop else 'user'}")
+        expect = os.path.join(d, "expected")
+        h.run([sys.executable, os.path.join(HERE, "mini_pop3.py"), "--mode", "dribble", "--expect", expect])
+        count = len(self.eml_files(expect))
+        total = sum(os.path.getsize(os.path.join(expect, f)) for f in self.eml_files(expect))
+        # reference client self-check against the known bytes
+        if not apop:
+            p, _ = self.start_mini("dribble", d)
+            try:
+                ref = os.path.join(d, "ref")
+                r = h.run(self.ns.wrap([sys.executable, os.path.join(HERE, "ref_client.py"), "--server",
+                                        f"{h.SERVER_IP}:{h.MINI_PORT}", "--user", "mini", "--pass", "mini-pw",
+                                        "--out", ref]), check=False)
+            finally:
+                self.stop_mini(p)
+            problems = self.compare_dirs(ref, expect, count) if r.returncode == 0 else [r.stdout.strip()]
+            self.record("python", "reference client self-check (tiny segments)", not problems,
+                        "; ".join(problems) or f"{count} messages exact")
+        p, _ = self.start_mini("dribble", d)
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        try:
+            rc, so, se, dt = self.run_client("dribble", f"{h.SERVER_IP}:{h.MINI_PORT}", "mini", "mini-pw",
+                                             out, apop=apop, timeout=120)
+        finally:
+            self.stop_mini(p)
+        problems = []
+        if rc != 0:
+            problems.append("timed out" if rc is None else f"exit {rc}: {self.last_line(se)}")
+        problems += self.compare_dirs(out, expect, count)
+        if rc == 0:
+            problems += self.check_summary(so, count, total)
+        ok = not problems
+        self.record("python", f"tiny segments, bare CR/LF, lone dots {auth}", ok,
+                    f"{count} messages exact in {dt:.1f} s" if ok else "; ".join(problems))
+
+    def check_usage(self) -> None:
+        d = self.newdir("usage")
+        rc1, _, se1, _ = self.run_client("usage-none", "", "", "", os.path.join(d, "x"), raw_args=[],
+                                         timeout=30)
+        rc2, _, se2, _ = self.run_client("usage-noout", "", "", "", os.path.join(d, "x"),
+                                         raw_args=["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server",
+                                                   f"{h.SERVER_IP}:{h.DOVECOT_PORT}", "--user", "a",
+                                                   "--pass", "b"], timeout=30)
+        ok = rc1 == 2 and rc2 == 2
+        self.record("none", "bad usage -> exit 2", ok, f"no arguments: exit {rc1}; no --out: exit {rc2}")
+
+    # -- driver ------------------------------------------------------------
+    def run(self) -> int:
+        self.ns.setup()
+        h.log(f"namespace {self.ns.name}, TAP {h.TAP} {h.SERVER_IP}/24, workdir {self.workdir}")
+        uid, gid = h.ensure_mail_user()
+        for cls in (h.Dovecot, h.Mailutils):
+            if self.only and cls.name != self.only:
+                continue
+            s = cls(self.ns, self.workdir, uid, gid)
+            self.servers.append(s)
+            try:
+                s.start()
+            except Exception as e:  # noqa: BLE001
+                self.record(s.name, "server starts", False, str(e)[:300])
+                continue
+            for user in ("alice", "bob"):
+                for apop in (False, True):
+                    self.check_fetch(s, user, apop)
+            self.check_delete(s, "alice", False)
+            self.check_delete(s, "bob", True)
+            self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
+            for apop in (False, True):
+                self.check_wrong_password(s, apop)
+        if not self.only or self.only == "python":
+            self.check_no_server()
+            self.check_mid_download("close")
+            self.check_mid_download("kill")
+            self.check_dribble(False)
+            self.check_dribble(True)
+            self.check_usage()
+        return 0
+
+    def cleanup(self) -> None:
+        for p in self.mini:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for s in self.servers:
+            try:
+                s.stop()
+            except Exception as e:  # noqa: BLE001
+                h.log(f"stopping {s.name}: {e}")
+        self.ns.teardown()
+        if self.keep_logs:
+            dest = os.path.abspath(self.keep_logs)
+            os.makedirs(dest, exist_ok=True)
+
+            def ignore(path, names):
+                return [n for n in names if not (os.path.isdir(os.path.join(path, n))
+                                                 or os.path.isfile(os.path.join(path, n)))
+                        or os.path.islink(os.path.join(path, n))]
+            shutil.copytree(self.workdir, dest, ignore=ignore, dirs_exist_ok=True)
+            h.log(f"logs, server configs and downloads kept in {dest}")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def report(self) -> int:
+        passed = sum(1 for r in self.results if r[2])
+        failed = len(self.results) - passed
+        w = max([len(r[1]) for r in self.results] + [10])
+        print()
+        print(f"{'SERVER':10} {'CHECK':{w}} RESULT  DETAIL")
+        print(f"{'-' * 10} {'-' * w} ------  ------")
+        for group, name, ok, detail in self.results:
+            print(f"{group:10} {name:{w}} {'PASS' if ok else 'FAIL':6}  {detail}")
+        if self.notes:
+            print("\nServer observations:")
+            for n in dict.fromkeys(self.notes):
+                print(f"  - {n}")
+        print()
+        print(f"interop: {passed} passed, {failed} failed")
+        return 0 if failed == 0 and passed > 0 else 1
+
+
+def preflight() -> str | None:
+    if os.geteuid() != 0:
+        return "must run as root (network namespaces, TAP devices, servers)"
+    missing = [t for t in ("ip", "dovecot", "pop3d", "popauth", "useradd") if not shutil.which(t)]
+    if missing:
+        return (f"missing tools: {', '.join(missing)} "
+                "(apt-get install -y iproute2 dovecot-pop3d mailutils-pop3d)")
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="POP3 client interop suite (Dovecot, GNU Mailutils)")
+    ap.add_argument("--client", required=True, help="client under test, e.g. build/pop3_fetch")
+    ap.add_argument("--keep-logs", metavar="DIR", help="copy logs, configs and downloads here")
+    ap.add_argument("--only", choices=("dovecot", "mailutils", "python"),
+                    help="run only one server's checks (for debugging)")
+    a = ap.parse_args()
+    err = preflight()
+    if err:
+        print(f"interop: {err}", file=sys.stderr)
+        return 1
+    exe = shlex.split(a.client)[0]
+    if not shutil.which(exe) and not os.path.exists(exe):
+        print(f"interop: client {exe!r} not found", file=sys.stderr)
+        return 1
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, _on_signal)
+    suite = Suite(a.client, a.keep_logs, a.only)
+    rc = 1
+    try:
+        suite.run()
+        rc = 0
+    except Interrupted as e:
+        h.log(f"interrupted ({e}); cleaning up")
+        suite.record("suite", "run completed", False, f"interrupted by {e}")
+    except Exception as e:  # noqa: BLE001
+        import traceback
+        traceback.print_exc()
+        suite.record("suite", "run completed", False, f"{type(e).__name__}: {e}"[:300])
+    finally:
+        # a second Ctrl-C must not abort the cleanup
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+        suite.cleanup()
+    return suite.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
