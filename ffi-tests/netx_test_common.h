@@ -33,7 +33,10 @@ static int failures;
 
 static inline void report(const char *name, int failures_before)
 {
-    printf("%s %s\n", failures == failures_before ? "PASS" : "FAIL", name);
+    static ULONG last;
+    ULONG now = tx_time_get();
+    printf("%s %s (%lu ticks)\n", failures == failures_before ? "PASS" : "FAIL", name, (unsigned long)(now - last));
+    last = now;
     fflush(stdout);
 }
 

@@ -756,8 +756,10 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
 }
 
 /// Closes the connection gracefully, waiting up to `wait_option` ticks for
-/// the FIN handshake, then resets it if it did not finish. The socket is
-/// CLOSED afterwards (a client socket stays bound). `NX_NOT_CONNECTED` if it
+/// the FIN handshake (our FIN acknowledged and the peer's FIN received), then
+/// resets it if it did not finish. The socket is CLOSED afterwards (a client
+/// socket stays bound). With `NX_NO_WAIT` the FIN is sent and the call
+/// returns at once. `NX_NOT_CONNECTED` if it
 /// was closed already; a listening socket stops listening (`NX_SUCCESS`).
 pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     let sh = ip_of!(s);
@@ -793,6 +795,12 @@ pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG
             }
             _ => sock.close(),
         }
+    }
+    if wait_option == NX_NO_WAIT {
+        // The FIN leaves now; the close completes in the background (unbind
+        // or unaccept reset it if it is still in progress then).
+        sh.poll_now();
+        return NX_SUCCESS;
     }
     let deadline = Deadline::after_ticks(wait_option);
     let mut first = true;
