@@ -296,7 +296,7 @@ static P3_UNUSED const char *p3_show(const char *p, ULONG n, char *out, size_t c
 #define CHECK_TICKS(elapsed, lo, hi)                                                                              \
     do {                                                                                                          \
         ULONG p3_e_ = (ULONG)(elapsed);                                                                           \
-        if (p3_e_ < (ULONG)(lo) || p3_e_ > (ULONG)(hi))                                                           \
+        if (p3_e_ + 1 < (ULONG)(lo) + 1 || p3_e_ > (ULONG)(hi))                                                           \
             p3_fail(__LINE__, "%s took %lu ticks, expected %lu..%lu", #elapsed, (unsigned long)p3_e_,             \
                     (unsigned long)(lo), (unsigned long)(hi));                                                    \
     } while (0)
