@@ -46,6 +46,8 @@
 #define COMMAND_PAYLOAD 256
 #define COMMAND_PACKETS 16
 #define DEFAULT_PORT 110
+#define NX_STRINGIFY_(x) #x
+#define NX_STRINGIFY(x) NX_STRINGIFY_(x)
 
 /* ------------------------------------------------------------------ options */
 
@@ -131,7 +133,10 @@ static void parse_options(int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+    /* A leading ':' makes a missing value ':' rather than '?'. */
+    while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
+        if (optarg && optarg == argv[optind - 1] && optarg[0] == '-' && optarg[1] == '-')
+            bad_usage("option %s needs a value", argv[optind - 2]);
         switch (c) {
         case 't': opt.tap = optarg; break;
         case 'i': ip_text = optarg; break;
@@ -190,9 +195,9 @@ static void parse_options(int argc, char **argv)
         bad_usage("--server '%s': the same address as --ip", opt.server_text);
 
     if (opt.user[0] == 0 || strlen(opt.user) > NX_POP3_MAX_USERNAME || strpbrk(opt.user, "\r\n"))
-        bad_usage("--user: 1 to " "40" " bytes, no CR or LF (got '%s')", opt.user);
+        bad_usage("--user '%s': 1 to " NX_STRINGIFY(NX_POP3_MAX_USERNAME) " bytes, no CR or LF", opt.user);
     if (strlen(opt.pass) > NX_POP3_MAX_PASSWORD || strpbrk(opt.pass, "\r\n"))
-        bad_usage("--pass: at most 20 bytes, no CR or LF%s", "");
+        bad_usage("--pass: at most " NX_STRINGIFY(NX_POP3_MAX_PASSWORD) " bytes, no CR or LF%s", "");
 }
 
 /* ------------------------------------------------------------------ statuses */
