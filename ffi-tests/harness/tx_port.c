@@ -188,6 +188,10 @@ UINT tx_mutex_delete(TX_MUTEX *m)
     return TX_SUCCESS;
 }
 
+/* Weak, so a test with its own main() that never enters the kernel links
+   without defining it. */
+extern VOID tx_application_define(VOID *first_unused_memory) __attribute__((weak));
+
 /* The "first unused memory" handed to tx_application_define. */
 static ULONG free_memory[4 * 1024 * 1024 / sizeof(ULONG)];
 
@@ -206,7 +210,8 @@ VOID test_control_return(UINT status)
 VOID tx_kernel_enter(VOID)
 {
     pthread_once(&epoch_once, epoch_init);
-    tx_application_define(free_memory);
+    if (tx_application_define != NULL)
+        tx_application_define(free_memory);
     pthread_mutex_lock(&end_mutex);
     while (!end_requested)
         pthread_cond_wait(&end_cond, &end_mutex);
