@@ -176,7 +176,7 @@ fn open_tap(name: &[u8; IFNAMSIZ]) -> Result<c_int, c_int> {
     // SAFETY: plain syscalls on a descriptor we own.
     unsafe {
         let fd = libc::open(
-            b"/dev/net/tun\0".as_ptr() as *const libc::c_char,
+            c"/dev/net/tun".as_ptr(),
             libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
         );
         if fd < 0 {

@@ -1,5 +1,8 @@
 //! The TAP driver's exports: the driver entry and its two helpers. The driver
-//! itself is `crate::drivers::tap`.
+//! itself is `crate::drivers::tap`. Safety of each export: the pointer
+//! arguments are as the doc comment says (NetX contract); NULL is checked.
+
+#![allow(clippy::missing_safety_doc)]
 
 use crate::drivers::tap;
 use crate::netx::types::*;
