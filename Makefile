@@ -22,7 +22,7 @@ EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
 VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
 
 .PHONY: all lib header check-header check-layers ctest ctest-plain ctest-asan ctest-valgrind \
-        test demo examples pop3_fetch bench fuzz interop clean
+        test demo demo-checked examples pop3_fetch bench fuzz interop clean
 
 all: lib examples
 
@@ -77,11 +77,24 @@ ctest-valgrind: $(addprefix $(BUILD)/plain/,$(CTESTS))
 
 ctest: ctest-plain ctest-asan
 
+# The demo as a test: plain, sanitized and under valgrind.
+demo-checked: $(BUILD)/pop3_demo $(BUILD)/asan-pop3_demo
+	$(BUILD)/pop3_demo > /dev/null
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(BUILD)/asan-pop3_demo > /dev/null
+	$(VALGRIND) $(BUILD)/pop3_demo > /dev/null
+	@echo "demo: plain, asan+ubsan and valgrind clean"
+
+# Real servers (Dovecot, GNU Mailutils) in a network namespace the suite creates (needs root).
+interop: $(BUILD)/pop3_fetch
+	python3 interop/run.py --client $(BUILD)/pop3_fetch
+
 # ---------------------------------------------------------------- top level
 test: check-header check-layers
 	$(CARGO) test --release
 	$(MAKE) ctest
-	$(MAKE) examples
+	$(MAKE) ctest-valgrind
+	$(MAKE) examples demo-checked
+	$(MAKE) interop
 
 demo: $(BUILD)/pop3_demo
 	$(BUILD)/pop3_demo
