@@ -17,7 +17,8 @@ static volatile UINT rx_status;
 static void rx_entry(ULONG input)
 {
     (void)input;
-    NX_PACKET *held = NULL;
+    NX_PACKET *held[4];
+    int nheld = 0, holding = 0;
     ULONG count = 0;
     rx_status = nx_tcp_server_socket_accept(&srv, 5 * NX_IP_PERIODIC_RATE);
     while (rx_status == NX_SUCCESS && got.bytes < BYTES) {
@@ -26,20 +27,24 @@ static void rx_entry(ULONG input)
         if (rx_status != NX_SUCCESS)
             break;
         sum_packet(&got, p);
-        /* Now and then hold two of the four packets for a tick: frames that
+        /* Now and then hold all four packets for two ticks: frames that
            arrive meanwhile find the pool empty and are dropped. */
-        if (++count % 24 == 0 && held == NULL) {
-            held = p;
+        if (!holding && ++count % 48 == 0 && got.bytes + 65536 < BYTES)
+            holding = 1;
+        if (holding) {
+            held[nheld++] = p;
+            if (nheld == 4) {
+                tx_thread_sleep(2);
+                while (nheld > 0)
+                    nx_packet_release(held[--nheld]);
+                holding = 0;
+            }
             continue;
-        }
-        if (held != NULL) {
-            tx_thread_sleep(1);
-            nx_packet_release(held);
         }
         nx_packet_release(p);
     }
-    if (held != NULL)
-        nx_packet_release(held);
+    while (nheld > 0)
+        nx_packet_release(held[--nheld]);
     if (rx_status != NX_SUCCESS)
         printf("receiver: status 0x%x after %llu bytes\n", rx_status, got.bytes);
 }

@@ -12,8 +12,12 @@
 //!
 //! The "wire" is a module-private registry behind one lock; entries are
 //! removed on `NX_LINK_UNINITIALIZE` / `NX_LINK_INTERFACE_DETACH`. Delivery
-//! takes only the receiver's deferred-queue and pool locks, never its stack
-//! lock, so a send from any thread cannot deadlock.
+//! under the wire lock takes only the receiver's deferred-queue and pool
+//! locks, never its stack lock. After the wire lock is released, the
+//! receiver's stack processes the frame on the sending thread if its lock is
+//! free (`ip::poll_inline`), else its helper thread is woken: no thread
+//! hand-off per frame, no deadlock (a station being processed this way is
+//! marked busy and UNINITIALIZE waits for it).
 
 use core::ptr;
 
@@ -28,6 +32,8 @@ struct Station {
     rx: u64,
     tx: u64,
     drops: u64,
+    /// Deliveries being processed outside the lock; UNINITIALIZE waits for 0.
+    busy: u32,
 }
 
 struct Wire {
@@ -63,7 +69,7 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
                 w.next_instance += 1;
                 let (msw, lsw) = (BASE_MSW, BASE_LSW.wrapping_add(n));
                 w.stations.retain(|s| s.ip != ip_ptr);
-                w.stations.push(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0 });
+                w.stations.push(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0, busy: 0 });
                 (msw, lsw)
             };
             ip::nx_ip_interface_mtu_set(ip_ptr, index, 1500);
@@ -80,9 +86,22 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
                 (*ifc).nx_interface_link_up = NX_FALSE as UCHAR;
             }
         }
-        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => {
-            WIRE.lock().stations.retain(|s| s.ip != ip_ptr);
-        }
+        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => loop {
+            // Wait until no other thread is running this instance's stack
+            // for a frame it delivered.
+            let mut w = WIRE.lock();
+            match w.stations.iter().position(|s| s.ip == ip_ptr) {
+                Some(i) if w.stations[i].busy > 0 => {
+                    drop(w);
+                    crate::port::sleep_ticks(1);
+                }
+                Some(i) => {
+                    w.stations.remove(i);
+                    break;
+                }
+                None => break,
+            }
+        },
         NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND => {
             transmit(r);
         }
@@ -133,6 +152,8 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
         || r.nx_ip_driver_command == NX_LINK_RARP_SEND
         || (msw & 0x0100) != 0;
     let arp = matches!(r.nx_ip_driver_command, NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND);
+    let mut inline: [*mut NX_IP; 8] = [ptr::null_mut(); 8];
+    let mut n_inline = 0usize;
     {
         let mut w = WIRE.lock();
         for st in w.stations.iter_mut() {
@@ -174,7 +195,13 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
             (*copy).nx_packet_ip_version = (*pkt).nx_packet_ip_version;
             (*copy).nx_packet_address_interface = &mut (*rip).nx_ip_interface[0];
             st.rx += 1;
-            if arp {
+            if n_inline < inline.len() {
+                // Queued now, processed below on this thread, lock released.
+                ip::deferred_receive_no_wake(rip, copy, arp);
+                st.busy += 1;
+                inline[n_inline] = rip;
+                n_inline += 1;
+            } else if arp {
                 ip::nx_arp_packet_deferred_receive(rip, copy);
             } else {
                 ip::nx_ip_packet_deferred_receive(rip, copy);
@@ -182,4 +209,14 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
         }
     }
     packet::nx_packet_transmit_release(pkt);
+    // Run the receivers' stacks here instead of waking their threads: the
+    // whole exchange (data, ACK, window update, next data) then stays on one
+    // thread. The wire lock is not held, so their sends can come back in.
+    for &rip in &inline[..n_inline] {
+        ip::poll_inline(rip);
+        let mut w = WIRE.lock();
+        if let Some(st) = w.stations.iter_mut().find(|s| s.ip == rip) {
+            st.busy -= 1;
+        }
+    }
 }

@@ -57,6 +57,20 @@ pub(crate) struct Ctl {
     next_poll_ms: Option<u64>,
 }
 
+/// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
+/// wakes it only when that may have happened (no wake-up per segment for a
+/// sender waiting for room, for instance).
+#[derive(Clone, Copy)]
+pub(crate) enum Wait {
+    /// Any change on the instance.
+    Any,
+    /// Data (or the end of it) on this socket.
+    Rx(*mut NX_TCP_SOCKET),
+    /// This many bytes of room in the socket's transmit buffer (or the end of
+    /// sending).
+    Tx(*mut NX_TCP_SOCKET, usize),
+}
+
 /// Callbacks collected during a poll, called after the lock is released.
 pub(crate) struct Callbacks {
     pub(crate) items: [(u8, *mut NX_TCP_SOCKET, UINT); 16],
@@ -122,6 +136,8 @@ pub(crate) struct IpCore {
     pub(crate) tcp: TcpState,
     /// Sockets to drop from the set after the next poll (their RST sent).
     pub(crate) tcp_removed: Vec<smoltcp::iface::SocketHandle>,
+    /// Threads waiting on `sock_sig` (no wake-up system call when 0).
+    sock_waiters: u32,
 }
 
 /// One IP instance's state (boxed, pointed to by `nx_ip_private[0]`).
@@ -260,7 +276,7 @@ impl phy::TxToken for NxTxToken<'_> {
             let mut pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
             if pkt.is_null() {
                 let mut p = ptr::null_mut();
-                if packet::allocate_until(self.pool, &mut p, 0, Deadline::after_ticks(0), true) == NX_SUCCESS {
+                if packet::allocate_until(self.pool, &mut p, 0, Deadline::never(), true) == NX_SUCCESS {
                     pkt = p;
                 }
             }
@@ -347,7 +363,7 @@ impl Device for NxDevice {
     fn transmit(&mut self, _t: SInstant) -> Option<NxTxToken<'_>> {
         let mut p = ptr::null_mut();
         // SAFETY: the default pool is live while the instance is.
-        let s = unsafe { packet::allocate_until(self.pool, &mut p, 0, Deadline::after_ticks(0), true) };
+        let s = unsafe { packet::allocate_until(self.pool, &mut p, 0, Deadline::never(), true) };
         if s != NX_SUCCESS {
             return None;
         }
@@ -375,9 +391,9 @@ impl IpShared {
         let rx = core::mem::replace(&mut core.dev.rx_count, 0);
         let changed = r == PollResult::SocketStateChanged || rx > 0;
         // SAFETY: sockets on the list are created and belong to this instance.
-        unsafe { tcp::after_poll(core, cbs) };
+        let wake = unsafe { tcp::after_poll(core, cbs) };
         let delay = core.iface.poll_delay(now, &core.sockets);
-        let next = delay.map(|d| port::now_ms() + d.total_millis());
+        let next = delay.map(|d| now.total_millis() as u64 + d.total_millis());
         let out = core::mem::replace(&mut core.dev.out_head, ptr::null_mut());
         let out_tail = core::mem::replace(&mut core.dev.out_tail, ptr::null_mut());
         {
@@ -402,7 +418,7 @@ impl IpShared {
                 self.ctl_sig.notify_one();
             }
         }
-        if changed {
+        if (changed && core.sock_waiters > 0) || wake {
             self.sock_sig.notify_all();
         }
         changed
@@ -498,6 +514,7 @@ impl IpShared {
     pub(crate) fn wait_for<R>(
         &self,
         deadline: Deadline,
+        wait: Wait,
         mut f: impl FnMut(&mut IpCore, bool) -> (Option<R>, bool),
     ) -> R {
         let mut g = self.core.lock();
@@ -518,6 +535,10 @@ impl IpShared {
                         return r;
                     }
                     g = self.core.lock();
+                    // The lock was released: frames we sent may have been
+                    // answered on this very thread (a driver that delivers
+                    // inline), with no one waiting to be woken. Look again.
+                    continue;
                 }
             } else if let Some(r) = res {
                 return r;
@@ -525,8 +546,18 @@ impl IpShared {
             if changed {
                 continue;
             }
+            // SAFETY: sockets named in `wait` are created (callers' contract).
+            unsafe { self.register(core_of(&mut g), wait, 1) };
             let (g2, _) = self.sock_sig.wait_until(g, deadline);
             g = g2;
+            unsafe { self.register(core_of(&mut g), wait, -1) };
+        }
+    }
+
+    unsafe fn register(&self, core: &mut IpCore, wait: Wait, delta: i32) {
+        match wait {
+            Wait::Any => core.sock_waiters = (core.sock_waiters as i32 + delta) as u32,
+            _ => tcp::register_wait(wait, delta),
         }
     }
 
@@ -726,6 +757,7 @@ pub unsafe fn nx_ip_create(
         dev,
         tcp: TcpState::new(),
         tcp_removed: Vec::with_capacity(8),
+        sock_waiters: 0,
     });
     driver_command(ip, ifc, NX_LINK_ENABLE);
 
@@ -948,7 +980,7 @@ pub unsafe fn nx_ip_interface_address_mapping_configure(ip: *mut NX_IP, index: U
     NX_SUCCESS
 }
 
-unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8) {
+unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) {
     if pkt.is_null() {
         return;
     }
@@ -970,21 +1002,54 @@ unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8) {
         (*c.rx_tail).nx_packet_queue_next = pkt;
     }
     c.rx_tail = pkt;
-    if c.helper_waiting {
+    if wake && c.helper_waiting {
         sh.ctl_sig.notify_one();
+    }
+}
+
+/// For drivers that deliver from a context where running the stack is safe
+/// (no driver lock held, not an interrupt), like the RAM driver: queues the
+/// packet without waking the helper thread. Call [`poll_inline`] next.
+pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp: bool) {
+    enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
+}
+
+/// Processes what is queued for `ip` on the calling thread if its stack lock
+/// is free, else wakes its helper thread to do it. Saves a thread hand-off
+/// per frame: with the RAM driver a whole exchange (data, ACK, window update)
+/// runs on the thread that started it. The caller must hold no lock that the
+/// stack's driver calls could take.
+pub unsafe fn poll_inline(ip: *mut NX_IP) {
+    let Some(sh) = shared(ip) else { return };
+    let mut cbs = Callbacks::new();
+    match sh.core.try_lock() {
+        Some(mut g) => {
+            if let Some(core) = g.as_mut() {
+                sh.poll_locked(core, &mut cbs);
+            }
+            drop(g);
+            sh.flush();
+            cbs.run();
+        }
+        None => {
+            let c = sh.ctl.lock();
+            if c.helper_waiting && !c.rx_head.is_null() {
+                sh.ctl_sig.notify_one();
+            }
+        }
     }
 }
 
 /// A driver hands over a received IPv4/IPv6 datagram (`prepend_ptr` at the IP
 /// header). Never blocks; the instance owns the packet afterwards.
 pub unsafe fn nx_ip_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, 0)
+    enqueue_rx(ip, pkt, 0, true)
 }
 
 /// A driver hands over a received ARP packet. Never blocks; the instance owns
 /// the packet afterwards.
 pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, RX_KIND_ARP)
+    enqueue_rx(ip, pkt, RX_KIND_ARP, true)
 }
 
 /// Asks the helper thread to send `NX_LINK_DEFERRED_PROCESSING` to the driver.

@@ -119,7 +119,8 @@ pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
     NX_SUCCESS
 }
 
-/// `nx_packet_allocate` with a deadline instead of ticks.
+/// `nx_packet_allocate` with a deadline instead of ticks. With `no_wait`
+/// the deadline is not looked at.
 pub unsafe fn allocate_until(
     pool: *mut NX_PACKET_POOL,
     packet_ptr: *mut *mut NX_PACKET,
@@ -185,13 +186,9 @@ pub unsafe fn nx_packet_allocate(
     packet_type: ULONG,
     wait_option: ULONG,
 ) -> UINT {
-    allocate_until(
-        pool,
-        packet_ptr,
-        packet_type,
-        Deadline::after_ticks(wait_option),
-        wait_option == NX_NO_WAIT,
-    )
+    // No clock read for NX_NO_WAIT (the common case on the data path).
+    let deadline = if wait_option == NX_NO_WAIT { Deadline::never() } else { Deadline::after_ticks(wait_option) };
+    allocate_until(pool, packet_ptr, packet_type, deadline, wait_option == NX_NO_WAIT)
 }
 
 /// Returns one packet (not its successors) to its pool.
@@ -271,8 +268,12 @@ pub unsafe fn nx_packet_data_append(
     let mut left = size as usize;
     let last = chain_last(packet);
     let room = (*last).nx_packet_data_end as usize - (*last).nx_packet_append_ptr as usize;
-    let deadline = Deadline::after_ticks(wait_option);
-    // Allocate what does not fit.
+    // Allocate what does not fit (the clock is read only if needed).
+    let deadline = if left > room && wait_option != NX_NO_WAIT {
+        Deadline::after_ticks(wait_option)
+    } else {
+        Deadline::never()
+    };
     let mut extra_head: *mut NX_PACKET = ptr::null_mut();
     let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
     if left > room {

@@ -24,7 +24,7 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::tcp::{Socket, SocketBuffer, State};
 use smoltcp::wire::{IpAddress, Ipv4Address};
 
-use crate::netx::ip::{self, Callbacks, IpCore};
+use crate::netx::ip::{self, Callbacks, IpCore, Wait};
 use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
@@ -49,6 +49,10 @@ struct TcpPriv {
     /// Disconnect callback done, or we closed first.
     cb_done: bool,
     window: u32,
+    /// Threads waiting for data / for transmit room, and the room wanted.
+    rx_waiters: u16,
+    tx_waiters: u16,
+    tx_min: u32,
 }
 
 const _: () = assert!(private_fits::<TcpPriv, NX_TCP_SOCKET_PRIVATE_WORDS>());
@@ -144,11 +148,41 @@ unsafe fn mirror_one(core: &mut IpCore, s: *mut NX_TCP_SOCKET, cbs: &mut Callbac
     }
 }
 
-/// After every poll: mirror states, collect callbacks.
-pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) {
+/// Counts a thread waiting on a socket for data or room (`delta` = +1/-1).
+pub(crate) unsafe fn register_wait(wait: Wait, delta: i32) {
+    match wait {
+        Wait::Rx(s) => {
+            let p = tp(s);
+            p.rx_waiters = (p.rx_waiters as i32 + delta) as u16;
+        }
+        Wait::Tx(s, min) => {
+            let p = tp(s);
+            p.tx_waiters = (p.tx_waiters as i32 + delta) as u16;
+            p.tx_min = min as u32;
+        }
+        Wait::Any => {}
+    }
+}
+
+/// After every poll: mirror states, collect callbacks. True when a thread
+/// waiting for data or room on some socket should wake up.
+pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+    let mut wake = false;
     for i in 0..core.tcp.sockets.len() {
         let s = core.tcp.sockets[i];
         mirror_one(core, s, cbs);
+        let p = tp(s);
+        if p.rx_waiters > 0 || p.tx_waiters > 0 {
+            let sock = core.sockets.get::<Socket>(p.handle);
+            if p.rx_waiters > 0 && (sock.recv_queue() > 0 || !sock.may_recv()) {
+                wake = true;
+            }
+            if p.tx_waiters > 0
+                && (sock.send_capacity() - sock.send_queue() >= p.tx_min as usize || !sock.may_send())
+            {
+                wake = true;
+            }
+        }
     }
     for e in core.tcp.listens.iter_mut() {
         for b in e.backlog.iter_mut() {
@@ -160,6 +194,7 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) {
             }
         }
     }
+    wake
 }
 
 /// The instance goes away: its sockets become unusable (ids cleared).
@@ -217,7 +252,17 @@ pub unsafe fn nx_tcp_socket_create(
     let handle = core.sockets.add(sock);
     ptr::write(
         x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv,
-        TcpPriv { handle, port: 0, listen_port: 0, was_connected: false, cb_done: false, window: window_size },
+        TcpPriv {
+            handle,
+            port: 0,
+            listen_port: 0,
+            was_connected: false,
+            cb_done: false,
+            window: window_size,
+            rx_waiters: 0,
+            tx_waiters: 0,
+            tx_min: 0,
+        },
     );
     core.tcp.sockets.push(s);
     ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
@@ -354,7 +399,7 @@ pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULO
         return NX_IN_PROGRESS;
     }
     let mut first = true;
-    sh.wait_for(Deadline::after_ticks(wait_option), |core, timed_out| {
+    sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
         let poll = core::mem::replace(&mut first, false);
         let sock = core.sockets.get_mut::<Socket>(h);
         match sock.state() {
@@ -472,7 +517,7 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
     if port == 0 {
         return NX_NOT_LISTEN_STATE;
     }
-    let r = sh.wait_for(Deadline::after_ticks(wait_option), |core, timed_out| {
+    let r = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
         let h = tp(s).handle;
         let st = core.sockets.get::<Socket>(h).state();
         if is_synchronized(st) {
@@ -632,8 +677,7 @@ pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wai
     let mut cur = pkt;
     let mut off = 0usize;
     let mut sent = 0usize;
-    // Skip empty leading packets.
-    let r = sh.wait_for(Deadline::after_ticks(wait_option), |core, timed_out| {
+    let r = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(s, TX_BUFFER / 4), |core, timed_out| {
         let h = tp(s).handle;
         let sock = core.sockets.get_mut::<Socket>(h);
         if !sock.may_send() {
@@ -703,7 +747,7 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
             NeedPacket,
             Status(UINT),
         }
-        let r = sh.wait_for(deadline, |core, timed_out| {
+        let r = sh.wait_for(deadline, Wait::Rx(s), |core, timed_out| {
             let h = tp(s).handle;
             let sock = core.sockets.get_mut::<Socket>(h);
             if sock.recv_queue() > 0 {
@@ -716,12 +760,15 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
                 }
                 let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
                 let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
+                // A window update is worth sending at once only when the
+                // window was at most half open; otherwise the next poll or
+                // ACK carries it (saves a poll per packet with big windows).
+                let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
                 let n = sock.recv_slice(buf).unwrap_or(0);
                 (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
                 (*pkt).nx_packet_length += n as ULONG;
                 (*s).nx_tcp_socket_bytes_received = (*s).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
-                // Poll so the window update leaves at once.
-                return (Some(R::Got), true);
+                return (Some(R::Got), window_was_small);
             }
             if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
                 return (Some(R::Status(NX_NOT_CONNECTED)), false);
@@ -804,7 +851,7 @@ pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG
     }
     let deadline = Deadline::after_ticks(wait_option);
     let mut first = true;
-    sh.wait_for(deadline, |core, timed_out| {
+    sh.wait_for(deadline, Wait::Any, |core, timed_out| {
         let poll = core::mem::replace(&mut first, false);
         let sock = core.sockets.get_mut::<Socket>(h);
         match sock.state() {
@@ -830,7 +877,7 @@ pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG
 /// `NX_NOT_SUCCESSFUL` on timeout.
 pub unsafe fn nx_tcp_socket_state_wait(s: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
     let sh = ip_of!(s);
-    sh.wait_for(Deadline::after_ticks(wait_option), |core, timed_out| {
+    sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
         let st = nx_state(core.sockets.get::<Socket>(tp(s).handle).state());
         (*s).nx_tcp_socket_state = st;
         if st == desired_state {
