@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! cargo run --release --example tcp_throughput
+//! TCP_WINDOWS=65535 cargo run --release --example tcp_throughput   # one window only
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -20,6 +21,7 @@ use nx_pop3_client::netx::{ip, packet, tcp};
 struct Counting;
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 static COUNTING: AtomicBool = AtomicBool::new(false);
+static ACCEPTED: AtomicBool = AtomicBool::new(false);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
@@ -75,6 +77,7 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
         let sp = sp;
         let s = sp.0;
         assert_eq!(tcp::nx_tcp_server_socket_accept(s, 500), 0);
+        ACCEPTED.store(true, Ordering::SeqCst);
         let mut got = 0usize;
         while got < TOTAL {
             let mut p = ptr::null_mut();
@@ -88,6 +91,10 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
     assert_eq!(tcp::nx_tcp_client_socket_bind(&mut *cli, NX_ANY_PORT, 0), 0);
     assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, server.ip.nx_ip_interface[0].nx_interface_ip_address, PORT, 500), 0);
     let data = vec![0x5Au8; CHUNK];
+    // Count from when both threads are running (thread start-up allocates).
+    while !ACCEPTED.swap(false, Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
     let t0 = Instant::now();
     COUNTING.store(true, Ordering::SeqCst);
     let mut sent = 0usize;
@@ -119,7 +126,12 @@ fn main() {
         let mut client = node(u32::from_be_bytes([10, 1, 0, 2]), 128);
         println!("TCP throughput, 64 MiB one way, RAM driver, 1536-byte pool packets, median of 5 runs");
         let mut results = Vec::new();
-        for window in [1460u32, 65535] {
+        // TCP_WINDOWS=65535 (comma-separated) runs only those windows.
+        let windows: Vec<u32> = std::env::var("TCP_WINDOWS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|w| w.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![1460, 65535]);
+        for window in windows {
             let before = ALLOCS.load(Ordering::SeqCst);
             // The thread spawn (receiver) allocates; count it out by measuring per run.
             let mut runs: Vec<f64> = (0..5).map(|_| run(window, &mut server, &mut client)).collect();

@@ -24,6 +24,7 @@
 //! the Ethernet header smoltcp built still sitting in the headroom.
 
 use core::ptr;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
@@ -39,6 +40,10 @@ use crate::port::{self, Deadline, Guard, Lock, Signal, Thread};
 const ETH_HDR: usize = 14;
 /// Source MAC put on frames rebuilt for smoltcp (locally administered unicast).
 const PEER_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 0x01];
+/// Longest sleep of the helper thread while smoltcp has a timer pending.
+const HELPER_PERIOD_MS: u64 = 50;
+/// Spin iterations of a data-path waiter before it sleeps (tens of µs).
+const SPIN_ROUNDS: u32 = 4000;
 /// Marker in `nx_packet_reserved[0]`: the packet came through the ARP path.
 const RX_KIND_ARP: u8 = 0xA5;
 
@@ -146,6 +151,9 @@ pub(crate) struct IpShared {
     ctl_sig: Signal,
     pub(crate) core: Lock<Option<IpCore>>,
     pub(crate) sock_sig: Signal,
+    /// Bumped by every poll that changed something; lets a data-path waiter
+    /// spin briefly on it before it sleeps (see `wait_for`).
+    gen: AtomicU32,
     thread: Lock<Option<Thread>>,
     ip: *mut NX_IP,
     pub(crate) arp_enabled: Lock<bool>,
@@ -393,7 +401,8 @@ impl IpShared {
         // SAFETY: sockets on the list are created and belong to this instance.
         let wake = unsafe { tcp::after_poll(core, cbs) };
         let delay = core.iface.poll_delay(now, &core.sockets);
-        let next = delay.map(|d| now.total_millis() as u64 + d.total_millis());
+        let now_ms = now.total_millis() as u64;
+        let next = delay.map(|d| now_ms + d.total_millis());
         let out = core::mem::replace(&mut core.dev.out_head, ptr::null_mut());
         let out_tail = core::mem::replace(&mut core.dev.out_tail, ptr::null_mut());
         {
@@ -407,9 +416,12 @@ impl IpShared {
                 }
                 c.tx_tail = out_tail;
             }
+            // The helper wakes at least every HELPER_PERIOD_MS anyway, so it
+            // is kicked only for a deadline sooner than that (retransmission
+            // timers are >= 1 s: no wake-up system call per segment).
             let earlier = match (next, c.next_poll_ms) {
-                (Some(a), Some(b)) => a < b,
-                (Some(_), None) => true,
+                (Some(a), Some(b)) => a < b && a <= now_ms + HELPER_PERIOD_MS,
+                (Some(a), None) => a <= now_ms + HELPER_PERIOD_MS,
                 _ => false,
             };
             c.next_poll_ms = next;
@@ -417,6 +429,9 @@ impl IpShared {
                 c.kick = true;
                 self.ctl_sig.notify_one();
             }
+        }
+        if changed || wake {
+            self.gen.fetch_add(1, Ordering::Release);
         }
         if (changed && core.sock_waiters > 0) || wake {
             self.sock_sig.notify_all();
@@ -518,6 +533,7 @@ impl IpShared {
         mut f: impl FnMut(&mut IpCore, bool) -> (Option<R>, bool),
     ) -> R {
         let mut g = self.core.lock();
+        let mut spun = false;
         loop {
             let timed_out = deadline.expired();
             let (res, need_poll) = f(core_of(&mut g), timed_out);
@@ -544,6 +560,24 @@ impl IpShared {
                 return r;
             }
             if changed {
+                continue;
+            }
+            if !spun && matches!(wait, Wait::Rx(_)) {
+                // Data path: the next segment usually comes within
+                // microseconds (processed by another thread). Spin on the
+                // poll counter a little before sleeping: it saves a wake-up
+                // system call and two context switches per segment.
+                spun = true;
+                let gen0 = self.gen.load(Ordering::Acquire);
+                drop(g);
+                for _ in 0..SPIN_ROUNDS {
+                    if self.gen.load(Ordering::Acquire) != gen0 {
+                        spun = false;
+                        break;
+                    }
+                    core::hint::spin_loop();
+                }
+                g = self.core.lock();
                 continue;
             }
             // SAFETY: sockets named in `wait` are created (callers' contract).
@@ -577,7 +611,9 @@ impl IpShared {
                     let now = port::now_ms();
                     let deadline = match c.next_poll_ms {
                         Some(t) if t <= now && !idle_backoff => break,
-                        Some(t) => Deadline::after_ms(t.saturating_sub(now).max(idle_backoff as u64)),
+                        Some(t) => {
+                            Deadline::after_ms(t.saturating_sub(now).max(idle_backoff as u64).min(HELPER_PERIOD_MS))
+                        }
                         None => Deadline::never(),
                     };
                     c.helper_waiting = true;
@@ -700,6 +736,7 @@ pub unsafe fn nx_ip_create(
         ctl_sig: Signal::new(),
         core: Lock::new(None),
         sock_sig: Signal::new(),
+        gen: AtomicU32::new(0),
         thread: Lock::new(None),
         ip,
         arp_enabled: Lock::new(false),
