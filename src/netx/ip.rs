@@ -58,6 +58,8 @@ pub(crate) struct Ctl {
     shutdown: bool,
     kick: bool,
     helper_waiting: bool,
+    /// When the sleeping helper wakes by itself (ms; None = not before a kick).
+    helper_target_ms: Option<u64>,
     /// When smoltcp next wants a poll (ms, port clock).
     next_poll_ms: Option<u64>,
 }
@@ -416,16 +418,18 @@ impl IpShared {
                 }
                 c.tx_tail = out_tail;
             }
-            // The helper wakes at least every HELPER_PERIOD_MS anyway, so it
-            // is kicked only for a deadline sooner than that (retransmission
-            // timers are >= 1 s: no wake-up system call per segment).
-            let earlier = match (next, c.next_poll_ms) {
-                (Some(a), Some(b)) => a < b && a <= now_ms + HELPER_PERIOD_MS,
-                (Some(a), None) => a <= now_ms + HELPER_PERIOD_MS,
-                _ => false,
-            };
+            // A helper sleeping with a timeout wakes within HELPER_PERIOD_MS
+            // anyway, so it is kicked only for a deadline before its own
+            // (retransmission timers are >= 1 s: no wake-up system call per
+            // segment); a helper sleeping with no timeout is kicked for any.
+            let kick = c.helper_waiting
+                && match (next, c.helper_target_ms) {
+                    (Some(a), Some(t)) => a < t,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
             c.next_poll_ms = next;
-            if earlier && c.helper_waiting {
+            if kick {
                 c.kick = true;
                 self.ctl_sig.notify_one();
             }
@@ -609,13 +613,16 @@ impl IpShared {
                         break;
                     }
                     let now = port::now_ms();
-                    let deadline = match c.next_poll_ms {
+                    let wait_ms = match c.next_poll_ms {
                         Some(t) if t <= now && !idle_backoff => break,
-                        Some(t) => {
-                            Deadline::after_ms(t.saturating_sub(now).max(idle_backoff as u64).min(HELPER_PERIOD_MS))
-                        }
+                        Some(t) => Some(t.saturating_sub(now).max(idle_backoff as u64).min(HELPER_PERIOD_MS)),
+                        None => None,
+                    };
+                    let deadline = match wait_ms {
+                        Some(ms) => Deadline::after_ms(ms),
                         None => Deadline::never(),
                     };
+                    c.helper_target_ms = wait_ms.map(|ms| now + ms);
                     c.helper_waiting = true;
                     let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
                     c = c2;
@@ -731,6 +738,7 @@ pub unsafe fn nx_ip_create(
             shutdown: false,
             kick: false,
             helper_waiting: false,
+            helper_target_ms: None,
             next_poll_ms: None,
         }),
         ctl_sig: Signal::new(),
