@@ -21,7 +21,7 @@ typedef struct CABLE_PORT {
 
 static CABLE_PORT ports[2];
 static pthread_mutex_t cable_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile ULONG frames_ip, frames_arp, deferred_calls, bad_requests, dropped;
+static volatile ULONG frames_ip, frames_arp, deferred_calls, bad_requests, dropped, echo_replies;
 
 static int port_of(NX_IP *ip)
 {
@@ -48,6 +48,9 @@ static void cable_send(NX_IP_DRIVER *req, int me)
         (p->nx_packet_ip_version != 4 && p->nx_packet_ip_version != 6) ||
         (!arp && (p->nx_packet_prepend_ptr[0] >> 4) != p->nx_packet_ip_version))
         bad_requests++;
+    /* An ICMP echo reply (protocol 1, type 0) on its way out: ping answered. */
+    if (!arp && p->nx_packet_prepend_ptr[9] == 1 && p->nx_packet_prepend_ptr[20] == 0)
+        echo_replies++;
     type = arp ? 0x0806 : (p->nx_packet_ip_version == 6 ? 0x86DD : 0x0800);
     p->nx_packet_prepend_ptr -= 14;
     p->nx_packet_length += 14;
@@ -166,6 +169,43 @@ static void cable_driver(NX_IP_DRIVER *req)
     }
 }
 
+static USHORT ip_checksum(const UCHAR *p, ULONG n)
+{
+    ULONG sum = 0, i;
+    for (i = 0; i + 1 < n; i += 2)
+        sum += (ULONG)((p[i] << 8) | p[i + 1]);
+    if (n & 1)
+        sum += (ULONG)(p[n - 1] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (USHORT)~sum;
+}
+
+/* Hands `to` an ICMP echo request from `from`, as its driver would. */
+static UINT inject_ping(NX_IP *to, ULONG from, ULONG dst, USHORT seq)
+{
+    NX_PACKET *p;
+    UCHAR *d;
+    USHORT c;
+    UINT s = nx_packet_allocate(to->nx_ip_default_packet_pool, &p, NX_PHYSICAL_HEADER, NX_NO_WAIT);
+    if (s != NX_SUCCESS)
+        return s;
+    d = p->nx_packet_prepend_ptr;
+    memset(d, 0, 20 + 8 + 32);
+    d[0] = 0x45; d[3] = 20 + 8 + 32; d[8] = 64; d[9] = 1;
+    d[12] = (UCHAR)(from >> 24); d[13] = (UCHAR)(from >> 16); d[14] = (UCHAR)(from >> 8); d[15] = (UCHAR)from;
+    d[16] = (UCHAR)(dst >> 24); d[17] = (UCHAR)(dst >> 16); d[18] = (UCHAR)(dst >> 8); d[19] = (UCHAR)dst;
+    c = ip_checksum(d, 20); d[10] = (UCHAR)(c >> 8); d[11] = (UCHAR)c;
+    d[20] = 8; d[24] = 0x12; d[25] = 0x34; d[26] = (UCHAR)(seq >> 8); d[27] = (UCHAR)seq;
+    memset(d + 28, 'p', 32);
+    c = ip_checksum(d + 20, 8 + 32); d[22] = (UCHAR)(c >> 8); d[23] = (UCHAR)c;
+    p->nx_packet_append_ptr = d + 20 + 8 + 32;
+    p->nx_packet_length = 20 + 8 + 32;
+    p->nx_packet_ip_version = 4;
+    _nx_ip_packet_deferred_receive(to, p);
+    return NX_SUCCESS;
+}
+
 static NODE server, client;
 static NX_TCP_SOCKET srv, cli;
 static TX_THREAD main_thread, rx_thread;
@@ -233,6 +273,19 @@ static void main_entry(ULONG input)
     printf("cable: %lu IP frames, %lu ARP frames, %lu deferred-processing calls, %lu dropped\n",
            (unsigned long)frames_ip, (unsigned long)frames_arp, (unsigned long)deferred_calls, (unsigned long)dropped);
     report("2 MiB over the C driver, checksum matches", f);
+
+    /* Ping: the server answers echo requests (nx_icmp_enable). */
+    f = failures;
+    {
+        int k;
+        USHORT n;
+        for (n = 1; n <= 3; n++)
+            CHECK_EQ(inject_ping(&server.ip, CLIENT_IP, SERVER_IP, n), NX_SUCCESS);
+        for (k = 0; k < 100 && echo_replies < 3; k++)
+            tx_thread_sleep(1);
+        CHECK_EQ(echo_replies, 3);
+    }
+    report("ping answered", f);
 
     f = failures;
     CHECK_EQ(nx_tcp_socket_disconnect(&srv, NX_NO_WAIT), NX_SUCCESS);

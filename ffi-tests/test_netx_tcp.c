@@ -193,6 +193,21 @@ static TX_THREAD seq_server_thread;
 static volatile int seq_served, seq_listening;
 static volatile UINT seq_server_status;
 
+static volatile int listen_callbacks, disconnect_callbacks;
+static NX_TCP_SOCKET *volatile callback_socket;
+
+static void on_listen(NX_TCP_SOCKET *socket_ptr, UINT port)
+{
+    if (port == SEQ_PORT && socket_ptr == callback_socket)
+        listen_callbacks++;
+}
+
+static void on_disconnect(NX_TCP_SOCKET *socket_ptr)
+{
+    if (socket_ptr == callback_socket)
+        disconnect_callbacks++;
+}
+
 static void seq_server_entry(ULONG input)
 {
     static NX_TCP_SOCKET s;
@@ -200,9 +215,10 @@ static void seq_server_entry(ULONG input)
     UINT st;
     (void)input;
     seq_server_status = NX_SUCCESS;
-    st = nx_tcp_socket_create(&server.ip, &s, "seq_srv", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 1460, NULL, NULL);
+    callback_socket = &s;
+    st = nx_tcp_socket_create(&server.ip, &s, "seq_srv", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 1460, NULL, on_disconnect);
     if (st == NX_SUCCESS)
-        st = nx_tcp_server_socket_listen(&server.ip, SEQ_PORT, &s, 3, NULL);
+        st = nx_tcp_server_socket_listen(&server.ip, SEQ_PORT, &s, 3, on_listen);
     seq_listening = 1;
     for (i = 0; st == NX_SUCCESS && i < SEQ_CONNECTIONS; i++) {
         NX_PACKET *p;
@@ -308,9 +324,13 @@ static void test_sequential(void)
     tx_thread_join(&seq_server_thread);
     CHECK_EQ(seq_server_status, NX_SUCCESS);
     CHECK_EQ(seq_served, SEQ_CONNECTIONS);
+    /* One listen callback per connection; the disconnect callback only when
+       the client closed first (every other connection). */
+    CHECK_EQ(listen_callbacks, SEQ_CONNECTIONS);
+    CHECK_EQ(disconnect_callbacks, SEQ_CONNECTIONS / 2);
     CHECK_EQ(nx_tcp_socket_delete(&c), NX_SUCCESS);
     printf("sequential: %d connections in %lu ticks\n", SEQ_CONNECTIONS, (unsigned long)(tx_time_get() - t0));
-    report("100 sequential connections on one listening port, both sides closing", f);
+    report("100 sequential connections on one listening port, both sides closing, callbacks", f);
 }
 
 /* ---------------------------------------------------------------- bad input */
