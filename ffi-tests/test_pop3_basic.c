@@ -198,6 +198,38 @@ static void t_apop_not_asked(void)
     p3_end();
 }
 
+/* The first timestamp of the greeting is the one used. */
+static void t_apop_two_stamps(void)
+{
+    P3_STEP s[] = {SEND("+OK ready <1.2@x> and <3.4@y>\r\n"),
+                   EXPECT("APOP " P3_APOP_USER " bb4c18526537e9d451a5b17b0ba7b221"), SEND("+OK\r\n"), END};
+    p3_begin("APOP: the greeting's first timestamp is used", s);
+    CHECK_ST(p3_create_as(NX_TRUE, P3_APOP_USER, P3_APOP_PASS), NX_SUCCESS);
+    CHECK(strcmp(p3_client.nx_pop3_server_process_id, "<1.2@x>") == 0);
+    p3_end();
+}
+
+/* The longest timestamp that fits NX_POP3_SERVER_PROCESS_ID_SIZE (75 bytes,
+   brackets included) is used; one byte more and there is no usable timestamp: USER/PASS, flag cleared. */
+#define STAMP73 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+static void t_apop_long_stamps(void)
+{
+    P3_STEP s[] = {SEND("+OK ready <" STAMP73 ">\r\n"),
+                   EXPECT("APOP " P3_APOP_USER " 6d5b73ef899817ef16f108d3a1d131c6"),
+                   SEND("+OK\r\n"),
+                   END};
+    P3_STEP s2[] = {SEND("+OK ready <a" STAMP73 ">\r\n"), EXPECT("USER " P3_APOP_USER), SEND("+OK\r\n"),
+                    EXPECT("PASS " P3_APOP_PASS), SEND("+OK\r\n"), END};
+    _Static_assert(sizeof("<" STAMP73 ">") - 1 == NX_POP3_SERVER_PROCESS_ID_SIZE, "75 bytes with brackets");
+    p3_begin("APOP: a 75-byte timestamp (brackets included) is used", s);
+    CHECK_ST(p3_create_as(NX_TRUE, P3_APOP_USER, P3_APOP_PASS), NX_SUCCESS);
+    p3_end();
+    p3_begin("APOP: a timestamp too long for the field: USER/PASS, APOP flag cleared", s2);
+    CHECK_ST(p3_create_as(NX_TRUE, P3_APOP_USER, P3_APOP_PASS), NX_SUCCESS);
+    CHECK_EQ(p3_client.nx_pop3_client_enable_APOP_authentication, NX_FALSE);
+    p3_end();
+}
+
 static void t_err_greeting(void)
 {
     P3_STEP s[] = {SEND("-ERR go away\r\n"), END};
@@ -313,6 +345,8 @@ static void p3_tests(void)
     t_apop_err_fallback();
     t_apop_no_timestamp();
     t_apop_not_asked();
+    t_apop_two_stamps();
+    t_apop_long_stamps();
     t_err_greeting();
     t_err_user();
     t_err_pass();

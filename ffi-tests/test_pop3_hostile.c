@@ -269,6 +269,26 @@ static void t_bare_lf_dot_crlf(void)
     p3_end();
 }
 
+/* A line that starts with "." CR and a byte other than LF: RFC 1939 removes
+   the dot only ("..\rx" stuffed, or ".\rx" from a careless server, gives
+   "\rx"-style data with its CR kept). */
+static void t_dot_cr(void)
+{
+    static const char raw[] = "+OK 9 octets\r\n..\rx\r\n.\ry\r\n.\r\n";
+    static const char want[] = ".\rx\r\n\ry\r\n";
+    P3_STEP s[] = {P3_LOGIN, EXPECT("STAT"), SEND("+OK 1 9\r\n"), EXPECT("RETR 1"), SEND_BUF(raw, sizeof raw - 1),
+                   EXPECT("STAT"), SEND("+OK 1 9\r\n"), END};
+    UINT items = 0;
+    ULONG total = 0;
+    p3_begin("hostile: a line starting with . CR x keeps its CR", s);
+    CHECK_ST(p3_login(), NX_SUCCESS);
+    CHECK_ST(p3_timeouts(200, 300), NX_SUCCESS);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_SUCCESS);
+    p3_retr_expect_at(__LINE__, 1, 9, want, sizeof want - 1);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_SUCCESS);
+    p3_end();
+}
+
 /* Bytes after the terminator, before the next command: dropped; the next command works. */
 static void t_bytes_after_terminator(void)
 {
@@ -525,6 +545,7 @@ static void p3_tests(void)
     t_nul_in_data();
     t_bare_lf();
     t_bare_lf_dot_crlf();
+    t_dot_cr();
     t_bytes_after_terminator();
     t_fin_mid_reply();
     t_fin_after_greeting();
