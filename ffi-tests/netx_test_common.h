@@ -40,6 +40,36 @@ static inline void report(const char *name, int failures_before)
     fflush(stdout);
 }
 
+/* Under valgrind (NX_TEST_SLOW set) transfers shrink and time limits grow. */
+static inline int slow_mode(void)
+{
+    return getenv("NX_TEST_SLOW") != NULL;
+}
+
+/* Upper bound for a duration check, in ticks. */
+static inline ULONG slack(ULONG ticks)
+{
+    return slow_mode() ? ticks * 20 : ticks;
+}
+
+static TX_THREAD watchdog_thread;
+
+static inline void watchdog_entry(ULONG seconds)
+{
+    tx_thread_sleep(seconds * NX_IP_PERIODIC_RATE);
+    printf("FAIL watchdog: not finished after %lu s (deadlock?)\n", (unsigned long)seconds);
+    fflush(stdout);
+    exit(2);
+}
+
+/* Ends the process with a FAIL line if the test is not done in time. */
+static inline void start_watchdog(ULONG seconds)
+{
+    if (slow_mode())
+        seconds *= 10;
+    tx_thread_create(&watchdog_thread, "watchdog", watchdog_entry, seconds, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
+}
+
 #define POOL_PAYLOAD 1536
 /* Header + payload per packet, generously. */
 #define POOL_BYTES(n) ((n) * (POOL_PAYLOAD + 160))

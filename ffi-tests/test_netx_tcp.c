@@ -8,7 +8,7 @@
 #define CLIENT_IP IP_ADDRESS(192, 168, 7, 2)
 #define BULK_PORT 5001
 #define SEQ_PORT 5002
-#define BULK_BYTES (10UL * 1024 * 1024)
+#define BULK_BYTES (slow_mode() ? 1024UL * 1024 : 10UL * 1024 * 1024)
 #define SEQ_CONNECTIONS 100
 
 static NODE server, client;
@@ -141,8 +141,8 @@ static void test_bulk(void)
     CHECK(up_tx->sum.a == want_up.a && up_tx->sum.b == want_up.b);
     CHECK(up_rx->sum.a == want_up.a && up_rx->sum.b == want_up.b && up_rx->sum.bytes == BULK_BYTES);
     CHECK(down_rx->sum.a == want_down.a && down_rx->sum.b == want_down.b && down_rx->sum.bytes == BULK_BYTES);
-    printf("bulk: 2 x 10 MiB in %lu ticks\n", (unsigned long)(tx_time_get() - t0));
-    report("10 MiB each way, checksums match", f);
+    printf("bulk: 2 x %lu KiB in %lu ticks\n", BULK_BYTES / 1024, (unsigned long)(tx_time_get() - t0));
+    report("10 MiB each way (1 MiB under valgrind), checksums match", f);
 
     /* Receive timeout on an idle connection. */
     f = failures;
@@ -152,7 +152,7 @@ static void test_bulk(void)
         t0 = tx_time_get();
         CHECK_EQ(nx_tcp_socket_receive(&srv_sock, &p, 15), NX_NO_PACKET);
         CHECK(p == NULL);
-        CHECK(tx_time_get() - t0 >= 14 && tx_time_get() - t0 <= 60);
+        CHECK(tx_time_get() - t0 >= 14 && tx_time_get() - t0 <= slack(60));
         CHECK_EQ(nx_tcp_socket_bytes_available(&srv_sock, &bytes), NX_SUCCESS);
         CHECK_EQ(bytes, 0);
     }
@@ -170,7 +170,7 @@ static void test_bulk(void)
         tx_thread_join(&closer_thread);
         CHECK_EQ(closer_receive, NX_NOT_CONNECTED);
         CHECK_EQ(closer_disconnect, NX_SUCCESS);
-        CHECK(tx_time_get() - t0 < 100);
+        CHECK(tx_time_get() - t0 < slack(100));
         /* Send on a closed socket: refused, the caller keeps the packet. */
         CHECK_EQ(nx_packet_allocate(&client.pool, &p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), NX_SUCCESS);
         CHECK_EQ(nx_packet_data_append(p, "x", 1, &client.pool, NX_NO_WAIT), NX_SUCCESS);
@@ -441,6 +441,7 @@ void tx_application_define(void *first_unused_memory)
 {
     (void)first_unused_memory;
     nx_system_initialize();
+    start_watchdog(60);
     tx_thread_create(&main_thread, "main", main_entry, 0, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
 }
 

@@ -118,6 +118,7 @@ void tx_application_define(void *first_unused_memory)
 {
     (void)first_unused_memory;
     nx_system_initialize();
+    start_watchdog(60);
     tx_thread_create(&main_thread, "main", main_entry, 0, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
 }
 

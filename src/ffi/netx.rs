@@ -71,7 +71,7 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(pool_ptr, memory_ptr);
-        if pool_control_block_size as usize != size_of::<NX_PACKET_POOL>() || pool_ok(pool_ptr) {
+        if pool_control_block_size as usize != size_of::<NX_PACKET_POOL>() || packet::pool_is_created(pool_ptr) {
             return NX_PTR_ERROR;
         }
         if payload_size == 0 {
@@ -453,7 +453,7 @@ pub unsafe extern "C" fn _nxe_ip_create(
         check_ptr!(ip_ptr, memory_ptr);
         if ip_link_driver.is_none()
             || ip_control_block_size as usize != size_of::<NX_IP>()
-            || ip_ok(ip_ptr)
+            || ip::ip_is_created(ip_ptr)
             || !pool_ok(default_pool)
         {
             return NX_PTR_ERROR;
@@ -766,7 +766,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(socket_ptr);
-        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || sock_ok(socket_ptr) {
+        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_is_created(socket_ptr) {
             return NX_PTR_ERROR;
         }
         if window_size == 0

@@ -173,6 +173,23 @@ unsafe impl Send for IpCore {}
 
 const _: () = assert!(private_fits::<*const IpShared, NX_IP_PRIVATE_WORDS>());
 
+/// Created instances (addresses). Lets a create refuse an instance that
+/// exists without reading memory that may be uninitialised.
+static CREATED: Lock<Vec<usize>> = Lock::new(Vec::new());
+
+/// True when `ip` is a created instance.
+pub fn ip_is_created(ip: *const NX_IP) -> bool {
+    CREATED.lock().contains(&(ip as usize))
+}
+
+/// Every created instance, for a check across them (copied out of the lock).
+pub(crate) fn created_ips(out: &mut [usize; 64]) -> usize {
+    let g = CREATED.lock();
+    let n = g.len().min(64);
+    out[..n].copy_from_slice(&g[..n]);
+    n
+}
+
 /// The shared state of a created IP instance, or None.
 pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
     if ip.is_null() {
@@ -813,7 +830,10 @@ pub unsafe fn nx_ip_create(
         unsafe { (*sp.0).helper() }
     });
     match th {
-        Some(t) => *(*shp).thread.lock() = Some(t),
+        Some(t) => {
+            *(*shp).thread.lock() = Some(t);
+            CREATED.lock().push(ip as usize);
+        }
         None => {
             driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
             undo(ip);
@@ -853,6 +873,7 @@ unsafe fn drain_queues(sh: &IpShared) {
 /// are left dangling (their ids stay; do not use them).
 pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
     let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    CREATED.lock().retain(|&x| x != ip as usize);
     {
         let mut c = sh.ctl.lock();
         c.shutdown = true;

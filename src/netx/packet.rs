@@ -26,6 +26,29 @@ pub(crate) struct PoolPriv {
     lock: Lock<u32>,
     /// Released packets wake allocators here.
     sig: Signal,
+    /// Next created pool (list of created pools, guarded by `CREATED`).
+    next: *mut NX_PACKET_POOL,
+}
+
+/// Head of the list of created pools, linked through their private areas (no
+/// heap). Lets a create refuse a pool that exists without reading the id of
+/// memory that may be uninitialised.
+struct Created(*mut NX_PACKET_POOL);
+// SAFETY: only dereferenced under the lock, pointing at created pools.
+unsafe impl Send for Created {}
+static CREATED: Lock<Created> = Lock::new(Created(ptr::null_mut()));
+
+/// True when `pool` is a created pool (walks the list; reads no other memory).
+pub unsafe fn pool_is_created(pool: *const NX_PACKET_POOL) -> bool {
+    let g = CREATED.lock();
+    let mut p = g.0;
+    while !p.is_null() {
+        if p as *const NX_PACKET_POOL == pool {
+            return true;
+        }
+        p = priv_of(p).next;
+    }
+    false
 }
 
 const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
@@ -89,8 +112,13 @@ pub unsafe fn nx_packet_pool_create(
     p.nx_packet_pool_available_list = head;
     ptr::write(
         p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-        PoolPriv { lock: Lock::new(0), sig: Signal::new() },
+        PoolPriv { lock: Lock::new(0), sig: Signal::new(), next: ptr::null_mut() },
     );
+    {
+        let mut g = CREATED.lock();
+        (*(p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv)).next = g.0;
+        g.0 = pool;
+    }
     ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
     NX_SUCCESS
 }
@@ -113,6 +141,23 @@ pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
         drop(g);
         pp.sig.notify_all();
         crate::port::sleep_ticks(1);
+    }
+    {
+        let mut g = CREATED.lock();
+        let next = pp.next;
+        if g.0 == pool {
+            g.0 = next;
+        } else {
+            let mut p = g.0;
+            while !p.is_null() {
+                let pr = (*p).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv;
+                if (*pr).next == pool {
+                    (*pr).next = next;
+                    break;
+                }
+                p = (*pr).next;
+            }
+        }
     }
     ptr::drop_in_place((*pool).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv);
     (*pool).nx_packet_pool_available_list = ptr::null_mut();

@@ -208,6 +208,24 @@ pub(crate) unsafe fn on_ip_delete(core: &mut IpCore) {
     core.tcp.listens.clear();
 }
 
+/// True when `s` is a created socket of any created IP instance (looks only
+/// at the instances' socket lists, never at `*s`).
+pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
+    let mut ips = [0usize; 64];
+    let n = ip::created_ips(&mut ips);
+    for &ipa in &ips[..n] {
+        if let Some(sh) = ip::shared(ipa as *mut NX_IP) {
+            let g = sh.core.lock();
+            if let Some(core) = g.as_ref() {
+                if core.tcp.sockets.iter().any(|&x| x as *const NX_TCP_SOCKET == s) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 macro_rules! ip_of {
     ($s:expr) => {
         match ip::shared((*$s).nx_tcp_socket_ip_ptr) {
