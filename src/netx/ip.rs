@@ -42,6 +42,8 @@ const ETH_HDR: usize = 14;
 const PEER_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 0x01];
 /// Longest sleep of the helper thread while smoltcp has a timer pending.
 const HELPER_PERIOD_MS: u64 = 50;
+/// Tries of `poll_inline` for a busy stack lock before it wakes the helper.
+const INLINE_LOCK_RETRIES: u32 = 200;
 /// Spin iterations of a data-path waiter before it sleeps (tens of µs).
 const SPIN_ROUNDS: u32 = 4000;
 /// Marker in `nx_packet_reserved[0]`: the packet came through the ARP path.
@@ -1088,7 +1090,17 @@ pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp:
 pub unsafe fn poll_inline(ip: *mut NX_IP) {
     let Some(sh) = shared(ip) else { return };
     let mut cbs = Callbacks::new();
-    match sh.core.try_lock() {
+    // The holder usually lets go within a microsecond or two; retrying a
+    // little is much cheaper than waking the helper thread.
+    let mut guard = sh.core.try_lock();
+    for _ in 0..INLINE_LOCK_RETRIES {
+        if guard.is_some() {
+            break;
+        }
+        core::hint::spin_loop();
+        guard = sh.core.try_lock();
+    }
+    match guard {
         Some(mut g) => {
             if let Some(core) = g.as_mut() {
                 sh.poll_locked(core, &mut cbs);
