@@ -46,6 +46,37 @@
 //! tcp::nx_tcp_socket_bytes_available(socket, *mut ULONG) -> UINT
 //! ```
 
+//!
+//! ## Threads and locks
+//!
+//! Each IP instance has a helper thread and two locks (see [`ip`]): `core`
+//! around smoltcp and the TCP bookkeeping, and a small `ctl` lock for the
+//! deferred receive and transmit queues. Lock order: `core` → `ctl` → a
+//! pool's lock. No lock is held while a driver or a callback is called.
+//! Application calls (send, receive, connect...) poll smoltcp themselves, so
+//! data leaves without a thread hand-off; the helper thread serves frames
+//! queued by drivers, timers and `NX_LINK_DEFERRED_PROCESSING`. A driver that
+//! delivers from a safe context (the RAM driver) may have the receiving
+//! stack process the frame on its own thread ([`ip::poll_inline`]). Callbacks
+//! (listen, disconnect) run on whichever thread polled: an application thread
+//! or the helper.
+//!
+//! ## Differences from NetX worth knowing
+//!
+//! - `nx_tcp_socket_send` copies the data into the socket's transmit buffer
+//!   and releases the packet at once (NetX keeps it until acknowledged); on a
+//!   timeout with part of the data queued, the queued prefix is removed from
+//!   the packet and `NX_TX_QUEUE_DEPTH` is returned.
+//! - `nx_tcp_socket_receive` hands out one packet (never a chain) from the
+//!   default pool, data at `data_start` (no headroom).
+//! - ICMP echo is answered whether or not `nx_icmp_enable` was called; the
+//!   ARP cache memory is checked but smoltcp keeps its own cache.
+//! - IPv6 is not configured yet: `nxd_tcp_client_socket_connect` with an IPv6
+//!   address gives `NX_NOT_SUPPORTED`.
+//! - The MTU a driver sets during `NX_LINK_INITIALIZE` is used (capped so a
+//!   frame fits one pool packet); later `nx_ip_interface_mtu_set` calls are
+//!   recorded only.
+
 pub mod types;
 pub mod packet;
 pub mod ip;
