@@ -1,6 +1,6 @@
 //! IP instances over smoltcp, reached only through the NetX driver protocol.
 //!
-//! State of one instance ([`IpShared`], boxed; the box pointer sits in
+//! State of one instance (`IpShared`, boxed; the box pointer sits in
 //! `nx_ip_private[0]`. The box is used instead of embedding because the helper
 //! thread needs an address that never changes and smoltcp's `Interface` is
 //! several KiB, its size depending on smoltcp's build configuration; it is
