@@ -217,6 +217,21 @@ static void t_no_command_packet(void)
     CHECK(one_pool.nx_packet_pool_available == one_pool.nx_packet_pool_total);
 }
 
+/* Nobody listens on the port: the connection is refused at once. */
+static void t_refused(void)
+{
+    ULONG t0, el;
+    UINT st;
+    p3_begin("create against a port nobody listens on: NX_NOT_CONNECTED promptly, nothing left behind", NX_NULL);
+    t0 = tx_time_get();
+    st = create_with(&p3_client_ip, &p3_cmd_pool, P3_SERVER_ADDRESS, P3_PORT + 1, P3_USER, P3_PASS);
+    el = tx_time_get() - t0;
+    CHECK_ST(st, NX_NOT_CONNECTED);
+    CHECK_TICKS(el, 0, 200);
+    CHECK_ST(nx_pop3_client_delete(&p3_client), NX_PTR_ERROR);
+    p3_end();
+}
+
 /* _nx_pop3_client_user_pass / _nx_pop3_client_apop on a connected client. */
 static void t_login_helpers(void)
 {
@@ -259,4 +274,5 @@ static void p3_tests(void)
     t_insufficient_payload();
     t_no_command_packet();
     t_login_helpers();
+    t_refused();
 }

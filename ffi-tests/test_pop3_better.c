@@ -150,6 +150,31 @@ static void t_terminator_three_pieces(void)
     p3_end();
 }
 
+/* 1. The APOP greeting (with its timestamp) split at every byte: the
+   timestamp is found wherever the segment boundary falls. One connection
+   per position. */
+static void t_apop_greeting_split(void)
+{
+    static const char g[] = P3_APOP_GREETING;
+    enum { N = sizeof(g) - 1 };
+    static ULONG cuts[N];
+    int failed_at = 0;
+    for (ULONG pos = 1; pos < N; pos++) {
+        char name[96];
+        cuts[pos] = pos;
+        P3_STEP s[] = {SEND_SPLIT_BUF(g, N, &cuts[pos], 1), EXPECT("APOP " P3_APOP_USER " " P3_APOP_DIGEST),
+                       SEND("+OK\r\n"), END};
+        snprintf(name, sizeof name, "APOP greeting split at byte %lu of %d", (unsigned long)pos, (int)N);
+        p3_begin(name, s);
+        CHECK_ST(p3_create_as(NX_TRUE, P3_APOP_USER, P3_APOP_PASS), NX_SUCCESS);
+        CHECK(strcmp(p3_client.nx_pop3_server_process_id, P3_APOP_STAMP) == 0);
+        if (p3_case_failed && !failed_at)
+            failed_at = (int)pos;
+        p3_end();
+    }
+    (void)failed_at;
+}
+
 /* 3. Dot-stuffing is undone. */
 static void t_dot_unstuffing(void)
 {
@@ -337,6 +362,7 @@ static void p3_tests(void)
     t_reply_split();
     t_two_replies_one_segment();
     t_greeting_and_user_reply();
+    t_apop_greeting_split();
     t_reply_and_data();
     t_terminator_split_everywhere();
     t_terminator_three_pieces();
