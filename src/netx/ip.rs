@@ -22,6 +22,12 @@
 //! after `core` is released, in order (one flusher at a time, the others just
 //! queue). The driver gets the packet with `prepend_ptr` at the IP/ARP header,
 //! the Ethernet header smoltcp built still sitting in the headroom.
+//!
+//! Every `pub unsafe fn` here has the same contract, as the NetX services it
+//! stands for: its pointers are valid, point at objects of the named type
+//! that are created (ids set), and stay valid for the call.
+
+#![allow(clippy::missing_safety_doc)]
 
 use core::ptr;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -776,7 +782,7 @@ pub unsafe fn nx_ip_create(
 
     let undo = |ip: *mut NX_IP| {
         ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-        let sh = Box::from_raw(shp as *mut IpShared);
+        let sh = Box::from_raw(shp);
         (*ip).nx_ip_private[0] = 0;
         drain_queues(&sh);
         drop(sh);
@@ -808,7 +814,7 @@ pub unsafe fn nx_ip_create(
     let n = dev.rx_buf.len();
     dev.rx_buf[n - 6..].copy_from_slice(&mac);
     let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-    config.random_seed = (port::now_ms() as u64) ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+    config.random_seed = port::now_ms() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
     let mut iface = Interface::new(config, &mut dev, now_instant());
     let a = ip_address.to_be_bytes();
     let prefix = network_mask.count_ones() as u8;

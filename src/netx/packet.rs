@@ -13,6 +13,12 @@
 //! A chain: `nx_packet_next` links the packets, the head's `nx_packet_last`
 //! points at the last one (NULL for a single packet, which we also accept on a
 //! chain's head by walking it) and the head's `nx_packet_length` is the total.
+//!
+//! Every `pub unsafe fn` here has the same contract, as the NetX services it
+//! stands for: its pointers are valid, point at objects of the named type
+//! that are created (ids set), and stay valid for the call.
+
+#![allow(clippy::missing_safety_doc)]
 
 use core::mem::size_of;
 use core::ptr;
@@ -43,7 +49,7 @@ pub unsafe fn pool_is_created(pool: *const NX_PACKET_POOL) -> bool {
     let g = CREATED.lock();
     let mut p = g.0;
     while !p.is_null() {
-        if p as *const NX_PACKET_POOL == pool {
+        if ptr::eq(p, pool) {
             return true;
         }
         p = priv_of(p).next;

@@ -17,6 +17,12 @@
 //! disconnect callback runs once when the peer closes or resets a connection
 //! we did not close first; the listen callback runs when a connection is
 //! established on a listened port. Both run with no lock held.
+//!
+//! Every `pub unsafe fn` here has the same contract, as the NetX services it
+//! stands for: its pointers are valid, point at objects of the named type
+//! that are created (ids set), and stay valid for the call.
+
+#![allow(clippy::missing_safety_doc)]
 
 use core::ptr;
 
@@ -142,10 +148,13 @@ unsafe fn mirror_one(core: &mut IpCore, s: *mut NX_TCP_SOCKET, cbs: &mut Callbac
         }
     }
     let peer_gone = matches!(st, State::CloseWait | State::Closed | State::LastAck | State::TimeWait | State::Closing);
-    if p.was_connected && !p.cb_done && peer_gone && (*s).nx_tcp_disconnect_callback.is_some() {
-        if cbs.push(Callbacks::DISCONNECT, s, 0) {
-            p.cb_done = true;
-        }
+    if p.was_connected
+        && !p.cb_done
+        && peer_gone
+        && (*s).nx_tcp_disconnect_callback.is_some()
+        && cbs.push(Callbacks::DISCONNECT, s, 0)
+    {
+        p.cb_done = true;
     }
 }
 
@@ -217,7 +226,7 @@ pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
         if let Some(sh) = ip::shared(ipa as *mut NX_IP) {
             let g = sh.core.lock();
             if let Some(core) = g.as_ref() {
-                if core.tcp.sockets.iter().any(|&x| x as *const NX_TCP_SOCKET == s) {
+                if core.tcp.sockets.iter().any(|&x| ptr::eq(x, s)) {
                     return true;
                 }
             }
