@@ -6,6 +6,7 @@
    closes. */
 #define NX_POP3_SERVER_REPLY_TIMEOUT 30
 #define NX_POP3_CLIENT_DISCONNECT_TIMEOUT 40
+#define NX_POP3_CLIENT_TCP_WINDOW_SIZE 8192
 #include "pop3_script.h"
 
 _Static_assert(NX_POP3_SERVER_REPLY_TIMEOUT == 30, "the program's value wins");
@@ -24,6 +25,30 @@ static void t_silent_greeting(void)
     el = tx_time_get() - t0;
     CHECK_ST(st, NX_NO_PACKET);
     CHECK_TICKS(el, 25, 120);
+    p3_end();
+}
+
+/* The receive window setting reaches the socket; a 100 KB message comes through it. */
+static void t_window(void)
+{
+    static char body[100 * 1024 + 64], raw[100 * 1024 + 200], got[100 * 1024 + 64];
+    size_t n = 0, r;
+    while (n < 100 * 1024)
+        n += (size_t)snprintf(body + n, sizeof body - n, "window test line %07u\r\n", (unsigned)n);
+    r = (size_t)snprintf(raw, sizeof raw, "+OK %u octets\r\n", (unsigned)n);
+    memcpy(raw + r, body, n);
+    memcpy(raw + r + n, ".\r\n", 3);
+    P3_STEP s[] = {P3_LOGIN, EXPECT("STAT"), SEND("+OK 1 1\r\n"), EXPECT("RETR 1"), SEND_BUF(raw, r + n + 3), END};
+    UINT items = 0;
+    ULONG total = 0, size = 0;
+    P3_MSG m;
+    p3_begin("settings: NX_POP3_CLIENT_TCP_WINDOW_SIZE 8192 reaches the socket", s);
+    CHECK_ST(p3_login(), NX_SUCCESS);
+    CHECK_EQ(p3_client.nx_pop3_client_tcp_socket.nx_tcp_socket_rx_window_default, 8192);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_SUCCESS);
+    CHECK_ST(nx_pop3_client_mail_item_get(&p3_client, 1, &size), NX_SUCCESS);
+    CHECK_ST(p3_read_message(got, sizeof got, &m), NX_SUCCESS);
+    CHECK_BYTES(got, m.total, body, n);
     p3_end();
 }
 
@@ -80,6 +105,7 @@ static void p3_tests(void)
 {
     t_silent_greeting();
     t_silent_stat();
+    t_window();
     t_disconnect_timeout();
     t_unchecked_create();
 }
