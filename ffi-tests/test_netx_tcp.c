@@ -333,6 +333,66 @@ static void test_sequential(void)
     report("100 sequential connections on one listening port, both sides closing, callbacks", f);
 }
 
+/* ---------------------------------------------------------------- backlog */
+
+/* A second client connects while the server socket is busy with the first:
+   it waits in the listen queue; relisten hands it over at once
+   (NX_CONNECTION_PENDING) and accept completes without waiting. */
+static void test_backlog(void)
+{
+    int f = failures;
+    NX_TCP_SOCKET s, c1, c2;
+    NX_PACKET *p;
+    ULONG n;
+    UCHAR b[8];
+    CHECK_EQ(nx_tcp_socket_create(&server.ip, &s, "bl_srv", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&client.ip, &c1, "bl_c1", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&client.ip, &c2, "bl_c2", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_listen(&server.ip, 5003, &s, 1, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_listen(&server.ip, 5003, &s, 1, NULL), NX_DUPLICATE_LISTEN);
+    CHECK_EQ(nx_tcp_client_socket_bind(&c1, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_bind(&c2, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK(c1.nx_tcp_socket_port != c2.nx_tcp_socket_port);
+    CHECK_EQ(nx_tcp_client_socket_connect(&c1, SERVER_IP, 5003, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_connect_port, c1.nx_tcp_socket_port);
+    /* The server socket is busy: c2 is queued, not refused. */
+    CHECK_EQ(nx_tcp_client_socket_connect(&c2, SERVER_IP, 5003, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_packet_allocate(&client.pool, &p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_packet_data_append(p, "two", 3, &client.pool, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_send(&c2, p, NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    /* Done with c1. */
+    CHECK_EQ(nx_tcp_socket_disconnect(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(&c1, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(&s), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_state, NX_TCP_CLOSED);
+    CHECK_EQ(nx_tcp_server_socket_relisten(&server.ip, 5003, &s), NX_CONNECTION_PENDING);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_connect_port, c2.nx_tcp_socket_port);
+    CHECK_EQ(nx_tcp_socket_receive(&s, &p, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    if (p != NULL) {
+        CHECK_EQ(nx_packet_data_retrieve(p, b, &n), NX_SUCCESS);
+        CHECK(n == 3 && memcmp(b, "two", 3) == 0);
+        nx_packet_release(p);
+    }
+    CHECK_EQ(nx_tcp_socket_disconnect(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(&c2, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(&s), NX_SUCCESS);
+    /* Nothing queued now: relisten just listens. */
+    CHECK_EQ(nx_tcp_server_socket_relisten(&server.ip, 5003, &s), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_state, NX_TCP_LISTEN_STATE);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s, 5), NX_NOT_CONNECTED);
+    CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, 5003), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_state, NX_TCP_CLOSED);
+    CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, 5003), NX_ENTRY_NOT_FOUND);
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c1), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c2), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&s), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&c1), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&c2), NX_SUCCESS);
+    report("listen queue: a connection waits while the socket is busy, relisten gives NX_CONNECTION_PENDING", f);
+}
+
 /* ---------------------------------------------------------------- bad input */
 
 static void test_bad_input(void)
@@ -427,6 +487,7 @@ static void main_entry(ULONG input)
         test_ip_basics();
         test_bulk();
         test_sequential();
+        test_backlog();
         test_bad_input();
     }
     f = failures;
