@@ -494,6 +494,19 @@ static void main_entry(ULONG input)
     node_delete(&client);
     node_delete(&server);
     report("every packet back in its pool, instances deleted", f);
+    /* Delete twice, use after delete. */
+    f = failures;
+    {
+        NX_TCP_SOCKET s;
+        ULONG st;
+        CHECK_EQ(nx_ip_delete(&client.ip), NX_PTR_ERROR);
+        CHECK_EQ(nx_tcp_enable(&client.ip), NX_PTR_ERROR);
+        CHECK_EQ(nx_ip_status_check(&client.ip, NX_IP_LINK_ENABLED, &st, NX_NO_WAIT), NX_PTR_ERROR);
+        CHECK_EQ(nx_tcp_socket_create(&client.ip, &s, "late", 0, 0, 0x80, 1460, NULL, NULL), NX_PTR_ERROR);
+        CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, 80), NX_PTR_ERROR);
+        CHECK_EQ(nx_packet_pool_delete(&client.pool), NX_PTR_ERROR);
+    }
+    report("IP and pool: delete twice, use after delete", f);
     printf("%s test_netx_tcp\n", failures ? "FAIL" : "PASS");
     test_control_return(failures ? 1 : 0);
 }
