@@ -52,6 +52,9 @@ const HELPER_PERIOD_MS: u64 = 50;
 const INLINE_LOCK_RETRIES: u32 = 200;
 /// Spin iterations of a data-path waiter before it sleeps (tens of µs).
 const SPIN_ROUNDS: u32 = 4000;
+/// Spin rounds per wait at most (other traffic on the instance restarts a
+/// round; this bounds the CPU a waiter can burn to well under a millisecond).
+const SPIN_BUDGET: u32 = 8;
 /// Marker in `nx_packet_reserved[0]`: the packet came through the ARP path.
 const RX_KIND_ARP: u8 = 0xA5;
 
@@ -562,7 +565,7 @@ impl IpShared {
         mut f: impl FnMut(&mut IpCore, bool) -> (Option<R>, bool),
     ) -> R {
         let mut g = self.core.lock();
-        let mut spun = false;
+        let mut spins_left = SPIN_BUDGET;
         loop {
             let timed_out = deadline.expired();
             let (res, need_poll) = f(core_of(&mut g), timed_out);
@@ -591,20 +594,25 @@ impl IpShared {
             if changed {
                 continue;
             }
-            if !spun && matches!(wait, Wait::Rx(_)) {
+            if spins_left > 0 && matches!(wait, Wait::Rx(_)) {
                 // Data path: the next segment usually comes within
                 // microseconds (processed by another thread). Spin on the
                 // poll counter a little before sleeping: it saves a wake-up
                 // system call and two context switches per segment.
-                spun = true;
+                spins_left -= 1;
                 let gen0 = self.gen.load(Ordering::Acquire);
                 drop(g);
+                let mut quiet = true;
                 for _ in 0..SPIN_ROUNDS {
                     if self.gen.load(Ordering::Acquire) != gen0 {
-                        spun = false;
+                        quiet = false;
                         break;
                     }
                     core::hint::spin_loop();
+                }
+                if quiet {
+                    // Nothing happened for a whole round: sleep next time.
+                    spins_left = 0;
                 }
                 g = self.core.lock();
                 continue;
