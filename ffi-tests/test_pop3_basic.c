@@ -99,7 +99,7 @@ static void t_terminator_alone(void)
 {
     P3_STEP s[] = {P3_LOGIN,         EXPECT("STAT"),  SEND("+OK 1 20\r\n"),
                    EXPECT("RETR 1"), SEND("+OK 20 octets\r\nSubject: x\r\n\r\nbody\r\n"),
-                   SLEEP(20),        SEND(".\r\n"),   EXPECT("QUIT"),
+                   SLEEP(60),        SEND(".\r\n"),   EXPECT("QUIT"),
                    SEND("+OK\r\n"),  END};
     static char got[256];
     P3_MSG m;

@@ -318,7 +318,7 @@ static void t_bytes_after_terminator(void)
     CHECK_EQ(items, 2);
     CHECK_EQ(total, 20);
     p3_retr_expect(2, 6, "world\r\n");
-    tx_thread_sleep(40); /* the junk arrives */
+    tx_thread_sleep(100); /* the junk (sent 10 and 20 ticks after the message) arrives */
     CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_SUCCESS);
     CHECK_EQ(items, 2);
     CHECK_EQ(total, 21);
