@@ -334,6 +334,36 @@ static void t_retr_no_octets(void)
     p3_end();
 }
 
+/* QUIT, then the server closes first: delete is quick and clean. */
+static void t_quit_then_close(void)
+{
+    P3_STEP s[] = {P3_LOGIN, EXPECT("QUIT"), SEND("+OK bye\r\n"), CLOSE(), END};
+    p3_begin("QUIT answered, then the server closes: delete is quick", s);
+    CHECK_ST(p3_login(), NX_SUCCESS);
+    CHECK_ST(nx_pop3_client_quit(&p3_client), NX_SUCCESS);
+    tx_thread_sleep(10);
+    p3_delete_max = 100;
+    p3_end();
+}
+
+/* A whole message followed at once by the server's FIN: the message is
+   delivered whole; only the next command sees the closed connection. */
+static void t_message_then_fin(void)
+{
+    P3_STEP s[] = {P3_LOGIN, EXPECT("STAT"), SEND("+OK 1 7\r\n"), EXPECT("RETR 1"),
+                   SEND("+OK 7 octets\r\nhello\r\n.\r\n"), CLOSE(), END};
+    UINT items = 0;
+    ULONG total = 0;
+    p3_begin("a message followed at once by FIN is delivered whole", s);
+    CHECK_ST(p3_login(), NX_SUCCESS);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_SUCCESS);
+    tx_thread_sleep(1);
+    p3_retr_expect(1, 7, "hello\r\n");
+    tx_thread_sleep(10);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_NOT_CONNECTED);
+    p3_end();
+}
+
 static void p3_tests(void)
 {
     t_session();
@@ -353,4 +383,6 @@ static void p3_tests(void)
     t_err_commands();
     t_list_other_index();
     t_retr_no_octets();
+    t_quit_then_close();
+    t_message_then_fin();
 }
