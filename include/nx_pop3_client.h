@@ -46,7 +46,12 @@ struct NX_POP3_CLIENT;
 
 #define NX_PACKET_POOL_PRIVATE_WORDS 8
 
-#define NX_IP_PRIVATE_WORDS 1024
+/**
+ * The IP state lives in one heap block made at `nx_ip_create` (the helper
+ * thread needs a fixed address); the private area holds its pointer, with
+ * room to spare.
+ */
+#define NX_IP_PRIVATE_WORDS 4
 
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 

@@ -165,7 +165,10 @@ pub const NX_MAX_IP_INTERFACES: usize = NX_MAX_PHYSICAL_INTERFACES + 1;
 // Sizes (in 64-bit words) of the private areas. Fixed when the library is
 // built; the Rust side asserts its state fits.
 pub const NX_PACKET_POOL_PRIVATE_WORDS: usize = 8;
-pub const NX_IP_PRIVATE_WORDS: usize = 1024;
+/// The IP state lives in one heap block made at `nx_ip_create` (the helper
+/// thread needs a fixed address); the private area holds its pointer, with
+/// room to spare.
+pub const NX_IP_PRIVATE_WORDS: usize = 4;
 pub const NX_TCP_SOCKET_PRIVATE_WORDS: usize = 8;
 
 // ---------------------------------------------------------------- control blocks
