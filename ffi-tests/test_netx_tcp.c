@@ -375,13 +375,40 @@ static void test_backlog(void)
         CHECK(n == 3 && memcmp(b, "two", 3) == 0);
         nx_packet_release(p);
     }
+    /* Another client queues up too, then gives up (its close times out and
+       resets): the queue slot must listen again, so the next client, still
+       while the server socket is busy, is queued rather than refused. */
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c1), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_bind(&c1, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_connect(&c1, SERVER_IP, 5003, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(&c1, 10), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c1), NX_SUCCESS);
+    tx_thread_sleep(2);
+    CHECK_EQ(nx_tcp_client_socket_bind(&c1, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_connect(&c1, SERVER_IP, 5003, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    /* Done with c2; the queued c1 is next. */
     CHECK_EQ(nx_tcp_socket_disconnect(&s, NX_NO_WAIT), NX_SUCCESS);
     CHECK_EQ(nx_tcp_socket_disconnect(&c2, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(&s), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_relisten(&server.ip, 5003, &s), NX_CONNECTION_PENDING);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_connect_port, c1.nx_tcp_socket_port);
+    CHECK_EQ(nx_tcp_socket_disconnect(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(&c1, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c1), NX_SUCCESS);
     CHECK_EQ(nx_tcp_server_socket_unaccept(&s), NX_SUCCESS);
     /* Nothing queued now: relisten just listens. */
     CHECK_EQ(nx_tcp_server_socket_relisten(&server.ip, 5003, &s), NX_SUCCESS);
     CHECK_EQ(s.nx_tcp_socket_state, NX_TCP_LISTEN_STATE);
     CHECK_EQ(nx_tcp_server_socket_accept(&s, 5), NX_NOT_CONNECTED);
+    /* The port still serves: a new connection is accepted. */
+    CHECK_EQ(nx_tcp_client_socket_bind(&c1, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_connect(&c1, SERVER_IP, 5003, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(s.nx_tcp_socket_connect_port, c1.nx_tcp_socket_port);
+    CHECK_EQ(nx_tcp_socket_disconnect(&s, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(&c1, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(&s), NX_SUCCESS);
     CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, 5003), NX_SUCCESS);
     CHECK_EQ(s.nx_tcp_socket_state, NX_TCP_CLOSED);
     CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, 5003), NX_ENTRY_NOT_FOUND);

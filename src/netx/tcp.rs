@@ -196,7 +196,16 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool 
     }
     for e in core.tcp.listens.iter_mut() {
         for b in e.backlog.iter_mut() {
-            if !b.notified && is_synchronized(core.sockets.get::<Socket>(b.handle).state()) {
+            let sock = core.sockets.get_mut::<Socket>(b.handle);
+            if matches!(sock.state(), State::Closed | State::TimeWait) {
+                // A queued connection reset (or closed) before anyone
+                // accepted it: the slot listens again.
+                sock.abort();
+                let _ = sock.listen(e.port);
+                b.notified = false;
+                continue;
+            }
+            if !b.notified && is_synchronized(sock.state()) {
                 b.notified = true;
                 if !e.owner.is_null() && (*e.owner).nx_tcp_listen_callback.is_some() {
                     cbs.push(Callbacks::LISTEN, e.owner, e.port as UINT);
