@@ -512,6 +512,13 @@ pub unsafe fn message_get(
         let st = state(c);
         let off = st.rx_offset as usize;
         let buf = &mut segment(p)[off..];
+        if buf.first().is_some_and(|&b| st.body.cr_pending(b)) {
+            // `.` CR ended the last packet and no LF follows: the CR is
+            // message data, and this packet has no room before its first
+            // byte for it. It goes out alone (rare: a malformed line split
+            // exactly there).
+            return cr_packet(c, p, deadline, packet_out, bytes);
+        }
         let d = st.body.decode_in_place(buf);
         if !d.end && d.produced == 0 {
             st.rx_offset += d.consumed as u32;
@@ -535,6 +542,29 @@ pub unsafe fn message_get(
         *bytes = d.produced as ULONG;
         return NX_SUCCESS;
     }
+}
+
+/// Hands out a one-byte packet holding the CR the decoder owes (see
+/// [`pop3::BodyDecoder::cr_pending`]), from the pool of the received data.
+unsafe fn cr_packet(
+    c: *mut NX_POP3_CLIENT,
+    held: *mut NX_PACKET,
+    deadline: Deadline,
+    packet_out: *mut *mut NX_PACKET,
+    bytes: *mut ULONG,
+) -> UINT {
+    let mut p: *mut NX_PACKET = ptr::null_mut();
+    let status = packet::nx_packet_allocate((*held).nx_packet_pool_owner, &mut p, NX_RECEIVE_PACKET, deadline.remaining_ticks());
+    if status != NX_SUCCESS {
+        return status;
+    }
+    *(*p).nx_packet_prepend_ptr = b'\r';
+    (*p).nx_packet_append_ptr = (*p).nx_packet_prepend_ptr.add(1);
+    (*p).nx_packet_length = 1;
+    state(c).body.cr_delivered();
+    *packet_out = p;
+    *bytes = 1;
+    NX_SUCCESS
 }
 
 /// `DELE n`.

@@ -3,19 +3,27 @@
 //!
 //! Rules, applied identically whatever the chunking of the input:
 //!
-//! * A line starts at the beginning of the data and after every LF (a bare
-//!   LF counts). Every CR and LF of the message is data and is delivered.
+//! * A line starts at the beginning of the data and after every CR LF, as
+//!   RFC 1939 says. A bare LF does not start a line: a dot after it is data,
+//!   and `LF . CR LF` does not end the message (a server stuffs and ends
+//!   lines by CR LF, so treating a bare LF as a line end would drop message
+//!   bytes or end the message early). Every CR and LF of the message is data
+//!   and is delivered.
 //! * At line start, `.` CR LF is the terminator: consumed, not delivered,
 //!   [`Decoded::end`] is set, and decoding stops right after its LF. The
 //!   message's own final CR LF (the one before the terminator line) is
 //!   delivered.
 //! * At line start, `.` followed by any other byte: the dot is removed
 //!   (`..x` gives `.x`, `.x` gives `x`).
-//! * At line start, `.` CR followed by a byte other than LF is malformed:
-//!   the dot *and* that CR are removed, and decoding goes on with the byte as
-//!   ordinary line data (even if it is `.`). Dropping the CR too is what
-//!   guarantees that the output is never longer than the input consumed, so
-//!   that [`BodyDecoder::decode_in_place`] is possible.
+//! * At line start, `.` CR followed by a byte other than LF: the dot is
+//!   removed like any stuffing dot and the CR is data (`.` CR `x` gives
+//!   CR `x`); decoding goes on with the byte as ordinary line data.
+//! * In place, the output never passes the input. The one case where it
+//!   would: an input that starts right after `.` CR (both consumed by an
+//!   earlier call) with a byte other than LF, where the CR must come out
+//!   before anything else. [`BodyDecoder::decode_in_place`] then consumes
+//!   nothing; [`BodyDecoder::cr_pending`] says so, and the caller delivers
+//!   the CR itself and calls [`BodyDecoder::cr_delivered`].
 //! * Everything else, NUL and 8-bit bytes included, is delivered unchanged.
 
 /// Where the decoder is relative to line starts.
@@ -39,6 +47,9 @@ enum State {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyDecoder {
     state: State,
+    /// The last byte consumed was CR (so an LF at the start of the next
+    /// input completes a CR LF).
+    cr: bool,
 }
 
 /// Result of one decoding step.
@@ -66,6 +77,9 @@ trait Io {
     fn capacity(&self) -> usize;
     /// Writes `input[from..from + len]` to the output at `at`.
     fn run(&mut self, from: usize, len: usize, at: usize);
+    /// Writes a CR at output `at`, the input being at `from`; false if
+    /// there is no room (in place: the output would pass the input).
+    fn put_cr(&mut self, at: usize, from: usize) -> bool;
 }
 
 struct Split<'i, 'o> {
@@ -88,6 +102,9 @@ impl Io for Split<'_, '_> {
             dst.copy_from_slice(src);
         }
     }
+    fn put_cr(&mut self, at: usize, _from: usize) -> bool {
+        self.output.get_mut(at).map(|b| *b = b'\r').is_some()
+    }
 }
 
 struct InPlace<'b> {
@@ -107,6 +124,9 @@ impl Io for InPlace<'_> {
         if at < from && from.saturating_add(len) <= self.buf.len() {
             self.buf.copy_within(from..from.saturating_add(len), at);
         }
+    }
+    fn put_cr(&mut self, at: usize, from: usize) -> bool {
+        at < from && self.buf.get_mut(at).map(|b| *b = b'\r').is_some()
     }
 }
 
@@ -163,7 +183,7 @@ fn find_lf_dot(window: &[u8]) -> Option<usize> {
 impl BodyDecoder {
     /// A decoder at the start of the data (which is the start of a line).
     pub const fn new() -> Self {
-        Self { state: State::LineStart }
+        Self { state: State::LineStart, cr: false }
     }
 
     /// Back to the start of a new message.
@@ -174,6 +194,23 @@ impl BodyDecoder {
     /// `true` once the terminator line has been consumed.
     pub fn is_end(&self) -> bool {
         self.state == State::End
+    }
+
+    /// `true` when the next input byte is `next` and the decoder must first
+    /// deliver a CR that [`decode_in_place`](Self::decode_in_place) has no
+    /// room for (after `.` CR ended the previous input). The caller delivers
+    /// one CR byte itself, then calls [`cr_delivered`](Self::cr_delivered).
+    pub fn cr_pending(&self, next: u8) -> bool {
+        self.state == State::DotCr && next != b'\n'
+    }
+
+    /// The CR announced by [`cr_pending`](Self::cr_pending) was delivered by
+    /// the caller; the next byte is ordinary line data.
+    pub fn cr_delivered(&mut self) {
+        if self.state == State::DotCr {
+            self.state = State::Mid;
+            self.cr = true;
+        }
     }
 
     /// Decodes from `input` into `output`. Stops when the input is used up,
@@ -203,6 +240,14 @@ impl BodyDecoder {
         let mut i = 0usize; // consumed
         let mut o = 0usize; // produced
         let mut state = self.state;
+        let carried_cr = self.cr;
+        // Was the byte before input[at] a CR? Bytes before `i` still hold
+        // their input values in place too: output never passes `i`, and
+        // where it reaches it nothing was dropped, so it equals the input.
+        let cr_before = |io: &T, at: usize| match at.checked_sub(1) {
+            Some(prev) => io.input().get(prev) == Some(&b'\r'),
+            None => carried_cr,
+        };
         // The state to fall back to if the loop stops right after deciding,
         // from a byte it did not consume, that this byte is line data: the
         // saved state must depend on consumed bytes only.
@@ -216,10 +261,19 @@ impl BodyDecoder {
                     (State::LineStart, b'.') => State::Dot,
                     (State::Dot, b'\r') => State::DotCr,
                     (State::DotCr, b'\n') => State::End,
+                    (State::DotCr, _) => {
+                        // `.` CR then not LF: the dot was stuffing, the CR is
+                        // data and comes out first; the byte is line data.
+                        if !io.put_cr(o, i) {
+                            break;
+                        }
+                        o = o.saturating_add(1);
+                        state = State::Mid;
+                        continue;
+                    }
                     _ => {
                         // Ordinary line data, left for the run below. After
-                        // `.` the dot is dropped; after `.` CR (not LF) the
-                        // dot and the CR are dropped.
+                        // `.` the dot is dropped.
                         peeked = Some(state);
                         state = State::Mid;
                         continue;
@@ -241,7 +295,7 @@ impl BodyDecoder {
                 }
                 peeked = None;
                 let Some(lf) = find_lf_dot(window) else {
-                    let ends_line = window.last() == Some(&b'\n');
+                    let ends_line = window.last() == Some(&b'\n') && cr_before(io, i.saturating_add(room).saturating_sub(1));
                     io.run(i, room, o);
                     i = i.saturating_add(room);
                     o = o.saturating_add(room);
@@ -250,6 +304,14 @@ impl BodyDecoder {
                     }
                     continue 'outer;
                 };
+                if !cr_before(io, i.saturating_add(lf)) {
+                    // A bare LF: the dot after it is data. Deliver both.
+                    let len = lf.saturating_add(2);
+                    io.run(i, len, o);
+                    i = i.saturating_add(len);
+                    o = o.saturating_add(len);
+                    continue;
+                }
                 // Deliver up to and including the LF; consume the dot too
                 // (it is inside the window).
                 let len = lf.saturating_add(1);
@@ -272,6 +334,7 @@ impl BodyDecoder {
             }
         }
         self.state = state;
+        self.cr = cr_before(io, i);
         Decoded {
             consumed: i,
             produced: o,

@@ -516,6 +516,14 @@ fn body(stream: &[u8], cuts: &[usize], mode: Mode) -> (Vec<u8>, usize, bool) {
             }
             Mode::InPlace => {
                 let mut buf = chunk.to_vec();
+                // A CR owed from `.` CR at the end of the last chunk: the
+                // caller delivers it (in place has no room before byte 0).
+                if let Some(&first) = chunk.first() {
+                    if decoder.cr_pending(first) {
+                        out.push(b'\r');
+                        decoder.cr_delivered();
+                    }
+                }
                 let d = decoder.decode_in_place(&mut buf);
                 assert!(d.produced <= d.consumed);
                 assert_eq!(&buf[d.consumed..], &chunk[d.consumed..], "bytes after the end touched");
@@ -557,14 +565,15 @@ fn body_table() {
     let long_line: Vec<u8> = b"ab.cd\r.\n".iter().cycle().take(200).copied().collect();
     let mut long_stream = long_line.clone();
     long_stream.extend_from_slice(b"\r\n.\r\n");
-    // Every line start followed by a dot loses the dot.
+    // Every line start (after CR LF) followed by a dot loses the dot.
     let mut long_want = Vec::new();
-    let mut line_start = true;
+    let (mut line_start, mut prev) = (true, 0u8);
     for &b in &long_line {
         if !(line_start && b == b'.') {
             long_want.push(b);
         }
-        line_start = b == b'\n';
+        line_start = prev == b'\r' && b == b'\n';
+        prev = b;
     }
     long_want.extend_from_slice(b"\r\n");
 
@@ -577,18 +586,25 @@ fn body_table() {
         (b"..\r\n.\r\n", b".\r\n"),
         (b"a\r\n..\r\nb\r\n.\r\n", b"a\r\n.\r\nb\r\n"),
         (b"...\r\n.\r\n", b"..\r\n"),
-        (b"a\nb\n.c\n..d\n.\r\n", b"a\nb\nc\n.d\n"),
-        (b".\n.\r\n", b"\n"),
+        // A bare LF starts no line: its dots are data, and LF . CR LF is no end.
+        (b"a\nb\n.c\n..d\n.\r\n\r\n.\r\n", b"a\nb\n.c\n..d\n.\r\n\r\n"),
+        (b".\n\r\n.\r\n", b"\n\r\n"),
+        (b"abc\n.\r\nmore text\r\n.\r\n", b"abc\n.\r\nmore text\r\n"),
+        (b"line 1\nline 2\n.\n..x\nnot the end\r\n.\r\n", b"line 1\nline 2\n.\n..x\nnot the end\r\n"),
         (b"\0\xff\x80.\r\n\xfe\r\n.\r\n", b"\0\xff\x80.\r\n\xfe\r\n"),
         (b"x.\r\n.y.\r\n.\r\n", b"x.\r\ny.\r\n"),
-        (b".\rX\r\n.\r\n", b"X\r\n"),
-        (b".\r.\r\n.\r\n", b".\r\n"),
-        (b".\r\r\n.\r\n", b"\r\n"),
-        (b"a\r\n.\r\rb\r\n.\r\n", b"a\r\n\rb\r\n"),
+        // `.` CR then not LF: the dot is stuffing, the CR is data.
+        (b".\rX\r\n.\r\n", b"\rX\r\n"),
+        (b".\r.\r\n.\r\n", b"\r.\r\n"),
+        (b".\r\r\n.\r\n", b"\r\r\n"),
+        (b"a\r\n.\r\rb\r\n.\r\n", b"a\r\n\r\rb\r\n"),
+        (b"..\rx\r\n.\ry\r\n.\r\n", b".\rx\r\n\ry\r\n"),
         (b"a\r\r\n.\r\n", b"a\r\r\n"),
         (b"a\n\r\n.\r\n", b"a\n\r\n"),
-        (b"0123456789abcdef\n.0123456789abcdef\n..\r\n.\r\n", b"0123456789abcdef\n0123456789abcdef\n.\r\n"),
-        (b"\n\n\n\n\n\n\n\n\n.\n\n\n\n\n\n\n\n.\r\n", &[b'\n'; 17]),
+        (b"0123456789abcdef\n.0123456789abcdef\n..\r\n.\r\n", b"0123456789abcdef\n.0123456789abcdef\n..\r\n"),
+        (b"0123456789abcdef\r\n.0123456789abcdef\r\n..\r\n.\r\n", b"0123456789abcdef\r\n0123456789abcdef\r\n.\r\n"),
+        (b"\n\n\n\n\n\n\n\n\n.\n\n\n\n\n\n\n\n.\r\n\r\n.\r\n", b"\n\n\n\n\n\n\n\n\n.\n\n\n\n\n\n\n\n.\r\n\r\n"),
+        (b"a\r\r\n..\r\n.\r\n", b"a\r\r\n.\r\n"),
     ];
     for (stream, want) in cases {
         check_body(stream, want, stream.len(), true);
@@ -677,21 +693,22 @@ fn body_full_output_still_sees_the_end() {
     assert_eq!(decoder.decode(b".\r\n", &mut []), Decoded { consumed: 3, produced: 0, end: true });
 }
 
-/// Reference encoder: dot-stuffs `message` (line starts as the decoder sees
-/// them: start and after every LF) and appends the terminator.
+/// Reference encoder: dot-stuffs `message` (line starts as RFC 1939 has
+/// them: start and after every CR LF) and appends the terminator.
 fn stuff(message: &[u8]) -> Vec<u8> {
     let mut message = message.to_vec();
     if !message.is_empty() && !message.ends_with(b"\r\n") {
         message.extend_from_slice(b"\r\n");
     }
     let mut out = Vec::new();
-    let mut line_start = true;
+    let (mut line_start, mut prev) = (true, 0u8);
     for &b in &message {
         if line_start && b == b'.' {
             out.push(b'.');
         }
         out.push(b);
-        line_start = b == b'\n';
+        line_start = prev == b'\r' && b == b'\n';
+        prev = b;
     }
     out.extend_from_slice(b".\r\n");
     out
