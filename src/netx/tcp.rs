@@ -556,7 +556,14 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
     }
     let r = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
         let h = tp(s).handle;
-        let st = core.sockets.get::<Socket>(h).state();
+        let sock = core.sockets.get_mut::<Socket>(h);
+        let mut st = sock.state();
+        if st == State::Closed {
+            // A connection on our own listening socket was reset before we
+            // got to it: listen again.
+            let _ = sock.listen(port);
+            st = sock.state();
+        }
         if is_synchronized(st) {
             return (Some(NX_SUCCESS), false);
         }
