@@ -7,6 +7,7 @@ static NX_PACKET_POOL pool;
 static TX_THREAD waiter;
 static volatile UINT waiter_status = 0xFFFF;
 static volatile ULONG waiter_ticks;
+static volatile int waiter_started;
 
 static ULONG expected_count(ULONG payload, ULONG bytes)
 {
@@ -38,6 +39,7 @@ static void waiter_entry(ULONG input)
     NX_PACKET *p;
     ULONG t0 = tx_time_get();
     (void)input;
+    waiter_started = 1;
     waiter_status = nx_packet_allocate(&pool, &p, NX_IPv4_TCP_PACKET, NX_WAIT_FOREVER);
     waiter_ticks = tx_time_get() - t0;
     if (waiter_status == NX_SUCCESS)
@@ -70,6 +72,11 @@ static void test_allocate_wait_release(void)
     CHECK_EQ(pool.nx_packet_pool_empty_suspensions, 1);
     /* A release wakes a waiter. */
     tx_thread_create(&waiter, "waiter", waiter_entry, 0, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
+    while (!waiter_started)
+        tx_thread_sleep(1);
+    /* Wait until it is suspended on the empty pool, then some more. */
+    while (pool.nx_packet_pool_empty_suspensions < 2)
+        tx_thread_sleep(1);
     tx_thread_sleep(10);
     CHECK_EQ(waiter_status, 0xFFFF);
     dup = pk[0];
@@ -77,7 +84,7 @@ static void test_allocate_wait_release(void)
     CHECK(pk[0] == NULL); /* the macro clears the caller's pointer */
     tx_thread_join(&waiter);
     CHECK_EQ(waiter_status, NX_SUCCESS);
-    CHECK(waiter_ticks >= 9);
+    CHECK(waiter_ticks >= 10);
     /* Double release: refused, counted, free list intact. */
     CHECK_EQ(nx_packet_release(dup), NX_PTR_ERROR);
     CHECK(dup != NULL);
