@@ -27,14 +27,14 @@ static void rx_entry(ULONG input)
         if (rx_status != NX_SUCCESS)
             break;
         sum_packet(&got, p);
-        /* Now and then hold all four packets for two ticks: frames that
+        /* Now and then hold all four packets for five ticks: frames that
            arrive meanwhile find the pool empty and are dropped. */
         if (!holding && ++count % 48 == 0 && got.bytes + 65536 < BYTES)
             holding = 1;
         if (holding) {
             held[nheld++] = p;
             if (nheld == 4) {
-                tx_thread_sleep(2);
+                tx_thread_sleep(5);
                 while (nheld > 0)
                     nx_packet_release(held[--nheld]);
                 holding = 0;
