@@ -66,7 +66,7 @@ struct SendPtr<T>(*mut T);
 unsafe impl<T> Send for SendPtr<T> {}
 
 /// One transfer; returns MB/s (10^6 bytes per second).
-unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
+unsafe fn run(window: u32, total: usize, server: &mut Node, client: &mut Node) -> f64 {
     let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
     let mut cli: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
     assert_eq!(tcp::nx_tcp_socket_create(&mut *server.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, window, None, None), 0);
@@ -79,7 +79,7 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
         assert_eq!(tcp::nx_tcp_server_socket_accept(s, 500), 0);
         ACCEPTED.store(true, Ordering::SeqCst);
         let mut got = 0usize;
-        while got < TOTAL {
+        while got < total {
             let mut p = ptr::null_mut();
             let st = tcp::nx_tcp_socket_receive(s, &mut p, 1000);
             assert_eq!(st, 0, "receive after {got} bytes");
@@ -98,8 +98,8 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
     let t0 = Instant::now();
     COUNTING.store(true, Ordering::SeqCst);
     let mut sent = 0usize;
-    while sent < TOTAL {
-        let n = CHUNK.min(TOTAL - sent);
+    while sent < total {
+        let n = CHUNK.min(total - sent);
         let mut p = ptr::null_mut();
         assert_eq!(packet::nx_packet_allocate(&mut *client.pool, &mut p, NX_IPv4_TCP_PACKET, 500), 0);
         assert_eq!(packet::nx_packet_data_append(p, data.as_ptr() as _, n as u32, &mut *client.pool, 500), 0);
@@ -109,7 +109,7 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
     let got = receiver.join().unwrap();
     COUNTING.store(false, Ordering::SeqCst);
     let secs = t0.elapsed().as_secs_f64();
-    assert_eq!(got, TOTAL);
+    assert_eq!(got, total);
     tcp::nx_tcp_socket_disconnect(&mut *srv, 0);
     tcp::nx_tcp_socket_disconnect(&mut *cli, 200);
     tcp::nx_tcp_server_socket_unaccept(&mut *srv);
@@ -117,7 +117,7 @@ unsafe fn run(window: u32, server: &mut Node, client: &mut Node) -> f64 {
     tcp::nx_tcp_client_socket_unbind(&mut *cli);
     tcp::nx_tcp_socket_delete(&mut *srv);
     tcp::nx_tcp_socket_delete(&mut *cli);
-    TOTAL as f64 / secs / 1e6
+    total as f64 / secs / 1e6
 }
 
 fn main() {
@@ -132,9 +132,10 @@ fn main() {
             .map(|v| v.split(',').filter_map(|w| w.trim().parse().ok()).collect())
             .unwrap_or_else(|| vec![1460, 65535]);
         for window in windows {
+            // Warm-up (not measured): every thread has run once, caches are warm.
+            run(window, 1 << 20, &mut server, &mut client);
             let before = ALLOCS.load(Ordering::SeqCst);
-            // The thread spawn (receiver) allocates; count it out by measuring per run.
-            let mut runs: Vec<f64> = (0..5).map(|_| run(window, &mut server, &mut client)).collect();
+            let mut runs: Vec<f64> = (0..5).map(|_| run(window, TOTAL, &mut server, &mut client)).collect();
             let allocs = ALLOCS.load(Ordering::SeqCst) - before;
             runs.sort_by(|a, b| a.partial_cmp(b).unwrap());
             let runs_txt: Vec<String> = runs.iter().map(|r| format!("{r:.0}")).collect();
