@@ -451,6 +451,16 @@ static void test_bad_input(void)
     CHECK_EQ(nx_tcp_client_socket_connect(&s, SERVER_IP, 80, 10), NX_NOT_BOUND);
     CHECK_EQ(nx_tcp_client_socket_bind(&s, 7777, 0), NX_SUCCESS);
     CHECK_EQ(nx_tcp_client_socket_bind(&s, 7778, 0), NX_ALREADY_BOUND);
+    {
+        /* A port in use: waited for, then NX_PORT_UNAVAILABLE. */
+        NX_TCP_SOCKET s2;
+        ULONG t0 = tx_time_get();
+        CHECK_EQ(nx_tcp_socket_create(&client.ip, &s2, "s2", 0, 0, 0x80, 1460, NULL, NULL), NX_SUCCESS);
+        CHECK_EQ(nx_tcp_client_socket_bind(&s2, 7777, 5), NX_PORT_UNAVAILABLE);
+        CHECK(tx_time_get() - t0 >= 4);
+        CHECK_EQ(nx_tcp_client_socket_bind(&s2, 7777, NX_NO_WAIT), NX_PORT_UNAVAILABLE);
+        CHECK_EQ(nx_tcp_socket_delete(&s2), NX_SUCCESS);
+    }
     CHECK_EQ(nx_tcp_client_socket_connect(&s, 0, 80, 10), NX_IP_ADDRESS_ERROR);
     CHECK_EQ(nx_tcp_client_socket_connect(&s, SERVER_IP, 0, 10), NX_INVALID_PORT);
     a.nxd_ip_version = 5;
