@@ -95,11 +95,18 @@ test: check-header check-layers
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
 	$(MAKE) interop
+	$(MAKE) fuzz
 
 demo: $(BUILD)/pop3_demo
 	$(BUILD)/pop3_demo
 
 pop3_fetch: $(BUILD)/pop3_fetch
+
+# Fuzzing (fuzz/ is its own cargo workspace): each target for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked --version 0.13.2
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 # Benchmarks (not tests): prints a table and key=value lines, writes BENCHMARKS.md.
 bench:

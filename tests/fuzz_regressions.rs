@@ -33,16 +33,15 @@ fn decode_all_in_place(input: &[u8]) -> (Vec<u8>, bool, usize) {
 /// (both from the byte-wise path `(State::Dot, b'\r') => State::DotCr` and
 /// from the fast path after `find_lf_dot`).
 ///
-/// Ignored until body.rs is fixed (then also set
-/// `fuzz/src/engine.rs::KNOWN_DOT_CR_BUG` to false).
+/// Fixed in body.rs (the CR after a stuffing dot is data).
 #[test]
-#[ignore = "known bug in src/pop3/body.rs: `.` CR x loses the CR (found by fuzzing)"]
 fn dot_cr_line_keeps_its_cr() {
     for input in [&b".\rX\r\n.\r\n"[..], b"a\r\n.\rX\r\n.\r\n", b"\n.\r\0\0"] {
         let want: Vec<u8> = match input {
             b".\rX\r\n.\r\n" => b"\rX\r\n".to_vec(),
             b"a\r\n.\rX\r\n.\r\n" => b"a\r\n\rX\r\n".to_vec(),
-            _ => b"\n\r\0\0".to_vec(),
+            // A bare LF starts no line: the dot and the CR are data.
+            _ => b"\n.\r\0\0".to_vec(),
         };
         assert_eq!(decode_all(input).0, want, "decode {input:?}");
         assert_eq!(decode_all_in_place(input).0, want, "decode_in_place {input:?}");
@@ -55,7 +54,8 @@ fn dot_cr_line_keeps_its_cr() {
 fn dot_lines_that_work() {
     assert_eq!(decode_all(b"a\r\n.\r\nrest"), (b"a\r\n".to_vec(), true, 6));
     assert_eq!(decode_all(b"..x\r\n.y\r\n"), (b".x\r\ny\r\n".to_vec(), false, 9));
-    assert_eq!(decode_all(b"a\n.\n"), (b"a\n\n".to_vec(), false, 4));
+    // After a bare LF a dot is data (lines start after CR LF only).
+    assert_eq!(decode_all(b"a\n.\n"), (b"a\n.\n".to_vec(), false, 4));
     assert_eq!(decode_all(b"a\r\n.\r"), (b"a\r\n".to_vec(), false, 5));
     assert_eq!(decode_all_in_place(b"..x\r\n.\r\n"), (b".x\r\n".to_vec(), true, 8));
     // Split right after the CR: the next call decides.

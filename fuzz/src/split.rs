@@ -71,6 +71,10 @@ fn decode(input: &[u8], table: &[u8], in_place: bool) -> (Vec<u8>, bool, usize) 
         let chunk = &input[pos..pos + n];
         let d = if in_place {
             let mut buf = chunk.to_vec();
+            if dec.cr_pending(buf[0]) {
+                out.push(b'\r');
+                dec.cr_delivered();
+            }
             let d = dec.decode_in_place(&mut buf);
             out.extend_from_slice(&buf[..d.produced]);
             d
