@@ -101,3 +101,23 @@ fn empty_word_followed_by_crlf() {
     assert_eq!(parse_response(b"+OK 1\r\n", 2, 2, false, true), b"1\r");
     assert_eq!(parse_response(b"+OK 1\r\n", 9, 2, false, true), b"\0\xA5");
 }
+
+/// Found by target `split` (copy mode, output as large as each chunk):
+/// `.` CR ends one chunk, the next chunk is one byte that is not LF. The CR
+/// owed comes out first and takes the only byte of room, so that call
+/// consumes nothing; the next one takes the byte. Progress either way, and
+/// the output is the same as fed whole.
+#[test]
+fn cr_owed_after_dot_cr_takes_the_room_first() {
+    let mut dec = BodyDecoder::new();
+    let mut out = [0u8; 1];
+    let d = dec.decode(b".\r", &mut [0u8; 2]);
+    assert_eq!((d.consumed, d.produced, d.end), (2, 0, false));
+    let d = dec.decode(b"X", &mut out);
+    assert_eq!((d.consumed, d.produced, d.end), (0, 1, false));
+    assert_eq!(out[0], b'\r');
+    let d = dec.decode(b"X", &mut out);
+    assert_eq!((d.consumed, d.produced, d.end), (1, 1, false));
+    assert_eq!(out[0], b'X');
+    assert_eq!(decode_all(b".\rX\r\n.\r\n").0, b"\rX\r\n".to_vec());
+}

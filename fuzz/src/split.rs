@@ -59,8 +59,9 @@ fn replies(input: &[u8], table: &[u8], ts_size: usize) -> (ReplyLog, usize) {
 }
 
 /// Output bytes, end flag and bytes consumed in total. Chunks come from the
-/// table; `decode` gets an output buffer of the chunk's size (so it never
-/// has to stop early), like a receive loop with a segment-sized buffer.
+/// table; `decode` gets an output buffer one byte larger than the chunk (so
+/// it never has to stop early), like a receive loop with a segment-sized
+/// buffer.
 fn decode(input: &[u8], table: &[u8], in_place: bool) -> (Vec<u8>, bool, usize) {
     let mut dec = BodyDecoder::new();
     let mut out = Vec::new();
@@ -79,7 +80,9 @@ fn decode(input: &[u8], table: &[u8], in_place: bool) -> (Vec<u8>, bool, usize) 
             out.extend_from_slice(&buf[..d.produced]);
             d
         } else {
-            let mut buf = vec![0u8; n];
+            // One byte more than the chunk: the CR owed after `.` CR that
+            // ended the previous chunk comes out before the chunk's bytes.
+            let mut buf = vec![0u8; n + 1];
             let d = dec.decode(chunk, &mut buf);
             out.extend_from_slice(&buf[..d.produced]);
             d

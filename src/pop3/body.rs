@@ -219,10 +219,13 @@ impl BodyDecoder {
     /// further calls consume and produce nothing and report `end` until
     /// [`reset`](Self::reset).
     ///
-    /// The decoder's state depends only on the bytes it consumed: bytes not
-    /// consumed (`input[consumed..]`) must be passed again, first, in the
-    /// next call. Before the end, a call with non-empty `input` and
-    /// non-empty `output` always consumes something.
+    /// The decoder's state depends only on the bytes it consumed and
+    /// produced: bytes not consumed (`input[consumed..]`) must be passed
+    /// again, first, in the next call. Before the end, a call with non-empty
+    /// `input` and non-empty `output` always makes progress: it consumes
+    /// something, or it delivers the CR owed after a `.` CR that ended the
+    /// previous input (the only byte that can come out without a byte going
+    /// in, so one byte more than the input is always enough room).
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Decoded {
         self.step(&mut Split { input, output })
     }
