@@ -57,8 +57,6 @@
 #define NX_POP3_CODE_OK 1
 #define NX_POP3_CODE_ERR 2
 
-#define nx_pop3_client_timeouts_set _nxe_pop3_client_timeouts_set
-
 #ifndef NX_DISABLE_ERROR_CHECKING
 #define nx_pop3_client_create(c, a, i, p, s, port, n, pw) \
     _nxe_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
@@ -75,6 +73,7 @@
 #define nx_pop3_client_mail_item_delete _nxe_pop3_client_mail_item_delete
 #define nx_pop3_client_quit _nxe_pop3_client_quit
 #define nx_pop3_client_delete _nxe_pop3_client_delete
+#define nx_pop3_client_timeouts_set _nxe_pop3_client_timeouts_set
 #else
 #define nx_pop3_client_create(c, a, i, p, s, port, n, pw) \
     _nx_pop3_client_create(_nx_pop3_client_settings_carry((c), NX_POP3_CLIENT_PACKET_TIMEOUT, \
@@ -91,6 +90,7 @@
 #define nx_pop3_client_mail_item_delete _nx_pop3_client_mail_item_delete
 #define nx_pop3_client_quit _nx_pop3_client_quit
 #define nx_pop3_client_delete _nx_pop3_client_delete
+#define nx_pop3_client_timeouts_set _nx_pop3_client_timeouts_set
 #endif
 
 #endif /* NX_POP3_SETTINGS_H */
