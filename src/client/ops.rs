@@ -284,6 +284,9 @@ pub unsafe fn create(
     name: *const CHAR,
     password: *const CHAR,
 ) -> UINT {
+    if ip.is_null() || pool.is_null() {
+        return NX_PTR_ERROR;
+    }
     let mut settings = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
     settings.carried = 0;
     let (name, password) = match (c_string(name, NX_POP3_MAX_USERNAME), c_string(password, NX_POP3_MAX_PASSWORD)) {
