@@ -1002,8 +1002,10 @@ UINT _nx_system_initialize(void);
 void _nx_tap_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
 
 /**
- * Binds a client socket to `port`, or to a free port from 0xC000 up with
- * `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
+ * Binds a client socket to `port`, or with `NX_ANY_PORT` to a free port in
+ * 0xC000..=0xFFFF, searched from a random start (RFC 6056; NetX starts at
+ * 0xC000, which a restarted client would reuse while the server still has
+ * the old connection in TIME_WAIT). A port in use is waited for up to `wait_option` ticks.
  * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
  */
 UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);

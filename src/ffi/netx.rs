@@ -810,8 +810,10 @@ pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) 
     })
 }
 
-/// Binds a client socket to `port`, or to a free port from 0xC000 up with
-/// `NX_ANY_PORT`. A port in use is waited for up to `wait_option` ticks.
+/// Binds a client socket to `port`, or with `NX_ANY_PORT` to a free port in
+/// 0xC000..=0xFFFF, searched from a random start (RFC 6056; NetX starts at
+/// 0xC000, which a restarted client would reuse while the server still has
+/// the old connection in TIME_WAIT). A port in use is waited for up to `wait_option` ticks.
 /// `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {

@@ -822,7 +822,7 @@ pub unsafe fn nx_ip_create(
     let n = dev.rx_buf.len();
     dev.rx_buf[n - 6..].copy_from_slice(&mac);
     let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-    config.random_seed = port::now_ms() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+    config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
     let mut iface = Interface::new(config, &mut dev, now_instant());
     let a = ip_address.to_be_bytes();
     let prefix = network_mask.count_ones() as u8;

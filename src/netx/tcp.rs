@@ -40,7 +40,7 @@ use crate::port::Deadline;
 pub const TX_BUFFER: usize = 64 * 1024;
 /// Smallest receive buffer (one full segment).
 pub const MIN_WINDOW: usize = 1460;
-/// First port `NX_ANY_PORT` gives.
+/// Lowest port `NX_ANY_PORT` gives (0xC000..=0xFFFF, the IANA dynamic range).
 const FIRST_ANY_PORT: u16 = 0xC000;
 
 /// Private part of an `NX_TCP_SOCKET`.
@@ -86,7 +86,12 @@ pub(crate) struct TcpState {
 
 impl TcpState {
     pub(crate) fn new() -> Self {
-        TcpState { sockets: Vec::with_capacity(8), listens: Vec::new(), next_port: FIRST_ANY_PORT }
+        // Start the search at a random place in the range (RFC 6056), not at
+        // 0xC000 in every process: a client restarted at once would reuse the
+        // port of its previous run while the server still holds that
+        // connection in TIME_WAIT.
+        let start = FIRST_ANY_PORT + (crate::port::random_u64() % 0x4000) as u16;
+        TcpState { sockets: Vec::with_capacity(8), listens: Vec::new(), next_port: start }
     }
 }
 
@@ -330,7 +335,7 @@ fn port_in_use(core: &IpCore, port: u16) -> bool {
         || core.tcp.listens.iter().any(|e| e.port == port)
 }
 
-/// Binds a client socket to `port`, or to a free port from 0xC000 up for
+/// Binds a client socket to `port`, or to a free port in 0xC000..=0xFFFF (searched from a random start) for
 /// `NX_ANY_PORT`. A port in use: waits up to `wait_option` ticks for it,
 /// then `NX_PORT_UNAVAILABLE`. `NX_ALREADY_BOUND` if bound.
 pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {

@@ -148,6 +148,18 @@ pub fn ticks() -> u32 {
     (now_ms() / MS_PER_TICK) as u32
 }
 
+/// 64 unpredictable bits (seeded by the OS once per process): for TCP
+/// initial sequence numbers and the first ephemeral port, so that a program
+/// restarted at once does not reuse the previous run's port and sequence
+/// space (a peer still in TIME_WAIT would answer the new SYN with an ACK
+/// for the old connection, costing a one-second retransmission).
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(now_ms());
+    h.finish()
+}
+
 /// Sleeps the calling thread for a number of ticks.
 pub fn sleep_ticks(ticks: u32) {
     std::thread::sleep(Duration::from_millis(ticks as u64 * MS_PER_TICK));
