@@ -90,6 +90,7 @@ interop: $(BUILD)/pop3_fetch
 
 # ---------------------------------------------------------------- top level
 test: check-header check-layers
+	$(CARGO) clippy --release --all-targets --quiet -- -D warnings
 	$(CARGO) test --release
 	$(MAKE) ctest
 	$(MAKE) ctest-valgrind

@@ -183,13 +183,16 @@ unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UI
 
 /// Reads and drops the rest of a message the application stopped reading.
 unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
-    while (*c).nx_pop3_client_ready_to_download == NX_TRUE {
+    // message_get clears the flag (through `c`) when the message ends.
+    loop {
+        if (*c).nx_pop3_client_ready_to_download != NX_TRUE {
+            return Ok(());
+        }
         let mut p: *mut NX_PACKET = ptr::null_mut();
         let (mut bytes, mut last) = (0, 0);
         check(message_get(c, &mut p, &mut bytes, &mut last))?;
         packet::nx_packet_release(p);
     }
-    Ok(())
 }
 
 /// Drops whatever arrived after a message's terminator: nothing was asked for.
@@ -318,7 +321,7 @@ pub unsafe fn create(
     let status = tcp::nx_tcp_socket_create(
         ip,
         socket(c),
-        b"POP3 Client socket\0".as_ptr() as *mut CHAR,
+        c"POP3 Client socket".as_ptr() as *mut CHAR,
         NX_IP_NORMAL,
         NX_FRAGMENT_OKAY,
         NX_IP_TIME_TO_LIVE,

@@ -1,7 +1,11 @@
 //! The NetX POP3 client API: `_nx_` (unchecked), `_nxe_` (checked) and the
 //! exported helpers. Argument checks and pointer conversion only; the client
 //! logic is in `crate::client`.
-#![allow(non_snake_case)]
+//!
+//! Safety of every export: the caller passes pointers that are NULL or point
+//! to objects of the declared C types (the `_nxe_` forms check NULLs and ids;
+//! the `_nx_` forms trust them, as in NetX), and strings NUL-terminated.
+#![allow(non_snake_case, clippy::missing_safety_doc, clippy::too_many_arguments)]
 
 use core::slice;
 
