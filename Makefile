@@ -79,9 +79,10 @@ ctest: ctest-plain ctest-asan
 
 # The demo as a test: plain, sanitized and under valgrind.
 demo-checked: $(BUILD)/pop3_demo $(BUILD)/asan-pop3_demo
-	$(BUILD)/pop3_demo > /dev/null
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(BUILD)/asan-pop3_demo > /dev/null
-	$(VALGRIND) $(BUILD)/pop3_demo > /dev/null
+	@$(BUILD)/pop3_demo > $(BUILD)/demo.log 2>&1 || { cat $(BUILD)/demo.log; exit 1; }
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(BUILD)/asan-pop3_demo > $(BUILD)/demo-asan.log 2>&1 \
+	  || { cat $(BUILD)/demo-asan.log; exit 1; }
+	@$(VALGRIND) $(BUILD)/pop3_demo > $(BUILD)/demo-valgrind.log 2>&1 || { cat $(BUILD)/demo-valgrind.log; exit 1; }
 	@echo "demo: plain, asan+ubsan and valgrind clean"
 
 # Real servers (Dovecot, GNU Mailutils) in a network namespace the suite creates (needs root).

@@ -123,6 +123,16 @@ void tx_application_define(void *first_unused_memory)
         test_control_return(1);
         return;
     }
+    /* The server listens before the client thread starts, so the client's
+       connection request always finds it. */
+    status = nx_tcp_socket_create(&server_ip, &server_socket, "POP3 server socket", NX_IP_NORMAL,
+                                  NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 8192, NX_NULL, NX_NULL);
+    status |= nx_tcp_server_socket_listen(&server_ip, POP3_PORT, &server_socket, 5, NX_NULL);
+    if (status != NX_SUCCESS) {
+        printf("pop3_demo: server listen failed (0x%02x)\n", status);
+        test_control_return(1);
+        return;
+    }
     tx_thread_create(&server_thread, "POP3 server", server_entry, 0, NX_NULL, 0, 4, 4, TX_NO_TIME_SLICE,
                      TX_AUTO_START);
     tx_thread_create(&client_thread, "POP3 client", client_entry, 0, NX_NULL, 0, 4, 4, TX_NO_TIME_SLICE,
@@ -264,9 +274,6 @@ static void server_entry(ULONG input)
     int logged_in = 0;
     NX_PARAMETER_NOT_USED(input);
 
-    nx_tcp_socket_create(&server_ip, &server_socket, "POP3 server socket", NX_IP_NORMAL, NX_FRAGMENT_OKAY,
-                         NX_IP_TIME_TO_LIVE, 8192, NX_NULL, NX_NULL);
-    nx_tcp_server_socket_listen(&server_ip, POP3_PORT, &server_socket, 5, NX_NULL);
     status = nx_tcp_server_socket_accept(&server_socket, 30 * NX_IP_PERIODIC_RATE);
     if (status == NX_SUCCESS)
         status = send_line("+OK POP3 server ready " TIMESTAMP "\r\n");
