@@ -10,7 +10,7 @@
 use core::slice;
 
 use crate::client::{self, Settings, NX_POP3_CLIENT};
-use crate::client::{NX_POP3_CLIENT_INVALID_INDEX, NX_POP3_PARAM_ERROR};
+use crate::client::NX_POP3_PARAM_ERROR;
 use crate::netx::types::*;
 use crate::pop3;
 
@@ -255,10 +255,6 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_size_get(
     ffi_status!({
         check_ptr!(size);
         created!(client_ptr);
-        if mail_item == 0 {
-            *size = 0;
-            return NX_POP3_CLIENT_INVALID_INDEX;
-        }
         client::mail_item_size_get(client_ptr, mail_item, size)
     })
 }
@@ -295,10 +291,6 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_get(
     ffi_status!({
         check_ptr!(item_size);
         created!(client_ptr);
-        if mail_item == 0 {
-            *item_size = 0;
-            return NX_POP3_CLIENT_INVALID_INDEX;
-        }
         client::mail_item_get(client_ptr, mail_item, item_size)
     })
 }
