@@ -21,7 +21,7 @@ EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
 # Test programs that may take a command-line argument or need the network namespace are run by their own targets.
 VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
 
-.PHONY: all lib header check-header check-layers ctest ctest-plain ctest-asan ctest-valgrind \
+.PHONY: setup all lib header check-header check-readme check-layers ctest ctest-plain ctest-asan ctest-valgrind \
         test demo demo-checked examples pop3_fetch bench fuzz interop clean
 
 all: lib examples
@@ -41,6 +41,10 @@ check-header:
 	@diff -u include/nx_pop3_client.h $(BUILD)/nx_pop3_client.h \
 	  || { echo "include/nx_pop3_client.h is stale: run 'make header' and commit it"; exit 1; }
 	@echo "header: up to date"
+
+# The README's link line, run as written (builds and runs pop3_demo with it).
+check-readme:
+	@sh scripts/check-readme.sh
 
 # Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
 check-layers:
@@ -90,7 +94,14 @@ interop: $(BUILD)/pop3_fetch
 	python3 interop/run.py --client $(BUILD)/pop3_fetch
 
 # ---------------------------------------------------------------- top level
-test: check-header check-layers
+# What the tests need (apt packages, cbindgen, cargo-fuzz), installed only when
+# missing: a fresh machine runs `make test` and nothing else.
+setup:
+	@sh scripts/setup.sh
+
+test:
+	@sh scripts/setup.sh
+	$(MAKE) check-header check-layers check-readme
 	$(CARGO) clippy --release --all-targets --quiet -- -D warnings
 	$(CARGO) test --release
 	$(MAKE) ctest
