@@ -1,6 +1,6 @@
-/* test_pop3_better: each item of NETX_COMPAT.md "Where we are deliberately
-   better than the original": the connection is a byte stream, whatever the
-   segmentation. Against the scripted server. */
+/* test_pop3_better: each item of docs/COMPAT.md "Deliberately better"
+   (the connection is a byte stream, whatever the
+   segmentation). Against the scripted server. */
 #include "pop3_script.h"
 
 /* 1. A reply line split over several segments: greeting, USER/PASS answers, STAT. */

@@ -1,6 +1,6 @@
 /* test_pop3_layout: compile-time checks of the NetX compatibility contract
-   (/work/shared/NETX_COMPAT.md sections 1 and 2, and the public fields of
-   section 3): status values, constants, and the order of every public field
+   (docs/COMPAT.md, "Exactly the same": names, numbers and the public
+   fields of every structure): status values, constants, and the order of every public field
    of NX_POP3_CLIENT, NX_PACKET, NX_PACKET_POOL, NX_IP_DRIVER, NX_TCP_SOCKET.
    Applications declare these structs statically and read their fields, so
    the names, the order and the types must be NetX's. Prints the sizes. */
