@@ -124,7 +124,12 @@ struct NX_POP3_CLIENT;
 /**
  * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
-#define NX_POP3_CLIENT_PRIVATE_WORDS 12
+#define NX_POP3_CLIENT_PRIVATE_WORDS 28
+
+/**
+ * Bytes of the last server reply kept (the rest of a longer line is dropped).
+ */
+#define NX_POP3_CLIENT_LAST_REPLY_SIZE 127
 
 /**
  * A packet pool in caller memory.
@@ -816,6 +821,12 @@ UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
 UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
 
 /**
+ * Unchecked form of `nx_pop3_client_apop_fallback_set` (any non-zero value
+ * allows the fallback).
+ */
+UINT _nx_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT *client_ptr, UINT allow_fallback);
+
+/**
  * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
  * Only a client already created is refused (`NX_PTR_ERROR`).
  */
@@ -832,6 +843,15 @@ UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * Unchecked form of `nx_pop3_client_delete`.
  */
 UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_last_reply_get` (NULL pointers and a
+ * zero size are still refused: `NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_last_reply_get(struct NX_POP3_CLIENT *client_ptr,
+                                    CHAR *buffer,
+                                    UINT buffer_size,
+                                    UINT *reply_length);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_delete`.
@@ -1357,6 +1377,24 @@ UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
 UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
 
 /**
+ * Extension (not in NetX): with `allow_fallback` `NX_FALSE`, a login asked
+ * for with APOP never falls back to USER/PASS (which sends the password in
+ * clear): create fails with `NX_POP3_SERVER_ERROR_STATUS` when the server
+ * answers APOP with `-ERR`, and with `NX_POP3_APOP_FAILED_MD5_DIGEST` when
+ * its greeting has no `<...>` timestamp (it offers no APOP). `NX_TRUE`
+ * restores NetX's behaviour, the default.
+ *
+ * Call it before `nx_pop3_client_create` (it applies to the next create of
+ * this struct; a struct is zeroed by a failed create and by delete, so set
+ * it again before creating again) or on a created client (it applies to its
+ * next `_nxd_pop3_client_connect`).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL; `NX_POP3_PARAM_ERROR` for a
+ * value other than `NX_TRUE` or `NX_FALSE`.
+ */
+UINT _nxe_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT *client_ptr, UINT allow_fallback);
+
+/**
  * Creates a POP3 client, connects to the IPv4 server and logs in
  * (`nx_pop3_client_create`, checked form).
  *
@@ -1403,6 +1441,29 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * example deleted twice).
  */
 UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Extension (not in NetX): copies the server's last status line (`+OK ...`
+ * or `-ERR ...`, the greeting included, CR LF removed) to `buffer`,
+ * NUL-terminated: at most `buffer_size - 1` bytes, and at most
+ * `NX_POP3_CLIENT_LAST_REPLY_SIZE` (127; the rest of a longer line is not
+ * kept). `*reply_length` (if not NULL) gets the bytes copied; 0 and an empty
+ * string when no reply was received (for example a connection that failed).
+ *
+ * The line is kept in the client struct and stays readable after a failed
+ * `nx_pop3_client_create` and after `nx_pop3_client_delete` (until the next
+ * create of the struct), so a program can report why the server refused:
+ * `login refused by the server: -ERR [AUTH] Authentication failed.` The
+ * bytes are the server's: print them with care (any byte but LF, a NUL
+ * too in a malformed line).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or `buffer`;
+ * `NX_POP3_PARAM_ERROR` for a `buffer_size` of 0. No packet changes owner.
+ */
+UINT _nxe_pop3_client_last_reply_get(struct NX_POP3_CLIENT *client_ptr,
+                                     CHAR *buffer,
+                                     UINT buffer_size,
+                                     UINT *reply_length);
 
 /**
  * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).

@@ -93,4 +93,14 @@
 #define nx_pop3_client_timeouts_set _nx_pop3_client_timeouts_set
 #endif
 
+/* Extensions for real client programs (issue 8): the server's last reply,
+   APOP without the USER/PASS fallback. */
+#ifndef NX_DISABLE_ERROR_CHECKING
+#define nx_pop3_client_last_reply_get _nxe_pop3_client_last_reply_get
+#define nx_pop3_client_apop_fallback_set _nxe_pop3_client_apop_fallback_set
+#else
+#define nx_pop3_client_last_reply_get _nx_pop3_client_last_reply_get
+#define nx_pop3_client_apop_fallback_set _nx_pop3_client_apop_fallback_set
+#endif
+
 #endif /* NX_POP3_SETTINGS_H */

@@ -11,8 +11,10 @@
 //! are then handed to the application as they are: no copy, no extra packet.
 #![allow(non_camel_case_types, non_snake_case)]
 
+mod ext;
 mod ops;
 
+pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
 
 use crate::netx::types::*;
@@ -62,7 +64,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 12;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 28;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.
@@ -74,6 +76,7 @@ pub const DEFAULT_SETTINGS: Settings = Settings {
     disconnect_timeout: 10 * NX_IP_PERIODIC_RATE,
     reply_timeout: 10 * NX_IP_PERIODIC_RATE,
     window_size: 1460,
+    flags: 0,
 };
 
 /// Marks settings written by `_nx_pop3_client_settings_carry` just before create.
@@ -113,6 +116,8 @@ pub struct Settings {
     pub disconnect_timeout: ULONG,
     pub reply_timeout: ULONG,
     pub window_size: ULONG,
+    /// Extension switches (`ext::FLAG_*`); 0 is NetX's behaviour.
+    pub(crate) flags: u32,
 }
 
 /// The private tail: session state of the engine and the client.
@@ -131,6 +136,8 @@ pub(crate) struct ClientState {
     pub stray_bytes: u32,
     pub reply: ReplyParser,
     pub body: BodyDecoder,
+    /// The server's last status line (extension; survives delete).
+    pub last_reply: ext::LastReply,
 }
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());

@@ -62,10 +62,13 @@ pub unsafe extern "C" fn _nx_pop3_client_settings_carry(
     window_size: ULONG,
 ) -> *mut NX_POP3_CLIENT {
     if !client_ptr.is_null() && !client::is_created(client_ptr) {
-        client::carry_settings(
-            client_ptr,
-            Settings::new(packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size),
-        );
+        let mut settings =
+            Settings::new(packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size);
+        // Switches set before create (nx_pop3_client_apop_fallback_set) stay.
+        if let Some(earlier) = client::carried_settings(client_ptr) {
+            settings.flags = earlier.flags;
+        }
+        client::carry_settings(client_ptr, settings);
     }
     client_ptr
 }
@@ -470,6 +473,104 @@ pub unsafe extern "C" fn _nx_pop3_client_timeouts_set(
             client_ptr,
             [packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout],
         )
+    })
+}
+
+// ---------------------------------------------------------------- extensions (issue 8)
+
+/// Extension (not in NetX): copies the server's last status line (`+OK ...`
+/// or `-ERR ...`, the greeting included, CR LF removed) to `buffer`,
+/// NUL-terminated: at most `buffer_size - 1` bytes, and at most
+/// `NX_POP3_CLIENT_LAST_REPLY_SIZE` (127; the rest of a longer line is not
+/// kept). `*reply_length` (if not NULL) gets the bytes copied; 0 and an empty
+/// string when no reply was received (for example a connection that failed).
+///
+/// The line is kept in the client struct and stays readable after a failed
+/// `nx_pop3_client_create` and after `nx_pop3_client_delete` (until the next
+/// create of the struct), so a program can report why the server refused:
+/// `login refused by the server: -ERR [AUTH] Authentication failed.` The
+/// bytes are the server's: print them with care (any byte but LF, a NUL
+/// too in a malformed line).
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or `buffer`;
+/// `NX_POP3_PARAM_ERROR` for a `buffer_size` of 0. No packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_last_reply_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    buffer: *mut CHAR,
+    buffer_size: UINT,
+    reply_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, buffer);
+        if buffer_size == 0 {
+            return NX_POP3_PARAM_ERROR;
+        }
+        last_reply_get(client_ptr, buffer, buffer_size, reply_length)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_last_reply_get` (NULL pointers and a
+/// zero size are still refused: `NX_PTR_ERROR`).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_last_reply_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    buffer: *mut CHAR,
+    buffer_size: UINT,
+    reply_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, buffer);
+        if buffer_size == 0 {
+            return NX_PTR_ERROR;
+        }
+        last_reply_get(client_ptr, buffer, buffer_size, reply_length)
+    })
+}
+
+unsafe fn last_reply_get(client_ptr: *mut NX_POP3_CLIENT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
+    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
+    let n = client::last_reply_get(client_ptr, out);
+    if !length.is_null() {
+        *length = n as UINT;
+    }
+    NX_SUCCESS
+}
+
+/// Extension (not in NetX): with `allow_fallback` `NX_FALSE`, a login asked
+/// for with APOP never falls back to USER/PASS (which sends the password in
+/// clear): create fails with `NX_POP3_SERVER_ERROR_STATUS` when the server
+/// answers APOP with `-ERR`, and with `NX_POP3_APOP_FAILED_MD5_DIGEST` when
+/// its greeting has no `<...>` timestamp (it offers no APOP). `NX_TRUE`
+/// restores NetX's behaviour, the default.
+///
+/// Call it before `nx_pop3_client_create` (it applies to the next create of
+/// this struct; a struct is zeroed by a failed create and by delete, so set
+/// it again before creating again) or on a created client (it applies to its
+/// next `_nxd_pop3_client_connect`).
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL; `NX_POP3_PARAM_ERROR` for a
+/// value other than `NX_TRUE` or `NX_FALSE`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_apop_fallback_set(client_ptr: *mut NX_POP3_CLIENT, allow_fallback: UINT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        if allow_fallback != NX_TRUE && allow_fallback != NX_FALSE {
+            return NX_POP3_PARAM_ERROR;
+        }
+        client::apop_fallback_set(client_ptr, allow_fallback == NX_TRUE);
+        NX_SUCCESS
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_apop_fallback_set` (any non-zero value
+/// allows the fallback).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_apop_fallback_set(client_ptr: *mut NX_POP3_CLIENT, allow_fallback: UINT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::apop_fallback_set(client_ptr, allow_fallback != 0);
+        NX_SUCCESS
     })
 }
 
