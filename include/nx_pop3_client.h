@@ -33,6 +33,24 @@ struct NX_IP_DRIVER;
 struct NX_TCP_SOCKET;
 struct NX_POP3_CLIENT;
 
+/* Layout limits: build settings of the library. nx_pop3_config.h comes with
+   the library build (the defaults in include/; a build with other limits
+   writes its own, to be put on the include path first). A program may
+   define a limit, as with NetX, but only to the library's value. */
+#include <nx_pop3_config.h>
+#if defined(NX_POP3_MAX_USERNAME) && (NX_POP3_MAX_USERNAME != NX_POP3_LIB_MAX_USERNAME)
+#error "NX_POP3_MAX_USERNAME differs from the library's NX_POP3_LIB_MAX_USERNAME (nx_pop3_config.h): build the library with NX_POP3_MAX_USERNAME=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_MAX_PASSWORD) && (NX_POP3_MAX_PASSWORD != NX_POP3_LIB_MAX_PASSWORD)
+#error "NX_POP3_MAX_PASSWORD differs from the library's NX_POP3_LIB_MAX_PASSWORD (nx_pop3_config.h): build the library with NX_POP3_MAX_PASSWORD=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_SERVER_PROCESS_ID_SIZE) && (NX_POP3_SERVER_PROCESS_ID_SIZE != NX_POP3_LIB_SERVER_PROCESS_ID_SIZE)
+#error "NX_POP3_SERVER_PROCESS_ID_SIZE differs from the library's NX_POP3_LIB_SERVER_PROCESS_ID_SIZE (nx_pop3_config.h): build the library with NX_POP3_SERVER_PROCESS_ID_SIZE=<value> set, see README 'Compile-time settings'"
+#endif
+#undef NX_POP3_MAX_USERNAME
+#undef NX_POP3_MAX_PASSWORD
+#undef NX_POP3_SERVER_PROCESS_ID_SIZE
+
 
 /**
  * Physical interfaces per IP instance.
@@ -72,19 +90,19 @@ struct NX_POP3_CLIENT;
 #define IFNAMSIZ 16
 
 /**
- * Longest user name, in bytes (layout: fixed when the library is built).
+ * Longest user name, in bytes (layout: a build setting of the library, default 40).
  */
-#define NX_POP3_MAX_USERNAME 40
+#define NX_POP3_MAX_USERNAME NX_POP3_LIB_MAX_USERNAME
 
 /**
- * Longest password, in bytes (layout: fixed when the library is built).
+ * Longest password, in bytes (layout: a build setting of the library, default 20).
  */
-#define NX_POP3_MAX_PASSWORD 20
+#define NX_POP3_MAX_PASSWORD NX_POP3_LIB_MAX_PASSWORD
 
 /**
- * Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
+ * Room for the greeting's `<...>` timestamp (layout: a build setting of the library, default 75).
  */
-#define NX_POP3_SERVER_PROCESS_ID_SIZE 75
+#define NX_POP3_SERVER_PROCESS_ID_SIZE NX_POP3_LIB_SERVER_PROCESS_ID_SIZE
 
 /**
  * Longest server reply line, CRLF included (fixed when the library is built).

@@ -148,3 +148,20 @@ pub unsafe fn apop_fallback_set(c: *mut NX_POP3_CLIENT, allow: bool) {
         carry_settings(c, s);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// include/nx_pop3_config.h is what build.rs writes for the defaults:
+    /// programs compiled against include/ see the default library's limits.
+    #[test]
+    fn committed_config_header_matches_a_default_build() {
+        if (NX_POP3_MAX_USERNAME, NX_POP3_MAX_PASSWORD, NX_POP3_SERVER_PROCESS_ID_SIZE) != (40, 20, 75) {
+            return; // a build with other limits: its header is written elsewhere
+        }
+        let committed = include_str!("../../include/nx_pop3_config.h");
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/nx_pop3_config.h"));
+        assert_eq!(committed, generated, "include/nx_pop3_config.h is stale: copy it from the build's OUT_DIR");
+    }
+}

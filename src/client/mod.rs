@@ -20,12 +20,21 @@ pub use ops::*;
 use crate::netx::types::*;
 use crate::pop3::{BodyDecoder, ReplyParser};
 
-/// Longest user name, in bytes (layout: fixed when the library is built).
-pub const NX_POP3_MAX_USERNAME: usize = 40;
-/// Longest password, in bytes (layout: fixed when the library is built).
-pub const NX_POP3_MAX_PASSWORD: usize = 20;
-/// Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
-pub const NX_POP3_SERVER_PROCESS_ID_SIZE: usize = 75;
+/// The layout limits of this build (`build.rs`: environment variables
+/// `NX_POP3_MAX_USERNAME`, `NX_POP3_MAX_PASSWORD`,
+/// `NX_POP3_SERVER_PROCESS_ID_SIZE` when the library is built). C sees the
+/// same values as `NX_POP3_LIB_*` in the generated `nx_pop3_config.h`.
+mod layout {
+    include!(concat!(env!("OUT_DIR"), "/nx_pop3_layout.rs"));
+}
+use layout::{NX_POP3_LIB_MAX_PASSWORD, NX_POP3_LIB_MAX_USERNAME, NX_POP3_LIB_SERVER_PROCESS_ID_SIZE};
+
+/// Longest user name, in bytes (layout: a build setting of the library, default 40).
+pub const NX_POP3_MAX_USERNAME: usize = NX_POP3_LIB_MAX_USERNAME;
+/// Longest password, in bytes (layout: a build setting of the library, default 20).
+pub const NX_POP3_MAX_PASSWORD: usize = NX_POP3_LIB_MAX_PASSWORD;
+/// Room for the greeting's `<...>` timestamp (layout: a build setting of the library, default 75).
+pub const NX_POP3_SERVER_PROCESS_ID_SIZE: usize = NX_POP3_LIB_SERVER_PROCESS_ID_SIZE;
 /// Longest server reply line, CRLF included (fixed when the library is built).
 pub const NX_POP3_MAX_SERVER_REPLY: usize = 512;
 /// Longest client command line, CRLF included (fixed when the library is built).
