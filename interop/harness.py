@@ -218,13 +218,16 @@ class Server:
     name = "server"
     port = 0
 
-    def __init__(self, ns: Netns, workdir: str, uid: int, gid: int):
+    def __init__(self, ns: Netns, workdir: str, uid: int, gid: int, existing: bool = False):
+        """``existing``: attach to an instance started earlier in ``workdir``
+        (interop/dovecot.py), to deliver mail to it."""
         self.ns = ns
         self.dir = os.path.join(workdir, self.name)
         self.uid, self.gid = uid, gid
         self.proc: subprocess.Popen | None = None
         self.logfile = os.path.join(self.dir, "server.log")
-        os.makedirs(self.dir)
+        self.maildir_root = os.path.join(self.dir, "mail")
+        os.makedirs(self.dir, exist_ok=existing)
         os.chmod(self.dir, 0o755)
 
     @property
