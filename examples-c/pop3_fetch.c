@@ -309,6 +309,10 @@ static void parse_options(int argc, char **argv)
 
     if (opt.user[0] == 0 || strlen(opt.user) > NX_POP3_MAX_USERNAME || strpbrk(opt.user, "\r\n"))
         bad_usage("--user '%s': 1 to %d bytes, no CR or LF", opt.user, NX_POP3_MAX_USERNAME);
+    /* "APOP name digest\r\n" must fit in one command line. */
+    if (opt.apop && strlen(opt.user) + 40 > NX_POP3_MAX_CLIENT_COMMAND)
+        bad_usage("--user: with --apop at most %d bytes (the APOP command line is limited to %d)",
+                  NX_POP3_MAX_CLIENT_COMMAND - 40, NX_POP3_MAX_CLIENT_COMMAND);
 }
 
 /* ------------------------------------------------------------------ test hook */
