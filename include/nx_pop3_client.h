@@ -1469,8 +1469,9 @@ UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
  * string when no reply was received (for example a connection that failed).
  *
  * The line is kept in the client struct and stays readable after a failed
- * `nx_pop3_client_create` and after `nx_pop3_client_delete` (until the next
- * create of the struct), so a program can report why the server refused:
+ * `nx_pop3_client_create` (until the struct is deleted or created again;
+ * `nx_pop3_client_delete` zeroes it), so a program can report why the
+ * server refused:
  * `login refused by the server: -ERR [AUTH] Authentication failed.` The
  * bytes are the server's: print them with care (any byte but LF, a NUL
  * too in a malformed line).

@@ -1,13 +1,14 @@
 //! Extensions beyond NetX that a real client program needs (issue 8):
 //!
 //! - the server's last status line, kept in the client struct (caller
-//!   memory, no heap) and still readable after a failed create or a delete,
-//!   so that a program can say *why* the server refused;
+//!   memory, no heap) and still readable after a failed create (until the
+//!   struct is deleted or created again), so that a program can say *why*
+//!   the server refused;
 //! - refusing APOP's silent fallback to USER/PASS (NetX's default, which
 //!   sends the password in clear, stays the default).
 //!
 //! Both live in the private tail of [`NX_POP3_CLIENT`]; the rest of the
-//! client only calls [`record_reply`], [`wipe`] and [`apop_fallback`].
+//! client only calls [`record_reply`], [`keeping_last_reply`] and [`apop_fallback`].
 
 use core::ptr;
 
@@ -81,19 +82,20 @@ pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: boo
     }
 }
 
-/// Zeroes the client struct except the last reply, which a program reads
-/// after a failed create or a delete to report what the server said.
+/// Runs `f` (which zeroes the struct: the clean-up of a failed create) and
+/// puts the last reply back, so that a program can report what the server
+/// said after a failed create.
 ///
 /// # Safety
-/// `c` points to writable memory of `NX_POP3_CLIENT` size.
-pub(crate) unsafe fn wipe(c: *mut NX_POP3_CLIENT) {
-    // Any bit pattern is a valid LastReply (u8s and a bool written by us;
-    // a bool read is avoided: only len and text are carried over).
+/// `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
+pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*mut NX_POP3_CLIENT) -> UINT) -> UINT {
+    // Plain u8 reads (a bool is avoided: only len and text are carried over).
     let old = last_reply_ptr(c);
     let len = ptr::addr_of!((*old).len).read();
     let text = ptr::addr_of!((*old).text).read();
-    ptr::write_bytes(c, 0, 1);
+    let status = f(c);
     last_reply_ptr(c).write(LastReply { len, text, open: false });
+    status
 }
 
 /// Copies the last status line the server sent (CRLF removed, at most

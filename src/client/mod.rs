@@ -145,7 +145,7 @@ pub(crate) struct ClientState {
     pub stray_bytes: u32,
     pub reply: ReplyParser,
     pub body: BodyDecoder,
-    /// The server's last status line (extension; survives delete).
+    /// The server's last status line (extension; survives a failed create).
     pub last_reply: ext::LastReply,
 }
 

@@ -338,7 +338,7 @@ pub unsafe fn create(
     state(c).socket_created = true;
     let status = connect(c, server, port);
     if status != NX_SUCCESS {
-        delete(c);
+        ext::keeping_last_reply(c, |c| delete(c));
     }
     status
 }
@@ -610,7 +610,7 @@ pub unsafe fn delete(c: *mut NX_POP3_CLIENT) -> UINT {
         tcp::nx_tcp_client_socket_unbind(s);
         tcp::nx_tcp_socket_delete(s);
     }
-    ext::wipe(c);
+    ptr::write_bytes(c, 0, 1);
     NX_SUCCESS
 }
 
