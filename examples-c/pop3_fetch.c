@@ -427,9 +427,13 @@ static void prepare_out(void)
         exit(1);
     }
     if (flock(out_fd, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "pop3_fetch: %s: %s\n", opt.out,
-                errno == EWOULDBLOCK ? "another pop3_fetch is writing there" : strerror(errno));
-        exit(1);
+        if (errno == EWOULDBLOCK) {
+            fprintf(stderr, "pop3_fetch: %s: another pop3_fetch is writing there\n", opt.out);
+            exit(1);
+        }
+        /* A file system without locks: names still never collide (RENAME_NOREPLACE). */
+        fprintf(stderr, "pop3_fetch: %s: cannot lock (%s); run one pop3_fetch at a time there\n", opt.out,
+                strerror(errno));
     }
     d = fdopendir(dup(out_fd));
     if (!d) {

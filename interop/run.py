@@ -626,6 +626,23 @@ class Suite:
         self.record("python", f"--apop{' --apop-fallback' if fallback else ''}, {label}", ok,
                     (f"exit {rc}; commands {cmds}; " + self.last_line(se)[:100]) if ok else "; ".join(problems))
 
+    def check_out_locked(self) -> None:
+        """One run at a time per --out: a second one is refused, nothing sent."""
+        import fcntl
+        d = self.newdir("out-locked")
+        out = os.path.join(d, "client")
+        os.makedirs(out)
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            rc, _, se, dt = self.run_client("locked", f"{h.SERVER_IP}:{h.DEAD_PORT}", "alice", "x", out,
+                                            log_dir=d, timeout=30)
+        finally:
+            os.close(fd)
+        ok = rc == 1 and "another pop3_fetch is writing there" in se and dt < 5
+        self.record("none", "--out in use by another run -> refused", ok,
+                    f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+
     def check_usage_words(self) -> None:
         """Bad values are refused with a useful message, before connecting."""
         d = self.newdir("usage-words")
@@ -691,6 +708,7 @@ class Suite:
                 for fallback in (False, True):
                     self.check_apop_refusal(mode, fallback)
             self.check_usage_words()
+            self.check_out_locked()
             self.check_mid_download("close")
             self.check_mid_download("kill")
             self.check_dribble(False)
