@@ -91,7 +91,7 @@ static struct {
     UINT port;
     const char *server_text;
     const char *user;
-    char pass[NX_POP3_MAX_PASSWORD + 2];
+    char pass[NX_POP3_MAX_PASSWORD + 1];
     int apop, apop_fallback, delete_after;
     unsigned long timeout;
     const char *out;
@@ -166,34 +166,37 @@ static int parse_ipv4(const char *s, ULONG *out)
     return 1;
 }
 
-/* Reads the password: the first line of FILE ("-": stdin), without its line end. */
-static void read_pass_file(const char *path)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-    size_t n;
-    if (!f)
-        bad_usage("--pass-file %s: %s", path, strerror(errno));
-    if (!fgets(opt.pass, sizeof(opt.pass), f)) {
-        if (ferror(f))
-            bad_usage("--pass-file %s: %s", path, strerror(errno));
-        opt.pass[0] = 0; /* an empty file: an empty password */
-    }
-    n = strlen(opt.pass);
-    if (n > 0 && opt.pass[n - 1] == '\n')
-        opt.pass[--n] = 0;
-    else if (n == sizeof(opt.pass) - 1)
-        bad_usage("--pass-file %s: the password is longer than %d bytes", path, NX_POP3_MAX_PASSWORD);
-    if (n > 0 && opt.pass[n - 1] == '\r')
-        opt.pass[--n] = 0;
-    if (f != stdin)
-        fclose(f);
-}
-
 static void set_pass(const char *what, const char *pass)
 {
     if (strlen(pass) > NX_POP3_MAX_PASSWORD)
         bad_usage("%s: the password is longer than %d bytes", what, NX_POP3_MAX_PASSWORD);
     strcpy(opt.pass, pass);
+}
+
+/* Reads the password: the first line of FILE ("-": stdin), without its line end. */
+static void read_pass_file(const char *path)
+{
+    static char line[4096];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    size_t n;
+    if (!f)
+        bad_usage("--pass-file %s: %s", path, strerror(errno));
+    if (!fgets(line, sizeof(line), f)) {
+        if (ferror(f))
+            bad_usage("--pass-file %s: %s", path, strerror(errno));
+        line[0] = 0; /* an empty file: an empty password */
+    }
+    if (f != stdin)
+        fclose(f);
+    n = strlen(line);
+    if (n == sizeof(line) - 1 && line[n - 1] != '\n')
+        bad_usage("--pass-file %s: the first line is longer than %d bytes", path, NX_POP3_MAX_PASSWORD);
+    if (n > 0 && line[n - 1] == '\n')
+        line[--n] = 0;
+    if (n > 0 && line[n - 1] == '\r')
+        line[--n] = 0;
+    set_pass("--pass-file", line);
+    memset(line, 0, sizeof(line));
 }
 
 static void parse_options(int argc, char **argv)

@@ -86,6 +86,20 @@ static void t_long_reply_and_small_buffer(void)
     p3_end();
 }
 
+/* A reply cut short by the reply timeout: what arrived is readable. */
+static void t_partial_reply(void)
+{
+    P3_STEP s[] = {P3_LOGIN, EXPECT("STAT"), SEND("+OK 1"), SILENT(), END};
+    UINT items = 0;
+    ULONG total = 0;
+    p3_begin("last reply: the part of a reply that arrived before the timeout", s);
+    CHECK_ST(p3_login(), NX_SUCCESS);
+    CHECK_ST(p3_timeouts(30, 100), NX_SUCCESS);
+    CHECK_ST(nx_pop3_client_mail_items_get(&p3_client, &items, &total), NX_NO_PACKET);
+    CHECK_REPLY("+OK 1");
+    p3_end();
+}
+
 /* A connection refused (nothing listens): no reply, an empty string. */
 static void t_no_reply(void)
 {
@@ -198,6 +212,7 @@ static void p3_tests(void)
     t_refused_password_text();
     t_each_reply();
     t_long_reply_and_small_buffer();
+    t_partial_reply();
     t_no_reply();
     t_argument_checks();
     t_apop_fallback_default();

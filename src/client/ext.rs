@@ -47,6 +47,16 @@ fn last_reply_ptr(c: *mut NX_POP3_CLIENT) -> *mut LastReply {
     unsafe { ptr::addr_of_mut!((*state_ptr(c)).last_reply) }
 }
 
+/// A new status line is awaited: its first byte replaces the stored line
+/// (which stays readable until then), even if the previous line was cut
+/// short by a timeout or a closed connection.
+///
+/// # Safety
+/// `c` is a created client.
+pub(crate) unsafe fn reply_expected(c: *mut NX_POP3_CLIENT) {
+    state(c).last_reply.open = false;
+}
+
 /// Notes bytes of a status line as the reply parser consumes them. `start`
 /// begins a new line (forgetting the previous one); `end` closes it (the
 /// line end is stripped).

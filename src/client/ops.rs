@@ -152,6 +152,7 @@ unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
 /// first `<...>` of the line is kept in `nx_pop3_server_process_id`.
 unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UINT> {
     let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+    ext::reply_expected(c);
     loop {
         if let Err(status) = fill(c, deadline) {
             state(c).reply.reset();
