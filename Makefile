@@ -110,8 +110,8 @@ $(FETCH_LIB_DIR)/asan-limits_128: ffi-tests/limits_128.c ffi-tests/pop3_script.h
 	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
 
 # A -D layout limit other than the library's is a compile error; the 128 build works.
-check-layout-limits: fetch-lib $(FETCH_LIB_DIR)/limits_128 $(FETCH_LIB_DIR)/asan-limits_128
-	sh ffi-tests/check_layout_limits.sh
+check-layout-limits: lib fetch-lib $(FETCH_LIB_DIR)/limits_128 $(FETCH_LIB_DIR)/asan-limits_128
+	LIB=$(LIB) FETCH_LIB=$(FETCH_LIB) FETCH_INC=$(FETCH_LIB_DIR)/include sh ffi-tests/check_layout_limits.sh
 	$(FETCH_LIB_DIR)/limits_128
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(FETCH_LIB_DIR)/asan-limits_128
 	NX_TEST_SLOW=1 $(VALGRIND) $(FETCH_LIB_DIR)/limits_128

@@ -7,4 +7,6 @@
 #define NX_POP3_LIB_MAX_USERNAME 40
 #define NX_POP3_LIB_MAX_PASSWORD 20
 #define NX_POP3_LIB_SERVER_PROCESS_ID_SIZE 75
+/* A program compiled with these limits links only with this build. */
+#define _nx_pop3_client_settings_carry _nx_pop3_client_settings_carry_layout_40_20_75
 #endif /* NX_POP3_CONFIG_H */
