@@ -22,7 +22,8 @@ EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
 VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
 
 .PHONY: setup all lib header check-header check-readme check-layers ctest ctest-plain ctest-asan ctest-valgrind \
-        test demo demo-checked examples pop3_fetch bench fuzz interop clean
+        test demo demo-checked examples pop3_fetch bench fuzz interop clean \
+        fetch-lib check-layout-limits dovecot-up dovecot-down
 
 all: lib examples
 
@@ -89,6 +90,42 @@ demo-checked: $(BUILD)/pop3_demo $(BUILD)/asan-pop3_demo
 	@$(VALGRIND) $(BUILD)/pop3_demo > $(BUILD)/demo-valgrind.log 2>&1 || { cat $(BUILD)/demo-valgrind.log; exit 1; }
 	@echo "demo: plain, asan+ubsan and valgrind clean"
 
+# ---------------------------------------------------------------- pop3_fetch (issue 8)
+# pop3_fetch links its own build of the library, with layout limits that real
+# user names and passwords fit (build settings: build.rs); the build writes
+# its nx_pop3_config.h to build/fetch-lib/include, first on the include path.
+FETCH_LIB_DIR := $(BUILD)/fetch-lib
+FETCH_LIB     := $(FETCH_LIB_DIR)/release/libnx_pop3_client.a
+FETCH_LIMITS  := NX_POP3_MAX_USERNAME=128 NX_POP3_MAX_PASSWORD=128 NX_POP3_SERVER_PROCESS_ID_SIZE=128
+FETCH_INC     := -I$(FETCH_LIB_DIR)/include $(INC)
+
+fetch-lib:
+	env $(FETCH_LIMITS) NX_POP3_CONFIG_DIR=$(CURDIR)/$(FETCH_LIB_DIR)/include \
+	  $(CARGO) build --release --lib --target-dir $(FETCH_LIB_DIR)
+
+$(BUILD)/pop3_fetch: examples-c/pop3_fetch.c $(HARNESS) $(HEADERS) fetch-lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+$(FETCH_LIB_DIR)/limits_128: ffi-tests/limits_128.c ffi-tests/pop3_script.h $(HARNESS) $(HEADERS) fetch-lib
+	$(CC) $(CFLAGS) $(WARN) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+$(FETCH_LIB_DIR)/asan-limits_128: ffi-tests/limits_128.c ffi-tests/pop3_script.h $(HARNESS) $(HEADERS) fetch-lib
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+# A -D layout limit other than the library's is a compile error; the 128 build works.
+check-layout-limits: lib fetch-lib $(FETCH_LIB_DIR)/limits_128 $(FETCH_LIB_DIR)/asan-limits_128
+	LIB=$(LIB) FETCH_LIB=$(FETCH_LIB) FETCH_INC=$(FETCH_LIB_DIR)/include sh ffi-tests/check_layout_limits.sh
+	$(FETCH_LIB_DIR)/limits_128
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(FETCH_LIB_DIR)/asan-limits_128
+	NX_TEST_SLOW=1 $(VALGRIND) $(FETCH_LIB_DIR)/limits_128
+
+# A Dovecot to try pop3_fetch on (README, "Fetch mail from a real server"; needs root).
+dovecot-up:
+	python3 interop/dovecot.py up
+dovecot-down:
+	python3 interop/dovecot.py down
+
 # Real servers (Dovecot, GNU Mailutils) in a network namespace the suite creates (needs root).
 interop: $(BUILD)/pop3_fetch
 	python3 interop/run.py --client $(BUILD)/pop3_fetch
@@ -105,6 +142,7 @@ test:
 	$(CARGO) clippy --release --all-targets --quiet -- -D warnings
 	$(CARGO) test --release
 	$(MAKE) ctest
+	$(MAKE) check-layout-limits
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
 	$(MAKE) interop

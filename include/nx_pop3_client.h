@@ -33,6 +33,24 @@ struct NX_IP_DRIVER;
 struct NX_TCP_SOCKET;
 struct NX_POP3_CLIENT;
 
+/* Layout limits: build settings of the library. nx_pop3_config.h comes with
+   the library build (the defaults in include/; a build with other limits
+   writes its own, to be put on the include path first). A program may
+   define a limit, as with NetX, but only to the library's value. */
+#include <nx_pop3_config.h>
+#if defined(NX_POP3_MAX_USERNAME) && (NX_POP3_MAX_USERNAME != NX_POP3_LIB_MAX_USERNAME)
+#error "NX_POP3_MAX_USERNAME differs from the library's NX_POP3_LIB_MAX_USERNAME (nx_pop3_config.h): build the library with NX_POP3_MAX_USERNAME=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_MAX_PASSWORD) && (NX_POP3_MAX_PASSWORD != NX_POP3_LIB_MAX_PASSWORD)
+#error "NX_POP3_MAX_PASSWORD differs from the library's NX_POP3_LIB_MAX_PASSWORD (nx_pop3_config.h): build the library with NX_POP3_MAX_PASSWORD=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_SERVER_PROCESS_ID_SIZE) && (NX_POP3_SERVER_PROCESS_ID_SIZE != NX_POP3_LIB_SERVER_PROCESS_ID_SIZE)
+#error "NX_POP3_SERVER_PROCESS_ID_SIZE differs from the library's NX_POP3_LIB_SERVER_PROCESS_ID_SIZE (nx_pop3_config.h): build the library with NX_POP3_SERVER_PROCESS_ID_SIZE=<value> set, see README 'Compile-time settings'"
+#endif
+#undef NX_POP3_MAX_USERNAME
+#undef NX_POP3_MAX_PASSWORD
+#undef NX_POP3_SERVER_PROCESS_ID_SIZE
+
 
 /**
  * Physical interfaces per IP instance.
@@ -72,19 +90,19 @@ struct NX_POP3_CLIENT;
 #define IFNAMSIZ 16
 
 /**
- * Longest user name, in bytes (layout: fixed when the library is built).
+ * Longest user name, in bytes (layout: a build setting of the library, default 40).
  */
-#define NX_POP3_MAX_USERNAME 40
+#define NX_POP3_MAX_USERNAME NX_POP3_LIB_MAX_USERNAME
 
 /**
- * Longest password, in bytes (layout: fixed when the library is built).
+ * Longest password, in bytes (layout: a build setting of the library, default 20).
  */
-#define NX_POP3_MAX_PASSWORD 20
+#define NX_POP3_MAX_PASSWORD NX_POP3_LIB_MAX_PASSWORD
 
 /**
- * Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
+ * Room for the greeting's `<...>` timestamp (layout: a build setting of the library, default 75).
  */
-#define NX_POP3_SERVER_PROCESS_ID_SIZE 75
+#define NX_POP3_SERVER_PROCESS_ID_SIZE NX_POP3_LIB_SERVER_PROCESS_ID_SIZE
 
 /**
  * Longest server reply line, CRLF included (fixed when the library is built).
@@ -124,7 +142,12 @@ struct NX_POP3_CLIENT;
 /**
  * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
-#define NX_POP3_CLIENT_PRIVATE_WORDS 12
+#define NX_POP3_CLIENT_PRIVATE_WORDS 28
+
+/**
+ * Bytes of the last server reply kept (the rest of a longer line is dropped).
+ */
+#define NX_POP3_CLIENT_LAST_REPLY_SIZE 127
 
 /**
  * A packet pool in caller memory.
@@ -816,6 +839,12 @@ UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
 UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
 
 /**
+ * Unchecked form of `nx_pop3_client_apop_fallback_set` (any non-zero value
+ * allows the fallback).
+ */
+UINT _nx_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT *client_ptr, UINT allow_fallback);
+
+/**
  * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
  * Only a client already created is refused (`NX_PTR_ERROR`).
  */
@@ -832,6 +861,15 @@ UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * Unchecked form of `nx_pop3_client_delete`.
  */
 UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_last_reply_get` (NULL pointers and a
+ * zero size are still refused: `NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_last_reply_get(struct NX_POP3_CLIENT *client_ptr,
+                                    CHAR *buffer,
+                                    UINT buffer_size,
+                                    UINT *reply_length);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_delete`.
@@ -1357,6 +1395,24 @@ UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
 UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
 
 /**
+ * Extension (not in NetX): with `allow_fallback` `NX_FALSE`, a login asked
+ * for with APOP never falls back to USER/PASS (which sends the password in
+ * clear): create fails with `NX_POP3_SERVER_ERROR_STATUS` when the server
+ * answers APOP with `-ERR`, and with `NX_POP3_APOP_FAILED_MD5_DIGEST` when
+ * its greeting has no `<...>` timestamp (it offers no APOP). `NX_TRUE`
+ * restores NetX's behaviour, the default.
+ *
+ * Call it before `nx_pop3_client_create` (it applies to the next create of
+ * this struct; a struct is zeroed by a failed create and by delete, so set
+ * it again before creating again) or on a created client (it applies to its
+ * next `_nxd_pop3_client_connect`).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL; `NX_POP3_PARAM_ERROR` for a
+ * value other than `NX_TRUE` or `NX_FALSE`.
+ */
+UINT _nxe_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT *client_ptr, UINT allow_fallback);
+
+/**
  * Creates a POP3 client, connects to the IPv4 server and logs in
  * (`nx_pop3_client_create`, checked form).
  *
@@ -1403,6 +1459,30 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * example deleted twice).
  */
 UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+
+/**
+ * Extension (not in NetX): copies the server's last status line (`+OK ...`
+ * or `-ERR ...`, the greeting included, CR LF removed) to `buffer`,
+ * NUL-terminated: at most `buffer_size - 1` bytes, and at most
+ * `NX_POP3_CLIENT_LAST_REPLY_SIZE` (127; the rest of a longer line is not
+ * kept). `*reply_length` (if not NULL) gets the bytes copied; 0 and an empty
+ * string when no reply was received (for example a connection that failed).
+ *
+ * The line is kept in the client struct and stays readable after a failed
+ * `nx_pop3_client_create` (until the struct is deleted or created again;
+ * `nx_pop3_client_delete` zeroes it), so a program can report why the
+ * server refused:
+ * `login refused by the server: -ERR [AUTH] Authentication failed.` The
+ * bytes are the server's: print them with care (any byte but LF, a NUL
+ * too in a malformed line).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or `buffer`;
+ * `NX_POP3_PARAM_ERROR` for a `buffer_size` of 0. No packet changes owner.
+ */
+UINT _nxe_pop3_client_last_reply_get(struct NX_POP3_CLIENT *client_ptr,
+                                     CHAR *buffer,
+                                     UINT buffer_size,
+                                     UINT *reply_length);
 
 /**
  * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
