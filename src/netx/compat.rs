@@ -166,7 +166,8 @@ pub unsafe fn nx_ip_address_get(ip_ptr: *mut NX_IP, address: *mut ULONG, mask: *
 
 /// Changes the address and network mask of the primary interface (0 clears
 /// the address: the instance then answers nothing). Connections made with the
-/// old address are not moved; the gateway is kept.
+/// old address are not moved; the gateway is kept. smoltcp forgets its ARP
+/// cache on an address change (and asks again at most once a second).
 pub unsafe fn nx_ip_address_set(ip_ptr: *mut NX_IP, address: ULONG, mask: ULONG) -> UINT {
     let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
     let mut g = sh.core.lock();
