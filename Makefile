@@ -42,6 +42,12 @@ check-header:
 	  || { echo "include/nx_pop3_client.h is stale: run 'make header' and commit it"; exit 1; }
 	@echo "header: up to date"
 
+# The public headers declare only NetX names (no IFNAMSIZ, TX_BUFFER...).
+.PHONY: check-header-names
+check-header-names:
+	@sh scripts/check-header-names.sh
+check-header: check-header-names
+
 # Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
 check-layers:
 	@sh scripts/check-layers.sh
