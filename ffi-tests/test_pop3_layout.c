@@ -315,6 +315,7 @@ SAME_TYPE(NX_INTERFACE, nx_interface_capability_flag, ULONG);
 SAME_TYPE(NX_INTERFACE, nx_interface_link_up, UCHAR);
 SAME_TYPE(NX_IP, nx_ip_gateway_address, ULONG);
 SAME_TYPE(NX_IP, nx_ip_gateway_interface, NX_INTERFACE *);
+SAME_TYPE(NX_IP, nx_ip_driver_deferred_packet_handler, VOID (*)(NX_IP *, NX_PACKET *));
 /* NetX's compatibility names for interface 0. */
 SAME_TYPE(NX_IP, nx_ip_address, ULONG);
 SAME_TYPE(NX_IP, nx_ip_network_mask, ULONG);
