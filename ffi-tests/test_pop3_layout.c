@@ -415,6 +415,9 @@ int main(void)
         {"NX_POP3_COMMAND_NOOP", NX_POP3_COMMAND_NOOP, "NOOP"},
         {"NX_POP3_COMMAND_GREETING", NX_POP3_COMMAND_GREETING, "GREETING"},
         {"NX_POP3_END_OF_MESSAGE", NX_POP3_END_OF_MESSAGE, "\r\n.\r\n"},
+        {"NX_POP3_END_OF_MESSAGE_TAG", NX_POP3_END_OF_MESSAGE_TAG, ".\r\n"},
+        {"NX_POP3_COMMAND_TERMINATION", NX_POP3_COMMAND_TERMINATION, "\r\n"},
+        {"NX_POP3_DOT", NX_POP3_DOT, "."},
     };
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         int ok = strcmp(strings[i].value, strings[i].expected) == 0;
