@@ -1,6 +1,7 @@
 /* pop3_script.h: a scripted POP3 server for the C tests, in NetX style.
 
-   Two IP instances on the RAM driver in one process: the client at
+   Two IP instances on the RAM driver (or the driver the program names in
+   P3_DRIVER before inclusion) in one process: the client at
    192.0.2.2/24 and the server at 192.0.2.1/24, each with its own default
    pool of 1536-byte packets, plus a small pool for the client's POP3
    commands. With P3_WITH_SMALL_IP defined before inclusion, a third instance
