@@ -41,15 +41,16 @@ static ULONG server_peer;
 
 static volatile ULONG spy_to_off_link, spy_to_off_link_via_gateway;
 
-/* Counts the IPv4 frames the client sends to OFF_LINK, and those addressed
-   to the server's MAC (the gateway), then hands every request on. */
+/* Counts the TCP SYNs the client sends to OFF_LINK, and those addressed to
+   the server's MAC (the gateway), then hands every request on. */
 static void spy_driver(NX_IP_DRIVER *req)
 {
     if (req->nx_ip_driver_command == NX_LINK_PACKET_SEND && req->nx_ip_driver_packet != NX_NULL &&
         req->nx_ip_driver_packet->nx_packet_ip_version == NX_IP_VERSION_V4) {
         UCHAR *h = req->nx_ip_driver_packet->nx_packet_prepend_ptr;
         ULONG dst = ((ULONG)h[16] << 24) | ((ULONG)h[17] << 16) | ((ULONG)h[18] << 8) | (ULONG)h[19];
-        if (dst == OFF_LINK) {
+        /* TCP SYNs only: the RST that ends an attempt may leave later. */
+        if (dst == OFF_LINK && h[9] == 6 && (h[0] & 0x0F) == 5 && (h[20 + 13] & 0x02) != 0) {
             spy_to_off_link++;
             if (req->nx_ip_driver_physical_address_msw == server.ip.nx_ip_arp_physical_address_msw &&
                 req->nx_ip_driver_physical_address_lsw == server.ip.nx_ip_arp_physical_address_lsw)
