@@ -312,6 +312,7 @@ SAME_TYPE(NX_PACKET, nx_packet_address.nx_packet_interface_ptr, NX_INTERFACE *);
 SAME_TYPE(NX_PACKET, nx_packet_ip_interface, NX_INTERFACE *);
 SA(sizeof(((NX_PACKET *)0)->nx_packet_address) == sizeof(void *));
 SAME_TYPE(NX_INTERFACE, nx_interface_capability_flag, ULONG);
+SAME_TYPE(NX_PACKET, nx_packet_interface_capability_flag, ULONG);
 SAME_TYPE(NX_INTERFACE, nx_interface_link_up, UCHAR);
 SAME_TYPE(NX_IP, nx_ip_gateway_address, ULONG);
 SAME_TYPE(NX_IP, nx_ip_gateway_interface, NX_INTERFACE *);

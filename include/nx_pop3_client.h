@@ -177,6 +177,12 @@ struct NX_PACKET_STRUCT {
    * also spelled `nx_packet_ip_interface`).
    */
   union NX_PACKET_ADDRESS nx_packet_address;
+  /**
+   * Offloads a driver may apply to this packet (`NX_INTERFACE_CAPABILITY_*`):
+   * always 0 here, every checksum is computed in software. Drivers built
+   * with `NX_ENABLE_INTERFACE_CAPABILITY` read it on send.
+   */
+  ULONG nx_packet_interface_capability_flag;
 };
 
 /**

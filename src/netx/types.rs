@@ -212,6 +212,10 @@ pub struct NX_PACKET {
     /// driver sets `nx_packet_address.nx_packet_interface_ptr` on receive,
     /// also spelled `nx_packet_ip_interface`).
     pub nx_packet_address: NX_PACKET_ADDRESS,
+    /// Offloads a driver may apply to this packet (`NX_INTERFACE_CAPABILITY_*`):
+    /// always 0 here, every checksum is computed in software. Drivers built
+    /// with `NX_ENABLE_INTERFACE_CAPABILITY` read it on send.
+    pub nx_packet_interface_capability_flag: ULONG,
 }
 
 /// Pointer-sized union `nx_packet_address` of `NX_PACKET`.
