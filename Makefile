@@ -47,6 +47,12 @@ check-header:
 check-readme:
 	@sh scripts/check-readme.sh
 
+# The public headers declare only NetX names (no IFNAMSIZ, TX_BUFFER...).
+.PHONY: check-header-names
+check-header-names:
+	@sh scripts/check-header-names.sh
+check-header: check-header-names
+
 # Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
 check-layers:
 	@sh scripts/check-layers.sh
@@ -54,11 +60,34 @@ check-layers:
 # ---------------------------------------------------------------- C programs
 $(BUILD)/plain/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)/plain
-	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+	$(CC) $(CFLAGS) $(WARN) $(CTEST_CFLAGS_$*) $(INC) -o $@ $< $(CTEST_SRCS_$*) $(HARNESS) $(LIB) $(SYSLIBS)
 
 $(BUILD)/asan/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(CTEST_CFLAGS_$*) $(INC) -o $@ $< $(CTEST_SRCS_$*) $(HARNESS) $(LIB) $(SYSLIBS)
+
+# ---------------------------------------------------------------- C tests of several files
+# CTEST_SRCS_<test>: more sources linked into ffi-tests/<test>.c's program;
+# CTEST_CFLAGS_<test>: flags for all of its sources.
+# The NetX-shaped RAM driver (ffi-tests/nx_ram_driver_netx.c) under TCP and POP3:
+NETX_DRIVER := ffi-tests/nx_ram_driver_netx.c
+CTEST_SRCS_test_netx_netx_driver := $(NETX_DRIVER)
+CTEST_SRCS_test_pop3_netx_driver := $(NETX_DRIVER)
+# A program shaped like NetX's POP3 sample (ffi-tests/netx_pop3_sample.c, not
+# changed for the test) linked with a second module that serves it:
+SAMPLE := ffi-tests/netx_pop3_sample.c
+CTEST_SRCS_test_pop3_sample := $(SAMPLE)
+CTEST_SRCS_test_pop3_sample_refused := $(SAMPLE)
+CTEST_SRCS_test_pop3_sample_netx_driver := $(SAMPLE) $(NETX_DRIVER)
+# The second module sees the sample's nx_pop3_client_delete calls through the linker.
+SAMPLE_WRAP := -Wl,--wrap=_nxe_pop3_client_delete
+CTEST_CFLAGS_test_pop3_sample := $(SAMPLE_WRAP)
+CTEST_CFLAGS_test_pop3_sample_refused := $(SAMPLE_WRAP)
+CTEST_CFLAGS_test_pop3_sample_netx_driver := $(SAMPLE_WRAP) -D_nx_ram_network_driver=_nx_ram_network_driver_netx
+MULTI_CTESTS := test_netx_netx_driver test_pop3_netx_driver test_pop3_sample test_pop3_sample_refused \
+                test_pop3_sample_netx_driver
+$(foreach t,$(MULTI_CTESTS),$(eval $(BUILD)/plain/$(t) $(BUILD)/asan/$(t): $(CTEST_SRCS_$(t)) \
+    ffi-tests/nx_ram_driver_netx.h ffi-tests/pop3_sample_server.h))
 
 $(BUILD)/%: examples-c/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)

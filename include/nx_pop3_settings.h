@@ -65,6 +65,9 @@
 #define NX_POP3_COMMAND_QUIT "QUIT"
 #define NX_POP3_COMMAND_RSET "RSET"
 #define NX_POP3_COMMAND_NOOP "NOOP"
+#define NX_POP3_COMMAND_TERMINATION "\r\n"
+#define NX_POP3_END_OF_MESSAGE_TAG ".\r\n"
+#define NX_POP3_DOT "."
 #define NX_POP3_END_OF_MESSAGE "\r\n.\r\n"
 #define NX_POP3_DOT_CRLF ".\r\n"
 #define NX_POP3_CODE_INVALID 0

@@ -615,6 +615,43 @@ pub unsafe fn delete(c: *mut NX_POP3_CLIENT) -> UINT {
     NX_SUCCESS
 }
 
+/// Marks a client whose create failed (`id` in the private tail). NetX
+/// programs, NetX's own POP3 sample among them, call `nx_pop3_client_delete`
+/// after a failed `nx_pop3_client_create` and NetX answers `NX_SUCCESS`; the
+/// mark lets that one delete succeed although the failed create already freed
+/// everything. Only the marker is written: the rest of the struct is as the
+/// failed create left it (zeroed, or untouched when an argument was refused).
+const FAILED_CREATE_ID: u32 = 0x504F_5046; // "POPF"
+
+/// Marks `c` as "create failed" (see [`FAILED_CREATE_ID`]).
+///
+/// # Safety
+/// `c` points to writable memory of `NX_POP3_CLIENT` size that is not a
+/// created client.
+pub unsafe fn mark_failed_create(c: *mut NX_POP3_CLIENT) {
+    ptr::addr_of_mut!((*state_ptr(c)).id).write(FAILED_CREATE_ID);
+}
+
+/// True when the last create on `c` failed and no delete followed.
+///
+/// # Safety
+/// `c` points to readable memory of `NX_POP3_CLIENT` size.
+pub unsafe fn is_failed_create(c: *mut NX_POP3_CLIENT) -> bool {
+    // A plain u32 read: valid whatever the memory holds.
+    ptr::addr_of!((*state_ptr(c)).id).read() == FAILED_CREATE_ID
+}
+
+/// The delete that follows a failed create: nothing is left to free (the
+/// create released it all); zeroes the struct, so that a further delete gives
+/// `NX_PTR_ERROR`, and returns `NX_SUCCESS`, as NetX does.
+///
+/// # Safety
+/// `c` is a client marked by [`mark_failed_create`].
+pub unsafe fn delete_failed_create(c: *mut NX_POP3_CLIENT) -> UINT {
+    ptr::write_bytes(c, 0, 1);
+    NX_SUCCESS
+}
+
 /// Changes the timeouts (ticks) of a created client.
 ///
 /// # Safety

@@ -27,6 +27,16 @@ fn v4(address: ULONG) -> NXD_ADDRESS {
     NXD_ADDRESS { nxd_ip_version: NX_IP_VERSION_V4, nxd_ip_address: NXD_ADDRESS_UNION { v4: address } }
 }
 
+/// What every create export returns: on failure, a client that is not
+/// created (an already created one is left alone) is marked so that the
+/// `nx_pop3_client_delete` NetX programs call next returns `NX_SUCCESS`.
+unsafe fn after_create(client_ptr: *mut NX_POP3_CLIENT, status: UINT) -> UINT {
+    if status != NX_SUCCESS && !client_ptr.is_null() && !client::is_created(client_ptr) {
+        client::mark_failed_create(client_ptr);
+    }
+    status
+}
+
 unsafe fn check_create_args(
     client_ptr: *mut NX_POP3_CLIENT,
     ip_ptr: *mut NX_IP,
@@ -100,7 +110,9 @@ include!(concat!(env!("OUT_DIR"), "/nx_pop3_layout_guard.rs"));
 /// from `packet_pool_ptr` within `NX_POP3_CLIENT_PACKET_TIMEOUT` or is too small.
 ///
 /// On failure nothing is left behind: socket deleted, every packet back in its
-/// pool, `*client_ptr` zeroed. Packets: command packets come from
+/// pool, `*client_ptr` zeroed but for a private mark, so that the
+/// `nx_pop3_client_delete` NetX programs call after a failed create returns
+/// `NX_SUCCESS` (a client already created is left as it was). Packets: command packets come from
 /// `packet_pool_ptr`; received data comes in the IP instance's default pool.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_create(
@@ -113,7 +125,7 @@ pub unsafe extern "C" fn _nxe_pop3_client_create(
     client_name: *mut CHAR,
     client_password: *mut CHAR,
 ) -> UINT {
-    ffi_status!({
+    let status = ffi_status!({
         check_ptr!(client_ptr, ip_ptr, packet_pool_ptr, client_name, client_password);
         let s = check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port);
         if s != NX_SUCCESS {
@@ -126,7 +138,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_create(
             client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
             client_name, client_password,
         )
-    })
+    });
+    after_create(client_ptr, status)
 }
 
 /// Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
@@ -142,7 +155,7 @@ pub unsafe extern "C" fn _nx_pop3_client_create(
     client_name: *mut CHAR,
     client_password: *mut CHAR,
 ) -> UINT {
-    ffi_status!({
+    let status = ffi_status!({
         check_ptr!(client_ptr);
         if client::is_created(client_ptr) {
             return NX_PTR_ERROR;
@@ -151,7 +164,8 @@ pub unsafe extern "C" fn _nx_pop3_client_create(
             client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
             client_name, client_password,
         )
-    })
+    });
+    after_create(client_ptr, status)
 }
 
 /// Creates a POP3 client for an IPv4 or IPv6 server address
@@ -169,7 +183,7 @@ pub unsafe extern "C" fn _nxde_pop3_client_create(
     client_name: *mut CHAR,
     client_password: *mut CHAR,
 ) -> UINT {
-    ffi_status!({
+    let status = ffi_status!({
         check_ptr!(client_ptr, ip_ptr, packet_pool_ptr, server_ip_address, client_name, client_password);
         let s = check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port);
         if s != NX_SUCCESS {
@@ -184,7 +198,8 @@ pub unsafe extern "C" fn _nxde_pop3_client_create(
         client::create(
             client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
         )
-    })
+    });
+    after_create(client_ptr, status)
 }
 
 /// Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
@@ -199,7 +214,7 @@ pub unsafe extern "C" fn _nxd_pop3_client_create(
     client_name: *mut CHAR,
     client_password: *mut CHAR,
 ) -> UINT {
-    ffi_status!({
+    let status = ffi_status!({
         check_ptr!(client_ptr, server_ip_address);
         if client::is_created(client_ptr) {
             return NX_PTR_ERROR;
@@ -208,7 +223,8 @@ pub unsafe extern "C" fn _nxd_pop3_client_create(
             client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &*server_ip_address, server_port,
             client_name, client_password,
         )
-    })
+    });
+    after_create(client_ptr, status)
 }
 
 /// Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
@@ -412,11 +428,17 @@ pub unsafe extern "C" fn _nx_pop3_client_quit(client_ptr: *mut NX_POP3_CLIENT) -
 /// the socket and zeroes `*client_ptr`. The packet pool is the application's to
 /// delete.
 ///
-/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
-/// example deleted twice).
+/// Returns `NX_SUCCESS`, also for the first delete after a failed
+/// `nx_pop3_client_create` (as NetX; the failed create already released
+/// everything, this call only clears the struct); `NX_PTR_ERROR` for NULL, a
+/// client never created, or a further delete.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
+        check_ptr!(client_ptr);
+        if client::is_failed_create(client_ptr) {
+            return client::delete_failed_create(client_ptr);
+        }
         created!(client_ptr);
         client::delete(client_ptr)
     })
@@ -426,6 +448,10 @@ pub unsafe extern "C" fn _nxe_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
+        check_ptr!(client_ptr);
+        if client::is_failed_create(client_ptr) {
+            return client::delete_failed_create(client_ptr);
+        }
         created!(client_ptr);
         client::delete(client_ptr)
     })
