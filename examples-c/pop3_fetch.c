@@ -674,6 +674,9 @@ static void fail_login(UINT status, const char *server, double elapsed)
     const char *how = opt.apop ? " with APOP" : "";
 
     if (status == NX_NOT_CONNECTED && said[0] == 0) {
+        /* The stack gives NX_NOT_CONNECTED both for a reset (RST: the host is
+           there, the port closed) and for a connect timeout; only a reset
+           ends the wait before the timeout. */
         if (elapsed + 0.5 < (double)opt.timeout)
             fail(status, "connecting to %s: connection refused (the host answered; no POP3 server listens on "
                  "that port)", server);
