@@ -677,7 +677,7 @@ static void fail_login(UINT status, const char *server, double elapsed)
         /* The stack gives NX_NOT_CONNECTED both for a reset (RST: the host is
            there, the port closed) and for a connect timeout; only a reset
            ends the wait before the timeout. */
-        if (elapsed + 0.5 < (double)opt.timeout)
+        if (elapsed + 0.25 < (double)opt.timeout)
             fail(status, "connecting to %s: connection refused (the host answered; no POP3 server listens on "
                  "that port)", server);
         fail(status, "connecting to %s: no answer within %lu s (host down or unreachable, or a firewall drops "
