@@ -834,7 +834,10 @@ static void fetch_entry(ULONG input)
     test_hook("before-quit", 0);
     status = nx_pop3_client_quit(&client);
     if (status != NX_SUCCESS)
-        fail_command(status, opt.delete_after && count ? "QUIT (the server deletes at QUIT: nothing deleted)" : "QUIT");
+        fail_command(status, opt.delete_after && count
+                                 ? "QUIT (the files are safe; the server deletes only at QUIT, so the messages "
+                                   "may still be there)"
+                                 : "QUIT");
     elapsed = seconds_now() - start;
     nx_pop3_client_delete(&client);
     client_created = 0;
