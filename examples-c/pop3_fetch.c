@@ -674,7 +674,10 @@ static void fail_login(UINT status, const char *server, double elapsed)
     const char *how = opt.apop ? " with APOP" : "";
 
     if (status == NX_NOT_CONNECTED && said[0] == 0) {
-        if (elapsed + 0.5 < (double)opt.timeout)
+        /* The stack gives NX_NOT_CONNECTED both for a reset (RST: the host is
+           there, the port closed) and for a connect timeout; only a reset
+           ends the wait before the timeout. */
+        if (elapsed + 0.25 < (double)opt.timeout)
             fail(status, "connecting to %s: connection refused (the host answered; no POP3 server listens on "
                  "that port)", server);
         fail(status, "connecting to %s: no answer within %lu s (host down or unreachable, or a firewall drops "
@@ -730,8 +733,8 @@ static unsigned long long download(UINT index, unsigned long k)
         }
         bytes += length;
         nx_packet_release(packet);
-        if (bytes > 0 && !final_packet) {
-            fflush(part_file);
+        if (test_exit_point && bytes > 0 && !final_packet) {
+            fflush(part_file); /* the half-written file really is on disk */
             test_hook("part-written", k);
         }
     }
@@ -831,7 +834,10 @@ static void fetch_entry(ULONG input)
     test_hook("before-quit", 0);
     status = nx_pop3_client_quit(&client);
     if (status != NX_SUCCESS)
-        fail_command(status, opt.delete_after && count ? "QUIT (the server deletes at QUIT: nothing deleted)" : "QUIT");
+        fail_command(status, opt.delete_after && count
+                                 ? "QUIT (the files are safe; the server deletes only at QUIT, so the messages "
+                                   "may still be there)"
+                                 : "QUIT");
     elapsed = seconds_now() - start;
     nx_pop3_client_delete(&client);
     client_created = 0;

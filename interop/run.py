@@ -643,6 +643,46 @@ class Suite:
         self.record("none", "--out in use by another run -> refused", ok,
                     f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
 
+    def check_dovecot_tool(self) -> None:
+        """The README walkthrough: interop/dovecot.py up, fetch, add, fetch, down."""
+        d = self.newdir("dovecot-tool")
+        ns, tap = f"nxpop3dc-{os.getpid()}", "nxdctap0"
+        tool = [sys.executable, os.path.join(HERE, "dovecot.py")]
+        opts = ["--netns", ns, "--tap", tap]
+        problems = []
+        try:
+            r = h.run(tool + ["up"] + opts, check=False)
+            if r.returncode != 0 or "--pass-file alice.pw" not in r.stdout:
+                problems.append(f"up: exit {r.returncode}: {(r.stdout + r.stderr).strip()[-200:]}")
+            else:
+                pw = os.path.join(d, "alice.pw")
+                with open(pw, "w") as f:
+                    f.write(h.PASSWORDS["alice"] + "\n")
+                out = os.path.join(d, "mail")
+                fetch = ["ip", "netns", "exec", ns] + self.client_cmd + [
+                    "--tap", tap, "--ip", h.CLIENT_CIDR, "--server", h.SERVER_IP, "--user", "alice",
+                    "--pass-file", pw, "--apop", "--delete", "--out", out]
+                r1 = h.run(fetch, check=False, timeout=120)
+                ra = h.run(tool + ["add", "3"] + opts, check=False)
+                r2 = h.run(fetch, check=False, timeout=120)
+                n = len([f for f in self.eml_files(out) if f.endswith(".eml")])
+                if r1.returncode != 0 or r2.returncode != 0 or ra.returncode != 0:
+                    problems.append(f"fetch/add/fetch exits {r1.returncode}/{ra.returncode}/{r2.returncode}: "
+                                    f"{(r1.stderr + r2.stderr).strip()[-200:]}")
+                if n != 11 or not r2.stdout.startswith("3 messages,"):
+                    problems.append(f"{n} files (expected 11), second summary {r2.stdout.strip()[:40]!r}")
+        finally:
+            r = h.run(tool + ["down"] + opts, check=False)
+            if r.returncode != 0:
+                problems.append(f"down: exit {r.returncode}: {r.stderr.strip()[-200:]}")
+        left = h.run(["ip", "netns", "list"], check=False).stdout
+        if ns in left.split():
+            problems.append(f"namespace {ns} left behind")
+            h.run(["ip", "netns", "del", ns], check=False)
+        ok = not problems
+        self.record("dovecot", "interop/dovecot.py up, fetch, add 3, fetch, down", ok,
+                    "8 + 3 messages in 11 files; namespace removed" if ok else "; ".join(problems))
+
     def check_usage_words(self) -> None:
         """Bad values are refused with a useful message, before connecting."""
         d = self.newdir("usage-words")
@@ -701,6 +741,8 @@ class Suite:
                     self.check_killed_run(s, point, k)
                 self.check_long_credentials(s)
                 self.check_out_created(s)
+        if not self.only or self.only == "dovecot":
+            self.check_dovecot_tool()
         if not self.only or self.only == "python":
             self.check_no_server()
             self.check_unreachable()
