@@ -40,7 +40,7 @@ pub mod util;
 #[cfg(test)]
 mod tests;
 
-pub use apop::{apop_digest, decimal, hex_ascii, md5_hex};
+pub use apop::{apop_digest, decimal, hex_ascii, md5_hex, Md5};
 pub use body::{BodyDecoder, Decoded};
 pub use command::{encode_command, Command, EncodeError};
 pub use reply::{Arg, Reply, ReplyError, ReplyParser};

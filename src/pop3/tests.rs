@@ -38,6 +38,61 @@ fn md5_known_values() {
     assert_eq!(&md5_hex(&joined), RFC_DIGEST);
 }
 
+/// The test suite of RFC 1321, appendix A.5.
+#[test]
+fn md5_rfc1321_suite() {
+    let suite: &[(&[u8], &[u8; 32])] = &[
+        (b"", b"d41d8cd98f00b204e9800998ecf8427e"),
+        (b"a", b"0cc175b9c0f1b6a831c399e269772661"),
+        (b"abc", b"900150983cd24fb0d6963f7d28e17f72"),
+        (b"message digest", b"f96b697d7cb7938d525a2f31aaf161d0"),
+        (b"abcdefghijklmnopqrstuvwxyz", b"c3fcd3d76192e4007dfb496cca67e13b"),
+        (
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            b"d174ab98d277d9f5a5611c2c9f419d9f",
+        ),
+        (
+            b"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+            b"57edf4a22be3c955ac49da2e2107b67a",
+        ),
+    ];
+    for (input, want) in suite {
+        assert_eq!(&md5_hex(input), *want, "{:?}", std::string::String::from_utf8_lossy(input));
+    }
+}
+
+/// Lengths around the padding boundaries (55/56 bytes: the length still
+/// fits in the last block or not; 64: a whole block), whole and fed in two
+/// parts split at every byte. Expected values from Python's hashlib.
+#[test]
+fn md5_padding_boundaries_and_splits() {
+    let cases: &[(usize, &[u8; 32])] = &[
+        (55, b"ef1772b6dff9a122358552954ad0df65"),
+        (56, b"3b0c8ac703f828b04c6c197006d17218"),
+        (57, b"652b906d60af96844ebd21b674f35e93"),
+        (63, b"b06521f39153d618550606be297466d5"),
+        (64, b"014842d480b571495a4a0363793f7367"),
+        (65, b"c743a45e0d2e6a95cb859adae0248435"),
+        (119, b"8a7bd0732ed6a28ce75f6dabc90e1613"),
+        (120, b"5f61c0ccad4cac44c75ff505e1f1e537"),
+        (1000, b"cabe45dcc9ae5b66ba86600cca6b8ba8"),
+    ];
+    for &(n, want) in cases {
+        let data = vec![b'a'; n];
+        assert_eq!(&md5_hex(&data), want, "{n} bytes");
+        for cut in 0..=n {
+            let mut h = Md5::new();
+            h.update(&data[..cut]);
+            h.update(&data[cut..]);
+            let mut hex = [0u8; 32];
+            hex_ascii(&h.finalize(), &mut hex);
+            assert_eq!(&hex, want, "{n} bytes split at {cut}");
+        }
+    }
+    let all: Vec<u8> = (0..=255u8).cycle().take(1024).collect();
+    assert_eq!(&md5_hex(&all), b"b2ea9f7fcea831a4a63b213f41a8855b");
+}
+
 #[test]
 fn hex_ascii_fits_whole_pairs_only() {
     let mut out = [b'#'; 8];
