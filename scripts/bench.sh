@@ -31,8 +31,10 @@ cat build/bench.txt
     python3 scripts/text-breakdown.py build/size/added.syms
     echo '```'
     echo
-    echo "NetX Duo's 5.6 KB POP3 object does not contain its MD5 (nx_md5.c is a separate object);"
-    echo "md-5's compression function is unrolled in its source, so it alone is about 2.4 KB."
+    echo "NetX Duo's 5.6 KB POP3 object does not contain its MD5 (nx_md5.c is a separate object)."
+    echo
+    # MD5 decision (issue 10 item 6): measured once on Cortex-M4 by bench/md5size/build.sh.
+    cat bench/md5size/RESULT.md
     echo
     echo "## Other figures (separate commands)"
     echo

@@ -29,5 +29,5 @@ while read -r name hex; do
     n=$((0x$hex)); total=$((total + n))
     case "$name" in *md5*|*Md5*) md5=$((md5 + n)) ;; esac
 done < "$out/added.syms"
-echo "text bytes added by the POP3 client: $total (of which md5::compress: $md5; symbols in $out/added.syms)"
+echo "text bytes added by the POP3 client: $total (of which MD5: $md5; symbols in $out/added.syms)"
 echo "pop3_text_bytes=$total"

@@ -12,7 +12,7 @@ names = subprocess.run(["c++filt"], input="\n".join(n for _, n in rows), capture
 groups, biggest = {}, []
 for (size, _), name in zip(rows, names):
     if "md5" in name or "pop3::apop" in name or "digest" in name or "hybrid" in name:
-        group = "MD5 (md-5 crate, digest and hex wrappers)"
+        group = "MD5 and APOP (src/pop3/apop.rs)"
     elif "nx_pop3_client::pop3::" in name:
         group = "engine (src/pop3)"
     elif "nx_pop3_client::client::" in name:

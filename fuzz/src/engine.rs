@@ -8,7 +8,7 @@
 //! with a plain line-by-line reference model of RFC 1939 written here.
 
 use crate::{Cuts, Reader};
-use nx_pop3_client::pop3::{Arg, BodyDecoder, Reply, ReplyParser, MAX_SERVER_REPLY};
+use nx_pop3_client::pop3::{Arg, BodyDecoder, Reply, ReplyParser, RespCode, MAX_SERVER_REPLY};
 
 pub fn run(data: &[u8]) {
     let mut r = Reader::new(data);
@@ -28,7 +28,7 @@ pub fn run(data: &[u8]) {
 /// What the reference model says about one whole line (`line` has no LF).
 #[derive(Debug, PartialEq, Eq)]
 pub enum RefLine {
-    Ok { ok: bool, args: [Arg; 2], stamp: Option<Vec<u8>> },
+    Ok { ok: bool, args: [Arg; 2], stamp: Option<Vec<u8>>, text: Vec<u8>, code: RespCode },
     Err,
 }
 
@@ -74,7 +74,31 @@ pub fn ref_line(line: &[u8]) -> RefLine {
         let close = t.iter().position(|&b| b == b'>' || b <= b' ')?;
         (t[close] == b'>').then(|| t[..=close].to_vec())
     });
-    RefLine::Ok { ok, args, stamp }
+    RefLine::Ok { ok, args, stamp, text: words.to_vec(), code: ref_code(words) }
+}
+
+/// Reference model of a response code (RFC 2449 section 8, RFC 3206) at the
+/// start of a status line's text.
+pub fn ref_code(text: &[u8]) -> RespCode {
+    let Some(rest) = text.strip_prefix(b"[") else { return RespCode::None };
+    let Some(close) = rest.iter().position(|&b| b == b']') else { return RespCode::None };
+    let inner = &rest[..close];
+    if inner.iter().any(|b| !(0x21..=0x7e).contains(b)) {
+        return RespCode::None;
+    }
+    let levels: Vec<Vec<u8>> = inner.split(|&b| b == b'/').map(|l| l.to_ascii_uppercase()).collect();
+    if levels.iter().any(Vec::is_empty) {
+        return RespCode::None;
+    }
+    match (levels[0].as_slice(), levels.get(1).map(Vec::as_slice)) {
+        (b"IN-USE", _) => RespCode::InUse,
+        (b"LOGIN-DELAY", _) => RespCode::LoginDelay,
+        (b"AUTH", _) => RespCode::Auth,
+        (b"SYS", Some(b"TEMP")) => RespCode::SysTemp,
+        (b"SYS", Some(b"PERM")) => RespCode::SysPerm,
+        (b"SYS", _) => RespCode::Sys,
+        _ => RespCode::Other,
+    }
 }
 
 /// Feeds `input` cut by `table` to a ReplyParser with a `ts_size`-byte
@@ -82,6 +106,8 @@ pub fn ref_line(line: &[u8]) -> RefLine {
 pub fn replies(input: &[u8], table: &[u8], ts_size: usize) {
     let mut parser = ReplyParser::new();
     let mut ts = vec![0u8; ts_size];
+    // The text buffer: as big as the timestamp's, so that long texts are cut.
+    let mut text = vec![0u8; ts_size];
     let mut cuts = Cuts::new(table);
     let mut pos = 0usize;
     // Start of the line the parser is in (None: discarding up to a LF).
@@ -91,7 +117,7 @@ pub fn replies(input: &[u8], table: &[u8], ts_size: usize) {
         let chunk_end = pos + n;
         while pos < chunk_end {
             let chunk = &input[pos..chunk_end];
-            let (consumed, result) = parser.feed(chunk, &mut ts);
+            let (consumed, result) = parser.feed_text(chunk, &mut ts, &mut text);
             assert!(consumed <= chunk.len(), "consumed {consumed} > {}", chunk.len());
             pos += consumed;
             let Some(result) = result else {
@@ -109,7 +135,7 @@ pub fn replies(input: &[u8], table: &[u8], ts_size: usize) {
                 Ok(reply) => {
                     assert_eq!(last, b'\n', "reply not ended by LF");
                     assert_eq!(Some(pos - 1), lf);
-                    check_reply(&reply, &ts, &want, line);
+                    check_reply(&reply, &ts, &text, &want, line);
                 }
                 Err(e) => {
                     assert_eq!(want, RefLine::Err, "parser said {e:?} for line {line:?}");
@@ -120,8 +146,8 @@ pub fn replies(input: &[u8], table: &[u8], ts_size: usize) {
     }
 }
 
-fn check_reply(reply: &Reply, ts: &[u8], want: &RefLine, line: &[u8]) {
-    let RefLine::Ok { ok, args, stamp } = want else {
+fn check_reply(reply: &Reply, ts: &[u8], text: &[u8], want: &RefLine, line: &[u8]) {
+    let RefLine::Ok { ok, args, stamp, text: want_text, code } = want else {
         panic!("parser accepted {line:?} as {reply:?}, reference says error");
     };
     assert_eq!(reply.ok, *ok, "line {line:?}");
@@ -132,6 +158,11 @@ fn check_reply(reply: &Reply, ts: &[u8], want: &RefLine, line: &[u8]) {
         _ => b"",
     };
     assert_eq!(&ts[..reply.timestamp_len], want_stamp, "timestamp of {line:?}");
+    assert_eq!(reply.code, *code, "response code of {line:?}");
+    assert_eq!(reply.text_len, want_text.len(), "text length of {line:?}");
+    let kept = want_text.len().min(text.len());
+    assert_eq!(&text[..kept], &want_text[..kept], "text of {line:?}");
+    assert_eq!(reply.text(text).is_some(), want_text.len() <= text.len());
 }
 
 /// Reference model of multi-line data (RFC 1939): a line starts at the

@@ -6,6 +6,7 @@ pub mod engine;
 pub mod parse_response;
 pub mod pool;
 pub mod split;
+pub mod walks;
 
 /// Reads parameters from the front of the fuzzer input; yields zeros once
 /// the input is exhausted, so every input is valid.
@@ -80,7 +81,7 @@ mod tests {
     /// (deterministic pseudo-random inputs).
     #[test]
     fn seeds_pass_and_pool_reaches_every_operation() {
-        for t in ["engine", "split", "parse_response", "pool"] {
+        for t in ["engine", "split", "parse_response", "pool", "walks"] {
             let dir = format!("{}/seeds/{t}", env!("CARGO_MANIFEST_DIR"));
             for e in std::fs::read_dir(dir).unwrap() {
                 let data = std::fs::read(e.unwrap().path()).unwrap();
@@ -88,6 +89,7 @@ mod tests {
                     "engine" => crate::engine::run(&data),
                     "split" => crate::split::run(&data),
                     "parse_response" => crate::parse_response::run(&data),
+                    "walks" => crate::walks::run(&data),
                     _ => crate::pool::run(&data),
                 }
             }
@@ -106,6 +108,7 @@ mod tests {
             crate::engine::run(&data);
             crate::split::run(&data);
             crate::parse_response::run(&data);
+            crate::walks::run(&data);
         }
         let hits: Vec<usize> = crate::pool::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("pool hits (alloc, append, chained append, copy, extract, release, second release, retrieve): {hits:?}");

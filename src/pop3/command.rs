@@ -3,7 +3,7 @@
 use super::apop::decimal;
 use super::MAX_CLIENT_COMMAND;
 
-/// A client command (RFC 1939 sections 5 to 7).
+/// A client command (RFC 1939 sections 5 to 7, RFC 2449 `CAPA`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command<'a> {
     /// `USER name`.
@@ -21,6 +21,22 @@ pub enum Command<'a> {
     Stat,
     /// `LIST n`.
     List(u32),
+    /// `LIST` (all messages: a multi-line scan listing).
+    ListAll,
+    /// `UIDL n` (RFC 1939 section 7).
+    Uidl(u32),
+    /// `UIDL` (all messages: a multi-line unique-id listing).
+    UidlAll,
+    /// `TOP n lines` (RFC 1939 section 7): the headers and the first
+    /// `lines` lines of the body.
+    Top {
+        /// Message number.
+        message: u32,
+        /// Body lines wanted.
+        lines: u32,
+    },
+    /// `CAPA` (RFC 2449 section 5).
+    Capa,
     /// `RETR n`.
     Retr(u32),
     /// `DELE n`.
@@ -80,6 +96,7 @@ fn check_arg(arg: &[u8]) -> Result<&[u8], EncodeError> {
 /// unspecified.
 pub fn encode_command(cmd: &Command<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
     let mut digits = [0u8; 10];
+    let mut digits2 = [0u8; 10];
     let (verb, arg1, arg2): (&[u8], Option<&[u8]>, Option<&[u8]>) = match *cmd {
         Command::User(name) => (b"USER", Some(check_arg(name)?), None),
         Command::Pass(pass) => (b"PASS", Some(check_arg(pass)?), None),
@@ -87,15 +104,24 @@ pub fn encode_command(cmd: &Command<'_>, out: &mut [u8]) -> Result<usize, Encode
             (b"APOP", Some(check_arg(user)?), Some(check_arg(digest)?))
         }
         Command::Stat => (b"STAT", None, None),
-        Command::List(n) | Command::Retr(n) | Command::Dele(n) => {
+        Command::List(n) | Command::Retr(n) | Command::Dele(n) | Command::Uidl(n) => {
             let verb: &[u8] = match *cmd {
                 Command::List(_) => b"LIST",
                 Command::Retr(_) => b"RETR",
+                Command::Uidl(_) => b"UIDL",
                 _ => b"DELE",
             };
             let count = decimal(n, &mut digits);
             (verb, Some(digits.get(..count).unwrap_or(&[])), None)
         }
+        Command::Top { message, lines } => {
+            let count = decimal(message, &mut digits);
+            let count2 = decimal(lines, &mut digits2);
+            (b"TOP", Some(digits.get(..count).unwrap_or(&[])), Some(digits2.get(..count2).unwrap_or(&[])))
+        }
+        Command::ListAll => (b"LIST", None, None),
+        Command::UidlAll => (b"UIDL", None, None),
+        Command::Capa => (b"CAPA", None, None),
         Command::Quit => (b"QUIT", None, None),
         Command::Noop => (b"NOOP", None, None),
         Command::Rset => (b"RSET", None, None),

@@ -7,10 +7,17 @@
 //! was cut into segments.
 //!
 //! * [`command`]: command lines (`USER`, `PASS`, `APOP`, `STAT`, `LIST`,
-//!   `RETR`, `DELE`, `QUIT`, `NOOP`, `RSET`).
+//!   `UIDL`, `RETR`, `TOP`, `DELE`, `QUIT`, `NOOP`, `RSET`, `CAPA`).
 //! * [`reply`]: status lines (`+OK ...` / `-ERR ...`), with the numbers of
-//!   `STAT`/`LIST`/`RETR` replies and the APOP timestamp of a greeting.
-//! * [`body`]: multi-line data (dot-unstuffing, end-of-message detection).
+//!   `STAT`/`LIST`/`RETR` replies, the APOP timestamp of a greeting, the
+//!   response code (`-ERR [IN-USE] ...`, RFC 2449 and 3206) and the text.
+//! * [`body`]: multi-line data (dot-unstuffing, end-of-message detection)
+//!   of `RETR` and `TOP`.
+//! * [`listing`]: the `LIST` and `UIDL` listings, walked entry by entry
+//!   into the caller's buffers, and the one-message `LIST n` / `UIDL n`.
+//! * [`capa`]: the `CAPA` reply, line by line, and the [`Capabilities`].
+//! * [`pipeline`]: which reply each command gets, and the queue of replies
+//!   expected when commands are sent ahead.
 //! * [`apop`]: MD5 digests for APOP and the hex/decimal helpers of NetX.
 //! * [`util`]: the safe core of NetX's `_nx_pop3_parse_response` and the
 //!   timestamp search of `_nx_pop3_parse_process_id`.
@@ -33,17 +40,23 @@
 
 pub mod apop;
 pub mod body;
+pub mod capa;
 pub mod command;
+pub mod listing;
+pub mod pipeline;
 pub mod reply;
 pub mod util;
 
 #[cfg(test)]
 mod tests;
 
-pub use apop::{apop_digest, decimal, hex_ascii, md5_hex};
+pub use apop::{apop_digest, decimal, hex_ascii, md5_hex, Md5};
 pub use body::{BodyDecoder, Decoded};
+pub use capa::{sasl, Capa, CapaLine, CapaParser, Capabilities, Expire};
+pub use listing::{parse_list_one, Fed, parse_uidl_one, ListEntry, ListWalk, UidlEntry, UidlWalk, Walk, WalkError, MAX_UID};
+pub use pipeline::{Pipeline, PipelineFull, ReplyKind};
 pub use command::{encode_command, Command, EncodeError};
-pub use reply::{Arg, Reply, ReplyError, ReplyParser};
+pub use reply::{Arg, Reply, ReplyError, ReplyParser, RespCode};
 pub use util::{find_timestamp, parse_response_word};
 
 /// Longest server reply line accepted, in bytes, counting its CR LF

@@ -16,6 +16,35 @@ pub enum Arg {
     Text,
 }
 
+/// Extended response code (RFC 2449 section 8, RFC 3206): the bracketed
+/// first word of the text, as in `-ERR [IN-USE] mailbox locked`.
+///
+/// Codes are hierarchical (`SYS/TEMP`); levels are compared without regard
+/// to case and levels past the ones known here are ignored (`[SYS/TEMP/X]`
+/// is [`RespCode::SysTemp`]). Recognised on every status line, `+OK` too
+/// (the grammar allows it); servers send them on `-ERR`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RespCode {
+    /// No code: the text does not start with a well-formed `[...]`
+    /// (levels of printable characters separated by `/`, closed by `]`
+    /// before the end of the line).
+    None,
+    /// `[IN-USE]`: authenticated, but the maildrop is locked (RFC 2449 8.1.2).
+    InUse,
+    /// `[LOGIN-DELAY]`: logged in too recently (RFC 2449 8.1.1).
+    LoginDelay,
+    /// `[SYS/TEMP]`: temporary system failure, try later (RFC 3206).
+    SysTemp,
+    /// `[SYS/PERM]`: permanent system failure (RFC 3206).
+    SysPerm,
+    /// `[SYS]` with no or an unknown second level (RFC 3206).
+    Sys,
+    /// `[AUTH]`: the credentials were refused (RFC 3206).
+    Auth,
+    /// A well-formed code not listed here.
+    Other,
+}
+
 /// A parsed status line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -27,6 +56,21 @@ pub struct Reply {
     /// start of the timestamp buffer given to [`ReplyParser::feed`]; 0 if
     /// there is none, or it did not fit, or it was malformed.
     pub timestamp_len: usize,
+    /// The response code at the start of the text.
+    pub code: RespCode,
+    /// Length of the text: everything after the status and its SP, up to
+    /// the line end (CR LF or LF) excluded, response code included. The
+    /// first `min(text_len, text.len())` bytes are in the text buffer given
+    /// to [`ReplyParser::feed_text`] (nothing with [`ReplyParser::feed`]).
+    pub text_len: usize,
+}
+
+impl Reply {
+    /// The whole text from the buffer given to [`ReplyParser::feed_text`],
+    /// or `None` if it did not fit in that buffer.
+    pub fn text<'t>(&self, buffer: &'t [u8]) -> Option<&'t [u8]> {
+        buffer.get(..self.text_len)
+    }
 }
 
 /// Why a status line was refused.
@@ -67,6 +111,28 @@ enum Stamp {
     Failed,
 }
 
+/// Progress of the response code (`[...]`) recognition, see [`RespCode`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Code {
+    /// No text byte seen yet.
+    Start,
+    /// Inside the brackets: `level` (1-based), bytes `pos` of it so far,
+    /// `mask` the known names of this level it still matches, `first` and
+    /// `second` the indexes of the known first and second levels (or
+    /// [`UNKNOWN`]).
+    Level { level: u8, pos: u8, mask: u8, first: u8, second: u8 },
+    /// `]` seen: the code.
+    Done(RespCode),
+    /// No code on this line.
+    Off,
+}
+
+/// Known first levels and the second levels of `SYS`.
+const LEVEL1: [&[u8]; 4] = [b"IN-USE", b"LOGIN-DELAY", b"SYS", b"AUTH"];
+const LEVEL2: [&[u8]; 2] = [b"TEMP", b"PERM"];
+const SYS: u8 = 2;
+const UNKNOWN: u8 = u8::MAX;
+
 /// Streaming status-line parser. It keeps no line buffer, only a few bytes
 /// of state, so a reply may arrive split at any byte: the result is the
 /// same whatever the split.
@@ -94,6 +160,9 @@ pub struct ReplyParser {
     args: [Arg; 2],
     stamp: Stamp,
     stamp_len: u16,
+    code: Code,
+    /// Bytes of text seen (see [`Reply::text_len`]).
+    text_len: u16,
 }
 
 /// The line cap as a `u16` (it is 512).
@@ -123,6 +192,8 @@ impl ReplyParser {
             args: [Arg::None; 2],
             stamp: Stamp::Search,
             stamp_len: 0,
+            code: Code::Start,
+            text_len: 0,
         }
     }
 
@@ -162,10 +233,24 @@ impl ReplyParser {
         input: &[u8],
         timestamp: &mut [u8],
     ) -> (usize, Option<Result<Reply, ReplyError>>) {
+        self.feed_text(input, timestamp, &mut [])
+    }
+
+    /// Same as [`feed`](Self::feed), and also copies the line's text (see
+    /// [`Reply::text_len`]) into `text`, as much as fits: pass the same
+    /// buffer to every feed of one line. Bytes of `text` past the reported
+    /// length may be overwritten. A text longer than the buffer is not an
+    /// error: [`Reply::text`] says whether it is whole.
+    pub fn feed_text(
+        &mut self,
+        input: &[u8],
+        timestamp: &mut [u8],
+        text: &mut [u8],
+    ) -> (usize, Option<Result<Reply, ReplyError>>) {
         let mut consumed = 0usize;
         for &byte in input {
             consumed = consumed.saturating_add(1);
-            if let Some(result) = self.byte(byte, timestamp) {
+            if let Some(result) = self.byte(byte, timestamp, text) {
                 return (consumed, Some(result));
             }
         }
@@ -173,7 +258,7 @@ impl ReplyParser {
     }
 
     /// One byte of the stream.
-    fn byte(&mut self, byte: u8, timestamp: &mut [u8]) -> Option<Result<Reply, ReplyError>> {
+    fn byte(&mut self, byte: u8, timestamp: &mut [u8], text: &mut [u8]) -> Option<Result<Reply, ReplyError>> {
         if self.phase == Phase::Discard {
             if byte == b'\n' {
                 self.reset();
@@ -192,7 +277,7 @@ impl ReplyParser {
         if self.cr {
             // The held CR does not end the line: it is line content.
             self.cr = false;
-            if let Err(error) = self.content(b'\r', timestamp) {
+            if let Err(error) = self.content(b'\r', timestamp, text) {
                 return self.fail(error, byte);
             }
         }
@@ -203,7 +288,7 @@ impl ReplyParser {
         if byte == 0 {
             return self.fail(ReplyError::Nul, byte);
         }
-        match self.content(byte, timestamp) {
+        match self.content(byte, timestamp, text) {
             Ok(()) => None,
             Err(error) => self.fail(error, byte),
         }
@@ -219,7 +304,7 @@ impl ReplyParser {
     }
 
     /// A content byte of the line (not the line's final CR or LF).
-    fn content(&mut self, byte: u8, timestamp: &mut [u8]) -> Result<(), ReplyError> {
+    fn content(&mut self, byte: u8, timestamp: &mut [u8], text: &mut [u8]) -> Result<(), ReplyError> {
         match self.phase {
             Phase::Status => {
                 if self.matched == 0 {
@@ -250,12 +335,68 @@ impl ReplyParser {
                 }
             }
             Phase::Words => {
+                if let Some(slot) = text.get_mut(usize::from(self.text_len)) {
+                    *slot = byte;
+                }
+                self.text_len = self.text_len.saturating_add(1);
+                self.code_byte(byte);
                 self.stamp_byte(byte, timestamp);
                 self.word_byte(byte);
                 Ok(())
             }
             Phase::Discard => Ok(()),
         }
+    }
+
+    /// Follows the response code at the start of the text.
+    fn code_byte(&mut self, byte: u8) {
+        self.code = match self.code {
+            Code::Start if byte == b'[' => Code::Level { level: 1, pos: 0, mask: 0b1111, first: UNKNOWN, second: UNKNOWN },
+            Code::Level { pos: 0, .. } if byte == b'/' || byte == b']' => Code::Off,
+            Code::Level { level, pos, mask, first, second } if byte == b'/' || byte == b']' => {
+                let names: &[&[u8]] = if level == 1 { &LEVEL1 } else { &LEVEL2 };
+                // The name of this level matched whole, if any.
+                let matched = names
+                    .iter()
+                    .zip(0u8..)
+                    .find(|(name, i)| mask & (1u8 << i) != 0 && name.len() == usize::from(pos))
+                    .map_or(UNKNOWN, |(_, i)| i);
+                let (first, second) = match level {
+                    1 => (matched, UNKNOWN),
+                    2 => (first, matched),
+                    _ => (first, second),
+                };
+                if byte == b']' {
+                    Code::Done(match (first, second) {
+                        (0, _) => RespCode::InUse,
+                        (1, _) => RespCode::LoginDelay,
+                        (3, _) => RespCode::Auth,
+                        (SYS, 0) => RespCode::SysTemp,
+                        (SYS, 1) => RespCode::SysPerm,
+                        (SYS, _) => RespCode::Sys,
+                        _ => RespCode::Other,
+                    })
+                } else {
+                    // Only the second level of SYS is known; deeper levels
+                    // are read (for the syntax) but not compared.
+                    let mask = if level == 1 && first == SYS { 0b11 } else { 0 };
+                    Code::Level { level: level.saturating_add(1), pos: 0, mask, first, second }
+                }
+            }
+            Code::Level { level, pos, mask, first, second } if (0x21..=0x7e).contains(&byte) => {
+                let names: &[&[u8]] = if level == 1 { &LEVEL1 } else { &LEVEL2 };
+                let upper = byte.to_ascii_uppercase();
+                let mut keep = 0u8;
+                for (name, i) in names.iter().zip(0u8..) {
+                    if mask & (1u8 << i) != 0 && name.get(usize::from(pos)) == Some(&upper) {
+                        keep |= 1u8 << i;
+                    }
+                }
+                Code::Level { level, pos: pos.saturating_add(1), mask: keep, first, second }
+            }
+            Code::Done(code) => Code::Done(code),
+            _ => Code::Off,
+        };
     }
 
     /// Follows the first `<...>` of the line.
@@ -325,6 +466,11 @@ impl ReplyParser {
             } else {
                 0
             },
+            code: match self.code {
+                Code::Done(code) => code,
+                _ => RespCode::None,
+            },
+            text_len: usize::from(self.text_len),
         })
     }
 }

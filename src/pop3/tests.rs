@@ -38,6 +38,61 @@ fn md5_known_values() {
     assert_eq!(&md5_hex(&joined), RFC_DIGEST);
 }
 
+/// The test suite of RFC 1321, appendix A.5.
+#[test]
+fn md5_rfc1321_suite() {
+    let suite: &[(&[u8], &[u8; 32])] = &[
+        (b"", b"d41d8cd98f00b204e9800998ecf8427e"),
+        (b"a", b"0cc175b9c0f1b6a831c399e269772661"),
+        (b"abc", b"900150983cd24fb0d6963f7d28e17f72"),
+        (b"message digest", b"f96b697d7cb7938d525a2f31aaf161d0"),
+        (b"abcdefghijklmnopqrstuvwxyz", b"c3fcd3d76192e4007dfb496cca67e13b"),
+        (
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            b"d174ab98d277d9f5a5611c2c9f419d9f",
+        ),
+        (
+            b"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+            b"57edf4a22be3c955ac49da2e2107b67a",
+        ),
+    ];
+    for (input, want) in suite {
+        assert_eq!(&md5_hex(input), *want, "{:?}", std::string::String::from_utf8_lossy(input));
+    }
+}
+
+/// Lengths around the padding boundaries (55/56 bytes: the length still
+/// fits in the last block or not; 64: a whole block), whole and fed in two
+/// parts split at every byte. Expected values from Python's hashlib.
+#[test]
+fn md5_padding_boundaries_and_splits() {
+    let cases: &[(usize, &[u8; 32])] = &[
+        (55, b"ef1772b6dff9a122358552954ad0df65"),
+        (56, b"3b0c8ac703f828b04c6c197006d17218"),
+        (57, b"652b906d60af96844ebd21b674f35e93"),
+        (63, b"b06521f39153d618550606be297466d5"),
+        (64, b"014842d480b571495a4a0363793f7367"),
+        (65, b"c743a45e0d2e6a95cb859adae0248435"),
+        (119, b"8a7bd0732ed6a28ce75f6dabc90e1613"),
+        (120, b"5f61c0ccad4cac44c75ff505e1f1e537"),
+        (1000, b"cabe45dcc9ae5b66ba86600cca6b8ba8"),
+    ];
+    for &(n, want) in cases {
+        let data = vec![b'a'; n];
+        assert_eq!(&md5_hex(&data), want, "{n} bytes");
+        for cut in 0..=n {
+            let mut h = Md5::new();
+            h.update(&data[..cut]);
+            h.update(&data[cut..]);
+            let mut hex = [0u8; 32];
+            hex_ascii(&h.finalize(), &mut hex);
+            assert_eq!(&hex, want, "{n} bytes split at {cut}");
+        }
+    }
+    let all: Vec<u8> = (0..=255u8).cycle().take(1024).collect();
+    assert_eq!(&md5_hex(&all), b"b2ea9f7fcea831a4a63b213f41a8855b");
+}
+
 #[test]
 fn hex_ascii_fits_whole_pairs_only() {
     let mut out = [b'#'; 8];
@@ -143,12 +198,24 @@ fn command_length_cap() {
 
 type Event = (usize, Result<Reply, ReplyError>, Vec<u8>);
 
+/// The text of a good status line `line` (LF included): after `+OK ` or
+/// `-ERR `, without the line end.
+fn expected_text(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let skip = if line.starts_with(b"+OK") { 3 } else { 4 };
+    line.get(skip + 1..).unwrap_or(b"")
+}
+
 /// Feeds `stream` cut at `cuts` (sorted offsets); returns every result with
 /// the stream offset just after the byte that produced it, the timestamp,
-/// and whether the parser is left inside a line.
+/// and whether the parser is left inside a line. The text of each good line
+/// is checked here (and then zeroed in the event).
 fn replies(stream: &[u8], cuts: &[usize]) -> (Vec<Event>, bool) {
     let mut parser = ReplyParser::new();
     let mut stamp = [0u8; 80];
+    let mut text = [0u8; 600];
+    let mut line_start = 0;
     let mut events = Vec::new();
     let mut offset = 0;
     let mut bounds = cuts.to_vec();
@@ -158,19 +225,28 @@ fn replies(stream: &[u8], cuts: &[usize]) -> (Vec<Event>, bool) {
         let mut chunk = &stream[start..end];
         start = end;
         while !chunk.is_empty() {
-            let (n, result) = parser.feed(chunk, &mut stamp);
+            let (n, result) = parser.feed_text(chunk, &mut stamp, &mut text);
             assert!(n <= chunk.len());
             offset += n;
             chunk = &chunk[n..];
             match result {
                 None => assert!(chunk.is_empty(), "None before the input was used up"),
-                Some(result) => {
-                    if result.is_ok() {
+                Some(mut result) => {
+                    if let Ok(reply) = &mut result {
                         assert_eq!(stream[offset - 1], b'\n', "result before LF");
+                        let want = expected_text(&stream[line_start..offset]);
+                        assert_eq!(reply.text(&text), Some(want), "text");
+                        reply.text_len = 0;
                     }
                     let stamp_len = result.map(|r| r.timestamp_len).unwrap_or(0);
                     events.push((offset, result, stamp[..stamp_len].to_vec()));
                     stamp = [0u8; 80];
+                    text = [0u8; 600];
+                    line_start = if stream[offset - 1] == b'\n' {
+                        offset
+                    } else {
+                        stream[offset..].iter().position(|&b| b == b'\n').map_or(stream.len(), |i| offset + i + 1)
+                    };
                 }
             }
         }
@@ -198,11 +274,11 @@ fn replies_any_chunking(stream: &[u8]) -> (Vec<Event>, bool) {
 }
 
 fn ok(args: [Arg; 2]) -> Result<Reply, ReplyError> {
-    Ok(Reply { ok: true, args, timestamp_len: 0 })
+    Ok(Reply { ok: true, args, timestamp_len: 0, code: RespCode::None, text_len: 0 })
 }
 
 fn err(args: [Arg; 2]) -> Result<Reply, ReplyError> {
-    Ok(Reply { ok: false, args, timestamp_len: 0 })
+    Ok(Reply { ok: false, args, timestamp_len: 0, code: RespCode::None, text_len: 0 })
 }
 
 /// `line` followed by a good reply: `line` gives `want` at offset `at`, and
@@ -337,7 +413,13 @@ fn reply_greeting_timestamp() {
     assert_eq!(*at, line.len());
     assert_eq!(
         *result,
-        Ok(Reply { ok: true, args: [Arg::Text, Arg::Text], timestamp_len: RFC_STAMP.len() })
+        Ok(Reply {
+            ok: true,
+            args: [Arg::Text, Arg::Text],
+            timestamp_len: RFC_STAMP.len(),
+            code: RespCode::None,
+            text_len: 0,
+        })
     );
     assert_eq!(&stamp[..], RFC_STAMP);
     assert_eq!(find_timestamp(line), Some(RFC_STAMP));
@@ -388,10 +470,11 @@ fn two_replies_in_one_buffer() {
     let mut parser = ReplyParser::new();
     let (n, result) = parser.feed(stream, &mut []);
     assert_eq!(n, 7);
-    assert_eq!(result, Some(ok([Arg::Num(1), Arg::None])));
+    let text_len = |r: Result<Reply, ReplyError>, len| r.map(|r| Reply { text_len: len, ..r });
+    assert_eq!(result, Some(text_len(ok([Arg::Num(1), Arg::None]), 1)));
     let (n2, result) = parser.feed(&stream[n..], &mut []);
     assert_eq!(n2, 8);
-    assert_eq!(result, Some(err([Arg::Text, Arg::None])));
+    assert_eq!(result, Some(text_len(err([Arg::Text, Arg::None]), 1)));
     let (events, _) = replies_any_chunking(stream);
     assert_eq!(events.len(), 2);
     // A reply followed by message data: only the line is consumed.
@@ -399,7 +482,7 @@ fn two_replies_in_one_buffer() {
     let mut parser = ReplyParser::new();
     let (n, result) = parser.feed(stream, &mut []);
     assert_eq!(n, 16);
-    assert_eq!(result, Some(ok([Arg::Num(120), Arg::Text])));
+    assert_eq!(result, Some(text_len(ok([Arg::Num(120), Arg::Text]), 10)));
 }
 
 #[test]
@@ -854,4 +937,830 @@ fn timestamp_search() {
     assert_eq!(find_timestamp(b"<>"), Some(&b"<>"[..]));
     assert_eq!(find_timestamp(b"x <a\0b>"), None);
     assert_eq!(find_timestamp(b"x <ab> <cd>"), Some(&b"<ab>"[..]));
+}
+
+// ================================================================ RFC 2449 and the rest of RFC 1939
+
+// ---------------------------------------------------------------- new commands
+
+#[test]
+fn new_commands_encode_exactly() {
+    let cases: &[(Command<'_>, &[u8], ReplyKind)] = &[
+        (Command::Capa, b"CAPA\r\n", ReplyKind::Capa),
+        (Command::ListAll, b"LIST\r\n", ReplyKind::ListAll),
+        (Command::Uidl(7), b"UIDL 7\r\n", ReplyKind::Status),
+        (Command::UidlAll, b"UIDL\r\n", ReplyKind::UidlAll),
+        (Command::Top { message: 3, lines: 0 }, b"TOP 3 0\r\n", ReplyKind::Message),
+        (Command::Top { message: u32::MAX, lines: u32::MAX }, b"TOP 4294967295 4294967295\r\n", ReplyKind::Message),
+        (Command::Retr(1), b"RETR 1\r\n", ReplyKind::Message),
+        (Command::List(1), b"LIST 1\r\n", ReplyKind::Status),
+        (Command::Noop, b"NOOP\r\n", ReplyKind::Status),
+        (Command::Rset, b"RSET\r\n", ReplyKind::Status),
+        (Command::Stat, b"STAT\r\n", ReplyKind::Status),
+    ];
+    for (cmd, want, kind) in cases {
+        assert_eq!(encode(*cmd).unwrap(), *want, "{cmd:?}");
+        assert_eq!(cmd.reply_kind(), *kind, "{cmd:?}");
+        for short in 0..want.len() {
+            let mut out = vec![0u8; short];
+            assert_eq!(encode_command(cmd, &mut out), Err(EncodeError::TooLong), "{cmd:?} {short}");
+        }
+    }
+    assert!(!ReplyKind::Message.multi_line(false));
+    assert!(ReplyKind::Message.multi_line(true));
+    assert!(!ReplyKind::Status.multi_line(true));
+}
+
+// ---------------------------------------------------------------- response codes
+
+/// `line` (one good status line) gives `code` whatever the chunking.
+fn code_of(line: &[u8]) -> RespCode {
+    let (events, in_line) = replies_any_chunking(line);
+    assert!(!in_line);
+    assert_eq!(events.len(), 1, "{:?}", std::string::String::from_utf8_lossy(line));
+    events[0].1.unwrap().code
+}
+
+#[test]
+fn resp_codes_recognised() {
+    use RespCode::*;
+    let cases: &[(&[u8], RespCode)] = &[
+        (b"-ERR [IN-USE] Do you have another POP session running?\r\n", InUse),
+        (b"-ERR [LOGIN-DELAY] wait 15 minutes\r\n", LoginDelay),
+        (b"-ERR [SYS/TEMP] try later\r\n", SysTemp),
+        (b"-ERR [SYS/PERM] account disabled\r\n", SysPerm),
+        (b"-ERR [AUTH] bad password\r\n", Auth),
+        (b"-ERR [SYS] something\r\n", Sys),
+        (b"-ERR [SYS/OTHER] something\r\n", Sys),
+        (b"-ERR [sys/temp] lower case\r\n", SysTemp),
+        (b"-ERR [in-use]\r\n", InUse),
+        (b"-ERR [IN-USE]\n", InUse),
+        (b"-ERR [IN-USE]x\r\n", InUse),
+        (b"-ERR [IN-USE/MORE/LEVELS] x\r\n", InUse),
+        (b"-ERR [SYS/TEMP/MORE] x\r\n", SysTemp),
+        (b"-ERR [SYS/TEMPX] x\r\n", Sys),
+        (b"-ERR [AUTHX] x\r\n", Other),
+        (b"-ERR [AUT] x\r\n", Other),
+        (b"-ERR [X-VENDOR/THING] x\r\n", Other),
+        (b"-ERR [UTF8] x\r\n", Other),
+        (b"+OK [IN-USE] on +OK too\r\n", InUse),
+        // Not codes.
+        (b"-ERR IN-USE\r\n", None),
+        (b"-ERR\r\n", None),
+        (b"-ERR \r\n", None),
+        (b"-ERR []\r\n", None),
+        (b"-ERR [IN-USE\r\n", None),
+        (b"-ERR [IN USE] x\r\n", None),
+        (b"-ERR  [IN-USE] two spaces\r\n", None),
+        (b"-ERR x [IN-USE]\r\n", None),
+        (b"-ERR [SYS//TEMP]\r\n", None),
+        (b"-ERR [SYS/]\r\n", None),
+        (b"-ERR [/TEMP]\r\n", None),
+        (b"-ERR [IN-USE\x01]\r\n", None),
+        (b"-ERR [IN-USE\xc3\xa9]\r\n", None),
+        (b"-ERR [IN-USE\r]\r\n", None),
+    ];
+    for (line, want) in cases {
+        assert_eq!(code_of(line), *want, "{:?}", std::string::String::from_utf8_lossy(line));
+    }
+}
+
+#[test]
+fn reply_text_capture() {
+    let line = b"-ERR [SYS/TEMP] try again later\r\n";
+    let mut parser = ReplyParser::new();
+    // Big enough: the whole text.
+    let mut text = [b'#'; 40];
+    let (n, r) = parser.feed_text(line, &mut [], &mut text);
+    assert_eq!(n, line.len());
+    let r = r.unwrap().unwrap();
+    assert_eq!(r.text_len, 26);
+    assert_eq!(r.text(&text), Some(&b"[SYS/TEMP] try again later"[..]));
+    assert!(text[26..].iter().all(|&b| b == b'#'));
+    // Too small: cut, never past the buffer, and `text` says so.
+    let mut backing = [b'#'; 40];
+    let (_, r) = parser.feed_text(line, &mut [], &mut backing[..10]);
+    let r = r.unwrap().unwrap();
+    assert_eq!((r.text_len, r.code), (26, RespCode::SysTemp));
+    assert_eq!(r.text(&backing[..10]), None);
+    assert_eq!(&backing[..10], b"[SYS/TEMP]");
+    assert!(backing[10..].iter().all(|&b| b == b'#'));
+    // The plain feed reports the length and writes nothing.
+    let (_, r) = parser.feed(line, &mut []);
+    assert_eq!(r.unwrap().unwrap().text_len, 26);
+}
+
+// ---------------------------------------------------------------- walks
+
+/// A listing parser under test, with its output made comparable.
+trait Walker {
+    type Out: PartialEq + core::fmt::Debug + Clone;
+    fn fresh() -> Self;
+    /// One feed; the output includes the bytes written to `buf` (the
+    /// unique-id or the raw CAPA line).
+    fn step(&mut self, input: &[u8], buf: &mut [u8]) -> Fed<Self::Out>;
+    fn end(&self) -> bool;
+    fn inside(&self) -> bool;
+}
+
+impl Walker for ListWalk {
+    type Out = ListEntry;
+    fn fresh() -> Self {
+        ListWalk::new()
+    }
+    fn step(&mut self, input: &[u8], _buf: &mut [u8]) -> Fed<ListEntry> {
+        self.feed(input)
+    }
+    fn end(&self) -> bool {
+        self.is_end()
+    }
+    fn inside(&self) -> bool {
+        self.in_line()
+    }
+}
+
+impl Walker for UidlWalk {
+    type Out = (u32, Vec<u8>);
+    fn fresh() -> Self {
+        UidlWalk::new()
+    }
+    fn step(&mut self, input: &[u8], buf: &mut [u8]) -> Fed<(u32, Vec<u8>)> {
+        let (n, r) = self.feed(input, buf);
+        let r = r.map(|r| {
+            r.map(|w| match w {
+                Walk::Entry(e) => {
+                    assert!(e.uid_len >= 1 && e.uid_len <= MAX_UID && e.uid_len <= buf.len());
+                    Walk::Entry((e.number, buf[..e.uid_len].to_vec()))
+                }
+                Walk::End => Walk::End,
+            })
+        });
+        (n, r)
+    }
+    fn end(&self) -> bool {
+        self.is_end()
+    }
+    fn inside(&self) -> bool {
+        self.in_line()
+    }
+}
+
+impl Walker for CapaParser {
+    type Out = (Capa, Vec<u8>, usize);
+    fn fresh() -> Self {
+        CapaParser::new()
+    }
+    fn step(&mut self, input: &[u8], buf: &mut [u8]) -> Fed<(Capa, Vec<u8>, usize)> {
+        let (n, r) = self.feed(input, buf);
+        let r = r.map(|r| {
+            r.map(|w| match w {
+                Walk::Entry(l) => Walk::Entry((l.capa, buf[..l.len.min(buf.len())].to_vec(), l.len)),
+                Walk::End => Walk::End,
+            })
+        });
+        (n, r)
+    }
+    fn end(&self) -> bool {
+        self.is_end()
+    }
+    fn inside(&self) -> bool {
+        self.in_line()
+    }
+}
+
+type WalkEvents<O> = Vec<(usize, Result<Walk<O>, WalkError>)>;
+
+/// Feeds `stream` cut at `cuts` to a fresh walker with a `buf_len`-byte
+/// buffer (guarded: nothing may be written past it). Returns the events
+/// with the stream offset after each, and the bytes consumed in all.
+fn walk<W: Walker>(stream: &[u8], cuts: &[usize], buf_len: usize) -> (WalkEvents<W::Out>, usize, W) {
+    let mut w = W::fresh();
+    let mut backing = vec![b'#'; buf_len + 16];
+    let mut events = Vec::new();
+    let mut offset = 0;
+    let mut bounds = cuts.to_vec();
+    bounds.push(stream.len());
+    let mut start = 0;
+    'chunks: for end in bounds {
+        let mut chunk = &stream[start.max(offset)..end.max(offset)];
+        start = end;
+        while !chunk.is_empty() {
+            let (n, r) = w.step(chunk, &mut backing[..buf_len]);
+            assert!(backing[buf_len..].iter().all(|&b| b == b'#'), "wrote past the buffer");
+            assert!(n <= chunk.len());
+            offset += n;
+            chunk = &chunk[n..];
+            match r {
+                None => assert!(chunk.is_empty(), "None before the input was used up"),
+                Some(r) => {
+                    assert!(n >= 1, "a result out of zero bytes");
+                    if let Ok(Walk::Entry(_)) = r {
+                        assert!(!w.inside(), "an entry before its line ended");
+                    }
+                    let end = r == Ok(Walk::End);
+                    events.push((offset, r));
+                    if end {
+                        assert!(w.end());
+                        // Nothing more is consumed.
+                        let (again, r) = w.step(&stream[offset..], &mut backing[..buf_len]);
+                        assert_eq!((again, r), (0, Some(Ok(Walk::End))));
+                        break 'chunks;
+                    }
+                }
+            }
+        }
+    }
+    (events, offset, w)
+}
+
+/// Every chunking gives the same events: whole, byte by byte, split at every
+/// byte (every 97th for long streams), at every pair of bytes (short streams).
+fn walk_any<W: Walker>(stream: &[u8], buf_len: usize) -> (WalkEvents<W::Out>, usize) {
+    let (events, used, _) = walk::<W>(stream, &[], buf_len);
+    let whole = (events, used);
+    let bytewise: Vec<usize> = (1..stream.len()).collect();
+    let (e, u, _) = walk::<W>(stream, &bytewise, buf_len);
+    assert_eq!((e, u), whole, "byte by byte");
+    let step = if stream.len() > 3000 { 97 } else { 1 };
+    for cut in (0..=stream.len()).step_by(step) {
+        let (e, u, _) = walk::<W>(stream, &[cut], buf_len);
+        assert_eq!((e, u), whole, "split at {cut}");
+    }
+    if stream.len() <= 48 {
+        for a in 0..=stream.len() {
+            for b in a..=stream.len() {
+                let (e, u, _) = walk::<W>(stream, &[a, b], buf_len);
+                assert_eq!((e, u), whole, "split at {a},{b}");
+            }
+        }
+    }
+    whole
+}
+
+fn le(number: u32, size: u32) -> Result<Walk<ListEntry>, WalkError> {
+    Ok(Walk::Entry(ListEntry { number, size }))
+}
+
+#[test]
+fn list_walk_good() {
+    let next = b"+OK next reply\r\n";
+    type Case<'a> = (&'a [u8], &'a [(u32, u32)]);
+    let cases: &[Case<'_>] = &[
+        (b".\r\n", &[]),
+        (b"1 120\r\n2 200\r\n.\r\n", &[(1, 120), (2, 200)]),
+        (b"1 120\n2 200\n.\n", &[(1, 120), (2, 200)]),
+        (b"1 120 extra words\r\n3 0\r\n.\r\n", &[(1, 120), (3, 0)]),
+        (b"1   120\r\n", &[(1, 120)]),
+        (b".7 1\r\n.\r\n", &[(7, 1)]),
+        (b"4294967295 4294967295\r\n.\r\n", &[(u32::MAX, u32::MAX)]),
+        (b"0001 0\r\n.\r\n", &[(1, 0)]),
+    ];
+    for (body, want) in cases {
+        let mut stream = body.to_vec();
+        if !stream.ends_with(b".\r\n") && !stream.ends_with(b".\n") {
+            stream.extend_from_slice(b".\r\n");
+        }
+        let end_at = stream.len();
+        stream.extend_from_slice(next);
+        let (events, used) = walk_any::<ListWalk>(&stream, 0);
+        assert_eq!(used, end_at, "{:?}", std::string::String::from_utf8_lossy(body));
+        let mut expect: Vec<_> = want.iter().map(|&(n, s)| le(n, s)).collect();
+        expect.push(Ok(Walk::End));
+        assert_eq!(events.iter().map(|e| e.1).collect::<Vec<_>>(), expect);
+        // The next reply is intact.
+        let mut parser = ReplyParser::new();
+        let (n, r) = parser.feed(&stream[used..], &mut []);
+        assert_eq!(n, next.len());
+        assert!(r.unwrap().unwrap().ok);
+    }
+}
+
+/// A bad line: the error is reported at the byte that shows it, the rest of
+/// the listing is skipped, `End` comes at its terminator, and the next
+/// reply is untouched.
+fn check_bad_walk<W: Walker>(body: &[u8], buf_len: usize, want_before: usize, want: WalkError) {
+    let mut stream = body.to_vec();
+    stream.extend_from_slice(b"9999 9999\r\n.\r\n");
+    let end_at = stream.len();
+    stream.extend_from_slice(b"+OK\r\n");
+    let (events, used) = walk_any::<W>(&stream, buf_len);
+    let what = std::string::String::from_utf8_lossy(body).into_owned();
+    assert_eq!(used, end_at, "{what}");
+    assert_eq!(events.len(), want_before + 2, "{what}: {events:?}");
+    assert_eq!(events[want_before].1, Err(want), "{what}");
+    assert_eq!(events[want_before + 1].1, Ok(Walk::End), "{what}");
+}
+
+#[test]
+fn list_walk_bad_lines() {
+    use WalkError::*;
+    let long = {
+        let mut l = b"1 1 ".to_vec();
+        l.resize(MAX_SERVER_REPLY - 2, b'x');
+        l.extend_from_slice(b"\r\n");
+        l
+    };
+    // Exactly the cap is fine.
+    assert_eq!(long.len(), MAX_SERVER_REPLY);
+    let mut ok_stream = long.clone();
+    ok_stream.extend_from_slice(b".\r\n");
+    assert_eq!(walk_any::<ListWalk>(&ok_stream, 0).0.len(), 2);
+    let mut too_long = long.clone();
+    too_long.insert(5, b'x');
+    let mut too_long_lf = long[..MAX_SERVER_REPLY - 2].to_vec();
+    too_long_lf.extend_from_slice(b"xx\n");
+    let cases: &[(&[u8], usize, WalkError)] = &[
+        (b"0 120\r\n", 0, Malformed),
+        (b"1\r\n", 0, Malformed),
+        (b"1 \r\n", 0, Malformed),
+        (b" 1 1\r\n", 0, Malformed),
+        (b"x 1\r\n", 0, Malformed),
+        (b"1 12a\r\n", 0, Malformed),
+        (b"1 -1\r\n", 0, Malformed),
+        (b"\r\n", 0, Malformed),
+        (b"4294967296 1\r\n", 0, Malformed),
+        (b"1 4294967296\r\n", 0, Malformed),
+        (b"1 1\r2\r\n", 0, Malformed),
+        (b".\rx\r\n", 0, Malformed),
+        (b"1 1\r\n1 1\r\n", 1, OutOfOrder),
+        (b"2 1\r\n1 1\r\n", 1, OutOfOrder),
+        (b"1 1\r\n2 2\r\nbad\r\n3 3\r\n", 2, Malformed),
+        (&too_long, 0, TooLong),
+        (&too_long_lf, 0, TooLong),
+    ];
+    for &(body, before, want) in cases {
+        check_bad_walk::<ListWalk>(body, 0, before, want);
+    }
+}
+
+#[test]
+fn list_walk_error_offsets() {
+    // The error comes at the byte that shows the line bad, not later.
+    let stream = b"1 1\r\n2 x2\r\n.\r\n";
+    let (events, _) = walk_any::<ListWalk>(stream, 0);
+    assert_eq!(events[1], (8, Err(WalkError::Malformed)));
+    assert_eq!(events[2], (stream.len(), Ok(Walk::End)));
+    // A walk cut off mid-line says so; between lines it does not.
+    let (_, _, w) = walk::<ListWalk>(b"1 1\r\n2 ", &[], 0);
+    assert!(w.in_line() && !w.is_end());
+    let (_, _, w) = walk::<ListWalk>(b"1 1\r\n", &[], 0);
+    assert!(!w.in_line() && !w.is_end() && !w.failed());
+    let (_, _, w) = walk::<ListWalk>(b"x", &[], 0);
+    assert!(w.failed());
+}
+
+#[test]
+fn uidl_walk_good_and_buffer_sizes() {
+    let uid70: Vec<u8> = (0..70).map(|i| 0x21 + (i as u8 * 7) % 94).collect();
+    let mut stream = b"1 QhdPYR:00WBw1Ph7x7\r\n2 !\r\n".to_vec();
+    stream.extend_from_slice(b"3 ");
+    stream.extend_from_slice(&uid70);
+    stream.extend_from_slice(b"\r\n5 ~}|  \r\n..\r\n.\r\n");
+    let (events, used) = walk_any::<UidlWalk>(&stream, MAX_UID);
+    assert_eq!(used, stream.len());
+    let got: Vec<_> = events.into_iter().map(|e| e.1).collect();
+    assert_eq!(
+        got,
+        vec![
+            Ok(Walk::Entry((1, b"QhdPYR:00WBw1Ph7x7".to_vec()))),
+            Ok(Walk::Entry((2, b"!".to_vec()))),
+            Ok(Walk::Entry((3, uid70.clone()))),
+            Ok(Walk::Entry((5, b"~}|".to_vec()))),
+            // `..` unstuffs to `.`: a line with no message number.
+            Err(WalkError::Malformed),
+            Ok(Walk::End),
+        ]
+    );
+    // A buffer of exactly the unique-id's length is enough; one byte less is
+    // an error, never a truncated unique-id.
+    let stream = b"1 abcdefghij\r\n.\r\n";
+    let (events, _) = walk_any::<UidlWalk>(stream, 10);
+    assert_eq!(events[0].1, Ok(Walk::Entry((1, b"abcdefghij".to_vec()))));
+    check_bad_walk::<UidlWalk>(b"1 abcdefghij\r\n", 9, 0, WalkError::UidBufferTooSmall);
+    check_bad_walk::<UidlWalk>(b"1 a\r\n", 0, 0, WalkError::UidBufferTooSmall);
+}
+
+#[test]
+fn uidl_walk_bad_unique_ids() {
+    use WalkError::*;
+    let mut uid71 = b"1 ".to_vec();
+    uid71.extend(std::iter::repeat_n(b'u', 71));
+    uid71.extend_from_slice(b"\r\n");
+    let cases: &[(&[u8], usize, WalkError)] = &[
+        (&uid71, 0, BadUid),
+        (b"1 a b\r\n", 0, BadUid),
+        (b"1 ab\x7f\r\n", 0, BadUid),
+        (b"1 ab\xc3\xa9\r\n", 0, BadUid),
+        (b"1 a\tb\r\n", 0, BadUid),
+        (b"1 a\x00b\r\n", 0, BadUid),
+        (b"1 a\rb\r\n", 0, Malformed),
+        (b"1\r\n", 0, Malformed),
+        (b"1 \r\n", 0, Malformed),
+        (b"0 a\r\n", 0, Malformed),
+        (b"a 1\r\n", 0, Malformed),
+        (b"1 a\r\n1 b\r\n", 1, OutOfOrder),
+        (b"1 a\r\n3 c\r\n2 b\r\n", 2, OutOfOrder),
+    ];
+    for &(body, before, want) in cases {
+        check_bad_walk::<UidlWalk>(body, MAX_UID, before, want);
+    }
+}
+
+#[test]
+fn uidl_walk_ten_thousand_entries() {
+    let mut stream = Vec::new();
+    let mut want = Vec::new();
+    for n in 1..=10_000u32 {
+        // Unique-ids of 1 to 70 bytes over the whole printable range.
+        let len = 1 + (n as usize * 13) % 70;
+        let uid: Vec<u8> = (0..len).map(|i| 0x21 + ((n as usize + i * 31) % 94) as u8).collect();
+        // Message numbers with gaps (deleted messages are not listed).
+        let number = n * 3 + (n % 3);
+        stream.extend_from_slice(std::format!("{number} ").as_bytes());
+        stream.extend_from_slice(&uid);
+        stream.extend_from_slice(b"\r\n");
+        want.push(Ok(Walk::Entry((number, uid))));
+    }
+    stream.extend_from_slice(b".\r\n");
+    want.push(Ok(Walk::End));
+    let check = |cuts: &[usize]| {
+        let (events, used, _) = walk::<UidlWalk>(&stream, cuts, MAX_UID);
+        assert_eq!(used, stream.len());
+        assert!(events.iter().map(|e| &e.1).eq(want.iter()));
+    };
+    check(&[]);
+    check(&(1..stream.len()).collect::<Vec<_>>());
+    let mut rng = XorShift(0xfeed_5eed);
+    for _ in 0..20 {
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        while at < stream.len() {
+            at += 1 + rng.below(3000);
+            cuts.push(at.min(stream.len()));
+        }
+        check(&cuts);
+    }
+    for cut in (0..stream.len()).step_by(4099) {
+        check(&[cut]);
+    }
+}
+
+#[test]
+fn list_and_uidl_of_one_message() {
+    // Through the status line's text, as a client does it.
+    let mut parser = ReplyParser::new();
+    let mut text = [0u8; MAX_SERVER_REPLY];
+    let (_, r) = parser.feed_text(b"+OK 2 QhdPYR:00WBw1Ph7x7\r\n", &mut [], &mut text);
+    let r = r.unwrap().unwrap();
+    let mut uid = [0u8; MAX_UID];
+    let e = parse_uidl_one(r.text(&text).unwrap(), &mut uid).unwrap();
+    assert_eq!((e.number, &uid[..e.uid_len]), (2, &b"QhdPYR:00WBw1Ph7x7"[..]));
+    let (_, r) = parser.feed_text(b"+OK 2 200\r\n", &mut [], &mut text);
+    let r = r.unwrap().unwrap();
+    assert_eq!(parse_list_one(r.text(&text).unwrap()), Ok(ListEntry { number: 2, size: 200 }));
+    assert_eq!(parse_list_one(b"2 200 octets"), Ok(ListEntry { number: 2, size: 200 }));
+    for bad in [&b""[..], b"2", b"2 ", b"x 2", b"0 1", b"2 2x", b"2 99999999999"] {
+        assert_eq!(parse_list_one(bad), Err(WalkError::Malformed), "{bad:?}");
+    }
+    let mut uid = [b'#'; 8];
+    assert_eq!(parse_uidl_one(b"1 a b", &mut uid), Err(WalkError::BadUid));
+    assert_eq!(parse_uidl_one(b"1 abc\x01", &mut uid), Err(WalkError::BadUid));
+    assert_eq!(parse_uidl_one(b"1", &mut uid), Err(WalkError::Malformed));
+    assert_eq!(parse_uidl_one(b"1 abcdefghi", &mut uid), Err(WalkError::UidBufferTooSmall));
+    let long = [b'x'; MAX_SERVER_REPLY];
+    assert_eq!(parse_list_one(&long), Err(WalkError::TooLong));
+    let mut uid71 = b"1 ".to_vec();
+    uid71.extend(std::iter::repeat_n(b'u', 71));
+    let mut big = [0u8; 100];
+    assert_eq!(parse_uidl_one(&uid71, &mut big), Err(WalkError::BadUid));
+    assert_eq!(parse_uidl_one(&uid71[..72], &mut big).unwrap().uid_len, 70);
+}
+
+// ---------------------------------------------------------------- CAPA
+
+const DOVECOT_CAPA: &[u8] = b"CAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nUSER\r\n\
+SASL PLAIN LOGIN cram-md5 X-UNKNOWN-MECH SCRAM-SHA-256 A-MECHANISM-NAME-LONGER-THAN-20\r\nSTLS\r\n\
+UTF8 USER\r\nLOGIN-DELAY 900 USER\r\nEXPIRE NEVER\r\nIMPLEMENTATION Dovecot (Debian) \xc3\xa9\r\nLANG\r\n\
+X-SOMETHING with params\r\n.\r\n";
+
+#[test]
+fn capa_full_reply() {
+    let stream = DOVECOT_CAPA;
+    let (events, used) = walk_any::<CapaParser>(stream, 100);
+    assert_eq!(used, stream.len());
+    let (_, _, parser) = walk::<CapaParser>(stream, &[], 100);
+    let caps = parser.capabilities();
+    use Capa::*;
+    let lines: Vec<_> = events.iter().map(|e| e.1.clone()).collect();
+    let want_capas = [
+        Other, Top, Uidl, RespCodes, Pipelining, AuthRespCode, User, Sasl, Stls, Utf8, LoginDelay, Expire,
+        Implementation, Lang, Other,
+    ];
+    assert_eq!(lines.len(), want_capas.len() + 1);
+    for (got, want) in lines.iter().zip(want_capas) {
+        let Ok(Walk::Entry((capa, raw, len))) = got else { panic!("{got:?}") };
+        assert_eq!(*capa, want);
+        assert_eq!(raw.len(), *len);
+    }
+    assert_eq!(lines[12], Ok(Walk::Entry((Implementation, b"IMPLEMENTATION Dovecot (Debian) \xc3\xa9".to_vec(), 34))));
+    assert_eq!(lines.last().unwrap(), &Ok(Walk::End));
+    for c in [Top, Uidl, RespCodes, Pipelining, AuthRespCode, User, Sasl, Stls, Utf8, LoginDelay, Expire, Implementation, Lang, Other] {
+        assert!(caps.has(c), "{c:?}");
+    }
+    assert_eq!(
+        caps.sasl,
+        sasl::PLAIN | sasl::LOGIN | sasl::CRAM_MD5 | sasl::SCRAM_SHA_256 | sasl::OTHER
+    );
+    assert_eq!((caps.login_delay, caps.login_delay_per_user), (900, true));
+    assert_eq!((caps.expire, caps.expire_per_user), (crate::pop3::Expire::Never, false));
+    assert!(caps.utf8_user);
+    // A minimal server.
+    let (_, _, p) = walk::<CapaParser>(b"USER\r\nexpire 0 user\r\n.\r\n", &[], 0);
+    let caps = p.capabilities();
+    assert!(caps.has(User) && caps.has(Expire) && !caps.has(Top) && !caps.has(Pipelining));
+    assert_eq!((caps.expire, caps.expire_per_user), (crate::pop3::Expire::Days(0), true));
+    assert_eq!(caps.sasl, 0);
+    assert_eq!(*CapaParser::new().capabilities(), Capabilities::new());
+}
+
+#[test]
+fn capa_raw_line_buffer() {
+    // A line longer than the buffer is cut at the buffer, `len` is whole.
+    let (events, _) = walk_any::<CapaParser>(b"SASL PLAIN LOGIN\r\n.\r\n", 8);
+    assert_eq!(events[0].1, Ok(Walk::Entry((Capa::Sasl, b"SASL PLA".to_vec(), 16))));
+    let (events, _) = walk_any::<CapaParser>(b"TOP\r\n.\r\n", 0);
+    assert_eq!(events[0].1, Ok(Walk::Entry((Capa::Top, Vec::new(), 3))));
+}
+
+#[test]
+fn capa_bad_lines() {
+    use WalkError::*;
+    let mut long = b"IMPLEMENTATION ".to_vec();
+    long.resize(MAX_SERVER_REPLY, b'x');
+    long.extend_from_slice(b"\r\n");
+    let cases: &[(&[u8], usize, WalkError)] = &[
+        (b"\r\n", 0, Malformed),
+        (b" TOP\r\n", 0, Malformed),
+        (b"TOP\r\nUI\x01DL\r\n", 1, Malformed),
+        (b"TOP\tX\r\n", 0, Malformed),
+        (b"LOGIN-DELAY\r\n", 0, Malformed),
+        (b"LOGIN-DELAY abc\r\n", 0, Malformed),
+        (b"LOGIN-DELAY 99999999999\r\n", 0, Malformed),
+        (b"LOGIN-DELAY 10 FOO\r\n", 0, Malformed),
+        (b"LOGIN-DELAY 10 USER X\r\n", 0, Malformed),
+        (b"EXPIRE\r\n", 0, Malformed),
+        (b"EXPIRE SOMETIMES\r\n", 0, Malformed),
+        (b"EXPIRE NEVER FOO\r\n", 0, Malformed),
+        (b"TOP\r\nUIDL\r\nSTLS\rX\r\n", 2, Malformed),
+        (&long, 0, TooLong),
+    ];
+    for &(body, before, want) in cases {
+        check_bad_walk::<CapaParser>(body, 64, before, want);
+    }
+    // The good lines before the error stay recorded, the bad one's values
+    // do not.
+    let (_, _, p) = walk::<CapaParser>(b"TOP\r\nLOGIN-DELAY 5 X\r\nUIDL\r\n.\r\n", &[], 0);
+    assert!(p.failed() && p.is_end());
+    assert!(p.capabilities().has(Capa::Top) && !p.capabilities().has(Capa::LoginDelay));
+    assert!(!p.capabilities().has(Capa::Uidl));
+    assert_eq!(p.capabilities().login_delay, 0);
+}
+
+// ---------------------------------------------------------------- pipelining and whole sessions
+
+#[test]
+fn pipeline_queue() {
+    let mut p: Pipeline<3> = Pipeline::new();
+    assert!(p.is_empty() && p.front().is_none() && p.pop().is_none());
+    p.push(ReplyKind::Capa, 6).unwrap();
+    p.push(ReplyKind::UidlAll, 6).unwrap();
+    p.push(ReplyKind::Message, 8).unwrap();
+    assert!(p.is_full());
+    assert_eq!(p.push(ReplyKind::Status, 6), Err(PipelineFull));
+    assert_eq!((p.len(), p.bytes_in_flight()), (3, 20));
+    assert_eq!(p.pop(), Some(ReplyKind::Capa));
+    p.push(ReplyKind::Status, 6).unwrap();
+    // Wraps around, order kept.
+    assert_eq!(p.pop(), Some(ReplyKind::UidlAll));
+    assert_eq!(p.front(), Some(ReplyKind::Message));
+    assert_eq!(p.pop(), Some(ReplyKind::Message));
+    assert_eq!(p.bytes_in_flight(), 6);
+    assert_eq!(p.pop(), Some(ReplyKind::Status));
+    assert_eq!((p.pop(), p.len(), p.bytes_in_flight()), (None, 0, 0));
+    for i in 0..10 {
+        p.push(ReplyKind::Message, i).unwrap();
+        assert_eq!(p.pop(), Some(ReplyKind::Message));
+    }
+    p.push(ReplyKind::Capa, 1).unwrap();
+    p.clear();
+    assert!(p.is_empty());
+    let mut zero: Pipeline<0> = Pipeline::new();
+    assert_eq!(zero.push(ReplyKind::Status, 1), Err(PipelineFull));
+    assert!(zero.is_full() && zero.pop().is_none());
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Ev {
+    Status(bool, RespCode, Vec<u8>),
+    List(ListEntry),
+    Uid(u32, Vec<u8>),
+    Capa(Capa, Vec<u8>),
+    Data(Vec<u8>),
+    End,
+    Bad(WalkError),
+}
+
+enum Phase {
+    Status,
+    Capa(CapaParser),
+    List(ListWalk),
+    Uidl(UidlWalk),
+    Body(BodyDecoder),
+}
+
+/// Reads the replies to `kinds` (commands sent ahead) from `stream` cut at
+/// `cuts`, as a pipelining client does: the queue's front says what comes.
+fn session(stream: &[u8], kinds: &[ReplyKind], cuts: &[usize]) -> (Vec<Ev>, usize) {
+    let mut queue: Pipeline<16> = Pipeline::new();
+    for &k in kinds {
+        queue.push(k, 6).unwrap();
+    }
+    let mut events: Vec<Ev> = Vec::new();
+    let mut phase = Phase::Status;
+    let mut parser = ReplyParser::new();
+    let mut text = [0u8; MAX_SERVER_REPLY];
+    let mut buf = [0u8; 100];
+    let mut offset = 0;
+    let mut bounds = cuts.to_vec();
+    bounds.push(stream.len());
+    let mut start = 0;
+    for end in bounds {
+        let mut chunk = &stream[start..end];
+        start = end;
+        while !chunk.is_empty() && !queue.is_empty() {
+            let kind = queue.front().unwrap();
+            let (n, done) = match &mut phase {
+                Phase::Status => {
+                    let (n, r) = parser.feed_text(chunk, &mut [], &mut text);
+                    match r {
+                        None => (n, false),
+                        Some(r) => {
+                            let r = r.unwrap();
+                            events.push(Ev::Status(r.ok, r.code, r.text(&text).unwrap().to_vec()));
+                            if kind.multi_line(r.ok) {
+                                phase = match kind {
+                                    ReplyKind::Capa => Phase::Capa(CapaParser::new()),
+                                    ReplyKind::ListAll => Phase::List(ListWalk::new()),
+                                    ReplyKind::UidlAll => Phase::Uidl(UidlWalk::new()),
+                                    _ => Phase::Body(BodyDecoder::new()),
+                                };
+                                (n, false)
+                            } else {
+                                (n, true)
+                            }
+                        }
+                    }
+                }
+                Phase::Capa(p) => {
+                    let (n, r) = p.feed(chunk, &mut buf);
+                    match r {
+                        Some(Ok(Walk::Entry(l))) => events.push(Ev::Capa(l.capa, buf[..l.len].to_vec())),
+                        Some(Ok(Walk::End)) => events.push(Ev::End),
+                        Some(Err(e)) => events.push(Ev::Bad(e)),
+                        None => {}
+                    }
+                    (n, p.is_end())
+                }
+                Phase::List(w) => {
+                    let (n, r) = w.feed(chunk);
+                    match r {
+                        Some(Ok(Walk::Entry(e))) => events.push(Ev::List(e)),
+                        Some(Ok(Walk::End)) => events.push(Ev::End),
+                        Some(Err(e)) => events.push(Ev::Bad(e)),
+                        None => {}
+                    }
+                    (n, w.is_end())
+                }
+                Phase::Uidl(w) => {
+                    let (n, r) = w.feed(chunk, &mut buf);
+                    match r {
+                        Some(Ok(Walk::Entry(e))) => events.push(Ev::Uid(e.number, buf[..e.uid_len].to_vec())),
+                        Some(Ok(Walk::End)) => events.push(Ev::End),
+                        Some(Err(e)) => events.push(Ev::Bad(e)),
+                        None => {}
+                    }
+                    (n, w.is_end())
+                }
+                Phase::Body(d) => {
+                    let mut out = vec![0u8; chunk.len() + 1];
+                    let r = d.decode(chunk, &mut out);
+                    if r.produced > 0 {
+                        match events.last_mut() {
+                            Some(Ev::Data(data)) => data.extend_from_slice(&out[..r.produced]),
+                            _ => events.push(Ev::Data(out[..r.produced].to_vec())),
+                        }
+                    }
+                    if r.end {
+                        events.push(Ev::End);
+                    }
+                    (r.consumed, r.end)
+                }
+            };
+            offset += n;
+            chunk = &chunk[n..];
+            if done {
+                queue.pop();
+                phase = Phase::Status;
+            }
+        }
+    }
+    (events, offset)
+}
+
+#[test]
+fn pipelined_session_any_split() {
+    use ReplyKind::*;
+    let kinds = [Capa, UidlAll, ListAll, Message, Status, Status, Message, UidlAll, Status, Message];
+    let mut stream = Vec::new();
+    stream.extend_from_slice(b"+OK Capability list follows\r\nTOP\r\nPIPELINING\r\n.\r\n");
+    stream.extend_from_slice(b"+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n");
+    stream.extend_from_slice(b"+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n.\r\n");
+    // TOP 1 2: headers, the empty line, two body lines, one of them stuffed.
+    stream.extend_from_slice(b"+OK top of message follows\r\nSubject: x\r\n\r\n..dot line\r\n.\r\n");
+    stream.extend_from_slice(b"+OK\r\n"); // NOOP
+    stream.extend_from_slice(b"+OK maildrop has 2 messages\r\n"); // RSET
+    stream.extend_from_slice(b"-ERR no such message\r\n"); // RETR 9: no body follows
+    stream.extend_from_slice(b"-ERR [SYS/TEMP] try later\r\n"); // UIDL: no listing follows
+    stream.extend_from_slice(b"-ERR [IN-USE] locked\r\n");
+    stream.extend_from_slice(b"+OK\r\n.\r\n"); // an empty message
+    let end = stream.len();
+    stream.extend_from_slice(b"+OK not asked for\r\n");
+    let want = vec![
+        Ev::Status(true, RespCode::None, b"Capability list follows".to_vec()),
+        Ev::Capa(crate::pop3::Capa::Top, b"TOP".to_vec()),
+        Ev::Capa(crate::pop3::Capa::Pipelining, b"PIPELINING".to_vec()),
+        Ev::End,
+        Ev::Status(true, RespCode::None, b"".to_vec()),
+        Ev::Uid(1, b"whqtswO00WBw418f9t5JxYwZ".to_vec()),
+        Ev::Uid(2, b"QhdPYR:00WBw1Ph7x7".to_vec()),
+        Ev::End,
+        Ev::Status(true, RespCode::None, b"2 messages (320 octets)".to_vec()),
+        Ev::List(ListEntry { number: 1, size: 120 }),
+        Ev::List(ListEntry { number: 2, size: 200 }),
+        Ev::End,
+        Ev::Status(true, RespCode::None, b"top of message follows".to_vec()),
+        Ev::Data(b"Subject: x\r\n\r\n.dot line\r\n".to_vec()),
+        Ev::End,
+        Ev::Status(true, RespCode::None, b"".to_vec()),
+        Ev::Status(true, RespCode::None, b"maildrop has 2 messages".to_vec()),
+        Ev::Status(false, RespCode::None, b"no such message".to_vec()),
+        Ev::Status(false, RespCode::SysTemp, b"[SYS/TEMP] try later".to_vec()),
+        Ev::Status(false, RespCode::InUse, b"[IN-USE] locked".to_vec()),
+        Ev::Status(true, RespCode::None, b"".to_vec()),
+        Ev::End,
+    ];
+    let whole = session(&stream, &kinds, &[]);
+    assert_eq!(whole, (want, end));
+    assert_eq!(session(&stream, &kinds, &(1..stream.len()).collect::<Vec<_>>()), whole, "byte by byte");
+    for cut in 0..=stream.len() {
+        assert_eq!(session(&stream, &kinds, &[cut]), whole, "split at {cut}");
+    }
+    let mut rng = XorShift(0xabcdef);
+    for _ in 0..300 {
+        let mut cuts: Vec<usize> = (0..rng.below(12)).map(|_| rng.below(stream.len() + 1)).collect();
+        cuts.sort_unstable();
+        assert_eq!(session(&stream, &kinds, &cuts), whole, "cuts {cuts:?}");
+    }
+}
+
+#[test]
+fn top_with_dot_lines_any_split() {
+    // TOP's data is RETR's: every dot case of the body decoder, whole and
+    // split at every byte, after a status line.
+    let body: &[u8] = b"From: a\r\n..\r\n...\r\n.x\r\n.\rX\r\n\r\n.. \r\n";
+    let want: &[u8] = b"From: a\r\n.\r\n..\r\nx\r\n\rX\r\n\r\n. \r\n";
+    let mut stream = b"+OK\r\n".to_vec();
+    stream.extend_from_slice(body);
+    stream.extend_from_slice(b".\r\n");
+    let kinds = [ReplyKind::Message];
+    let whole = session(&stream, &kinds, &[]);
+    assert_eq!(
+        whole,
+        (vec![Ev::Status(true, RespCode::None, b"".to_vec()), Ev::Data(want.to_vec()), Ev::End], stream.len())
+    );
+    for a in 0..=stream.len() {
+        assert_eq!(session(&stream, &kinds, &[a]), whole, "split at {a}");
+        for b in a..=stream.len() {
+            assert_eq!(session(&stream, &kinds, &[a, b]), whole, "split at {a},{b}");
+        }
+    }
+}
+
+#[test]
+fn engine_state_sizes() {
+    // The client keeps these in its control block: small, fixed.
+    assert!(core::mem::size_of::<ListWalk>() <= 24, "{}", core::mem::size_of::<ListWalk>());
+    assert!(core::mem::size_of::<UidlWalk>() <= 24);
+    assert!(core::mem::size_of::<CapaParser>() <= 72, "{}", core::mem::size_of::<CapaParser>());
+    assert!(core::mem::size_of::<Pipeline<4>>() <= 64);
 }
