@@ -402,6 +402,11 @@ typedef size_t ALIGN_TYPE;
 
 #define NX_NOT_CREATED 39
 
+/**
+ * `nx_ip_delete` while sockets are still created on the instance.
+ */
+#define NX_SOCKETS_BOUND 40
+
 #define NX_ALREADY_RELEASED 49
 
 #define NX_DUPLICATE_LISTEN 52

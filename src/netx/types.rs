@@ -72,6 +72,8 @@ pub const NX_ALREADY_BOUND: UINT = 0x22;
 pub const NX_PORT_UNAVAILABLE: UINT = 0x23;
 pub const NX_NOT_BOUND: UINT = 0x24;
 pub const NX_NOT_CREATED: UINT = 0x27;
+/// `nx_ip_delete` while sockets are still created on the instance.
+pub const NX_SOCKETS_BOUND: UINT = 0x28;
 pub const NX_ALREADY_RELEASED: UINT = 0x31;
 pub const NX_DUPLICATE_LISTEN: UINT = 0x34;
 pub const NX_NOT_CLOSED: UINT = 0x35;
