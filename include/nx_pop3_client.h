@@ -47,11 +47,10 @@ struct NX_POP3_CLIENT;
 #define NX_PACKET_POOL_PRIVATE_WORDS 8
 
 /**
- * The IP state lives in one heap block made at `nx_ip_create` (the helper
- * thread needs a fixed address); the private area holds its pointer, with
- * room to spare.
+ * The IP instance's locks, queues and lifetime state live here (they must
+ * outlive a delete racing with a late call: see the lifetime rule in `netx`).
  */
-#define NX_IP_PRIVATE_WORDS 4
+#define NX_IP_PRIVATE_WORDS 40
 
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
@@ -65,6 +64,22 @@ struct NX_POP3_CLIENT;
  * Smallest receive buffer (one full segment).
  */
 #define MIN_WINDOW 1460
+
+/**
+ * Sockets per IP instance (`nx_tcp_socket_create` beyond: `NX_NO_MORE_ENTRIES`).
+ */
+#define MAX_SOCKETS 32
+
+/**
+ * Ports listened on at once per instance (NetX's `NX_MAX_LISTEN_REQUESTS`;
+ * beyond: `NX_MAX_LISTEN`).
+ */
+#define MAX_LISTENS 10
+
+/**
+ * Largest `listen_queue_size` (beyond: `NX_SIZE_ERROR`).
+ */
+#define MAX_LISTEN_QUEUE 16
 
 /**
  * Linux `IFNAMSIZ` (names are at most 15 bytes plus the NUL).
@@ -408,6 +423,11 @@ typedef size_t ALIGN_TYPE;
 #define NX_SOCKETS_BOUND 40
 
 #define NX_ALREADY_RELEASED 49
+
+/**
+ * `nx_tcp_server_socket_listen` when every listen entry is in use.
+ */
+#define NX_MAX_LISTEN 51
 
 #define NX_DUPLICATE_LISTEN 52
 

@@ -76,14 +76,9 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
             ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
             ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
         }
-        NX_LINK_ENABLE => {
+        NX_LINK_ENABLE | NX_LINK_DISABLE => {
             if !ifc.is_null() {
-                (*ifc).nx_interface_link_up = NX_TRUE as UCHAR;
-            }
-        }
-        NX_LINK_DISABLE => {
-            if !ifc.is_null() {
-                (*ifc).nx_interface_link_up = NX_FALSE as UCHAR;
+                ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
             }
         }
         NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => loop {
@@ -119,7 +114,7 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
                 let w = WIRE.lock();
                 let st = w.stations.iter().find(|s| s.ip == ip_ptr);
                 match (r.nx_ip_driver_command, st) {
-                    (NX_LINK_GET_STATUS, _) => (!ifc.is_null() && (*ifc).nx_interface_link_up != 0) as ULONG,
+                    (NX_LINK_GET_STATUS, _) => (!ifc.is_null() && ip::link_is_up(ifc)) as ULONG,
                     (NX_LINK_GET_SPEED, _) => 0,
                     (NX_LINK_GET_DUPLEX_TYPE, _) => 0,
                     (NX_LINK_GET_ERROR_COUNT, _) => 0,
@@ -166,7 +161,7 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
                 continue;
             }
             let rip = st.ip;
-            if (*rip).nx_ip_interface[0].nx_interface_link_up == 0 {
+            if !ip::link_is_up(&(*rip).nx_ip_interface[0]) {
                 continue;
             }
             let pool = (*rip).nx_ip_default_packet_pool;

@@ -220,8 +220,7 @@ pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
             if ifc.is_null() {
                 r.nx_ip_driver_status = NX_INVALID_INTERFACE;
             } else {
-                let up = r.nx_ip_driver_command == NX_LINK_ENABLE;
-                (*ifc).nx_interface_link_up = up as UCHAR;
+                ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
             }
         }
         NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
@@ -241,7 +240,7 @@ pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
             let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
             let v: ULONG = match r.nx_ip_driver_command {
                 NX_LINK_GET_STATUS => match t {
-                    Some(t) => ((*ifc).nx_interface_link_up != 0 && host_up(&t.name)) as ULONG,
+                    Some(t) => (ip::link_is_up(ifc) && host_up(&t.name)) as ULONG,
                     None => 0,
                 },
                 NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
@@ -377,8 +376,18 @@ fn reader(t: &Tap) {
             if r == 0 {
                 break;
             }
-            // SAFETY: the Tap's IP instance is alive while the reader runs.
-            unsafe { deliver(t, &buf[..r as usize]) };
+            // Under a panic guard: a bug here costs the frame, not the
+            // reader (a dead reader would leave the instance deaf).
+            let frame = &buf[..r as usize];
+            if port::catch_panic(|| {
+                // SAFETY: the Tap's IP instance is alive while the reader
+                // runs (UNINITIALIZE joins the reader before it goes).
+                unsafe { deliver(t, frame) }
+            })
+            .is_none()
+            {
+                t.errors.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -399,7 +408,7 @@ unsafe fn deliver(t: &Tap, frame: &[u8]) {
         0x0806 => (true, 4u8),
         _ => return,
     };
-    if (*t.ifc).nx_interface_link_up == 0 {
+    if !ip::link_is_up(t.ifc) {
         return;
     }
     let pool = (*t.ip).nx_ip_default_packet_pool;
@@ -443,7 +452,7 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) -> UINT {
 }
 
 unsafe fn send_frame(t: &Tap, r: &NX_IP_DRIVER, pkt: *mut NX_PACKET) -> UINT {
-    if (*t.ifc).nx_interface_link_up == 0 {
+    if !ip::link_is_up(t.ifc) {
         t.errors.fetch_add(1, Ordering::Relaxed);
         return NX_NOT_SUCCESSFUL;
     }

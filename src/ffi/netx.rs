@@ -16,21 +16,46 @@ unsafe fn pool_ok(p: *const NX_PACKET_POOL) -> bool {
     packet::pool_is_live(p)
 }
 unsafe fn ip_ok(p: *const NX_IP) -> bool {
-    !p.is_null() && core::ptr::read_volatile(&(*p).nx_ip_id) == NX_IP_ID
+    ip::ip_is_created(p)
 }
 unsafe fn sock_ok(p: *const NX_TCP_SOCKET) -> bool {
-    !p.is_null() && core::ptr::read_volatile(&(*p).nx_tcp_socket_id) == NX_TCP_ID && ip_ok((*p).nx_tcp_socket_ip_ptr)
+    tcp::socket_is_created(p) && ip_ok((*p).nx_tcp_socket_ip_ptr)
 }
-/// NetX's checks on a packet handed in: live owner pool, pointers in range.
-unsafe fn packet_check(p: *const NX_PACKET) -> UINT {
-    if p.is_null() || !pool_ok((*p).nx_packet_pool_owner) {
+/// Most packets a chain handed in may have (a longer one, or a loop, is
+/// `NX_INVALID_PACKET`).
+const MAX_CHAIN: usize = 1 << 16;
+/// NetX's checks on a packet handed in, made on EVERY packet of the chain
+/// (NetX looks at the head only; a freed or foreign packet further on would
+/// make a length underflow): an allocated packet of a live pool
+/// (`NX_PTR_ERROR`), `prepend_ptr` not before `data_start` (`NX_UNDERFLOW`),
+/// `append_ptr` not past `data_end` (`NX_OVERFLOW`), `prepend_ptr` not past
+/// `append_ptr` (`NX_INVALID_PACKET`).
+unsafe fn packet_check(head: *const NX_PACKET) -> UINT {
+    if head.is_null() {
         return NX_PTR_ERROR;
     }
-    if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
-        return NX_UNDERFLOW;
-    }
-    if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
-        return NX_OVERFLOW;
+    let mut p = head;
+    let mut n = 0usize;
+    while !p.is_null() {
+        n += 1;
+        if n > MAX_CHAIN {
+            return NX_INVALID_PACKET;
+        }
+        if !pool_ok((*p).nx_packet_pool_owner)
+            || (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE != NX_PACKET_ALLOCATED
+        {
+            return NX_PTR_ERROR;
+        }
+        if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
+            return NX_UNDERFLOW;
+        }
+        if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
+            return NX_OVERFLOW;
+        }
+        if (*p).nx_packet_prepend_ptr > (*p).nx_packet_append_ptr {
+            return NX_INVALID_PACKET;
+        }
+        p = (*p).nx_packet_next;
     }
     NX_SUCCESS
 }

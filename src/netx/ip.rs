@@ -30,7 +30,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use core::ptr;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
@@ -66,13 +66,17 @@ pub(crate) struct Ctl {
     tx_tail: *mut NX_PACKET,
     flushing: bool,
     deferred: bool,
-    shutdown: bool,
+    pub(crate) shutdown: bool,
     kick: bool,
     helper_waiting: bool,
     /// When the sleeping helper wakes by itself (ms; None = not before a kick).
     helper_target_ms: Option<u64>,
     /// When smoltcp next wants a poll (ms, port clock).
     next_poll_ms: Option<u64>,
+    /// Calls inside the instance now ([`enter`] .. drop of [`IpUse`]).
+    users: u32,
+    /// Threads running this instance's callbacks now.
+    cb_running: u32,
 }
 
 /// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
@@ -83,51 +87,39 @@ pub(crate) enum Wait {
     /// Any change on the instance.
     Any,
     /// Data (or the end of it) on this socket.
-    Rx(*mut NX_TCP_SOCKET),
+    Rx(tcp::SockRef),
     /// This many bytes of room in the socket's transmit buffer (or the end of
     /// sending).
-    Tx(*mut NX_TCP_SOCKET, usize),
+    Tx(tcp::SockRef, usize),
+}
+
+/// A callback collected during a poll: the C function (read from the socket
+/// while it was valid, under the lock) and its arguments.
+#[derive(Clone, Copy)]
+pub(crate) enum Cb {
+    None,
+    Disconnect(unsafe extern "C" fn(*mut NX_TCP_SOCKET), *mut NX_TCP_SOCKET),
+    Listen(unsafe extern "C" fn(*mut NX_TCP_SOCKET, UINT), *mut NX_TCP_SOCKET, UINT),
 }
 
 /// Callbacks collected during a poll, called after the lock is released.
 pub(crate) struct Callbacks {
-    pub(crate) items: [(u8, *mut NX_TCP_SOCKET, UINT); 16],
+    items: [Cb; 16],
     pub(crate) len: usize,
 }
 
 impl Callbacks {
-    pub(crate) const DISCONNECT: u8 = 1;
-    pub(crate) const LISTEN: u8 = 2;
-    pub(crate) fn new_pub() -> Self {
-        Self::new()
-    }
-    fn new() -> Self {
-        Callbacks { items: [(0, ptr::null_mut(), 0); 16], len: 0 }
+    pub(crate) fn new() -> Self {
+        Callbacks { items: [Cb::None; 16], len: 0 }
     }
     /// False when full (the caller retries on a later poll).
-    pub(crate) fn push(&mut self, kind: u8, s: *mut NX_TCP_SOCKET, port: UINT) -> bool {
+    pub(crate) fn push(&mut self, cb: Cb) -> bool {
         if self.len == self.items.len() {
             return false;
         }
-        self.items[self.len] = (kind, s, port);
+        self.items[self.len] = cb;
         self.len += 1;
         true
-    }
-    unsafe fn run(&self) {
-        for &(kind, s, port) in &self.items[..self.len] {
-            match kind {
-                Self::DISCONNECT => {
-                    if let Some(cb) = (*s).nx_tcp_disconnect_callback {
-                        cb(s)
-                    }
-                }
-                _ => {
-                    if let Some(cb) = (*s).nx_tcp_listen_callback {
-                        cb(s, port)
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -152,17 +144,20 @@ pub(crate) struct IpCore {
     pub(crate) sockets: SocketSet<'static>,
     pub(crate) dev: NxDevice,
     pub(crate) tcp: TcpState,
-    /// Sockets to drop from the set after the next poll (their RST sent).
-    pub(crate) tcp_removed: Vec<smoltcp::iface::SocketHandle>,
     /// Threads waiting on `sock_sig` (no wake-up system call when 0).
     sock_waiters: u32,
 }
 
-/// One IP instance's state (boxed, pointed to by `nx_ip_private[0]`).
+/// One IP instance's state, in the `NX_IP`'s private area. `me` (first) is
+/// the instance's own address: with the id it tells a created instance from
+/// other memory. The locks are never torn down (see the lifetime rule in
+/// `netx`): a call racing with delete takes `ctl` and finds `shutdown`.
+#[repr(C)]
 pub(crate) struct IpShared {
+    me: usize,
     pub(crate) ctl: Lock<Ctl>,
     ctl_sig: Signal,
-    pub(crate) core: Lock<Option<IpCore>>,
+    pub(crate) core: Lock<Option<Box<IpCore>>>,
     pub(crate) sock_sig: Signal,
     /// Bumped by every poll that changed something; lets a data-path waiter
     /// spin briefly on it before it sleeps (see `wait_for`).
@@ -182,44 +177,73 @@ unsafe impl Sync for IpShared {}
 unsafe impl Send for Ctl {}
 unsafe impl Send for IpCore {}
 
-const _: () = assert!(private_fits::<*const IpShared, NX_IP_PRIVATE_WORDS>());
+const _: () = assert!(private_fits::<IpShared, NX_IP_PRIVATE_WORDS>());
 
-/// Created instances (addresses). Lets a create refuse an instance that
-/// exists without reading memory that may be uninitialised.
-static CREATED: Lock<Vec<usize>> = Lock::new(Vec::new());
-
-/// True when `ip` is a created instance.
+/// True when `ip` is a created instance: id and self-check field (reads only
+/// the instance's own memory).
 pub fn ip_is_created(ip: *const NX_IP) -> bool {
-    CREATED.lock().contains(&(ip as usize))
-}
-
-/// Every created instance, for a check across them (copied out of the lock).
-pub(crate) fn created_ips(out: &mut [usize; 64]) -> usize {
-    let g = CREATED.lock();
-    let n = g.len().min(64);
-    out[..n].copy_from_slice(&g[..n]);
-    n
+    if ip.is_null() {
+        return false;
+    }
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    unsafe {
+        ptr::read_volatile(&(*ip).nx_ip_id) == NX_IP_ID
+            && ptr::read_volatile((*ip).nx_ip_private.as_ptr() as *const usize) == ip as usize
+    }
 }
 
 /// The shared state of a created IP instance, or None.
 pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
-    if ip.is_null() {
+    if !ip_is_created(ip) {
         return None;
     }
-    let p = (*ip).nx_ip_private[0] as usize as *const IpShared;
-    if p.is_null() {
-        None
-    } else {
-        Some(&*p)
+    // SAFETY: created: the private area holds an IpShared.
+    Some(unsafe { &*((*ip).nx_ip_private.as_ptr() as *const IpShared) })
+}
+
+/// A call inside an IP instance: while one exists, `nx_ip_delete` waits
+/// (the instance's memory and driver stay). Made by [`enter`].
+pub(crate) struct IpUse<'a> {
+    sh: &'a IpShared,
+}
+
+impl<'a> core::ops::Deref for IpUse<'a> {
+    type Target = IpShared;
+    fn deref(&self) -> &IpShared {
+        self.sh
     }
+}
+
+impl Drop for IpUse<'_> {
+    fn drop(&mut self) {
+        let mut c = self.sh.ctl.lock();
+        c.users -= 1;
+        if c.users == 0 && c.shutdown {
+            self.sh.ctl_sig.notify_all();
+        }
+    }
+}
+
+/// Enters a created instance that is not being deleted: `NX_PTR_ERROR`
+/// otherwise.
+pub(crate) unsafe fn enter<'a>(ip: *mut NX_IP) -> Result<IpUse<'a>, UINT> {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    let Some(sh) = (unsafe { shared(ip) }) else { return Err(NX_PTR_ERROR) };
+    let mut c = sh.ctl.lock();
+    if c.shutdown {
+        return Err(NX_PTR_ERROR);
+    }
+    c.users += 1;
+    Ok(IpUse { sh })
 }
 
 fn now_instant() -> SInstant {
     SInstant::from_millis(port::now_ms() as i64)
 }
 
-/// Deref helper: `core` is always `Some` once `nx_ip_create` returned.
-pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<IpCore>>) -> &'a mut IpCore {
+/// Deref helper: `core` is always `Some` while a call is inside a created
+/// instance (it goes only in `nx_ip_delete`, after every call left).
+pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<Box<IpCore>>>) -> &'a mut IpCore {
     g.as_mut().expect("IP core present")
 }
 
@@ -507,7 +531,7 @@ impl IpShared {
             packet::nx_packet_transmit_release(pkt);
             return;
         };
-        if (*ifc).nx_interface_link_up == 0 {
+        if !link_is_up(ifc) {
             packet::nx_packet_transmit_release(pkt);
             return;
         }
@@ -539,6 +563,27 @@ impl IpShared {
         driver(&mut req);
     }
 
+    /// Runs collected callbacks with no lock held, counted in `cb_running`
+    /// (`nx_ip_delete` refuses to run inside one: it would wait for itself).
+    pub(crate) unsafe fn run_callbacks(&self, cbs: &Callbacks) {
+        if cbs.len == 0 {
+            return;
+        }
+        self.ctl.lock().cb_running += 1;
+        for cb in &cbs.items[..cbs.len] {
+            // The guard keeps a panic in Rust code from skipping the count;
+            // the C callbacks themselves cannot unwind.
+            let _ = port::catch_panic(|| match *cb {
+                // SAFETY: C functions given by the application, called with
+                // the socket they were registered on (valid when collected).
+                Cb::Disconnect(f, s) => unsafe { f(s) },
+                Cb::Listen(f, s, port) => unsafe { f(s, port) },
+                Cb::None => {}
+            });
+        }
+        self.ctl.lock().cb_running -= 1;
+    }
+
     /// Polls once and sends what came out; runs callbacks. No lock held on entry.
     pub(crate) fn poll_now(&self) {
         let mut cbs = Callbacks::new();
@@ -550,7 +595,7 @@ impl IpShared {
         }
         self.flush();
         // SAFETY: callbacks get sockets that are created.
-        unsafe { cbs.run() };
+        unsafe { self.run_callbacks(&cbs) };
     }
 
     /// Runs `f` on the core in a loop until it yields a result: after each
@@ -578,7 +623,7 @@ impl IpShared {
                     drop(g);
                     self.flush();
                     // SAFETY: callbacks get sockets that are created.
-                    unsafe { cbs.run() };
+                    unsafe { self.run_callbacks(&cbs) };
                     if let Some(r) = res {
                         return r;
                     }
@@ -628,68 +673,82 @@ impl IpShared {
     unsafe fn register(&self, core: &mut IpCore, wait: Wait, delta: i32) {
         match wait {
             Wait::Any => core.sock_waiters = (core.sock_waiters as i32 + delta) as u32,
-            _ => tcp::register_wait(wait, delta),
+            _ => tcp::register_wait(&mut core.tcp, wait, delta),
         }
     }
 
+    /// The helper thread: rounds of "wait, poll, flush, callbacks" until
+    /// shutdown. Each round runs under a panic guard: a panic (a bug) ends
+    /// that round only, never the thread, so the instance keeps running.
     fn helper(&self) {
         let mut idle_backoff = false;
         loop {
-            let deferred;
-            {
-                let mut c = self.ctl.lock();
-                loop {
-                    if c.shutdown {
-                        return;
-                    }
-                    if !c.rx_head.is_null() || c.deferred || c.kick {
-                        break;
-                    }
-                    let now = port::now_ms();
-                    let wait_ms = match c.next_poll_ms {
-                        Some(t) if t <= now && !idle_backoff => break,
-                        Some(t) => Some(t.saturating_sub(now).max(idle_backoff as u64).min(HELPER_PERIOD_MS)),
-                        None => None,
-                    };
-                    let deadline = match wait_ms {
-                        Some(ms) => Deadline::after_ms(ms),
-                        None => Deadline::never(),
-                    };
-                    c.helper_target_ms = wait_ms.map(|ms| now + ms);
-                    c.helper_waiting = true;
-                    let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
-                    c = c2;
-                    c.helper_waiting = false;
-                    if timed_out {
-                        break;
-                    }
-                }
-                deferred = core::mem::replace(&mut c.deferred, false);
-                c.kick = false;
+            match port::catch_panic(|| self.helper_round(&mut idle_backoff)) {
+                Some(true) => return,
+                Some(false) => {}
+                None => port::sleep_ticks(1),
             }
-            if deferred {
-                // SAFETY: the instance is alive while its helper runs.
-                unsafe {
-                    let ip = self.ip;
-                    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-                    driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
-                }
-            }
-            let mut cbs = Callbacks::new();
-            let changed = {
-                let mut g = self.core.lock();
-                match g.as_mut() {
-                    Some(core) => self.poll_locked(core, &mut cbs),
-                    None => false,
-                }
-            };
-            self.flush();
-            // SAFETY: callbacks get sockets that are created.
-            unsafe { cbs.run() };
-            // smoltcp may ask for an immediate poll it cannot act on (empty
-            // pool): back off by 1 ms instead of spinning.
-            idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
         }
+    }
+
+    /// One round of the helper; true when the instance shuts down.
+    fn helper_round(&self, idle_backoff: &mut bool) -> bool {
+        let deferred;
+        {
+            let mut c = self.ctl.lock();
+            loop {
+                if c.shutdown {
+                    return true;
+                }
+                if !c.rx_head.is_null() || c.deferred || c.kick {
+                    break;
+                }
+                let now = port::now_ms();
+                let wait_ms = match c.next_poll_ms {
+                    Some(t) if t <= now && !*idle_backoff => break,
+                    Some(t) => Some(t.saturating_sub(now).max(*idle_backoff as u64).min(HELPER_PERIOD_MS)),
+                    None => None,
+                };
+                let deadline = match wait_ms {
+                    Some(ms) => Deadline::after_ms(ms),
+                    None => Deadline::never(),
+                };
+                c.helper_target_ms = wait_ms.map(|ms| now + ms);
+                c.helper_waiting = true;
+                let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
+                c = c2;
+                c.helper_waiting = false;
+                if timed_out {
+                    break;
+                }
+            }
+            deferred = core::mem::replace(&mut c.deferred, false);
+            c.kick = false;
+        }
+        if deferred {
+            // SAFETY: the instance is alive while its helper runs (delete
+            // joins the helper before anything is torn down).
+            unsafe {
+                let ip = self.ip;
+                let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+                driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
+            }
+        }
+        let mut cbs = Callbacks::new();
+        let changed = {
+            let mut g = self.core.lock();
+            match g.as_mut() {
+                Some(core) => self.poll_locked(core, &mut cbs),
+                None => false,
+            }
+        };
+        self.flush();
+        // SAFETY: callbacks get sockets that were valid when collected.
+        unsafe { self.run_callbacks(&cbs) };
+        // smoltcp may ask for an immediate poll it cannot act on (empty
+        // pool): back off by 1 ms instead of spinning.
+        *idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
+        false
     }
 }
 
@@ -760,40 +819,44 @@ pub unsafe fn nx_ip_create(
     ifc.nx_interface_link_driver_entry = driver;
     let ifc = ifc as *mut NX_INTERFACE;
 
-    let sh = Box::new(IpShared {
-        ctl: Lock::new(Ctl {
-            rx_head: ptr::null_mut(),
-            rx_tail: ptr::null_mut(),
-            tx_head: ptr::null_mut(),
-            tx_tail: ptr::null_mut(),
-            flushing: false,
-            deferred: false,
-            shutdown: false,
-            kick: false,
-            helper_waiting: false,
-            helper_target_ms: None,
-            next_poll_ms: None,
-        }),
-        ctl_sig: Signal::new(),
-        core: Lock::new(None),
-        sock_sig: Signal::new(),
-        gen: AtomicU32::new(0),
-        thread: Lock::new(None),
-        ip,
-        arp_enabled: Lock::new(false),
-        tcp_enabled: Lock::new(false),
-        icmp_enabled: Lock::new(false),
-    });
-    let shp = Box::into_raw(sh);
-    i.nx_ip_private[0] = shp as usize as u64;
+    let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
+    ptr::write(
+        shp,
+        IpShared {
+            me: ip as usize,
+            ctl: Lock::new(Ctl {
+                rx_head: ptr::null_mut(),
+                rx_tail: ptr::null_mut(),
+                tx_head: ptr::null_mut(),
+                tx_tail: ptr::null_mut(),
+                flushing: false,
+                deferred: false,
+                shutdown: false,
+                kick: false,
+                helper_waiting: false,
+                helper_target_ms: None,
+                next_poll_ms: None,
+                users: 0,
+                cb_running: 0,
+            }),
+            ctl_sig: Signal::new(),
+            core: Lock::new(None),
+            sock_sig: Signal::new(),
+            gen: AtomicU32::new(0),
+            thread: Lock::new(None),
+            ip,
+            arp_enabled: Lock::new(false),
+            tcp_enabled: Lock::new(false),
+            icmp_enabled: Lock::new(false),
+        },
+    );
     ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
 
     let undo = |ip: *mut NX_IP| {
         ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-        let sh = Box::from_raw(shp);
-        (*ip).nx_ip_private[0] = 0;
-        drain_queues(&sh);
-        drop(sh);
+        ptr::write_volatile(&mut (*shp).me, 0);
+        (*shp).ctl.lock().shutdown = true;
+        drain_queues(&*shp);
     };
 
     driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
@@ -829,14 +892,13 @@ pub unsafe fn nx_ip_create(
     iface.update_ip_addrs(|addrs| {
         let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
     });
-    *(*shp).core.lock() = Some(IpCore {
+    *(*shp).core.lock() = Some(Box::new(IpCore {
         iface,
         sockets: SocketSet::new(Vec::with_capacity(16)),
         dev,
         tcp: TcpState::new(),
-        tcp_removed: Vec::with_capacity(8),
         sock_waiters: 0,
-    });
+    }));
     driver_command(ip, ifc, NX_LINK_ENABLE);
 
     let sp = SendPtr(shp);
@@ -846,12 +908,10 @@ pub unsafe fn nx_ip_create(
         unsafe { (*sp.0).helper() }
     });
     match th {
-        Some(t) => {
-            *(*shp).thread.lock() = Some(t);
-            CREATED.lock().push(ip as usize);
-        }
+        Some(t) => *(*shp).thread.lock() = Some(t),
         None => {
             driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+            drop((*shp).core.lock().take());
             undo(ip);
             return NX_NOT_SUCCESSFUL;
         }
@@ -883,30 +943,65 @@ unsafe fn drain_queues(sh: &IpShared) {
     }
 }
 
-/// Deletes an instance: stops and joins its thread, UNINITIALIZE to the
-/// driver, releases every queued packet and socket buffer, clears the id.
-/// `NX_SOCKETS_BOUND`-like refusal is not done: sockets still created on it
-/// are left dangling (their ids stay; do not use them).
+/// How long `nx_ip_delete` waits for callbacks of the instance that are
+/// running on other threads before it concludes it runs inside one.
+const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
+
+/// Deletes an instance, following the lifetime rule (see `netx`):
+///
+/// - `NX_SOCKETS_BOUND` while sockets are created on it (delete them first),
+///   as NetX;
+/// - `NX_CALLER_ERROR` when called on the instance's own helper thread, or
+///   while a callback of the instance (listen, disconnect: they run on the
+///   helper, on an application thread inside a call, or inline in the RAM
+///   driver) is still running after about a second: a delete from inside
+///   one would wait for itself;
+/// - otherwise new calls are refused from now on (`NX_PTR_ERROR`), the
+///   helper thread is stopped and joined, every call still inside the
+///   instance is waited out, then the driver gets `NX_LINK_DISABLE` and
+///   `NX_LINK_UNINITIALIZE`, queued packets go back to their pools and the
+///   id is cleared. Nothing touches the `NX_IP` after this returns.
 pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
     let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    CREATED.lock().retain(|&x| x != ip as usize);
-    {
-        let mut c = sh.ctl.lock();
-        c.shutdown = true;
-        sh.ctl_sig.notify_all();
+    if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
+        return NX_CALLER_ERROR;
+    }
+    let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
+    loop {
+        {
+            let mut g = sh.core.lock();
+            let mut c = sh.ctl.lock();
+            if c.shutdown {
+                return NX_PTR_ERROR;
+            }
+            if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
+                return NX_SOCKETS_BOUND;
+            }
+            if c.cb_running == 0 {
+                c.shutdown = true;
+                sh.ctl_sig.notify_all();
+                break;
+            }
+        }
+        if deadline.expired() {
+            return NX_CALLER_ERROR;
+        }
+        port::sleep_ticks(1);
     }
     if let Some(t) = sh.thread.lock().take() {
-        if !t.is_current() {
-            t.join();
+        t.join();
+    }
+    {
+        let mut c = sh.ctl.lock();
+        while c.users > 0 {
+            c = sh.ctl_sig.wait_until(c, Deadline::after_ticks(1)).0;
         }
     }
-    ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
     let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
     driver_command(ip, ifc, NX_LINK_DISABLE);
     driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-    (*ifc).nx_interface_link_up = 0;
-    let shp = sh as *const IpShared as *mut IpShared;
-    let core = (*shp).core.lock().take();
+    link_set(ifc, false);
+    let core = sh.core.lock().take();
     if let Some(mut core) = core {
         if !core.dev.rx_list.is_null() {
             let mut p = core.dev.rx_list;
@@ -923,19 +1018,36 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
             packet::nx_packet_release(p);
             p = n;
         }
-        tcp::on_ip_delete(&mut core);
         drop(core);
     }
     drain_queues(sh);
-    (*ip).nx_ip_private[0] = 0;
-    drop(Box::from_raw(shp));
+    ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+    let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
+    ptr::write_volatile(&mut (*shp).me, 0);
     NX_SUCCESS
+}
+
+/// Reads an interface's `nx_interface_link_up` (drivers write it from any
+/// thread: one byte, accessed atomically on our side).
+pub unsafe fn link_is_up(ifc: *const NX_INTERFACE) -> bool {
+    // SAFETY: the field is a byte inside a live NX_INTERFACE.
+    unsafe { AtomicU8::from_ptr(ptr::addr_of!((*ifc).nx_interface_link_up) as *mut u8).load(Ordering::Acquire) != 0 }
+}
+
+/// Writes an interface's `nx_interface_link_up` atomically (drivers: on
+/// `NX_LINK_ENABLE` / `NX_LINK_DISABLE`).
+pub unsafe fn link_set(ifc: *mut NX_INTERFACE, up: bool) {
+    // SAFETY: the field is a byte inside a live NX_INTERFACE.
+    unsafe { AtomicU8::from_ptr(ptr::addr_of_mut!((*ifc).nx_interface_link_up)).store(up as u8, Ordering::Release) }
 }
 
 /// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
 /// caller's cache memory is checked and left untouched).
 pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let sh = match enter(ip) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
     let mut e = sh.arp_enabled.lock();
     if *e {
         return NX_ALREADY_ENABLED;
@@ -946,7 +1058,10 @@ pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> 
 
 /// Enables TCP (sockets can be created afterwards).
 pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let sh = match enter(ip) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
     let mut e = sh.tcp_enabled.lock();
     if *e {
         return NX_ALREADY_ENABLED;
@@ -957,7 +1072,10 @@ pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
 
 /// Enables ICMP. Echo requests are answered by smoltcp in any case.
 pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let sh = match enter(ip) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
     let mut e = sh.icmp_enabled.lock();
     if *e {
         return NX_ALREADY_ENABLED;
@@ -972,7 +1090,7 @@ unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
     if ifc.nx_interface_ip_address != 0 {
         s |= NX_IP_ADDRESS_RESOLVED;
     }
-    if ptr::read_volatile(&ifc.nx_interface_link_up) != 0 {
+    if link_is_up(ifc) {
         s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
     }
     if *sh.arp_enabled.lock() {
@@ -985,12 +1103,20 @@ unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
 }
 
 /// Waits up to `wait_option` ticks until every bit of `needed_status` is set;
-/// `*actual_status` gets the bits. `NX_NOT_SUCCESSFUL` on timeout.
+/// `*actual_status` gets the bits. `NX_NOT_SUCCESSFUL` on timeout;
+/// `NX_PTR_ERROR` if the instance is deleted meanwhile (the delete does not
+/// wait for the timeout).
 pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_status: *mut ULONG, wait_option: ULONG) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+    let sh = match enter(ip) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
     let deadline = Deadline::after_ticks(wait_option);
     loop {
-        let s = status_bits(ip, sh);
+        if sh.ctl.lock().shutdown {
+            return NX_PTR_ERROR;
+        }
+        let s = status_bits(ip, &sh);
         if s & needed_status == needed_status {
             *actual_status = s;
             return NX_SUCCESS;
@@ -1102,7 +1228,7 @@ pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp:
 /// runs on the thread that started it. The caller must hold no lock that the
 /// stack's driver calls could take.
 pub unsafe fn poll_inline(ip: *mut NX_IP) {
-    let Some(sh) = shared(ip) else { return };
+    let Ok(sh) = enter(ip) else { return };
     let mut cbs = Callbacks::new();
     // The holder usually lets go within a microsecond or two; retrying a
     // little is much cheaper than waking the helper thread.
@@ -1121,7 +1247,7 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
             }
             drop(g);
             sh.flush();
-            cbs.run();
+            sh.run_callbacks(&cbs);
         }
         None => {
             let c = sh.ctl.lock();

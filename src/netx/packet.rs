@@ -26,35 +26,31 @@ use core::ptr;
 use crate::netx::types::*;
 use crate::port::{Deadline, Lock, Signal};
 
-/// What a pool's private area holds.
+/// What a pool's private area holds. `me` (first) is the pool's own
+/// address: with the id it tells a created pool from any other memory (the
+/// NetX way: id and self-check fields, no global table).
+#[repr(C)]
 pub(crate) struct PoolPriv {
-    /// Guards the free list and counters; the value is the number of waiters.
+    me: usize,
+    /// Guards the free list, counters and the id; the value is the number of
+    /// allocators waiting. Never torn down: after delete it stays usable, so
+    /// a late release takes it and finds the id cleared.
     lock: Lock<u32>,
     /// Released packets wake allocators here.
     sig: Signal,
-    /// Next created pool (list of created pools, guarded by `CREATED`).
-    next: *mut NX_PACKET_POOL,
 }
 
-/// Head of the list of created pools, linked through their private areas (no
-/// heap). Lets a create refuse a pool that exists without reading the id of
-/// memory that may be uninitialised.
-struct Created(*mut NX_PACKET_POOL);
-// SAFETY: only dereferenced under the lock, pointing at created pools.
-unsafe impl Send for Created {}
-static CREATED: Lock<Created> = Lock::new(Created(ptr::null_mut()));
-
-/// True when `pool` is a created pool (walks the list; reads no other memory).
+/// True when `pool` is a created pool: id and self-check field (reads only
+/// the pool's own memory).
 pub unsafe fn pool_is_created(pool: *const NX_PACKET_POOL) -> bool {
-    let g = CREATED.lock();
-    let mut p = g.0;
-    while !p.is_null() {
-        if ptr::eq(p, pool) {
-            return true;
-        }
-        p = priv_of(p).next;
+    if pool.is_null() {
+        return false;
     }
-    false
+    // SAFETY: the caller's pointer addresses an NX_PACKET_POOL-sized object.
+    unsafe {
+        ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
+            && ptr::read_volatile((*pool).nx_packet_pool_private.as_ptr() as *const usize) == pool as usize
+    }
 }
 
 const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
@@ -69,7 +65,8 @@ unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
 
 /// True when `pool` points at a created pool (id check only).
 pub unsafe fn pool_is_live(pool: *const NX_PACKET_POOL) -> bool {
-    !pool.is_null() && ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
+    // SAFETY: as pool_is_created.
+    unsafe { pool_is_created(pool) }
 }
 
 /// Creates a pool: carves `memory_size` bytes at `memory_ptr` into packets of
@@ -118,25 +115,27 @@ pub unsafe fn nx_packet_pool_create(
     p.nx_packet_pool_available_list = head;
     ptr::write(
         p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-        PoolPriv { lock: Lock::new(0), sig: Signal::new(), next: ptr::null_mut() },
+        PoolPriv { me: pool as usize, lock: Lock::new(0), sig: Signal::new() },
     );
-    {
-        let mut g = CREATED.lock();
-        (*(p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv)).next = g.0;
-        g.0 = pool;
-    }
     ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
     NX_SUCCESS
 }
 
-/// Deletes a pool: clears its id, wakes and waits out any allocator still
-/// waiting (they return `NX_DELETED`), then drops the private state.
-/// Packets still allocated from it become unusable.
+/// Deletes a pool. Lifetime rule (see `netx`): under the pool's lock the id
+/// is cleared (every later call, and a release racing with this one, finds
+/// it so and returns `NX_PTR_ERROR`), allocators waiting are woken (they
+/// return `NX_DELETED`) and waited out; the lock itself stays usable in the
+/// pool's memory. Once this returns, nothing in the library touches the
+/// pool. Packets still allocated from it become unusable.
 pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
     let pp = priv_of(pool);
     {
         let _g = pp.lock.lock();
+        if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+            return NX_PTR_ERROR;
+        }
         ptr::write_volatile(&mut (*pool).nx_packet_pool_id, 0);
+        (*pool).nx_packet_pool_available_list = ptr::null_mut();
         pp.sig.notify_all();
     }
     loop {
@@ -144,29 +143,9 @@ pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
         if *g == 0 {
             break;
         }
-        drop(g);
         pp.sig.notify_all();
-        crate::port::sleep_ticks(1);
+        let _ = pp.sig.wait_until(g, Deadline::after_ticks(1));
     }
-    {
-        let mut g = CREATED.lock();
-        let next = pp.next;
-        if g.0 == pool {
-            g.0 = next;
-        } else {
-            let mut p = g.0;
-            while !p.is_null() {
-                let pr = (*p).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv;
-                if (*pr).next == pool {
-                    (*pr).next = next;
-                    break;
-                }
-                p = (*pr).next;
-            }
-        }
-    }
-    ptr::drop_in_place((*pool).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv);
-    (*pool).nx_packet_pool_available_list = ptr::null_mut();
     NX_SUCCESS
 }
 
@@ -250,6 +229,10 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
     }
     let pp = priv_of(pool);
     let g = pp.lock.lock();
+    // Checked again under the lock: a delete may have run since.
+    if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+        return NX_PTR_ERROR;
+    }
     if (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE {
         (*pool).nx_packet_pool_invalid_releases += 1;
         return NX_PTR_ERROR;
@@ -261,11 +244,12 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
     k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
     (*pool).nx_packet_pool_available_list = pkt;
     (*pool).nx_packet_pool_available += 1;
-    let waiters = *g;
-    drop(g);
-    if waiters > 0 {
+    // Notified under the lock: once it is released this thread no longer
+    // touches the pool (a delete may follow at once).
+    if *g > 0 {
         pp.sig.notify_all();
     }
+    drop(g);
     NX_SUCCESS
 }
 
