@@ -59,6 +59,18 @@ unsafe fn packet_check(head: *const NX_PACKET) -> UINT {
     }
     NX_SUCCESS
 }
+/// A checked release refused by [`packet_check`]: a head packet that is
+/// already free is still counted in its pool's `nx_packet_pool_invalid_releases`
+/// (the core release does that and changes nothing else).
+unsafe fn release_refused(p: *mut NX_PACKET, status: UINT) -> UINT {
+    if !p.is_null()
+        && pool_ok((*p).nx_packet_pool_owner)
+        && (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE
+    {
+        return packet::nx_packet_release(p);
+    }
+    status
+}
 fn port_ok(port: UINT) -> bool {
     port != 0 && port <= 0xFFFF
 }
@@ -183,7 +195,7 @@ pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET
         let p = *packet_ptr_ptr;
         let s = packet_check(p);
         if s != NX_SUCCESS {
-            return s;
+            return release_refused(p, s);
         }
         let s = _nx_packet_release(p);
         if s == NX_SUCCESS {
@@ -209,7 +221,7 @@ pub unsafe extern "C" fn _nxe_packet_transmit_release(packet_ptr_ptr: *mut *mut 
         let p = *packet_ptr_ptr;
         let s = packet_check(p);
         if s != NX_SUCCESS {
-            return s;
+            return release_refused(p, s);
         }
         let s = _nx_packet_transmit_release(p);
         if s == NX_SUCCESS {
