@@ -673,9 +673,18 @@ UINT _nx_ip_create(struct NX_IP *ip_ptr,
                    UINT priority);
 
 /**
- * Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
- * returns every queued packet to its pool, clears the id. Sockets still
- * created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+ * Deletes an IP instance. `NX_SOCKETS_BOUND` while TCP sockets are still
+ * created on it (delete them first, as in NetX). `NX_CALLER_ERROR` when
+ * called from the instance's own thread or from inside one of its callbacks
+ * (listen, disconnect: on its thread, on an application thread inside a
+ * call, or inline in the RAM driver's delivery), which would wait for
+ * itself; the instance is left intact. Otherwise new calls on the instance
+ * are refused (`NX_PTR_ERROR`), its thread is stopped, every call still
+ * inside it (a status check, a driver's delivery) is waited out, the driver
+ * gets `NX_LINK_DISABLE` and `NX_LINK_UNINITIALIZE` (no driver call follows
+ * it), every queued packet goes back to its pool and the id is cleared:
+ * `NX_SUCCESS`, after which the library no longer touches the `NX_IP`.
+ * `NX_PTR_ERROR` if another delete is in progress.
  */
 UINT _nx_ip_delete(struct NX_IP *ip_ptr);
 
@@ -724,7 +733,9 @@ void _nx_ip_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *pack
  * Waits up to `wait_option` ticks until every bit of `needed_status`
  * (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
  * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
- * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+ * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout); `NX_PTR_ERROR`
+ * if the instance is deleted while this waits (the delete does not wait
+ * for the timeout).
  */
 UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
                          ULONG needed_status,
@@ -802,8 +813,12 @@ UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
                             ULONG memory_size);
 
 /**
- * Deletes a pool: its id is cleared; threads waiting in allocate return
- * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+ * Deletes a pool: its id is cleared under the pool's lock, so a release
+ * racing with the delete returns `NX_PTR_ERROR` and changes nothing;
+ * threads waiting in allocate return `NX_DELETED` and are waited out.
+ * Once this returns the library no longer touches the pool. Packets still
+ * out become unusable. Returns `NX_SUCCESS` (`NX_PTR_ERROR` if already
+ * deleted).
  */
 UINT _nx_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
 
@@ -1048,7 +1063,8 @@ UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
 
 /**
  * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
- * (still connected: disconnect first).
+ * (still connected: disconnect first). Threads waiting on the socket
+ * return `NX_NOT_BOUND`.
  */
 UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
 
@@ -1059,15 +1075,21 @@ UINT _nx_tcp_enable(struct NX_IP *ip_ptr);
 
 /**
  * Waits up to `wait_option` ticks for a connection on a listening socket.
- * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+ * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout, or another thread disconnects
+ * the socket), `NX_NOT_LISTEN_STATE`, `NX_NOT_BOUND` (another thread
+ * unaccepts it or unlistens the port while this waits).
  */
 UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
 
 /**
  * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
  * connections are queued until accepted. `tcp_listen_callback` (may be
- * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
- * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+ * NULL) runs when a connection arrives, with the socket listening on the
+ * port (or, between accept and relisten, the one that called listen; not
+ * called once that socket is deleted). `NX_SUCCESS`, `NX_SIZE_ERROR`
+ * (`listen_queue_size` above 16), `NX_MAX_LISTEN` (10 ports listened on
+ * already), `NX_DUPLICATE_LISTEN`, `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`,
+ * `NX_PTR_ERROR` (socket not of this instance).
  */
 UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
                                   UINT port,
@@ -1087,12 +1109,14 @@ UINT _nx_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
 
 /**
  * Detaches a server socket from its listen port (a connection still open is
- * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+ * reset); threads waiting on it (accept, receive) return `NX_NOT_BOUND`.
+ * `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
  */
 UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
 
 /**
- * Stops listening on `port` (queued connections are reset).
+ * Stops listening on `port` (queued connections are reset; a socket still
+ * listening goes back to CLOSED and its waiters return `NX_NOT_BOUND`).
  * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
  */
 UINT _nx_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
@@ -1120,13 +1144,18 @@ UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
 
 /**
  * Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
- * serves a listen port.
+ * serves a listen port. Never waits, so it may be called from a callback:
+ * a thread still inside a call on the socket (say, `nx_tcp_socket_state_wait`)
+ * returns `NX_PTR_ERROR` and never touches the socket again, and listen
+ * entries forget it (no callback ever gets it). Once this returns, the
+ * socket's memory may be reused.
  */
 UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
 
 /**
  * Closes the connection (FIN handshake, up to `wait_option` ticks, then
  * reset). The socket is CLOSED afterwards; a client socket stays bound.
+ * Other threads waiting on the socket return `NX_NOT_CONNECTED`.
  * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
  */
 UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
@@ -1135,8 +1164,11 @@ UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_opti
  * Waits up to `wait_option` ticks for data and hands it over as one packet
  * from the IP instance's default pool: the caller owns `*packet_ptr` and
  * releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
- * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
- * connected). `*packet_ptr` is NULL on failure.
+ * `NX_NOT_CONNECTED` (the peer closed and all data was read, never
+ * connected, or another thread disconnected the socket while this waited),
+ * `NX_NOT_BOUND` (another thread unbound or unaccepted it), `NX_PTR_ERROR`
+ * (another thread deleted it: the socket is not touched again).
+ * `*packet_ptr` is NULL on failure.
  */
 UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
                             struct NX_PACKET **packet_ptr,
@@ -1146,7 +1178,9 @@ UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
  * Sends the data of `packet_ptr`'s chain (any size: it leaves as several
  * segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
  * stack owns the packet (the data was copied and the packet released). On
- * failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+ * failure the caller still owns it: `NX_NOT_CONNECTED` (also when another
+ * thread disconnects the socket meanwhile), `NX_NOT_BOUND` (it unbinds
+ * it), `NX_PTR_ERROR` (it deletes it); `NX_TX_QUEUE_DEPTH`
  * on timeout, after removing from the packet any prefix that was queued (so
  * a retry sends only the rest).
  */
@@ -1156,7 +1190,9 @@ UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
 
 /**
  * Waits up to `wait_option` ticks for the socket to reach `desired_state`
- * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+ * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`
+ * (timeout); `NX_NOT_CONNECTED`, `NX_NOT_BOUND` or `NX_PTR_ERROR` when
+ * another thread disconnects, unbinds or deletes the socket meanwhile.
  */
 UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
                                UINT desired_state,
@@ -1250,7 +1286,8 @@ UINT _nxe_ip_create(struct NX_IP *ip_ptr,
 
 /**
  * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
- * (deleting twice included).
+ * (deleting twice included); then as `_nx_ip_delete` (`NX_SOCKETS_BOUND`,
+ * `NX_CALLER_ERROR`).
  */
 UINT _nxe_ip_delete(struct NX_IP *ip_ptr);
 
@@ -1369,9 +1406,12 @@ UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
 
 /**
  * Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
- * becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
- * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
- * data end); on failure the caller keeps the packet.
+ * becomes NULL. Every packet of the chain is checked first, so a bad chain
+ * is refused whole (nothing released): `NX_PTR_ERROR` (NULL, owner not
+ * live, a packet free or foreign; a free head also counts in the pool's
+ * `nx_packet_pool_invalid_releases`), `NX_UNDERFLOW` (prepend before data
+ * start), `NX_OVERFLOW` (append past data end), `NX_INVALID_PACKET`
+ * (append before prepend); on failure the caller keeps the packet.
  */
 UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
 
@@ -1565,7 +1605,8 @@ UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_
 
 /**
  * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
- * created), `NX_INVALID_PORT`.
+ * created), `NX_INVALID_PORT`; then as `_nx_tcp_server_socket_listen`
+ * (`listen_queue_size` above 16: `NX_SIZE_ERROR`, never an allocation).
  */
 UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
                                    UINT port,
@@ -1637,8 +1678,11 @@ UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
 /**
  * Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
  * `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
- * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
- * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+ * Every packet of the chain is checked: `NX_PTR_ERROR` (NULL, socket not
+ * created, a packet free, foreign or of a pool not live),
+ * `NX_UNDERFLOW`/`NX_OVERFLOW` (pointers outside the buffer),
+ * `NX_INVALID_PACKET` (append before prepend, or a chain longer than 65536
+ * packets); the caller keeps the chain then. Then as `_nx_tcp_socket_send`.
  */
 UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
                           struct NX_PACKET **packet_ptr_ptr,

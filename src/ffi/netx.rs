@@ -118,8 +118,12 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
     })
 }
 
-/// Deletes a pool: its id is cleared; threads waiting in allocate return
-/// `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+/// Deletes a pool: its id is cleared under the pool's lock, so a release
+/// racing with the delete returns `NX_PTR_ERROR` and changes nothing;
+/// threads waiting in allocate return `NX_DELETED` and are waited out.
+/// Once this returns the library no longer touches the pool. Packets still
+/// out become unusable. Returns `NX_SUCCESS` (`NX_PTR_ERROR` if already
+/// deleted).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
     ffi_status!({ packet::nx_packet_pool_delete(pool_ptr) })
@@ -185,9 +189,12 @@ pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT 
 }
 
 /// Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
-/// becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
-/// `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
-/// data end); on failure the caller keeps the packet.
+/// becomes NULL. Every packet of the chain is checked first, so a bad chain
+/// is refused whole (nothing released): `NX_PTR_ERROR` (NULL, owner not
+/// live, a packet free or foreign; a free head also counts in the pool's
+/// `nx_packet_pool_invalid_releases`), `NX_UNDERFLOW` (prepend before data
+/// start), `NX_OVERFLOW` (append past data end), `NX_INVALID_PACKET`
+/// (append before prepend); on failure the caller keeps the packet.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
     ffi_status!({
@@ -505,16 +512,26 @@ pub unsafe extern "C" fn _nxe_ip_create(
     })
 }
 
-/// Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
-/// returns every queued packet to its pool, clears the id. Sockets still
-/// created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+/// Deletes an IP instance. `NX_SOCKETS_BOUND` while TCP sockets are still
+/// created on it (delete them first, as in NetX). `NX_CALLER_ERROR` when
+/// called from the instance's own thread or from inside one of its callbacks
+/// (listen, disconnect: on its thread, on an application thread inside a
+/// call, or inline in the RAM driver's delivery), which would wait for
+/// itself; the instance is left intact. Otherwise new calls on the instance
+/// are refused (`NX_PTR_ERROR`), its thread is stopped, every call still
+/// inside it (a status check, a driver's delivery) is waited out, the driver
+/// gets `NX_LINK_DISABLE` and `NX_LINK_UNINITIALIZE` (no driver call follows
+/// it), every queued packet goes back to its pool and the id is cleared:
+/// `NX_SUCCESS`, after which the library no longer touches the `NX_IP`.
+/// `NX_PTR_ERROR` if another delete is in progress.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({ ip::nx_ip_delete(ip_ptr) })
 }
 
 /// Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
-/// (deleting twice included).
+/// (deleting twice included); then as `_nx_ip_delete` (`NX_SOCKETS_BOUND`,
+/// `NX_CALLER_ERROR`).
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
@@ -585,7 +602,9 @@ pub unsafe extern "C" fn _nxe_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
 /// Waits up to `wait_option` ticks until every bit of `needed_status`
 /// (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
 /// `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
-/// the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+/// the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout); `NX_PTR_ERROR`
+/// if the instance is deleted while this waits (the delete does not wait
+/// for the timeout).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_status_check(
     ip_ptr: *mut NX_IP,
@@ -829,7 +848,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 }
 
 /// Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
-/// serves a listen port.
+/// serves a listen port. Never waits, so it may be called from a callback:
+/// a thread still inside a call on the socket (say, `nx_tcp_socket_state_wait`)
+/// returns `NX_PTR_ERROR` and never touches the socket again, and listen
+/// entries forget it (no callback ever gets it). Once this returns, the
+/// socket's memory may be reused.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_delete(socket_ptr) })
@@ -873,7 +896,8 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOC
 }
 
 /// Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
-/// (still connected: disconnect first).
+/// (still connected: disconnect first). Threads waiting on the socket
+/// return `NX_NOT_BOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_client_socket_unbind(socket_ptr) })
@@ -969,8 +993,12 @@ pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
 
 /// Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
 /// connections are queued until accepted. `tcp_listen_callback` (may be
-/// NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
-/// `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+/// NULL) runs when a connection arrives, with the socket listening on the
+/// port (or, between accept and relisten, the one that called listen; not
+/// called once that socket is deleted). `NX_SUCCESS`, `NX_SIZE_ERROR`
+/// (`listen_queue_size` above 16), `NX_MAX_LISTEN` (10 ports listened on
+/// already), `NX_DUPLICATE_LISTEN`, `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`,
+/// `NX_PTR_ERROR` (socket not of this instance).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
     ip_ptr: *mut NX_IP,
@@ -983,7 +1011,8 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
 }
 
 /// Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
-/// created), `NX_INVALID_PORT`.
+/// created), `NX_INVALID_PORT`; then as `_nx_tcp_server_socket_listen`
+/// (`listen_queue_size` above 16: `NX_SIZE_ERROR`, never an allocation).
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
     ip_ptr: *mut NX_IP,
@@ -1004,7 +1033,9 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
 }
 
 /// Waits up to `wait_option` ticks for a connection on a listening socket.
-/// `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+/// `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout, or another thread disconnects
+/// the socket), `NX_NOT_LISTEN_STATE`, `NX_NOT_BOUND` (another thread
+/// unaccepts it or unlistens the port while this waits).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) })
@@ -1046,7 +1077,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, por
 }
 
 /// Detaches a server socket from its listen port (a connection still open is
-/// reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+/// reset); threads waiting on it (accept, receive) return `NX_NOT_BOUND`.
+/// `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_server_socket_unaccept(socket_ptr) })
@@ -1063,7 +1095,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP
     })
 }
 
-/// Stops listening on `port` (queued connections are reset).
+/// Stops listening on `port` (queued connections are reset; a socket still
+/// listening goes back to CLOSED and its waiters return `NX_NOT_BOUND`).
 /// `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
@@ -1088,7 +1121,9 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, por
 /// Sends the data of `packet_ptr`'s chain (any size: it leaves as several
 /// segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
 /// stack owns the packet (the data was copied and the packet released). On
-/// failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+/// failure the caller still owns it: `NX_NOT_CONNECTED` (also when another
+/// thread disconnects the socket meanwhile), `NX_NOT_BOUND` (it unbinds
+/// it), `NX_PTR_ERROR` (it deletes it); `NX_TX_QUEUE_DEPTH`
 /// on timeout, after removing from the packet any prefix that was queued (so
 /// a retry sends only the rest).
 #[no_mangle]
@@ -1098,8 +1133,11 @@ pub unsafe extern "C" fn _nx_tcp_socket_send(socket_ptr: *mut NX_TCP_SOCKET, pac
 
 /// Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
 /// `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
-/// `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
-/// `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+/// Every packet of the chain is checked: `NX_PTR_ERROR` (NULL, socket not
+/// created, a packet free, foreign or of a pool not live),
+/// `NX_UNDERFLOW`/`NX_OVERFLOW` (pointers outside the buffer),
+/// `NX_INVALID_PACKET` (append before prepend, or a chain longer than 65536
+/// packets); the caller keeps the chain then. Then as `_nx_tcp_socket_send`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_socket_send(
     socket_ptr: *mut NX_TCP_SOCKET,
@@ -1127,8 +1165,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_send(
 /// Waits up to `wait_option` ticks for data and hands it over as one packet
 /// from the IP instance's default pool: the caller owns `*packet_ptr` and
 /// releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
-/// `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
-/// connected). `*packet_ptr` is NULL on failure.
+/// `NX_NOT_CONNECTED` (the peer closed and all data was read, never
+/// connected, or another thread disconnected the socket while this waited),
+/// `NX_NOT_BOUND` (another thread unbound or unaccepted it), `NX_PTR_ERROR`
+/// (another thread deleted it: the socket is not touched again).
+/// `*packet_ptr` is NULL on failure.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option) })
@@ -1149,6 +1190,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET,
 
 /// Closes the connection (FIN handshake, up to `wait_option` ticks, then
 /// reset). The socket is CLOSED afterwards; a client socket stays bound.
+/// Other threads waiting on the socket return `NX_NOT_CONNECTED`.
 /// `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
@@ -1167,7 +1209,9 @@ pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCK
 }
 
 /// Waits up to `wait_option` ticks for the socket to reach `desired_state`
-/// (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+/// (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`
+/// (timeout); `NX_NOT_CONNECTED`, `NX_NOT_BOUND` or `NX_PTR_ERROR` when
+/// another thread disconnects, unbinds or deletes the socket meanwhile.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) })
