@@ -55,10 +55,21 @@ struct NX_POP3_CLIENT;
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
 /**
- * Transmit buffer of every socket: room for many segments, so that a send
- * returns at once and the window, not the buffer, limits the sender.
+ * smoltcp sockets per instance: the TCP sockets plus every listen backlog
+ * socket (a socket beyond: `NX_NO_MORE_ENTRIES` / `NX_SIZE_ERROR`).
+ */
+#define SMOLTCP_SOCKETS 32
+
+/**
+ * Largest transmit buffer of a socket: room for many segments, so that a
+ * send returns at once and the window, not the buffer, limits the sender.
  */
 #define TX_BUFFER (64 * 1024)
+
+/**
+ * Smallest transmit buffer.
+ */
+#define MIN_TX_BUFFER (8 * 1024)
 
 /**
  * Smallest receive buffer (one full segment).
@@ -585,6 +596,28 @@ typedef size_t ALIGN_TYPE;
 
 
 /**
+ * Fixed part of the memory area `nx_ip_create` needs besides twice
+ * (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
+ * socket storage, with alignment slack (checked at compile time).
+ */
+#define NX_IP_MEMORY_OVERHEAD 26624
+
+/**
+ * Most bytes of the IP instance's memory area one socket (or listen
+ * backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
+ * receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
+ * socket with a window of `w` bytes takes `round8(max(w, 1460))` plus
+ * `clamp(4 * that, 8 KiB, 64 KiB)` plus 32 (10,272 bytes for windows up to
+ * 2,048).
+ */
+#define NX_TCP_SOCKET_MEMORY_MAX 131104
+
+/**
+ * Bytes of the area a socket with a window of at most 2,048 bytes takes.
+ */
+#define NX_TCP_SOCKET_MEMORY_SMALL 10272
+
+/**
  * Base of the POP3 status codes.
  */
 #define NX_POP3_CLIENT_ERROR_CONSTANT 176
@@ -656,11 +689,25 @@ UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
  * Creates an IP instance with one interface driven by `ip_link_driver`:
  * sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
  * MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
- * thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
- * and priority) are accepted and unused on the host. Frames the stack sends
- * come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
- * out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
- * initialize or no thread can be started.
+ * thread. Frames the stack sends come from `default_pool`, as do the
+ * packets `nx_tcp_socket_receive` hands out. `priority` is accepted and
+ * unused on the host.
+ *
+ * `memory_ptr`/`memory_size` (the IP thread's stack in NetX) is the
+ * instance's memory: all its TCP/IP state and every socket's buffers come
+ * from it, nothing from a heap. It must hold `NX_IP_MEMORY_OVERHEAD` +
+ * 2 × (MTU + 20) bytes (the MTU the driver sets, capped by the pool's
+ * payload; 3,040 bytes for 1500), plus, for each TCP socket that exists at
+ * the same time (listen backlog sockets included), its buffers:
+ * `round8(max(window, 1460))` + `clamp(4 × that, 8 KiB, 64 KiB)` + 32 bytes
+ * (`NX_TCP_SOCKET_MEMORY_SMALL` for windows up to 2,048 bytes,
+ * `NX_TCP_SOCKET_MEMORY_MAX` for any window up to 65,536). A socket that
+ * does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
+ * memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
+ *
+ * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
+ * fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
+ * initialize or no thread can be started (everything undone then).
  */
 UINT _nx_ip_create(struct NX_IP *ip_ptr,
                    CHAR *name,
@@ -1129,8 +1176,12 @@ UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *byt
 
 /**
  * Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
- * bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
- * `nx_tcp_enable`.
+ * bytes (at least 1460 are used). Its receive and transmit buffers come
+ * from the instance's memory area (see `nx_ip_create`) and go back at
+ * delete. `NX_SUCCESS`; `NX_NOT_ENABLED` before `nx_tcp_enable`;
+ * `NX_SIZE_ERROR` when the instance's memory has no room for the buffers;
+ * `NX_NO_MORE_ENTRIES` with 32 sockets (listen backlog sockets included)
+ * on the instance already.
  */
 UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
                            struct NX_TCP_SOCKET *socket_ptr,
@@ -1271,7 +1322,8 @@ UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
  * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+ * smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
+ * checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
  */
 UINT _nxe_ip_create(struct NX_IP *ip_ptr,
                     CHAR *name,

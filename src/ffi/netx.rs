@@ -454,11 +454,25 @@ pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
 /// Creates an IP instance with one interface driven by `ip_link_driver`:
 /// sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
 /// MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
-/// thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
-/// and priority) are accepted and unused on the host. Frames the stack sends
-/// come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
-/// out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
-/// initialize or no thread can be started.
+/// thread. Frames the stack sends come from `default_pool`, as do the
+/// packets `nx_tcp_socket_receive` hands out. `priority` is accepted and
+/// unused on the host.
+///
+/// `memory_ptr`/`memory_size` (the IP thread's stack in NetX) is the
+/// instance's memory: all its TCP/IP state and every socket's buffers come
+/// from it, nothing from a heap. It must hold `NX_IP_MEMORY_OVERHEAD` +
+/// 2 × (MTU + 20) bytes (the MTU the driver sets, capped by the pool's
+/// payload; 3,040 bytes for 1500), plus, for each TCP socket that exists at
+/// the same time (listen backlog sockets included), its buffers:
+/// `round8(max(window, 1460))` + `clamp(4 × that, 8 KiB, 64 KiB)` + 32 bytes
+/// (`NX_TCP_SOCKET_MEMORY_SMALL` for windows up to 2,048 bytes,
+/// `NX_TCP_SOCKET_MEMORY_MAX` for any window up to 65,536). A socket that
+/// does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
+/// memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
+///
+/// Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
+/// fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
+/// initialize or no thread can be started (everything undone then).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_create(
     ip_ptr: *mut NX_IP,
@@ -479,7 +493,8 @@ pub unsafe extern "C" fn _nx_ip_create(
 /// Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
 /// caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
 /// mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
-/// smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+/// smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
+/// checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_create(
     ip_ptr: *mut NX_IP,
@@ -502,7 +517,7 @@ pub unsafe extern "C" fn _nxe_ip_create(
         {
             return NX_PTR_ERROR;
         }
-        if memory_size < 256 {
+        if memory_size < ip::NX_IP_MEMORY_OVERHEAD {
             return NX_SIZE_ERROR;
         }
         if priority > 31 {
@@ -773,8 +788,12 @@ pub unsafe extern "C" fn _nx_ram_network_driver(driver_req_ptr: *mut NX_IP_DRIVE
 // ================================================================ TCP
 
 /// Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
-/// bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
-/// `nx_tcp_enable`.
+/// bytes (at least 1460 are used). Its receive and transmit buffers come
+/// from the instance's memory area (see `nx_ip_create`) and go back at
+/// delete. `NX_SUCCESS`; `NX_NOT_ENABLED` before `nx_tcp_enable`;
+/// `NX_SIZE_ERROR` when the instance's memory has no room for the buffers;
+/// `NX_NO_MORE_ENTRIES` with 32 sockets (listen backlog sockets included)
+/// on the instance already.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_create(
     ip_ptr: *mut NX_IP,

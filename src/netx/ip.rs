@@ -29,14 +29,16 @@
 
 #![allow(clippy::missing_safety_doc)]
 
+use core::mem::size_of;
 use core::ptr;
 use core::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
-use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
+use smoltcp::iface::{Config, Interface, PollResult, SocketSet, SocketStorage};
 use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
 use smoltcp::time::Instant as SInstant;
 use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address};
 
+use crate::netx::area::{self, Area};
 use crate::netx::packet;
 use crate::netx::tcp::{self, TcpState};
 use crate::netx::types::*;
@@ -130,18 +132,64 @@ pub(crate) struct NxDevice {
     pool: *mut NX_PACKET_POOL,
     mtu: usize,
     rx_list: *mut NX_PACKET,
-    rx_buf: Vec<u8>,
-    tx_scratch: Vec<u8>,
+    /// Receive scratch (chained frames; our MAC in its last 6 bytes) and
+    /// transmit scratch (a frame with no packet to go in), in the area.
+    rx_buf: &'static mut [u8],
+    tx_scratch: &'static mut [u8],
     out_head: *mut NX_PACKET,
     out_tail: *mut NX_PACKET,
     rx_count: usize,
     pub(crate) tx_drops: u64,
 }
 
-/// Everything under the main lock.
+/// smoltcp sockets per instance: the TCP sockets plus every listen backlog
+/// socket (a socket beyond: `NX_NO_MORE_ENTRIES` / `NX_SIZE_ERROR`).
+pub const SMOLTCP_SOCKETS: usize = 32;
+
+/// Fixed part of the memory area `nx_ip_create` needs besides twice
+/// (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
+/// socket storage, with alignment slack (checked at compile time).
+pub const NX_IP_MEMORY_OVERHEAD: ULONG = 26624;
+const _: () = assert!(
+    size_of::<IpCore>() + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>() + 64 <= NX_IP_MEMORY_OVERHEAD as usize
+);
+
+/// Where the fixed part of an area goes.
+struct Layout {
+    core: *mut IpCore,
+    storage: *mut SocketStorage<'static>,
+    rx: *mut u8,
+    tx: *mut u8,
+    heap: *mut u8,
+    heap_len: usize,
+}
+
+impl Layout {
+    /// None when the area cannot hold the fixed part.
+    fn carve(memory_ptr: *mut VOID, memory_size: ULONG, mtu: usize) -> Option<Layout> {
+        if memory_ptr.is_null() {
+            return None;
+        }
+        let base = memory_ptr as usize;
+        let end = base.checked_add(memory_size as usize)?;
+        let mut off = 0;
+        let core = area::carve::<IpCore>(base, end, &mut off, 1)?;
+        let storage = area::carve::<SocketStorage<'static>>(base, end, &mut off, SMOLTCP_SOCKETS)?;
+        let rx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR + 6)?;
+        let tx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR)?;
+        let heap = (base + off) as *mut u8;
+        Some(Layout { core, storage, rx, tx, heap, heap_len: end - (base + off) })
+    }
+}
+
+/// Everything under the main lock. Lives in the instance's memory area.
 pub(crate) struct IpCore {
     pub(crate) iface: Interface,
     pub(crate) sockets: SocketSet<'static>,
+    /// smoltcp sockets in `sockets` (at most [`SMOLTCP_SOCKETS`]).
+    pub(crate) smoltcp_used: usize,
+    /// The rest of the area: the sockets' ring buffers.
+    pub(crate) area: Area,
     pub(crate) dev: NxDevice,
     pub(crate) tcp: TcpState,
     /// Threads waiting on `sock_sig` (no wake-up system call when 0).
@@ -157,7 +205,7 @@ pub(crate) struct IpShared {
     me: usize,
     pub(crate) ctl: Lock<Ctl>,
     ctl_sig: Signal,
-    pub(crate) core: Lock<Option<Box<IpCore>>>,
+    pub(crate) core: Lock<CorePtr>,
     pub(crate) sock_sig: Signal,
     /// Bumped by every poll that changed something; lets a data-path waiter
     /// spin briefly on it before it sleeps (see `wait_for`).
@@ -241,9 +289,24 @@ fn now_instant() -> SInstant {
     SInstant::from_millis(port::now_ms() as i64)
 }
 
-/// Deref helper: `core` is always `Some` while a call is inside a created
+/// Where an instance's `IpCore` lives: in the memory area given to
+/// `nx_ip_create` (null before create finished and after delete).
+pub(crate) struct CorePtr(*mut IpCore);
+
+impl CorePtr {
+    pub(crate) fn as_mut(&mut self) -> Option<&mut IpCore> {
+        // SAFETY: non-null only between create and delete, pointing at an
+        // IpCore written in the caller's area; reached only under `core`.
+        unsafe { self.0.as_mut() }
+    }
+    fn take(&mut self) -> *mut IpCore {
+        core::mem::replace(&mut self.0, ptr::null_mut())
+    }
+}
+
+/// Deref helper: `core` is always present while a call is inside a created
 /// instance (it goes only in `nx_ip_delete`, after every call left).
-pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<Box<IpCore>>>) -> &'a mut IpCore {
+pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, CorePtr>) -> &'a mut IpCore {
     g.as_mut().expect("IP core present")
 }
 
@@ -251,7 +314,7 @@ pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<Box<IpCore>>>) -> &'a mut 
 
 pub(crate) struct NxRxToken<'a> {
     pkt: *mut NX_PACKET,
-    scratch: &'a mut Vec<u8>,
+    scratch: &'a mut [u8],
 }
 
 impl phy::RxToken for NxRxToken<'_> {
@@ -325,7 +388,7 @@ impl Drop for NxRxToken<'_> {
 pub(crate) struct NxTxToken<'a> {
     pkt: *mut NX_PACKET,
     pool: *mut NX_PACKET_POOL,
-    scratch: &'a mut Vec<u8>,
+    scratch: &'a mut [u8],
     out_head: &'a mut *mut NX_PACKET,
     out_tail: &'a mut *mut NX_PACKET,
     drops: &'a mut u64,
@@ -352,10 +415,10 @@ impl phy::TxToken for NxTxToken<'_> {
                     packet::nx_packet_release(pkt);
                 }
                 *self.drops += 1;
-                if self.scratch.len() < len {
-                    self.scratch.resize(len, 0);
-                }
-                return f(&mut self.scratch[..len]);
+                // smoltcp never asks for more than the MTU we gave it
+                // (the scratch's size); the frame is dropped either way.
+                let n = len.min(self.scratch.len());
+                return f(&mut self.scratch[..n]);
             }
             let start = (*pkt).nx_packet_data_start.add(off);
             let frame = core::slice::from_raw_parts_mut(start, len);
@@ -796,8 +859,8 @@ pub unsafe fn nx_ip_create(
     network_mask: ULONG,
     default_pool: *mut NX_PACKET_POOL,
     driver: NX_IP_DRIVER_ENTRY,
-    _memory_ptr: *mut VOID,
-    _memory_size: ULONG,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
     _priority: UINT,
 ) -> UINT {
     ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
@@ -840,7 +903,7 @@ pub unsafe fn nx_ip_create(
                 cb_running: 0,
             }),
             ctl_sig: Signal::new(),
-            core: Lock::new(None),
+            core: Lock::new(CorePtr(ptr::null_mut())),
             sock_sig: Signal::new(),
             gen: AtomicU32::new(0),
             thread: Lock::new(None),
@@ -868,14 +931,19 @@ pub unsafe fn nx_ip_create(
     let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
     // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
     let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
+    // The fixed part of the caller's memory area (see `area`).
+    let Some(layout) = Layout::carve(memory_ptr, memory_size, mtu) else {
+        driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+        undo(ip);
+        return NX_SIZE_ERROR;
+    };
     let mut dev = NxDevice {
         shared: shp,
         pool: default_pool,
         mtu,
         rx_list: ptr::null_mut(),
-        // Scratch for chained frames; our MAC is kept in its last 6 bytes.
-        rx_buf: vec![0u8; 9000 + ETH_HDR + 6],
-        tx_scratch: vec![0u8; mtu + ETH_HDR],
+        rx_buf: core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6),
+        tx_scratch: core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR),
         out_head: ptr::null_mut(),
         out_tail: ptr::null_mut(),
         rx_count: 0,
@@ -892,13 +960,20 @@ pub unsafe fn nx_ip_create(
     iface.update_ip_addrs(|addrs| {
         let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
     });
-    *(*shp).core.lock() = Some(Box::new(IpCore {
+    for i in 0..SMOLTCP_SOCKETS {
+        layout.storage.add(i).write(SocketStorage::EMPTY);
+    }
+    let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, SMOLTCP_SOCKETS);
+    layout.core.write(IpCore {
         iface,
-        sockets: SocketSet::new(Vec::with_capacity(16)),
+        sockets: SocketSet::new(storage),
+        smoltcp_used: 0,
         dev,
         tcp: TcpState::new(),
+        area: Area::new(layout.heap, layout.heap_len),
         sock_waiters: 0,
-    }));
+    });
+    (*shp).core.lock().0 = layout.core;
     driver_command(ip, ifc, NX_LINK_ENABLE);
 
     let sp = SendPtr(shp);
@@ -911,7 +986,7 @@ pub unsafe fn nx_ip_create(
         Some(t) => *(*shp).thread.lock() = Some(t),
         None => {
             driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-            drop((*shp).core.lock().take());
+            ptr::drop_in_place((*shp).core.lock().take());
             undo(ip);
             return NX_NOT_SUCCESSFUL;
         }
@@ -1002,7 +1077,7 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
     driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
     link_set(ifc, false);
     let core = sh.core.lock().take();
-    if let Some(mut core) = core {
+    if let Some(core) = core.as_mut() {
         if !core.dev.rx_list.is_null() {
             let mut p = core.dev.rx_list;
             while !p.is_null() {
@@ -1018,7 +1093,9 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
             packet::nx_packet_release(p);
             p = n;
         }
-        drop(core);
+        // The sockets' buffers are the caller's area: nothing to free but
+        // what the smoltcp objects own (nothing on the heap).
+        ptr::drop_in_place(core);
     }
     drain_queues(sh);
     ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
@@ -1276,4 +1353,18 @@ pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
     let mut c = sh.ctl.lock();
     c.deferred = true;
     sh.ctl_sig.notify_one();
+}
+
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        use core::mem::size_of;
+        eprintln!("Interface {}", size_of::<smoltcp::iface::Interface>());
+        eprintln!("SocketStorage {}", size_of::<smoltcp::iface::SocketStorage<'static>>());
+        eprintln!("TcpSocket {}", size_of::<smoltcp::socket::tcp::Socket<'static>>());
+        eprintln!("IpCore {}", size_of::<super::IpCore>());
+        eprintln!("IpShared {}", size_of::<super::IpShared>());
+        eprintln!("TcpState {}", size_of::<crate::netx::tcp::TcpState>());
+    }
 }

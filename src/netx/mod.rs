@@ -128,3 +128,4 @@ pub mod types;
 pub mod packet;
 pub mod ip;
 pub mod tcp;
+pub mod area;

@@ -44,9 +44,11 @@ use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
 
-/// Transmit buffer of every socket: room for many segments, so that a send
-/// returns at once and the window, not the buffer, limits the sender.
+/// Largest transmit buffer of a socket: room for many segments, so that a
+/// send returns at once and the window, not the buffer, limits the sender.
 pub const TX_BUFFER: usize = 64 * 1024;
+/// Smallest transmit buffer.
+pub const MIN_TX_BUFFER: usize = 8 * 1024;
 /// Smallest receive buffer (one full segment).
 pub const MIN_WINDOW: usize = 1460;
 /// Lowest port `NX_ANY_PORT` gives (0xC000..=0xFFFF, the IANA dynamic range).
@@ -80,6 +82,7 @@ const _: () = assert!(private_fits::<TcpPriv, NX_TCP_SOCKET_PRIVATE_WORDS>());
 struct Slot {
     sock: *mut NX_TCP_SOCKET,
     handle: SocketHandle,
+    bufs: Bufs,
     /// Client bind port (0 = not bound).
     port: u16,
     /// Listen entry this socket serves (0 = none).
@@ -105,9 +108,17 @@ struct SlotEntry {
     s: Option<Slot>,
 }
 
+/// A smoltcp socket's ring buffers, in the instance's memory area.
+#[derive(Clone, Copy)]
+struct Bufs {
+    rx: *mut u8,
+    tx: *mut u8,
+}
+
 #[derive(Clone, Copy)]
 struct Backlog {
     handle: SocketHandle,
+    bufs: Bufs,
     notified: bool,
 }
 
@@ -127,7 +138,7 @@ pub(crate) struct TcpState {
     count: usize,
     listens: [Option<ListenEntry>; MAX_LISTENS],
     /// Sockets to drop from the set after the next poll (their RST sent).
-    removed: [Option<SocketHandle>; MAX_LISTEN_QUEUE],
+    removed: [Option<(SocketHandle, Bufs)>; MAX_LISTEN_QUEUE],
     next_port: u16,
 }
 
@@ -209,14 +220,71 @@ fn is_synchronized(st: State) -> bool {
     !matches!(st, State::Closed | State::Listen | State::SynSent | State::SynReceived)
 }
 
-fn new_socket(window: usize) -> Socket<'static> {
-    let rx = window.max(MIN_WINDOW);
-    let mut s = Socket::new(SocketBuffer::new(vec![0u8; rx]), SocketBuffer::new(vec![0u8; TX_BUFFER.max(rx)]));
+/// Receive buffer of a socket with this window: the window, at least
+/// [`MIN_WINDOW`], rounded up to 8.
+pub const fn rx_bytes(window: usize) -> usize {
+    let w = if window < MIN_WINDOW { MIN_WINDOW } else { window };
+    (w + 7) & !7
+}
+
+/// Transmit buffer of a socket with this window: four windows, between
+/// [`MIN_TX_BUFFER`] and [`TX_BUFFER`].
+pub const fn tx_bytes(window: usize) -> usize {
+    let t = rx_bytes(window).saturating_mul(4);
+    if t < MIN_TX_BUFFER {
+        MIN_TX_BUFFER
+    } else if t > TX_BUFFER {
+        TX_BUFFER
+    } else {
+        t
+    }
+}
+
+/// Bytes of the IP instance's memory area one socket (or listen backlog
+/// socket) with this window takes while it exists.
+pub const fn socket_bytes(window: usize) -> usize {
+    crate::netx::area::block_bytes(rx_bytes(window)) + crate::netx::area::block_bytes(tx_bytes(window))
+}
+
+/// Adds a smoltcp socket with buffers from the instance's area.
+/// `NX_NO_MORE_ENTRIES` when smoltcp's socket set is full, `NX_SIZE_ERROR`
+/// when the area has no room for the buffers.
+fn add_socket(core: &mut IpCore, window: usize) -> Result<(SocketHandle, Bufs), UINT> {
+    if core.smoltcp_used >= ip::SMOLTCP_SOCKETS {
+        return Err(NX_NO_MORE_ENTRIES);
+    }
+    let (rn, tn) = (rx_bytes(window), tx_bytes(window));
+    let rx = core.area.alloc(rn).ok_or(NX_SIZE_ERROR)?;
+    let Some(tx) = core.area.alloc(tn) else {
+        // SAFETY: just allocated from this area, unused.
+        unsafe { core.area.free(rx) };
+        return Err(NX_SIZE_ERROR);
+    };
+    // SAFETY: two blocks of the caller's area, ours until `remove_socket`
+    // frees them, which happens only after smoltcp dropped the socket; the
+    // area outlives every socket of the instance ('static is that promise).
+    let (rb, tb) = unsafe {
+        (core::slice::from_raw_parts_mut(rx, rn), core::slice::from_raw_parts_mut(tx, tn))
+    };
+    let mut s = Socket::new(SocketBuffer::new(rb), SocketBuffer::new(tb));
     // NetX has neither Nagle nor delayed ACKs; both would stall a small
     // window (and delayed ACKs measured slower with big ones too).
     s.set_nagle_enabled(false);
     s.set_ack_delay(None);
-    s
+    core.smoltcp_used += 1;
+    Ok((core.sockets.add(s), Bufs { rx, tx }))
+}
+
+/// Removes a smoltcp socket and gives its buffers back to the area.
+fn remove_socket(core: &mut IpCore, h: SocketHandle, b: Bufs) {
+    drop(core.sockets.remove(h));
+    core.smoltcp_used -= 1;
+    // SAFETY: the buffers came from this area in `add_socket`; the socket
+    // that used them is gone.
+    unsafe {
+        core.area.free(b.rx);
+        core.area.free(b.tx);
+    }
 }
 
 /// The listen callback for a connection on `port`: the entry's callback
@@ -403,7 +471,6 @@ pub unsafe fn nx_tcp_socket_create(
     if !*sh.tcp_enabled.lock() {
         return NX_NOT_ENABLED;
     }
-    let sock = new_socket(window_size as usize);
     let mut g = sh.core.lock();
     // A delete that started after we entered checked the socket count under
     // this lock: it must not find a socket appear behind it.
@@ -412,6 +479,10 @@ pub unsafe fn nx_tcp_socket_create(
     }
     let core = ip::core_of(&mut g);
     let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
+    let (handle, bufs) = match add_socket(core, window_size as usize) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
     ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
     let x = &mut *s;
     x.nx_tcp_socket_name = name;
@@ -424,11 +495,11 @@ pub unsafe fn nx_tcp_socket_create(
     x.nx_tcp_socket_state = NX_TCP_CLOSED;
     x.nx_tcp_urgent_data_callback = urgent_cb;
     x.nx_tcp_disconnect_callback = disconnect_cb;
-    let handle = core.sockets.add(sock);
     let e = &mut core.tcp.slots[idx];
     e.s = Some(Slot {
         sock: s,
         handle,
+        bufs,
         port: 0,
         listen_port: 0,
         was_connected: false,
@@ -461,9 +532,9 @@ pub unsafe fn nx_tcp_socket_delete(s: *mut NX_TCP_SOCKET) -> UINT {
     if p.port != 0 || p.listen_port != 0 {
         return NX_STILL_BOUND;
     }
-    let h = p.handle;
+    let (h, bufs) = (p.handle, p.bufs);
     core.sockets.get_mut::<Socket>(h).abort();
-    core.sockets.remove(h);
+    remove_socket(core, h, bufs);
     for e in core.tcp.listens.iter_mut().flatten() {
         if e.socket == Some(r) {
             e.socket = None;
@@ -666,14 +737,27 @@ pub unsafe fn nx_tcp_server_socket_listen(
     if sock.state() != State::Closed {
         return NX_NOT_CLOSED;
     }
-    if sock.listen(port16).is_err() {
-        return NX_INVALID_PORT;
+    let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
+    for k in 0..listen_queue_size as usize {
+        match add_socket(core, window as usize) {
+            Ok((handle, bufs)) => {
+                let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
+                backlog[k] = Some(Backlog { handle, bufs, notified: false });
+            }
+            Err(e) => {
+                for b in backlog.iter().flatten() {
+                    remove_socket(core, b.handle, b.bufs);
+                }
+                return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
+            }
+        }
     }
-    let mut backlog = [None; MAX_LISTEN_QUEUE];
-    for b in backlog.iter_mut().take(listen_queue_size as usize) {
-        let mut n = new_socket(window as usize);
-        let _ = n.listen(port16);
-        *b = Some(Backlog { handle: core.sockets.add(n), notified: false });
+    let p = slot!(core, r);
+    if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
+        for b in backlog.iter().flatten() {
+            remove_socket(core, b.handle, b.bufs);
+        }
+        return NX_INVALID_PORT;
     }
     (*s).nx_tcp_listen_callback = listen_cb;
     core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
@@ -690,7 +774,7 @@ pub unsafe fn nx_tcp_server_socket_listen(
 /// Takes a connected backlog socket, if any, into slot `r` (whose own
 /// smoltcp socket then listens in the backlog). True if one was taken.
 unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
-    let Some(mine) = core.tcp.get(r).map(|p| p.handle) else { return false };
+    let Some((mine, mine_bufs)) = core.tcp.get(r).map(|p| (p.handle, p.bufs)) else { return false };
     let sockets = &mut core.sockets;
     let Some(e) = core.tcp.listens.iter_mut().flatten().find(|e| e.port == port) else { return false };
     let Some(b) = e
@@ -701,8 +785,8 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
     else {
         return false;
     };
-    let theirs = b.handle;
-    *b = Backlog { handle: mine, notified: false };
+    let (theirs, theirs_bufs) = (b.handle, b.bufs);
+    *b = Backlog { handle: mine, bufs: mine_bufs, notified: false };
     let own = sockets.get_mut::<Socket>(mine);
     if own.state() != State::Listen {
         own.abort();
@@ -710,6 +794,7 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
     }
     if let Some(p) = core.tcp.get(r) {
         p.handle = theirs;
+        p.bufs = theirs_bufs;
         p.was_connected = false;
         p.cb_done = false;
     }
@@ -884,7 +969,7 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
         for (k, b) in e.backlog.iter().flatten().enumerate() {
             core.sockets.get_mut::<Socket>(b.handle).abort();
             // Removed after the RST went out (next poll), see below.
-            core.tcp.removed[k] = Some(b.handle);
+            core.tcp.removed[k] = Some((b.handle, b.bufs));
         }
         if let Some(r) = e.socket {
             if let Some(p) = core.tcp.get(r) {
@@ -904,9 +989,9 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
     sh.poll_now();
     let mut g = sh.core.lock();
     let core = ip::core_of(&mut g);
-    for h in core.tcp.removed.iter_mut() {
-        if let Some(h) = h.take() {
-            core.sockets.remove(h);
+    for k in 0..MAX_LISTEN_QUEUE {
+        if let Some((h, b)) = core.tcp.removed[k].take() {
+            remove_socket(core, h, b);
         }
     }
     NX_SUCCESS
@@ -921,15 +1006,16 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
 /// with nothing queued, `NX_TX_QUEUE_DEPTH` and the packet untouched.
 pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wait_option: ULONG) -> UINT {
     let (sh, r) = enter_sock!(s);
-    let epoch0 = {
+    let (epoch0, tx_room) = {
         let mut g = sh.core.lock();
         let core = ip::core_of(&mut g);
-        slot!(core, r).epoch
+        let p = slot!(core, r);
+        (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
     };
     let mut cur = pkt;
     let mut off = 0usize;
     let mut sent = 0usize;
-    let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, TX_BUFFER / 4), |core, timed_out| {
+    let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
         let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
         if p.epoch != epoch0 {
             return (Some(p.epoch_status), false);
@@ -1198,3 +1284,15 @@ pub unsafe fn nx_tcp_socket_bytes_available(s: *mut NX_TCP_SOCKET, bytes_availab
     }
     NX_SUCCESS
 }
+
+/// Most bytes of the IP instance's memory area one socket (or listen
+/// backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
+/// receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
+/// socket with a window of `w` bytes takes `round8(max(w, 1460))` plus
+/// `clamp(4 * that, 8 KiB, 64 KiB)` plus 32 (10,272 bytes for windows up to
+/// 2,048).
+pub const NX_TCP_SOCKET_MEMORY_MAX: ULONG = 131_104;
+const _: () = assert!(socket_bytes(65536) == NX_TCP_SOCKET_MEMORY_MAX as usize);
+/// Bytes of the area a socket with a window of at most 2,048 bytes takes.
+pub const NX_TCP_SOCKET_MEMORY_SMALL: ULONG = 10_272;
+const _: () = assert!(socket_bytes(2048) == NX_TCP_SOCKET_MEMORY_SMALL as usize);
