@@ -36,16 +36,26 @@ struct Station {
     busy: u32,
 }
 
+/// Stations on the wire at once (a further `NX_LINK_INITIALIZE` fails with
+/// `NX_NO_MORE_ENTRIES`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`).
+pub const MAX_STATIONS: usize = 32;
+
 struct Wire {
-    stations: Vec<Station>,
+    stations: [Option<Station>; MAX_STATIONS],
     next_instance: ULONG,
+}
+
+impl Wire {
+    fn find(&mut self, ip: *mut NX_IP) -> Option<&mut Station> {
+        self.stations.iter_mut().flatten().find(|s| s.ip == ip)
+    }
 }
 
 // SAFETY: the raw pointers are only used while the station is registered,
 // i.e. while its IP instance exists; always under the lock.
 unsafe impl Send for Wire {}
 
-static WIRE: Lock<Wire> = Lock::new(Wire { stations: Vec::new(), next_instance: 0 });
+static WIRE: Lock<Wire> = Lock::new(Wire { stations: [const { None }; MAX_STATIONS], next_instance: 0 });
 
 const BASE_MSW: ULONG = 0x0011;
 const BASE_LSW: ULONG = 0x2233_4456;
@@ -65,11 +75,19 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
             let index = if ifc.is_null() { 0 } else { (*ifc).nx_interface_index as UINT };
             let (msw, lsw) = {
                 let mut w = WIRE.lock();
+                for st in w.stations.iter_mut() {
+                    if st.as_ref().is_some_and(|s| s.ip == ip_ptr && s.busy == 0) {
+                        *st = None;
+                    }
+                }
+                let Some(free) = w.stations.iter().position(|s| s.is_none()) else {
+                    r.nx_ip_driver_status = NX_NO_MORE_ENTRIES;
+                    return;
+                };
                 let n = w.next_instance;
                 w.next_instance += 1;
                 let (msw, lsw) = (BASE_MSW, BASE_LSW.wrapping_add(n));
-                w.stations.retain(|s| s.ip != ip_ptr);
-                w.stations.push(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0, busy: 0 });
+                w.stations[free] = Some(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0, busy: 0 });
                 (msw, lsw)
             };
             ip::nx_ip_interface_mtu_set(ip_ptr, index, 1500);
@@ -85,13 +103,13 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
             // Wait until no other thread is running this instance's stack
             // for a frame it delivered.
             let mut w = WIRE.lock();
-            match w.stations.iter().position(|s| s.ip == ip_ptr) {
-                Some(i) if w.stations[i].busy > 0 => {
+            match w.stations.iter().position(|s| s.as_ref().is_some_and(|s| s.ip == ip_ptr)) {
+                Some(i) if w.stations[i].as_ref().is_some_and(|s| s.busy > 0) => {
                     drop(w);
                     crate::port::sleep_ticks(1);
                 }
                 Some(i) => {
-                    w.stations.remove(i);
+                    w.stations[i] = None;
                     break;
                 }
                 None => break,
@@ -103,7 +121,7 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
         NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
         NX_LINK_SET_PHYSICAL_ADDRESS => {
             let mut w = WIRE.lock();
-            if let Some(s) = w.stations.iter_mut().find(|s| s.ip == ip_ptr) {
+            if let Some(s) = w.find(ip_ptr) {
                 s.msw = r.nx_ip_driver_physical_address_msw;
                 s.lsw = r.nx_ip_driver_physical_address_lsw;
             }
@@ -111,8 +129,8 @@ pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
         NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
         | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
             let v: ULONG = {
-                let w = WIRE.lock();
-                let st = w.stations.iter().find(|s| s.ip == ip_ptr);
+                let mut w = WIRE.lock();
+                let st = w.find(ip_ptr);
                 match (r.nx_ip_driver_command, st) {
                     (NX_LINK_GET_STATUS, _) => (!ifc.is_null() && ip::link_is_up(ifc)) as ULONG,
                     (NX_LINK_GET_SPEED, _) => 0,
@@ -151,12 +169,10 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
     let mut n_inline = 0usize;
     {
         let mut w = WIRE.lock();
-        for st in w.stations.iter_mut() {
-            if st.ip == sender {
-                st.tx += 1;
-            }
+        if let Some(st) = w.find(sender) {
+            st.tx += 1;
         }
-        for st in w.stations.iter_mut() {
+        for st in w.stations.iter_mut().flatten() {
             if st.ip == sender || !(broadcast || (st.msw == msw && st.lsw == lsw)) {
                 continue;
             }
@@ -210,7 +226,7 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
     for &rip in &inline[..n_inline] {
         ip::poll_inline(rip);
         let mut w = WIRE.lock();
-        if let Some(st) = w.stations.iter_mut().find(|s| s.ip == rip) {
+        if let Some(st) = w.find(rip) {
             st.busy -= 1;
         }
     }

@@ -1355,16 +1355,3 @@ pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
     sh.ctl_sig.notify_one();
 }
 
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        use core::mem::size_of;
-        eprintln!("Interface {}", size_of::<smoltcp::iface::Interface>());
-        eprintln!("SocketStorage {}", size_of::<smoltcp::iface::SocketStorage<'static>>());
-        eprintln!("TcpSocket {}", size_of::<smoltcp::socket::tcp::Socket<'static>>());
-        eprintln!("IpCore {}", size_of::<super::IpCore>());
-        eprintln!("IpShared {}", size_of::<super::IpShared>());
-        eprintln!("TcpState {}", size_of::<crate::netx::tcp::TcpState>());
-    }
-}
