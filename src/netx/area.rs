@@ -20,6 +20,7 @@
 //! [`socket_bytes`] of its window. A socket that does not fit is refused
 //! with `NX_SIZE_ERROR`, never a crash.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 use core::mem::{align_of, size_of};
 use core::ptr;
 

@@ -27,6 +27,7 @@
 //! stands for: its pointers are valid, point at objects of the named type
 //! that are created (ids set), and stay valid for the call.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
 use core::mem::size_of;
@@ -588,42 +589,45 @@ impl IpShared {
     }
 
     unsafe fn send_to_driver(&self, pkt: *mut NX_PACKET) {
-        let ip = self.ip;
-        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-            packet::nx_packet_transmit_release(pkt);
-            return;
-        };
-        if !link_is_up(ifc) {
-            packet::nx_packet_transmit_release(pkt);
-            return;
-        }
-        let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-        let mac = core::slice::from_raw_parts(eth, 6);
-        let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
-        let command = if ethertype == 0x0806 {
-            let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
-            if op == 1 {
-                NX_LINK_ARP_SEND
-            } else {
-                NX_LINK_ARP_RESPONSE_SEND
+        // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+        unsafe {
+            let ip = self.ip;
+            let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+            let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+                packet::nx_packet_transmit_release(pkt);
+                return;
+            };
+            if !link_is_up(ifc) {
+                packet::nx_packet_transmit_release(pkt);
+                return;
             }
-        } else if mac[0] & 1 != 0 {
-            NX_LINK_PACKET_BROADCAST
-        } else {
-            NX_LINK_PACKET_SEND
-        };
-        let mut req = NX_IP_DRIVER {
-            nx_ip_driver_command: command,
-            nx_ip_driver_status: NX_SUCCESS,
-            nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
-            nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
-            nx_ip_driver_packet: pkt,
-            nx_ip_driver_return_ptr: ptr::null_mut(),
-            nx_ip_driver_ptr: ip,
-            nx_ip_driver_interface: ifc,
-        };
-        driver(&mut req);
+            let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+            let mac = core::slice::from_raw_parts(eth, 6);
+            let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
+            let command = if ethertype == 0x0806 {
+                let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
+                if op == 1 {
+                    NX_LINK_ARP_SEND
+                } else {
+                    NX_LINK_ARP_RESPONSE_SEND
+                }
+            } else if mac[0] & 1 != 0 {
+                NX_LINK_PACKET_BROADCAST
+            } else {
+                NX_LINK_PACKET_SEND
+            };
+            let mut req = NX_IP_DRIVER {
+                nx_ip_driver_command: command,
+                nx_ip_driver_status: NX_SUCCESS,
+                nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
+                nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+                nx_ip_driver_packet: pkt,
+                nx_ip_driver_return_ptr: ptr::null_mut(),
+                nx_ip_driver_ptr: ip,
+                nx_ip_driver_interface: ifc,
+            };
+            driver(&mut req);
+        }
     }
 
     /// Runs collected callbacks with no lock held, counted in `cb_running`
@@ -816,22 +820,25 @@ impl IpShared {
 }
 
 unsafe fn driver_command(ip: *mut NX_IP, ifc: *mut NX_INTERFACE, command: UINT) -> UINT {
-    let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-        return NX_NOT_SUCCESSFUL;
-    };
-    let mut ret: ULONG = 0;
-    let mut req = NX_IP_DRIVER {
-        nx_ip_driver_command: command,
-        nx_ip_driver_status: NX_SUCCESS,
-        nx_ip_driver_physical_address_msw: 0,
-        nx_ip_driver_physical_address_lsw: 0,
-        nx_ip_driver_packet: ptr::null_mut(),
-        nx_ip_driver_return_ptr: &mut ret,
-        nx_ip_driver_ptr: ip,
-        nx_ip_driver_interface: ifc,
-    };
-    driver(&mut req);
-    req.nx_ip_driver_status
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+            return NX_NOT_SUCCESSFUL;
+        };
+        let mut ret: ULONG = 0;
+        let mut req = NX_IP_DRIVER {
+            nx_ip_driver_command: command,
+            nx_ip_driver_status: NX_SUCCESS,
+            nx_ip_driver_physical_address_msw: 0,
+            nx_ip_driver_physical_address_lsw: 0,
+            nx_ip_driver_packet: ptr::null_mut(),
+            nx_ip_driver_return_ptr: &mut ret,
+            nx_ip_driver_ptr: ip,
+            nx_ip_driver_interface: ifc,
+        };
+        driver(&mut req);
+        req.nx_ip_driver_status
+    }
 }
 
 struct SendPtr(*const IpShared);
@@ -863,157 +870,166 @@ pub unsafe fn nx_ip_create(
     memory_size: ULONG,
     _priority: UINT,
 ) -> UINT {
-    ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
-    let i = &mut *ip;
-    i.nx_ip_name = name;
-    i.nx_ip_default_packet_pool = default_pool;
-    for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
-        ifc.nx_interface_index = n as UCHAR;
-        ifc.nx_interface_ip_instance = ip;
-    }
-    let ifc = &mut i.nx_ip_interface[0];
-    ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
-    ifc.nx_interface_valid = 1;
-    ifc.nx_interface_address_mapping_needed = 1;
-    ifc.nx_interface_ip_address = ip_address;
-    ifc.nx_interface_ip_network_mask = network_mask;
-    ifc.nx_interface_ip_network = ip_address & network_mask;
-    ifc.nx_interface_ip_mtu_size = 1500;
-    ifc.nx_interface_link_driver_entry = driver;
-    let ifc = ifc as *mut NX_INTERFACE;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
+        let i = &mut *ip;
+        i.nx_ip_name = name;
+        i.nx_ip_default_packet_pool = default_pool;
+        for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
+            ifc.nx_interface_index = n as UCHAR;
+            ifc.nx_interface_ip_instance = ip;
+        }
+        let ifc = &mut i.nx_ip_interface[0];
+        ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
+        ifc.nx_interface_valid = 1;
+        ifc.nx_interface_address_mapping_needed = 1;
+        ifc.nx_interface_ip_address = ip_address;
+        ifc.nx_interface_ip_network_mask = network_mask;
+        ifc.nx_interface_ip_network = ip_address & network_mask;
+        ifc.nx_interface_ip_mtu_size = 1500;
+        ifc.nx_interface_link_driver_entry = driver;
+        let ifc = ifc as *mut NX_INTERFACE;
 
-    let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
-    ptr::write(
-        shp,
-        IpShared {
-            me: ip as usize,
-            ctl: Lock::new(Ctl {
-                rx_head: ptr::null_mut(),
-                rx_tail: ptr::null_mut(),
-                tx_head: ptr::null_mut(),
-                tx_tail: ptr::null_mut(),
-                flushing: false,
-                deferred: false,
-                shutdown: false,
-                kick: false,
-                helper_waiting: false,
-                helper_target_ms: None,
-                next_poll_ms: None,
-                users: 0,
-                cb_running: 0,
-            }),
-            ctl_sig: Signal::new(),
-            core: Lock::new(CorePtr(ptr::null_mut())),
-            sock_sig: Signal::new(),
-            gen: AtomicU32::new(0),
-            thread: Lock::new(None),
-            ip,
-            arp_enabled: Lock::new(false),
-            tcp_enabled: Lock::new(false),
-            icmp_enabled: Lock::new(false),
-        },
-    );
-    ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
+        let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
+        ptr::write(
+            shp,
+            IpShared {
+                me: ip as usize,
+                ctl: Lock::new(Ctl {
+                    rx_head: ptr::null_mut(),
+                    rx_tail: ptr::null_mut(),
+                    tx_head: ptr::null_mut(),
+                    tx_tail: ptr::null_mut(),
+                    flushing: false,
+                    deferred: false,
+                    shutdown: false,
+                    kick: false,
+                    helper_waiting: false,
+                    helper_target_ms: None,
+                    next_poll_ms: None,
+                    users: 0,
+                    cb_running: 0,
+                }),
+                ctl_sig: Signal::new(),
+                core: Lock::new(CorePtr(ptr::null_mut())),
+                sock_sig: Signal::new(),
+                gen: AtomicU32::new(0),
+                thread: Lock::new(None),
+                ip,
+                arp_enabled: Lock::new(false),
+                tcp_enabled: Lock::new(false),
+                icmp_enabled: Lock::new(false),
+            },
+        );
+        ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
 
-    let undo = |ip: *mut NX_IP| {
-        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-        ptr::write_volatile(&mut (*shp).me, 0);
-        (*shp).ctl.lock().shutdown = true;
-        drain_queues(&*shp);
-    };
+        let undo = |ip: *mut NX_IP| {
+            ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+            ptr::write_volatile(&mut (*shp).me, 0);
+            (*shp).ctl.lock().shutdown = true;
+            drain_queues(&*shp);
+        };
 
-    driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
-    if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
-        undo(ip);
-        return NX_NOT_SUCCESSFUL;
-    }
-    let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
-    let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
-    // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
-    let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
-    // The fixed part of the caller's memory area (see `area`).
-    let Some(layout) = Layout::carve(memory_ptr, memory_size, mtu) else {
-        driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-        undo(ip);
-        return NX_SIZE_ERROR;
-    };
-    let mut dev = NxDevice {
-        shared: shp,
-        pool: default_pool,
-        mtu,
-        rx_list: ptr::null_mut(),
-        rx_buf: core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6),
-        tx_scratch: core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR),
-        out_head: ptr::null_mut(),
-        out_tail: ptr::null_mut(),
-        rx_count: 0,
-        tx_drops: 0,
-    };
-    let mac = mac_of(ifc);
-    let n = dev.rx_buf.len();
-    dev.rx_buf[n - 6..].copy_from_slice(&mac);
-    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-    config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
-    let mut iface = Interface::new(config, &mut dev, now_instant());
-    let a = ip_address.to_be_bytes();
-    let prefix = network_mask.count_ones() as u8;
-    iface.update_ip_addrs(|addrs| {
-        let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
-    });
-    for i in 0..SMOLTCP_SOCKETS {
-        layout.storage.add(i).write(SocketStorage::EMPTY);
-    }
-    let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, SMOLTCP_SOCKETS);
-    layout.core.write(IpCore {
-        iface,
-        sockets: SocketSet::new(storage),
-        smoltcp_used: 0,
-        dev,
-        tcp: TcpState::new(),
-        area: Area::new(layout.heap, layout.heap_len),
-        sock_waiters: 0,
-    });
-    (*shp).core.lock().0 = layout.core;
-    driver_command(ip, ifc, NX_LINK_ENABLE);
-
-    let sp = SendPtr(shp);
-    let th = port::spawn("nx_ip", move || {
-        let sp = sp;
-        // SAFETY: see SendPtr.
-        unsafe { (*sp.0).helper() }
-    });
-    match th {
-        Some(t) => *(*shp).thread.lock() = Some(t),
-        None => {
-            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-            ptr::drop_in_place((*shp).core.lock().take());
+        driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
+        if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
             undo(ip);
             return NX_NOT_SUCCESSFUL;
         }
+        let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
+        let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
+        // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
+        let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
+        // The fixed part of the caller's memory area (see `area`).
+        let Some(layout) = Layout::carve(memory_ptr, memory_size, mtu) else {
+            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+            undo(ip);
+            return NX_SIZE_ERROR;
+        };
+        let mut dev = NxDevice {
+            shared: shp,
+            pool: default_pool,
+            mtu,
+            rx_list: ptr::null_mut(),
+            rx_buf: core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6),
+            tx_scratch: core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR),
+            out_head: ptr::null_mut(),
+            out_tail: ptr::null_mut(),
+            rx_count: 0,
+            tx_drops: 0,
+        };
+        let mac = mac_of(ifc);
+        let n = dev.rx_buf.len();
+        dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+        config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+        let mut iface = Interface::new(config, &mut dev, now_instant());
+        let a = ip_address.to_be_bytes();
+        let prefix = network_mask.count_ones() as u8;
+        iface.update_ip_addrs(|addrs| {
+            let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
+        });
+        for i in 0..SMOLTCP_SOCKETS {
+            layout.storage.add(i).write(SocketStorage::EMPTY);
+        }
+        let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, SMOLTCP_SOCKETS);
+        layout.core.write(IpCore {
+            iface,
+            sockets: SocketSet::new(storage),
+            smoltcp_used: 0,
+            dev,
+            tcp: TcpState::new(),
+            area: Area::new(layout.heap, layout.heap_len),
+            sock_waiters: 0,
+        });
+        (*shp).core.lock().0 = layout.core;
+        driver_command(ip, ifc, NX_LINK_ENABLE);
+
+        let sp = SendPtr(shp);
+        let th = port::spawn("nx_ip", move || {
+            let sp = sp;
+            // SAFETY: see SendPtr.
+            (*sp.0).helper()
+        });
+        match th {
+            Some(t) => *(*shp).thread.lock() = Some(t),
+            None => {
+                driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+                ptr::drop_in_place((*shp).core.lock().take());
+                undo(ip);
+                return NX_NOT_SUCCESSFUL;
+            }
+        }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {
-    let msw = (*ifc).nx_interface_physical_address_msw;
-    let lsw = (*ifc).nx_interface_physical_address_lsw;
-    let l = lsw.to_be_bytes();
-    [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let msw = (*ifc).nx_interface_physical_address_msw;
+        let lsw = (*ifc).nx_interface_physical_address_lsw;
+        let l = lsw.to_be_bytes();
+        [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
+    }
 }
 
 unsafe fn drain_queues(sh: &IpShared) {
-    let (mut rx, mut tx) = {
-        let mut c = sh.ctl.lock();
-        c.rx_tail = ptr::null_mut();
-        c.tx_tail = ptr::null_mut();
-        (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
-    };
-    for list in [&mut rx, &mut tx] {
-        while !list.is_null() {
-            let next = (**list).nx_packet_queue_next;
-            (**list).nx_packet_queue_next = ptr::null_mut();
-            packet::nx_packet_release(*list);
-            *list = next;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let (mut rx, mut tx) = {
+            let mut c = sh.ctl.lock();
+            c.rx_tail = ptr::null_mut();
+            c.tx_tail = ptr::null_mut();
+            (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
+        };
+        for list in [&mut rx, &mut tx] {
+            while !list.is_null() {
+                let next = (**list).nx_packet_queue_next;
+                (**list).nx_packet_queue_next = ptr::null_mut();
+                packet::nx_packet_release(*list);
+                *list = next;
+            }
         }
     }
 }
@@ -1037,71 +1053,74 @@ const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
 ///   `NX_LINK_UNINITIALIZE`, queued packets go back to their pools and the
 ///   id is cleared. Nothing touches the `NX_IP` after this returns.
 pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
-        return NX_CALLER_ERROR;
-    }
-    let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
-    loop {
-        {
-            let mut g = sh.core.lock();
-            let mut c = sh.ctl.lock();
-            if c.shutdown {
-                return NX_PTR_ERROR;
-            }
-            if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
-                return NX_SOCKETS_BOUND;
-            }
-            if c.cb_running == 0 {
-                c.shutdown = true;
-                sh.ctl_sig.notify_all();
-                break;
-            }
-        }
-        if deadline.expired() {
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+        if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
             return NX_CALLER_ERROR;
         }
-        port::sleep_ticks(1);
-    }
-    if let Some(t) = sh.thread.lock().take() {
-        t.join();
-    }
-    {
-        let mut c = sh.ctl.lock();
-        while c.users > 0 {
-            c = sh.ctl_sig.wait_until(c, Deadline::after_ticks(1)).0;
+        let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
+        loop {
+            {
+                let mut g = sh.core.lock();
+                let mut c = sh.ctl.lock();
+                if c.shutdown {
+                    return NX_PTR_ERROR;
+                }
+                if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
+                    return NX_SOCKETS_BOUND;
+                }
+                if c.cb_running == 0 {
+                    c.shutdown = true;
+                    sh.ctl_sig.notify_all();
+                    break;
+                }
+            }
+            if deadline.expired() {
+                return NX_CALLER_ERROR;
+            }
+            port::sleep_ticks(1);
         }
-    }
-    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-    driver_command(ip, ifc, NX_LINK_DISABLE);
-    driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-    link_set(ifc, false);
-    let core = sh.core.lock().take();
-    if let Some(core) = core.as_mut() {
-        if !core.dev.rx_list.is_null() {
-            let mut p = core.dev.rx_list;
+        if let Some(t) = sh.thread.lock().take() {
+            t.join();
+        }
+        {
+            let mut c = sh.ctl.lock();
+            while c.users > 0 {
+                c = sh.ctl_sig.wait_until(c, Deadline::after_ticks(1)).0;
+            }
+        }
+        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+        driver_command(ip, ifc, NX_LINK_DISABLE);
+        driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+        link_set(ifc, false);
+        let core = sh.core.lock().take();
+        if let Some(core) = core.as_mut() {
+            if !core.dev.rx_list.is_null() {
+                let mut p = core.dev.rx_list;
+                while !p.is_null() {
+                    let n = (*p).nx_packet_queue_next;
+                    packet::nx_packet_release(p);
+                    p = n;
+                }
+                core.dev.rx_list = ptr::null_mut();
+            }
+            let mut p = core.dev.out_head;
             while !p.is_null() {
                 let n = (*p).nx_packet_queue_next;
                 packet::nx_packet_release(p);
                 p = n;
             }
-            core.dev.rx_list = ptr::null_mut();
+            // The sockets' buffers are the caller's area: nothing to free but
+            // what the smoltcp objects own (nothing on the heap).
+            ptr::drop_in_place(core);
         }
-        let mut p = core.dev.out_head;
-        while !p.is_null() {
-            let n = (*p).nx_packet_queue_next;
-            packet::nx_packet_release(p);
-            p = n;
-        }
-        // The sockets' buffers are the caller's area: nothing to free but
-        // what the smoltcp objects own (nothing on the heap).
-        ptr::drop_in_place(core);
+        drain_queues(sh);
+        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+        let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
+        ptr::write_volatile(&mut (*shp).me, 0);
+        NX_SUCCESS
     }
-    drain_queues(sh);
-    ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-    let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
-    ptr::write_volatile(&mut (*shp).me, 0);
-    NX_SUCCESS
 }
 
 /// Reads an interface's `nx_interface_link_up` (drivers write it from any
@@ -1121,62 +1140,74 @@ pub unsafe fn link_set(ifc: *mut NX_INTERFACE, up: bool) {
 /// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
 /// caller's cache memory is checked and left untouched).
 pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
-    let sh = match enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let mut e = sh.arp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.arp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 /// Enables TCP (sockets can be created afterwards).
 pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
-    let sh = match enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let mut e = sh.tcp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.tcp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 /// Enables ICMP. Echo requests are answered by smoltcp in any case.
 pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
-    let sh = match enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let mut e = sh.icmp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.icmp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
-    let ifc = &(*ip).nx_ip_interface[0];
-    let mut s = NX_IP_INITIALIZE_DONE;
-    if ifc.nx_interface_ip_address != 0 {
-        s |= NX_IP_ADDRESS_RESOLVED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let ifc = &(*ip).nx_ip_interface[0];
+        let mut s = NX_IP_INITIALIZE_DONE;
+        if ifc.nx_interface_ip_address != 0 {
+            s |= NX_IP_ADDRESS_RESOLVED;
+        }
+        if link_is_up(ifc) {
+            s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
+        }
+        if *sh.arp_enabled.lock() {
+            s |= NX_IP_ARP_ENABLED;
+        }
+        if *sh.tcp_enabled.lock() {
+            s |= NX_IP_TCP_ENABLED;
+        }
+        s
     }
-    if link_is_up(ifc) {
-        s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
-    }
-    if *sh.arp_enabled.lock() {
-        s |= NX_IP_ARP_ENABLED;
-    }
-    if *sh.tcp_enabled.lock() {
-        s |= NX_IP_TCP_ENABLED;
-    }
-    s
 }
 
 /// Waits up to `wait_option` ticks until every bit of `needed_status` is set;
@@ -1184,25 +1215,28 @@ unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
 /// `NX_PTR_ERROR` if the instance is deleted meanwhile (the delete does not
 /// wait for the timeout).
 pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_status: *mut ULONG, wait_option: ULONG) -> UINT {
-    let sh = match enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let deadline = Deadline::after_ticks(wait_option);
-    loop {
-        if sh.ctl.lock().shutdown {
-            return NX_PTR_ERROR;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let deadline = Deadline::after_ticks(wait_option);
+        loop {
+            if sh.ctl.lock().shutdown {
+                return NX_PTR_ERROR;
+            }
+            let s = status_bits(ip, &sh);
+            if s & needed_status == needed_status {
+                *actual_status = s;
+                return NX_SUCCESS;
+            }
+            if deadline.expired() {
+                *actual_status = s & needed_status;
+                return NX_NOT_SUCCESSFUL;
+            }
+            port::sleep_ticks(1);
         }
-        let s = status_bits(ip, &sh);
-        if s & needed_status == needed_status {
-            *actual_status = s;
-            return NX_SUCCESS;
-        }
-        if deadline.expired() {
-            *actual_status = s & needed_status;
-            return NX_NOT_SUCCESSFUL;
-        }
-        port::sleep_ticks(1);
     }
 }
 
@@ -1210,85 +1244,97 @@ pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_st
 /// during the driver's INITIALIZE (the usual place); later changes are
 /// recorded but smoltcp keeps the MTU it started with.
 pub unsafe fn nx_ip_interface_mtu_set(ip: *mut NX_IP, index: UINT, mtu: ULONG) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
+        NX_SUCCESS
     }
-    (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
-    NX_SUCCESS
 }
 
 /// Sets an interface's MAC (`msw` = top 16 bits). With `update_driver`, the
 /// driver gets `NX_LINK_SET_PHYSICAL_ADDRESS`.
 pub unsafe fn nx_ip_interface_physical_address_set(ip: *mut NX_IP, index: UINT, msw: ULONG, lsw: ULONG, update_driver: UINT) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
-    }
-    let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
-    if update_driver != 0 {
-        if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
-            let mut req = NX_IP_DRIVER {
-                nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
-                nx_ip_driver_status: NX_SUCCESS,
-                nx_ip_driver_physical_address_msw: msw,
-                nx_ip_driver_physical_address_lsw: lsw,
-                nx_ip_driver_packet: ptr::null_mut(),
-                nx_ip_driver_return_ptr: ptr::null_mut(),
-                nx_ip_driver_ptr: ip,
-                nx_ip_driver_interface: ifc,
-            };
-            driver(&mut req);
-            if req.nx_ip_driver_status != NX_SUCCESS {
-                return req.nx_ip_driver_status;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
+        if update_driver != 0 {
+            if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
+                let mut req = NX_IP_DRIVER {
+                    nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
+                    nx_ip_driver_status: NX_SUCCESS,
+                    nx_ip_driver_physical_address_msw: msw,
+                    nx_ip_driver_physical_address_lsw: lsw,
+                    nx_ip_driver_packet: ptr::null_mut(),
+                    nx_ip_driver_return_ptr: ptr::null_mut(),
+                    nx_ip_driver_ptr: ip,
+                    nx_ip_driver_interface: ifc,
+                };
+                driver(&mut req);
+                if req.nx_ip_driver_status != NX_SUCCESS {
+                    return req.nx_ip_driver_status;
+                }
             }
         }
-    }
-    (*ifc).nx_interface_physical_address_msw = msw;
-    (*ifc).nx_interface_physical_address_lsw = lsw;
-    if let Some(sh) = shared(ip) {
-        let mac = mac_of(ifc);
-        let mut g = sh.core.lock();
-        if let Some(core) = g.as_mut() {
-            core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
-            let n = core.dev.rx_buf.len();
-            core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        (*ifc).nx_interface_physical_address_msw = msw;
+        (*ifc).nx_interface_physical_address_lsw = lsw;
+        if let Some(sh) = shared(ip) {
+            let mac = mac_of(ifc);
+            let mut g = sh.core.lock();
+            if let Some(core) = g.as_mut() {
+                core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
+                let n = core.dev.rx_buf.len();
+                core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+            }
         }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 /// Records whether the interface needs address mapping (ARP).
 pub unsafe fn nx_ip_interface_address_mapping_configure(ip: *mut NX_IP, index: UINT, mapping_needed: UINT) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
+        NX_SUCCESS
     }
-    (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
-    NX_SUCCESS
 }
 
 unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) {
-    if pkt.is_null() {
-        return;
-    }
-    let Some(sh) = shared(ip) else {
-        packet::nx_packet_release(pkt);
-        return;
-    };
-    (*pkt).nx_packet_reserved[0] = kind;
-    (*pkt).nx_packet_queue_next = ptr::null_mut();
-    let mut c = sh.ctl.lock();
-    if c.shutdown {
-        drop(c);
-        packet::nx_packet_release(pkt);
-        return;
-    }
-    if c.rx_head.is_null() {
-        c.rx_head = pkt;
-    } else {
-        (*c.rx_tail).nx_packet_queue_next = pkt;
-    }
-    c.rx_tail = pkt;
-    if wake && c.helper_waiting {
-        sh.ctl_sig.notify_one();
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if pkt.is_null() {
+            return;
+        }
+        let Some(sh) = shared(ip) else {
+            packet::nx_packet_release(pkt);
+            return;
+        };
+        (*pkt).nx_packet_reserved[0] = kind;
+        (*pkt).nx_packet_queue_next = ptr::null_mut();
+        let mut c = sh.ctl.lock();
+        if c.shutdown {
+            drop(c);
+            packet::nx_packet_release(pkt);
+            return;
+        }
+        if c.rx_head.is_null() {
+            c.rx_head = pkt;
+        } else {
+            (*c.rx_tail).nx_packet_queue_next = pkt;
+        }
+        c.rx_tail = pkt;
+        if wake && c.helper_waiting {
+            sh.ctl_sig.notify_one();
+        }
     }
 }
 
@@ -1296,7 +1342,10 @@ unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) 
 /// (no driver lock held, not an interrupt), like the RAM driver: queues the
 /// packet without waking the helper thread. Call [`poll_inline`] next.
 pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp: bool) {
-    enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
+    }
 }
 
 /// Processes what is queued for `ip` on the calling thread if its stack lock
@@ -1305,31 +1354,34 @@ pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp:
 /// runs on the thread that started it. The caller must hold no lock that the
 /// stack's driver calls could take.
 pub unsafe fn poll_inline(ip: *mut NX_IP) {
-    let Ok(sh) = enter(ip) else { return };
-    let mut cbs = Callbacks::new();
-    // The holder usually lets go within a microsecond or two; retrying a
-    // little is much cheaper than waking the helper thread.
-    let mut guard = sh.core.try_lock();
-    for _ in 0..INLINE_LOCK_RETRIES {
-        if guard.is_some() {
-            break;
-        }
-        core::hint::spin_loop();
-        guard = sh.core.try_lock();
-    }
-    match guard {
-        Some(mut g) => {
-            if let Some(core) = g.as_mut() {
-                sh.poll_locked(core, &mut cbs);
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Ok(sh) = enter(ip) else { return };
+        let mut cbs = Callbacks::new();
+        // The holder usually lets go within a microsecond or two; retrying a
+        // little is much cheaper than waking the helper thread.
+        let mut guard = sh.core.try_lock();
+        for _ in 0..INLINE_LOCK_RETRIES {
+            if guard.is_some() {
+                break;
             }
-            drop(g);
-            sh.flush();
-            sh.run_callbacks(&cbs);
+            core::hint::spin_loop();
+            guard = sh.core.try_lock();
         }
-        None => {
-            let c = sh.ctl.lock();
-            if c.helper_waiting && !c.rx_head.is_null() {
-                sh.ctl_sig.notify_one();
+        match guard {
+            Some(mut g) => {
+                if let Some(core) = g.as_mut() {
+                    sh.poll_locked(core, &mut cbs);
+                }
+                drop(g);
+                sh.flush();
+                sh.run_callbacks(&cbs);
+            }
+            None => {
+                let c = sh.ctl.lock();
+                if c.helper_waiting && !c.rx_head.is_null() {
+                    sh.ctl_sig.notify_one();
+                }
             }
         }
     }
@@ -1338,20 +1390,29 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
 /// A driver hands over a received IPv4/IPv6 datagram (`prepend_ptr` at the IP
 /// header). Never blocks; the instance owns the packet afterwards.
 pub unsafe fn nx_ip_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, 0, true)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, 0, true)
+    }
 }
 
 /// A driver hands over a received ARP packet. Never blocks; the instance owns
 /// the packet afterwards.
 pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, RX_KIND_ARP, true)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, RX_KIND_ARP, true)
+    }
 }
 
 /// Asks the helper thread to send `NX_LINK_DEFERRED_PROCESSING` to the driver.
 pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
-    let Some(sh) = shared(ip) else { return };
-    let mut c = sh.ctl.lock();
-    c.deferred = true;
-    sh.ctl_sig.notify_one();
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(sh) = shared(ip) else { return };
+        let mut c = sh.ctl.lock();
+        c.deferred = true;
+        sh.ctl_sig.notify_one();
+    }
 }
 

@@ -31,6 +31,7 @@
 //! stands for: its pointers are valid, point at objects of the named type
 //! that are created (ids set), and stay valid for the call.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
 use core::ptr;
@@ -424,13 +425,16 @@ unsafe fn enter<'a>(s: *mut NX_TCP_SOCKET) -> Result<(IpUse<'a>, SockRef), UINT>
 }
 
 macro_rules! enter_sock {
-    ($s:expr) => {
-        // SAFETY: the service's contract: `$s` addresses an NX_TCP_SOCKET.
-        match unsafe { enter($s) } {
+    ($s:expr) => {{
+        // SAFETY: the service's contract: `$s` addresses an NX_TCP_SOCKET
+        // (the block is redundant where the service body is one already).
+        #[allow(unused_unsafe)]
+        let entered = unsafe { enter($s) };
+        match entered {
             Ok(x) => x,
             Err(e) => return e,
         }
-    };
+    }};
 }
 
 /// The socket's slot, or `NX_PTR_ERROR` from the service (deleted meanwhile).
@@ -464,59 +468,62 @@ pub unsafe fn nx_tcp_socket_create(
     urgent_cb: NX_TCP_SOCKET_CALLBACK,
     disconnect_cb: NX_TCP_SOCKET_CALLBACK,
 ) -> UINT {
-    let sh = match ip::enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    if !*sh.tcp_enabled.lock() {
-        return NX_NOT_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let sh = match ip::enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        if !*sh.tcp_enabled.lock() {
+            return NX_NOT_ENABLED;
+        }
+        let mut g = sh.core.lock();
+        // A delete that started after we entered checked the socket count under
+        // this lock: it must not find a socket appear behind it.
+        if sh.ctl.lock().shutdown {
+            return NX_PTR_ERROR;
+        }
+        let core = ip::core_of(&mut g);
+        let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
+        let (handle, bufs) = match add_socket(core, window_size as usize) {
+            Ok(x) => x,
+            Err(e) => return e,
+        };
+        ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
+        let x = &mut *s;
+        x.nx_tcp_socket_name = name;
+        x.nx_tcp_socket_ip_ptr = ip;
+        x.nx_tcp_socket_type_of_service = type_of_service;
+        x.nx_tcp_socket_fragment_enable = fragment;
+        x.nx_tcp_socket_time_to_live = time_to_live;
+        x.nx_tcp_socket_rx_window_default = window_size;
+        x.nx_tcp_socket_mss = 1460;
+        x.nx_tcp_socket_state = NX_TCP_CLOSED;
+        x.nx_tcp_urgent_data_callback = urgent_cb;
+        x.nx_tcp_disconnect_callback = disconnect_cb;
+        let e = &mut core.tcp.slots[idx];
+        e.s = Some(Slot {
+            sock: s,
+            handle,
+            bufs,
+            port: 0,
+            listen_port: 0,
+            was_connected: false,
+            cb_done: false,
+            window: window_size,
+            rx_waiters: 0,
+            tx_waiters: 0,
+            tx_min: 0,
+            epoch: 0,
+            epoch_status: NX_SUCCESS,
+            disconnect_cb,
+        });
+        let r = SockRef { idx: idx as u16, gen: e.gen };
+        core.tcp.count += 1;
+        ptr::write(x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv, TcpPriv { me: s as usize, r });
+        ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
+        NX_SUCCESS
     }
-    let mut g = sh.core.lock();
-    // A delete that started after we entered checked the socket count under
-    // this lock: it must not find a socket appear behind it.
-    if sh.ctl.lock().shutdown {
-        return NX_PTR_ERROR;
-    }
-    let core = ip::core_of(&mut g);
-    let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
-    let (handle, bufs) = match add_socket(core, window_size as usize) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
-    ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
-    let x = &mut *s;
-    x.nx_tcp_socket_name = name;
-    x.nx_tcp_socket_ip_ptr = ip;
-    x.nx_tcp_socket_type_of_service = type_of_service;
-    x.nx_tcp_socket_fragment_enable = fragment;
-    x.nx_tcp_socket_time_to_live = time_to_live;
-    x.nx_tcp_socket_rx_window_default = window_size;
-    x.nx_tcp_socket_mss = 1460;
-    x.nx_tcp_socket_state = NX_TCP_CLOSED;
-    x.nx_tcp_urgent_data_callback = urgent_cb;
-    x.nx_tcp_disconnect_callback = disconnect_cb;
-    let e = &mut core.tcp.slots[idx];
-    e.s = Some(Slot {
-        sock: s,
-        handle,
-        bufs,
-        port: 0,
-        listen_port: 0,
-        was_connected: false,
-        cb_done: false,
-        window: window_size,
-        rx_waiters: 0,
-        tx_waiters: 0,
-        tx_min: 0,
-        epoch: 0,
-        epoch_status: NX_SUCCESS,
-        disconnect_cb,
-    });
-    let r = SockRef { idx: idx as u16, gen: e.gen };
-    core.tcp.count += 1;
-    ptr::write(x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv, TcpPriv { me: s as usize, r });
-    ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
-    NX_SUCCESS
 }
 
 /// Deletes a socket. `NX_STILL_BOUND` while bound or listening. Never waits:
@@ -525,77 +532,83 @@ pub unsafe fn nx_tcp_socket_create(
 /// returns `NX_PTR_ERROR` without touching the socket's memory again, so the
 /// memory may be reused as soon as this returns. Listen entries forget it.
 pub unsafe fn nx_tcp_socket_delete(s: *mut NX_TCP_SOCKET) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let p = slot!(core, r);
-    if p.port != 0 || p.listen_port != 0 {
-        return NX_STILL_BOUND;
-    }
-    let (h, bufs) = (p.handle, p.bufs);
-    core.sockets.get_mut::<Socket>(h).abort();
-    remove_socket(core, h, bufs);
-    for e in core.tcp.listens.iter_mut().flatten() {
-        if e.socket == Some(r) {
-            e.socket = None;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.port != 0 || p.listen_port != 0 {
+            return NX_STILL_BOUND;
         }
-        if e.owner == Some(r) {
-            e.owner = None;
+        let (h, bufs) = (p.handle, p.bufs);
+        core.sockets.get_mut::<Socket>(h).abort();
+        remove_socket(core, h, bufs);
+        for e in core.tcp.listens.iter_mut().flatten() {
+            if e.socket == Some(r) {
+                e.socket = None;
+            }
+            if e.owner == Some(r) {
+                e.owner = None;
+            }
         }
+        let e = &mut core.tcp.slots[r.idx as usize];
+        e.s = None;
+        e.gen = e.gen.wrapping_add(1);
+        core.tcp.count -= 1;
+        ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
+        ptr::write_volatile((*s).nx_tcp_socket_private.as_mut_ptr() as *mut usize, 0);
+        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+        sh.sock_sig.notify_all();
+        NX_SUCCESS
     }
-    let e = &mut core.tcp.slots[r.idx as usize];
-    e.s = None;
-    e.gen = e.gen.wrapping_add(1);
-    core.tcp.count -= 1;
-    ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
-    ptr::write_volatile((*s).nx_tcp_socket_private.as_mut_ptr() as *mut usize, 0);
-    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    sh.sock_sig.notify_all();
-    NX_SUCCESS
 }
 
 /// Binds a client socket to `port`, or to a free port in 0xC000..=0xFFFF (searched from a random start) for
 /// `NX_ANY_PORT`. A port in use: waits up to `wait_option` ticks for it,
 /// then `NX_PORT_UNAVAILABLE`. `NX_ALREADY_BOUND` if bound.
 pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let deadline = Deadline::after_ticks(wait_option);
-    loop {
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            if p.port != 0 || p.listen_port != 0 {
-                return NX_ALREADY_BOUND;
-            }
-            let tcp = &mut core.tcp;
-            let chosen = if port == NX_ANY_PORT {
-                let mut found = 0u16;
-                for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
-                    let c = tcp.next_port;
-                    tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
-                    if !tcp.port_in_use(c) {
-                        found = c;
-                        break;
-                    }
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let deadline = Deadline::after_ticks(wait_option);
+        loop {
+            {
+                let mut g = sh.core.lock();
+                let core = ip::core_of(&mut g);
+                let p = slot!(core, r);
+                if p.port != 0 || p.listen_port != 0 {
+                    return NX_ALREADY_BOUND;
                 }
-                found
-            } else if !tcp.port_in_use(port as u16) {
-                port as u16
-            } else {
-                0
-            };
-            if chosen != 0 {
-                slot!(core, r).port = chosen;
-                (*s).nx_tcp_socket_port = chosen as UINT;
-                (*s).nx_tcp_socket_client_type = NX_TRUE;
-                return NX_SUCCESS;
+                let tcp = &mut core.tcp;
+                let chosen = if port == NX_ANY_PORT {
+                    let mut found = 0u16;
+                    for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
+                        let c = tcp.next_port;
+                        tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
+                        if !tcp.port_in_use(c) {
+                            found = c;
+                            break;
+                        }
+                    }
+                    found
+                } else if !tcp.port_in_use(port as u16) {
+                    port as u16
+                } else {
+                    0
+                };
+                if chosen != 0 {
+                    slot!(core, r).port = chosen;
+                    (*s).nx_tcp_socket_port = chosen as UINT;
+                    (*s).nx_tcp_socket_client_type = NX_TRUE;
+                    return NX_SUCCESS;
+                }
             }
+            if deadline.expired() || wait_option == NX_NO_WAIT {
+                return NX_PORT_UNAVAILABLE;
+            }
+            crate::port::sleep_ticks(1);
         }
-        if deadline.expired() || wait_option == NX_NO_WAIT {
-            return NX_PORT_UNAVAILABLE;
-        }
-        crate::port::sleep_ticks(1);
     }
 }
 
@@ -603,25 +616,28 @@ pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_
 /// connected (a socket still closing is aborted). Threads waiting on the
 /// socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_client_socket_unbind(s: *mut NX_TCP_SOCKET) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let p = slot!(core, r);
-    if p.port == 0 {
-        return NX_NOT_BOUND;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.port == 0 {
+            return NX_NOT_BOUND;
+        }
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        match sock.state() {
+            State::Closed => {}
+            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
+            _ => return NX_NOT_CLOSED,
+        }
+        p.port = 0;
+        bump(p, NX_NOT_BOUND);
+        (*s).nx_tcp_socket_port = 0;
+        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+        sh.sock_sig.notify_all();
+        NX_SUCCESS
     }
-    let sock = core.sockets.get_mut::<Socket>(p.handle);
-    match sock.state() {
-        State::Closed => {}
-        State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
-        _ => return NX_NOT_CLOSED,
-    }
-    p.port = 0;
-    bump(p, NX_NOT_BOUND);
-    (*s).nx_tcp_socket_port = 0;
-    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    sh.sock_sig.notify_all();
-    NX_SUCCESS
 }
 
 /// Connects to `server_ip:server_port` (IPv4, host order). With `NX_NO_WAIT`
@@ -629,70 +645,76 @@ pub unsafe fn nx_tcp_client_socket_unbind(s: *mut NX_TCP_SOCKET) -> UINT {
 /// or `NX_NOT_CONNECTED` on refusal, timeout or a disconnect by another
 /// thread; `NX_NOT_BOUND` if unbound meanwhile. `NX_NOT_BOUND`, `NX_NOT_CLOSED`.
 pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULONG, server_port: UINT, wait_option: ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let epoch0;
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        if p.port == 0 {
-            return NX_NOT_BOUND;
-        }
-        let h = p.handle;
-        let local = p.port;
-        epoch0 = p.epoch;
-        let sock = core.sockets.get_mut::<Socket>(h);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if sock.state() != State::Closed {
-            return NX_NOT_CLOSED;
-        }
-        let a = server_ip.to_be_bytes();
-        let remote = (IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port as u16);
-        let cx = core.iface.context();
-        if sock.connect(cx, remote, local).is_err() {
-            return NX_NOT_SUCCESSFUL;
-        }
-        let p = slot!(core, r);
-        p.was_connected = false;
-        p.cb_done = false;
-        (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
-        (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = server_ip;
-        (*s).nx_tcp_socket_connect_port = server_port;
-        (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
-    }
-    if wait_option == NX_NO_WAIT {
-        sh.poll_now();
-        return NX_IN_PROGRESS;
-    }
-    let mut first = true;
-    sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-        let poll = core::mem::replace(&mut first, false);
-        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-        if p.epoch != epoch0 {
-            return (Some(p.epoch_status), false);
-        }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        match sock.state() {
-            State::SynSent | State::SynReceived if timed_out => {
-                sock.abort();
-                (Some(NX_NOT_CONNECTED), true)
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let epoch0;
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            if p.port == 0 {
+                return NX_NOT_BOUND;
             }
-            State::SynSent | State::SynReceived => (None, poll),
-            State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
-            _ => (Some(NX_SUCCESS), poll),
+            let h = p.handle;
+            let local = p.port;
+            epoch0 = p.epoch;
+            let sock = core.sockets.get_mut::<Socket>(h);
+            if sock.state() == State::TimeWait {
+                sock.abort();
+            }
+            if sock.state() != State::Closed {
+                return NX_NOT_CLOSED;
+            }
+            let a = server_ip.to_be_bytes();
+            let remote = (IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port as u16);
+            let cx = core.iface.context();
+            if sock.connect(cx, remote, local).is_err() {
+                return NX_NOT_SUCCESSFUL;
+            }
+            let p = slot!(core, r);
+            p.was_connected = false;
+            p.cb_done = false;
+            (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
+            (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = server_ip;
+            (*s).nx_tcp_socket_connect_port = server_port;
+            (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
         }
-    })
+        if wait_option == NX_NO_WAIT {
+            sh.poll_now();
+            return NX_IN_PROGRESS;
+        }
+        let mut first = true;
+        sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+            let poll = core::mem::replace(&mut first, false);
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
+            }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            match sock.state() {
+                State::SynSent | State::SynReceived if timed_out => {
+                    sock.abort();
+                    (Some(NX_NOT_CONNECTED), true)
+                }
+                State::SynSent | State::SynReceived => (None, poll),
+                State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
+                _ => (Some(NX_SUCCESS), poll),
+            }
+        })
+    }
 }
 
 /// IPv6-capable connect. IPv4 addresses go to [`nx_tcp_client_socket_connect`];
 /// IPv6 gives `NX_NOT_SUPPORTED` (no IPv6 address is configured yet).
 pub unsafe fn nxd_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: *const NXD_ADDRESS, server_port: UINT, wait_option: ULONG) -> UINT {
-    if (*server_ip).nxd_ip_version != NX_IP_VERSION_V4 {
-        return NX_NOT_SUPPORTED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        if (*server_ip).nxd_ip_version != NX_IP_VERSION_V4 {
+            return NX_NOT_SUPPORTED;
+        }
+        nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option)
     }
-    nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option)
 }
 
 /// Listens on `port` with socket `s` and `listen_queue_size` more connections
@@ -708,67 +730,70 @@ pub unsafe fn nx_tcp_server_socket_listen(
     listen_queue_size: UINT,
     listen_cb: NX_TCP_LISTEN_CALLBACK,
 ) -> UINT {
-    if listen_queue_size as usize > MAX_LISTEN_QUEUE {
-        return NX_SIZE_ERROR;
-    }
-    let (sh, r) = enter_sock!(s);
-    if (*s).nx_tcp_socket_ip_ptr != ip {
-        return NX_PTR_ERROR;
-    }
-    let port16 = port as u16;
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    if !core.tcp.valid(r) {
-        return NX_PTR_ERROR;
-    }
-    if core.tcp.listens.iter().flatten().any(|e| e.port == port16) {
-        return NX_DUPLICATE_LISTEN;
-    }
-    let Some(li) = core.tcp.listens.iter().position(|e| e.is_none()) else { return NX_MAX_LISTEN };
-    let p = slot!(core, r);
-    if p.port != 0 || p.listen_port != 0 {
-        return NX_ALREADY_BOUND;
-    }
-    let window = p.window;
-    let sock = core.sockets.get_mut::<Socket>(p.handle);
-    if sock.state() == State::TimeWait {
-        sock.abort();
-    }
-    if sock.state() != State::Closed {
-        return NX_NOT_CLOSED;
-    }
-    let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
-    for k in 0..listen_queue_size as usize {
-        match add_socket(core, window as usize) {
-            Ok((handle, bufs)) => {
-                let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
-                backlog[k] = Some(Backlog { handle, bufs, notified: false });
-            }
-            Err(e) => {
-                for b in backlog.iter().flatten() {
-                    remove_socket(core, b.handle, b.bufs);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        if listen_queue_size as usize > MAX_LISTEN_QUEUE {
+            return NX_SIZE_ERROR;
+        }
+        let (sh, r) = enter_sock!(s);
+        if (*s).nx_tcp_socket_ip_ptr != ip {
+            return NX_PTR_ERROR;
+        }
+        let port16 = port as u16;
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        if !core.tcp.valid(r) {
+            return NX_PTR_ERROR;
+        }
+        if core.tcp.listens.iter().flatten().any(|e| e.port == port16) {
+            return NX_DUPLICATE_LISTEN;
+        }
+        let Some(li) = core.tcp.listens.iter().position(|e| e.is_none()) else { return NX_MAX_LISTEN };
+        let p = slot!(core, r);
+        if p.port != 0 || p.listen_port != 0 {
+            return NX_ALREADY_BOUND;
+        }
+        let window = p.window;
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        if sock.state() == State::TimeWait {
+            sock.abort();
+        }
+        if sock.state() != State::Closed {
+            return NX_NOT_CLOSED;
+        }
+        let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
+        for k in 0..listen_queue_size as usize {
+            match add_socket(core, window as usize) {
+                Ok((handle, bufs)) => {
+                    let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
+                    backlog[k] = Some(Backlog { handle, bufs, notified: false });
                 }
-                return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
+                Err(e) => {
+                    for b in backlog.iter().flatten() {
+                        remove_socket(core, b.handle, b.bufs);
+                    }
+                    return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
+                }
             }
         }
-    }
-    let p = slot!(core, r);
-    if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
-        for b in backlog.iter().flatten() {
-            remove_socket(core, b.handle, b.bufs);
+        let p = slot!(core, r);
+        if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
+            for b in backlog.iter().flatten() {
+                remove_socket(core, b.handle, b.bufs);
+            }
+            return NX_INVALID_PORT;
         }
-        return NX_INVALID_PORT;
+        (*s).nx_tcp_listen_callback = listen_cb;
+        core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
+        let p = slot!(core, r);
+        p.listen_port = port16;
+        p.was_connected = false;
+        p.cb_done = false;
+        (*s).nx_tcp_socket_port = port;
+        (*s).nx_tcp_socket_client_type = NX_FALSE;
+        (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
+        NX_SUCCESS
     }
-    (*s).nx_tcp_listen_callback = listen_cb;
-    core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
-    let p = slot!(core, r);
-    p.listen_port = port16;
-    p.was_connected = false;
-    p.cb_done = false;
-    (*s).nx_tcp_socket_port = port;
-    (*s).nx_tcp_socket_client_type = NX_FALSE;
-    (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-    NX_SUCCESS
 }
 
 /// Takes a connected backlog socket, if any, into slot `r` (whose own
@@ -812,53 +837,56 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
 /// thread unaccepts it or unlistens the port meanwhile, `NX_NOT_CONNECTED`
 /// if it disconnects it, `NX_PTR_ERROR` if it deletes it.
 pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let (port, epoch0) = {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        (p.listen_port, p.epoch)
-    };
-    if port == 0 {
-        return NX_NOT_LISTEN_STATE;
-    }
-    let r2 = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-        if p.epoch != epoch0 {
-            return (Some(p.epoch_status), false);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let (port, epoch0) = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            (p.listen_port, p.epoch)
+        };
+        if port == 0 {
+            return NX_NOT_LISTEN_STATE;
         }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        let mut st = sock.state();
-        if st == State::Closed {
-            // A connection on our own listening socket was reset before we
-            // got to it: listen again.
-            let _ = sock.listen(port);
-            st = sock.state();
-        }
-        if is_synchronized(st) {
-            return (Some(NX_SUCCESS), false);
-        }
-        // SAFETY: `r` valid (checked above, same lock).
-        if st == State::Listen && unsafe { take_from_backlog(core, r, port) } {
-            return (Some(NX_SUCCESS), false);
-        }
-        if timed_out {
-            return (Some(NX_NOT_CONNECTED), false);
-        }
-        (None, false)
-    });
-    if r2 == NX_SUCCESS {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        if let Some(e) = core.tcp.listen_mut(port) {
-            if e.socket == Some(r) {
-                e.socket = None;
+        let r2 = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
             }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            let mut st = sock.state();
+            if st == State::Closed {
+                // A connection on our own listening socket was reset before we
+                // got to it: listen again.
+                let _ = sock.listen(port);
+                st = sock.state();
+            }
+            if is_synchronized(st) {
+                return (Some(NX_SUCCESS), false);
+            }
+            // `r` is valid (checked above, same lock).
+            if st == State::Listen && take_from_backlog(core, r, port) {
+                return (Some(NX_SUCCESS), false);
+            }
+            if timed_out {
+                return (Some(NX_NOT_CONNECTED), false);
+            }
+            (None, false)
+        });
+        if r2 == NX_SUCCESS {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if let Some(e) = core.tcp.listen_mut(port) {
+                if e.socket == Some(r) {
+                    e.socket = None;
+                }
+            }
+            let mut cbs = Callbacks::new();
+            mirror_one(core, r, &mut cbs);
         }
-        let mut cbs = Callbacks::new();
-        mirror_one(core, r, &mut cbs);
+        r2
     }
-    r2
 }
 
 /// Makes `s` listen again on `port` after `unaccept`. `NX_CONNECTION_PENDING`
@@ -866,135 +894,144 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
 /// `NX_NOT_FOUND` if nobody listens on `port`, `NX_NOT_CLOSED` if `s` is not
 /// closed, `NX_ALREADY_BOUND` if another socket already waits on the port.
 pub unsafe fn nx_tcp_server_socket_relisten(ip: *mut NX_IP, port: UINT, s: *mut NX_TCP_SOCKET) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    if (*s).nx_tcp_socket_ip_ptr != ip {
-        return NX_PTR_ERROR;
-    }
-    let port16 = port as u16;
-    let res = {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        if !core.tcp.valid(r) {
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        if (*s).nx_tcp_socket_ip_ptr != ip {
             return NX_PTR_ERROR;
         }
-        let Some(li) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port16)) else {
-            return NX_NOT_FOUND;
+        let port16 = port as u16;
+        let res = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if !core.tcp.valid(r) {
+                return NX_PTR_ERROR;
+            }
+            let Some(li) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port16)) else {
+                return NX_NOT_FOUND;
+            };
+            let cur = core.tcp.listens[li].as_ref().and_then(|e| e.socket);
+            if cur.is_some_and(|c| c != r && core.tcp.valid(c)) {
+                return NX_ALREADY_BOUND;
+            }
+            let p = slot!(core, r);
+            if p.port != 0 {
+                return NX_ALREADY_BOUND;
+            }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if sock.state() == State::TimeWait {
+                sock.abort();
+            }
+            if !matches!(sock.state(), State::Closed | State::Listen) {
+                return NX_NOT_CLOSED;
+            }
+            if sock.state() == State::Closed && sock.listen(port16).is_err() {
+                return NX_INVALID_PORT;
+            }
+            p.listen_port = port16;
+            p.was_connected = false;
+            p.cb_done = false;
+            (*s).nx_tcp_socket_port = port;
+            (*s).nx_tcp_socket_client_type = NX_FALSE;
+            (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
+            let taken = take_from_backlog(core, r, port16);
+            if let Some(e) = core.tcp.listens[li].as_mut() {
+                e.socket = if taken { None } else { Some(r) };
+            }
+            if taken {
+                NX_CONNECTION_PENDING
+            } else {
+                NX_SUCCESS
+            }
         };
-        let cur = core.tcp.listens[li].as_ref().and_then(|e| e.socket);
-        if cur.is_some_and(|c| c != r && core.tcp.valid(c)) {
-            return NX_ALREADY_BOUND;
-        }
-        let p = slot!(core, r);
-        if p.port != 0 {
-            return NX_ALREADY_BOUND;
-        }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if !matches!(sock.state(), State::Closed | State::Listen) {
-            return NX_NOT_CLOSED;
-        }
-        if sock.state() == State::Closed && sock.listen(port16).is_err() {
-            return NX_INVALID_PORT;
-        }
-        p.listen_port = port16;
-        p.was_connected = false;
-        p.cb_done = false;
-        (*s).nx_tcp_socket_port = port;
-        (*s).nx_tcp_socket_client_type = NX_FALSE;
-        (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-        let taken = take_from_backlog(core, r, port16);
-        if let Some(e) = core.tcp.listens[li].as_mut() {
-            e.socket = if taken { None } else { Some(r) };
-        }
-        if taken {
-            NX_CONNECTION_PENDING
-        } else {
-            NX_SUCCESS
-        }
-    };
-    sh.poll_now();
-    res
+        sh.poll_now();
+        res
+    }
 }
 
 /// Detaches a server socket from its listen port so it can relisten. A
 /// connection still open or closing is aborted. `NX_NOT_LISTEN_STATE` if `s`
 /// serves no port. Threads waiting on the socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_server_socket_unaccept(s: *mut NX_TCP_SOCKET) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        if p.listen_port == 0 {
-            return NX_NOT_LISTEN_STATE;
-        }
-        let lp = p.listen_port;
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if sock.state() != State::Closed {
-            sock.abort();
-        }
-        p.listen_port = 0;
-        p.cb_done = true;
-        bump(p, NX_NOT_BOUND);
-        if let Some(e) = core.tcp.listen_mut(lp) {
-            if e.socket == Some(r) {
-                e.socket = None;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            if p.listen_port == 0 {
+                return NX_NOT_LISTEN_STATE;
             }
+            let lp = p.listen_port;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if sock.state() != State::Closed {
+                sock.abort();
+            }
+            p.listen_port = 0;
+            p.cb_done = true;
+            bump(p, NX_NOT_BOUND);
+            if let Some(e) = core.tcp.listen_mut(lp) {
+                if e.socket == Some(r) {
+                    e.socket = None;
+                }
+            }
+            (*s).nx_tcp_socket_port = 0;
+            (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+            sh.sock_sig.notify_all();
         }
-        (*s).nx_tcp_socket_port = 0;
-        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-        sh.sock_sig.notify_all();
+        sh.poll_now();
+        NX_SUCCESS
     }
-    sh.poll_now();
-    NX_SUCCESS
 }
 
 /// Stops listening on `port`; queued connections are reset. A socket still
 /// waiting in accept/listen on it goes back to CLOSED (its waiters return
 /// `NX_NOT_BOUND`). `NX_ENTRY_NOT_FOUND`.
 pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT {
-    let sh = match ip::enter(ip) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let Some(i) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port as u16)) else {
-            return NX_ENTRY_NOT_FOUND;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let sh = match ip::enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
         };
-        let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
-        for (k, b) in e.backlog.iter().flatten().enumerate() {
-            core.sockets.get_mut::<Socket>(b.handle).abort();
-            // Removed after the RST went out (next poll), see below.
-            core.tcp.removed[k] = Some((b.handle, b.bufs));
-        }
-        if let Some(r) = e.socket {
-            if let Some(p) = core.tcp.get(r) {
-                let sock = core.sockets.get_mut::<Socket>(p.handle);
-                if sock.state() == State::Listen {
-                    sock.abort();
-                    p.listen_port = 0;
-                    bump(p, NX_NOT_BOUND);
-                    let so = p.sock;
-                    (*so).nx_tcp_socket_port = 0;
-                    (*so).nx_tcp_socket_state = NX_TCP_CLOSED;
-                    sh.sock_sig.notify_all();
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let Some(i) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port as u16)) else {
+                return NX_ENTRY_NOT_FOUND;
+            };
+            let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
+            for (k, b) in e.backlog.iter().flatten().enumerate() {
+                core.sockets.get_mut::<Socket>(b.handle).abort();
+                // Removed after the RST went out (next poll), see below.
+                core.tcp.removed[k] = Some((b.handle, b.bufs));
+            }
+            if let Some(r) = e.socket {
+                if let Some(p) = core.tcp.get(r) {
+                    let sock = core.sockets.get_mut::<Socket>(p.handle);
+                    if sock.state() == State::Listen {
+                        sock.abort();
+                        p.listen_port = 0;
+                        bump(p, NX_NOT_BOUND);
+                        let so = p.sock;
+                        (*so).nx_tcp_socket_port = 0;
+                        (*so).nx_tcp_socket_state = NX_TCP_CLOSED;
+                        sh.sock_sig.notify_all();
+                    }
                 }
             }
         }
-    }
-    sh.poll_now();
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    for k in 0..MAX_LISTEN_QUEUE {
-        if let Some((h, b)) = core.tcp.removed[k].take() {
-            remove_socket(core, h, b);
+        sh.poll_now();
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        for k in 0..MAX_LISTEN_QUEUE {
+            if let Some((h, b)) = core.tcp.removed[k].take() {
+                remove_socket(core, h, b);
+            }
         }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 /// Sends the chain's data. Success: the stack owns the packet (released at
@@ -1005,72 +1042,75 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
 /// (the chain keeps only what was not sent) and `NX_TX_QUEUE_DEPTH` returned;
 /// with nothing queued, `NX_TX_QUEUE_DEPTH` and the packet untouched.
 pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let (epoch0, tx_room) = {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
-    };
-    let mut cur = pkt;
-    let mut off = 0usize;
-    let mut sent = 0usize;
-    let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
-        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-        if p.epoch != epoch0 {
-            return (Some(p.epoch_status), false);
-        }
-        let so = p.sock;
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if !sock.may_send() {
-            return (Some(NX_NOT_CONNECTED), false);
-        }
-        let mut progressed = false;
-        // SAFETY: the chain is the caller's (checked by `_nxe_`: every
-        // packet allocated, prepend <= append).
-        unsafe {
-            while !cur.is_null() {
-                let start = (*cur).nx_packet_prepend_ptr.add(off);
-                let len = ((*cur).nx_packet_append_ptr as usize).saturating_sub(start as usize);
-                if len == 0 {
-                    cur = (*cur).nx_packet_next;
-                    off = 0;
-                    continue;
-                }
-                let n = sock.send_slice(core::slice::from_raw_parts(start, len)).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                progressed = true;
-                sent += n;
-                off += n;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let (epoch0, tx_room) = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
+        };
+        let mut cur = pkt;
+        let mut off = 0usize;
+        let mut sent = 0usize;
+        let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
             }
-            if cur.is_null() {
-                (*so).nx_tcp_socket_bytes_sent = (*so).nx_tcp_socket_bytes_sent.wrapping_add(sent as ULONG);
-                return (Some(NX_SUCCESS), true);
+            let so = p.sock;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if !sock.may_send() {
+                return (Some(NX_NOT_CONNECTED), false);
             }
+            let mut progressed = false;
+            // Sound: the chain is the caller's (checked by `_nxe_`: every
+            // packet allocated, prepend <= append).
+            {
+                while !cur.is_null() {
+                    let start = (*cur).nx_packet_prepend_ptr.add(off);
+                    let len = ((*cur).nx_packet_append_ptr as usize).saturating_sub(start as usize);
+                    if len == 0 {
+                        cur = (*cur).nx_packet_next;
+                        off = 0;
+                        continue;
+                    }
+                    let n = sock.send_slice(core::slice::from_raw_parts(start, len)).unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    progressed = true;
+                    sent += n;
+                    off += n;
+                }
+                if cur.is_null() {
+                    (*so).nx_tcp_socket_bytes_sent = (*so).nx_tcp_socket_bytes_sent.wrapping_add(sent as ULONG);
+                    return (Some(NX_SUCCESS), true);
+                }
+            }
+            if timed_out {
+                return (Some(NX_TX_QUEUE_DEPTH), progressed);
+            }
+            (None, progressed)
+        });
+        if res == NX_SUCCESS {
+            packet::nx_packet_release(pkt);
+        } else if sent > 0 {
+            // Remove the queued prefix so that a retry does not send it twice.
+            let mut p = pkt;
+            let mut left = sent;
+            while !p.is_null() && left > 0 {
+                let len = ((*p).nx_packet_append_ptr as usize).saturating_sub((*p).nx_packet_prepend_ptr as usize);
+                let n = len.min(left);
+                (*p).nx_packet_prepend_ptr = (*p).nx_packet_prepend_ptr.add(n);
+                left -= n;
+                p = (*p).nx_packet_next;
+            }
+            (*pkt).nx_packet_length = (*pkt).nx_packet_length.saturating_sub(sent as ULONG);
         }
-        if timed_out {
-            return (Some(NX_TX_QUEUE_DEPTH), progressed);
-        }
-        (None, progressed)
-    });
-    if res == NX_SUCCESS {
-        packet::nx_packet_release(pkt);
-    } else if sent > 0 {
-        // Remove the queued prefix so that a retry does not send it twice.
-        let mut p = pkt;
-        let mut left = sent;
-        while !p.is_null() && left > 0 {
-            let len = ((*p).nx_packet_append_ptr as usize).saturating_sub((*p).nx_packet_prepend_ptr as usize);
-            let n = len.min(left);
-            (*p).nx_packet_prepend_ptr = (*p).nx_packet_prepend_ptr.add(n);
-            left -= n;
-            p = (*p).nx_packet_next;
-        }
-        (*pkt).nx_packet_length = (*pkt).nx_packet_length.saturating_sub(sent as ULONG);
+        res
     }
-    res
 }
 
 /// Waits up to `wait_option` ticks for data and hands it over in ONE packet
@@ -1081,80 +1121,83 @@ pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wai
 /// meanwhile; `NX_NOT_BOUND` if it unbinds or unaccepts it; `NX_PTR_ERROR`
 /// if it deletes it.
 pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    *packet_ptr = ptr::null_mut();
-    let (sh, r) = enter_sock!(s);
-    let pool = (*(*s).nx_tcp_socket_ip_ptr).nx_ip_default_packet_pool;
-    let epoch0 = {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        slot!(core, r).epoch
-    };
-    let deadline = Deadline::after_ticks(wait_option);
-    let mut pkt: *mut NX_PACKET = ptr::null_mut();
-    loop {
-        enum R {
-            Got,
-            NeedPacket,
-            Status(UINT),
-        }
-        let res = sh.wait_for(deadline, Wait::Rx(r), |core, timed_out| {
-            let Some(p) = core.tcp.get(r) else { return (Some(R::Status(NX_PTR_ERROR)), false) };
-            if p.epoch != epoch0 {
-                return (Some(R::Status(p.epoch_status)), false);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        *packet_ptr = ptr::null_mut();
+        let (sh, r) = enter_sock!(s);
+        let pool = (*(*s).nx_tcp_socket_ip_ptr).nx_ip_default_packet_pool;
+        let epoch0 = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            slot!(core, r).epoch
+        };
+        let deadline = Deadline::after_ticks(wait_option);
+        let mut pkt: *mut NX_PACKET = ptr::null_mut();
+        loop {
+            enum R {
+                Got,
+                NeedPacket,
+                Status(UINT),
             }
-            let so = p.sock;
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            if sock.recv_queue() > 0 {
-                // SAFETY: pool packets are ours until handed out; the slot is
-                // valid so `so` is a created socket.
-                unsafe {
-                    if pkt.is_null() {
-                        let mut np = ptr::null_mut();
-                        if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, true) != NX_SUCCESS {
-                            return (Some(R::NeedPacket), false);
+            let res = sh.wait_for(deadline, Wait::Rx(r), |core, timed_out| {
+                let Some(p) = core.tcp.get(r) else { return (Some(R::Status(NX_PTR_ERROR)), false) };
+                if p.epoch != epoch0 {
+                    return (Some(R::Status(p.epoch_status)), false);
+                }
+                let so = p.sock;
+                let sock = core.sockets.get_mut::<Socket>(p.handle);
+                if sock.recv_queue() > 0 {
+                    // Sound: pool packets are ours until handed out; the slot is
+                    // valid so `so` is a created socket.
+                    {
+                        if pkt.is_null() {
+                            let mut np = ptr::null_mut();
+                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, true) != NX_SUCCESS {
+                                return (Some(R::NeedPacket), false);
+                            }
+                            pkt = np;
                         }
-                        pkt = np;
+                        let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
+                        let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
+                        // A window update is worth sending at once only when the
+                        // window was at most half open; otherwise the next poll or
+                        // ACK carries it (saves a poll per packet with big windows).
+                        let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
+                        let n = sock.recv_slice(buf).unwrap_or(0);
+                        (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
+                        (*pkt).nx_packet_length += n as ULONG;
+                        (*so).nx_tcp_socket_bytes_received = (*so).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
+                        return (Some(R::Got), window_was_small);
                     }
-                    let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
-                    let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
-                    // A window update is worth sending at once only when the
-                    // window was at most half open; otherwise the next poll or
-                    // ACK carries it (saves a poll per packet with big windows).
-                    let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
-                    let n = sock.recv_slice(buf).unwrap_or(0);
-                    (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
-                    (*pkt).nx_packet_length += n as ULONG;
-                    (*so).nx_tcp_socket_bytes_received = (*so).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
-                    return (Some(R::Got), window_was_small);
                 }
-            }
-            if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
-                return (Some(R::Status(NX_NOT_CONNECTED)), false);
-            }
-            if timed_out {
-                return (Some(R::Status(NX_NO_PACKET)), false);
-            }
-            (None, false)
-        });
-        match res {
-            R::Got => {
-                (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR;
-                *packet_ptr = pkt;
-                return NX_SUCCESS;
-            }
-            R::Status(st) => {
-                if !pkt.is_null() {
-                    packet::nx_packet_release(pkt);
+                if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
+                    return (Some(R::Status(NX_NOT_CONNECTED)), false);
                 }
-                return st;
-            }
-            R::NeedPacket => {
-                // Wait for the pool with no stack lock held.
-                let mut np = ptr::null_mut();
-                if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) != NX_SUCCESS {
-                    return NX_NO_PACKET;
+                if timed_out {
+                    return (Some(R::Status(NX_NO_PACKET)), false);
                 }
-                pkt = np;
+                (None, false)
+            });
+            match res {
+                R::Got => {
+                    (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR;
+                    *packet_ptr = pkt;
+                    return NX_SUCCESS;
+                }
+                R::Status(st) => {
+                    if !pkt.is_null() {
+                        packet::nx_packet_release(pkt);
+                    }
+                    return st;
+                }
+                R::NeedPacket => {
+                    // Wait for the pool with no stack lock held.
+                    let mut np = ptr::null_mut();
+                    if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) != NX_SUCCESS {
+                        return NX_NO_PACKET;
+                    }
+                    pkt = np;
+                }
             }
         }
     }
@@ -1168,76 +1211,79 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
 /// was closed already; a listening socket stops listening (`NX_SUCCESS`).
 /// Other threads waiting on the socket return `NX_NOT_CONNECTED`.
 pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        p.cb_done = true;
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        let st = sock.state();
-        if st != State::Closed {
-            bump(p, NX_NOT_CONNECTED);
-            sh.sock_sig.notify_all();
-        }
-        match st {
-            State::Closed => return NX_NOT_CONNECTED,
-            State::TimeWait => {
-                sock.abort();
-                (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                return NX_SUCCESS;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            p.cb_done = true;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            let st = sock.state();
+            if st != State::Closed {
+                bump(p, NX_NOT_CONNECTED);
+                sh.sock_sig.notify_all();
             }
-            State::Listen | State::SynSent => {
-                sock.abort();
-                (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                let lp = p.listen_port;
-                if lp != 0 {
-                    if let Some(e) = core.tcp.listen_mut(lp) {
-                        if e.socket == Some(r) {
-                            e.socket = None;
+            match st {
+                State::Closed => return NX_NOT_CONNECTED,
+                State::TimeWait => {
+                    sock.abort();
+                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+                    return NX_SUCCESS;
+                }
+                State::Listen | State::SynSent => {
+                    sock.abort();
+                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+                    let lp = p.listen_port;
+                    if lp != 0 {
+                        if let Some(e) = core.tcp.listen_mut(lp) {
+                            if e.socket == Some(r) {
+                                e.socket = None;
+                            }
                         }
                     }
+                    drop(g);
+                    sh.poll_now();
+                    return NX_SUCCESS;
                 }
-                drop(g);
-                sh.poll_now();
-                return NX_SUCCESS;
+                _ => sock.close(),
             }
-            _ => sock.close(),
         }
-    }
-    if wait_option == NX_NO_WAIT {
-        // The FIN leaves now; the close completes in the background (unbind
-        // or unaccept reset it if it is still in progress then).
-        sh.poll_now();
-        return NX_SUCCESS;
-    }
-    let deadline = Deadline::after_ticks(wait_option);
-    let mut first = true;
-    let res = sh.wait_for(deadline, Wait::Any, |core, timed_out| {
-        let poll = core::mem::replace(&mut first, false);
-        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        match sock.state() {
-            State::Closed => (Some(NX_SUCCESS), poll),
-            State::TimeWait => {
-                sock.abort();
-                (Some(NX_SUCCESS), true)
+        if wait_option == NX_NO_WAIT {
+            // The FIN leaves now; the close completes in the background (unbind
+            // or unaccept reset it if it is still in progress then).
+            sh.poll_now();
+            return NX_SUCCESS;
+        }
+        let deadline = Deadline::after_ticks(wait_option);
+        let mut first = true;
+        let res = sh.wait_for(deadline, Wait::Any, |core, timed_out| {
+            let poll = core::mem::replace(&mut first, false);
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            match sock.state() {
+                State::Closed => (Some(NX_SUCCESS), poll),
+                State::TimeWait => {
+                    sock.abort();
+                    (Some(NX_SUCCESS), true)
+                }
+                _ if timed_out => {
+                    sock.abort();
+                    (Some(NX_SUCCESS), true)
+                }
+                _ => (None, poll),
             }
-            _ if timed_out => {
-                sock.abort();
-                (Some(NX_SUCCESS), true)
+        });
+        if res == NX_SUCCESS {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if let Some(p) = core.tcp.get(r) {
+                (*p.sock).nx_tcp_socket_state = NX_TCP_CLOSED;
             }
-            _ => (None, poll),
         }
-    });
-    if res == NX_SUCCESS {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        if let Some(p) = core.tcp.get(r) {
-            (*p.sock).nx_tcp_socket_state = NX_TCP_CLOSED;
-        }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 /// Waits up to `wait_option` ticks until the socket is in `desired_state`.
@@ -1272,17 +1318,20 @@ pub unsafe fn nx_tcp_socket_state_wait(s: *mut NX_TCP_SOCKET, desired_state: UIN
 /// `*bytes_available` = received bytes not yet handed over.
 /// `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
 pub unsafe fn nx_tcp_socket_bytes_available(s: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
-    let (sh, r) = enter_sock!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let p = slot!(core, r);
-    let sock = core.sockets.get::<Socket>(p.handle);
-    let n = sock.recv_queue();
-    *bytes_available = n as ULONG;
-    if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
-        return NX_NOT_CONNECTED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        let sock = core.sockets.get::<Socket>(p.handle);
+        let n = sock.recv_queue();
+        *bytes_available = n as ULONG;
+        if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
+            return NX_NOT_CONNECTED;
+        }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 /// Most bytes of the IP instance's memory area one socket (or listen
