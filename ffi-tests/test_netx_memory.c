@@ -57,7 +57,7 @@ static void main_entry(ULONG input)
     /* A big window does not fit where small ones did. */
     for (i = 0; i < 4; i++)
         CHECK_EQ(nx_tcp_socket_delete(&s[i]), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[0], "big", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 65535, NULL, NULL), NX_SIZE_ERROR);
+    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[0], "big", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4 * NX_TCP_SOCKET_MEMORY_SMALL, NULL, NULL), NX_SIZE_ERROR);
     /* Create and delete many times: nothing is lost. */
     for (i = 0; i < 200; i++) {
         CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[i % 4], "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 1460 + (ULONG)(i % 500), NULL, NULL), NX_SUCCESS);

@@ -464,9 +464,9 @@ pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
 /// 2 × (MTU + 20) bytes (the MTU the driver sets, capped by the pool's
 /// payload; 3,040 bytes for 1500), plus, for each TCP socket that exists at
 /// the same time (listen backlog sockets included), its buffers:
-/// `round8(max(window, 1460))` + `clamp(4 × that, 8 KiB, 64 KiB)` + 32 bytes
-/// (`NX_TCP_SOCKET_MEMORY_SMALL` for windows up to 2,048 bytes,
-/// `NX_TCP_SOCKET_MEMORY_MAX` for any window up to 65,536). A socket that
+/// `round8(max(window, 1460))` for receiving + 65,536 for sending + 32 bytes
+/// (`NX_TCP_SOCKET_MEMORY_SMALL` = 67,616 for windows up to 2,048 bytes,
+/// `NX_TCP_SOCKET_MEMORY_MAX` = 131,104 for any window up to 65,536). A socket that
 /// does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
 /// memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
 ///

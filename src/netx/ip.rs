@@ -32,7 +32,7 @@
 
 use core::mem::size_of;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet, SocketStorage};
 use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
@@ -76,8 +76,6 @@ pub(crate) struct Ctl {
     helper_target_ms: Option<u64>,
     /// When smoltcp next wants a poll (ms, port clock).
     next_poll_ms: Option<u64>,
-    /// Calls inside the instance now ([`enter`] .. drop of [`IpUse`]).
-    users: u32,
     /// Threads running this instance's callbacks now.
     cb_running: u32,
 }
@@ -155,6 +153,32 @@ const _: () = assert!(
     size_of::<IpCore>() + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>() + 64 <= NX_IP_MEMORY_OVERHEAD as usize
 );
 
+/// Slots smoltcp's socket set spans at first (it doubles when full).
+const INITIAL_SOCKET_SLOTS: usize = 4;
+
+impl IpCore {
+    /// Makes room for one more smoltcp socket: false when all
+    /// [`SMOLTCP_SOCKETS`] are in use.
+    pub(crate) fn socket_room(&mut self) -> bool {
+        if self.smoltcp_used < self.storage_len {
+            return true;
+        }
+        if self.storage_len >= SMOLTCP_SOCKETS {
+            return false;
+        }
+        let len = (self.storage_len * 2).min(SMOLTCP_SOCKETS);
+        // The old set's borrow of the storage ends before the new one starts.
+        drop(core::mem::replace(&mut self.sockets, SocketSet::new(&mut [][..])));
+        // SAFETY: `storage` holds SMOLTCP_SOCKETS initialized slots in the
+        // caller's area (written at create), which outlives the set; the
+        // first `storage_len` keep their sockets, so handles stay valid.
+        let slice = unsafe { core::slice::from_raw_parts_mut(self.storage, len) };
+        self.sockets = SocketSet::new(slice);
+        self.storage_len = len;
+        true
+    }
+}
+
 /// Where the fixed part of an area goes.
 struct Layout {
     core: *mut IpCore,
@@ -189,6 +213,11 @@ pub(crate) struct IpCore {
     pub(crate) sockets: SocketSet<'static>,
     /// smoltcp sockets in `sockets` (at most [`SMOLTCP_SOCKETS`]).
     pub(crate) smoltcp_used: usize,
+    /// smoltcp's storage in the area, and how much of it `sockets` spans:
+    /// smoltcp walks every slot of its set on each poll, so the set starts
+    /// small and grows (never shrinks: handles are slot indices).
+    storage: *mut SocketStorage<'static>,
+    storage_len: usize,
     /// The rest of the area: the sockets' ring buffers.
     pub(crate) area: Area,
     pub(crate) dev: NxDevice,
@@ -208,6 +237,14 @@ pub(crate) struct IpShared {
     ctl_sig: Signal,
     pub(crate) core: Lock<CorePtr>,
     pub(crate) sock_sig: Signal,
+    /// Calls inside the instance now ([`enter`] .. drop of [`IpUse`]). An
+    /// atomic, not under `ctl`: entering is on every call's path. With
+    /// `closing` it forms a Dekker pair (both SeqCst): an entering call
+    /// counts itself, then looks at `closing`; delete sets `closing`, then
+    /// waits for the count to reach zero. Either the call sees `closing` and
+    /// leaves, or delete sees the call and waits for it.
+    users: AtomicU32,
+    closing: AtomicBool,
     /// Bumped by every poll that changed something; lets a data-path waiter
     /// spin briefly on it before it sleeps (see `wait_for`).
     gen: AtomicU32,
@@ -265,11 +302,9 @@ impl<'a> core::ops::Deref for IpUse<'a> {
 
 impl Drop for IpUse<'_> {
     fn drop(&mut self) {
-        let mut c = self.sh.ctl.lock();
-        c.users -= 1;
-        if c.users == 0 && c.shutdown {
-            self.sh.ctl_sig.notify_all();
-        }
+        // The last touch of the instance by this call (delete polls the
+        // count; it needs no wake-up).
+        self.sh.users.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -278,11 +313,11 @@ impl Drop for IpUse<'_> {
 pub(crate) unsafe fn enter<'a>(ip: *mut NX_IP) -> Result<IpUse<'a>, UINT> {
     // SAFETY: the caller's pointer addresses an NX_IP-sized object.
     let Some(sh) = (unsafe { shared(ip) }) else { return Err(NX_PTR_ERROR) };
-    let mut c = sh.ctl.lock();
-    if c.shutdown {
+    sh.users.fetch_add(1, Ordering::SeqCst);
+    if sh.closing.load(Ordering::SeqCst) {
+        sh.users.fetch_sub(1, Ordering::SeqCst);
         return Err(NX_PTR_ERROR);
     }
-    c.users += 1;
     Ok(IpUse { sh })
 }
 
@@ -908,12 +943,13 @@ pub unsafe fn nx_ip_create(
                     helper_waiting: false,
                     helper_target_ms: None,
                     next_poll_ms: None,
-                    users: 0,
                     cb_running: 0,
                 }),
                 ctl_sig: Signal::new(),
                 core: Lock::new(CorePtr(ptr::null_mut())),
                 sock_sig: Signal::new(),
+                users: AtomicU32::new(0),
+                closing: AtomicBool::new(false),
                 gen: AtomicU32::new(0),
                 thread: Lock::new(None),
                 ip,
@@ -928,6 +964,7 @@ pub unsafe fn nx_ip_create(
             ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
             ptr::write_volatile(&mut (*shp).me, 0);
             (*shp).ctl.lock().shutdown = true;
+                (*shp).closing.store(true, Ordering::SeqCst);
             drain_queues(&*shp);
         };
 
@@ -972,11 +1009,13 @@ pub unsafe fn nx_ip_create(
         for i in 0..SMOLTCP_SOCKETS {
             layout.storage.add(i).write(SocketStorage::EMPTY);
         }
-        let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, SMOLTCP_SOCKETS);
+        let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS);
         layout.core.write(IpCore {
             iface,
             sockets: SocketSet::new(storage),
             smoltcp_used: 0,
+            storage: layout.storage,
+            storage_len: INITIAL_SOCKET_SLOTS,
             dev,
             tcp: TcpState::new(),
             area: Area::new(layout.heap, layout.heap_len),
@@ -1072,6 +1111,7 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
                 }
                 if c.cb_running == 0 {
                     c.shutdown = true;
+                    sh.closing.store(true, Ordering::SeqCst);
                     sh.ctl_sig.notify_all();
                     break;
                 }
@@ -1084,11 +1124,8 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
         if let Some(t) = sh.thread.lock().take() {
             t.join();
         }
-        {
-            let mut c = sh.ctl.lock();
-            while c.users > 0 {
-                c = sh.ctl_sig.wait_until(c, Deadline::after_ticks(1)).0;
-            }
+        while sh.users.load(Ordering::SeqCst) > 0 {
+            port::sleep_ticks(1);
         }
         let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
         driver_command(ip, ifc, NX_LINK_DISABLE);
