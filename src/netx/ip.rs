@@ -267,7 +267,10 @@ const _: () = assert!(private_fits::<IpShared, NX_IP_PRIVATE_WORDS>());
 
 /// True when `ip` is a created instance: id and self-check field (reads only
 /// the instance's own memory).
-pub fn ip_is_created(ip: *const NX_IP) -> bool {
+///
+/// # Safety
+/// `ip` is NULL or addresses memory the size of an `NX_IP`.
+pub unsafe fn ip_is_created(ip: *const NX_IP) -> bool {
     if ip.is_null() {
         return false;
     }
@@ -280,11 +283,14 @@ pub fn ip_is_created(ip: *const NX_IP) -> bool {
 
 /// The shared state of a created IP instance, or None.
 pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
-    if !ip_is_created(ip) {
-        return None;
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object; once
+    // created, its private area holds an IpShared.
+    unsafe {
+        if !ip_is_created(ip) {
+            return None;
+        }
+        Some(&*((*ip).nx_ip_private.as_ptr() as *const IpShared))
     }
-    // SAFETY: created: the private area holds an IpShared.
-    Some(unsafe { &*((*ip).nx_ip_private.as_ptr() as *const IpShared) })
 }
 
 /// A call inside an IP instance: while one exists, `nx_ip_delete` waits
