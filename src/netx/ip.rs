@@ -245,6 +245,10 @@ pub(crate) struct IpShared {
     /// leaves, or delete sees the call and waits for it.
     users: AtomicU32,
     closing: AtomicBool,
+    /// No helper thread (bare metal, or the OS refused one): the
+    /// application's calls drive the instance ([`IpShared::service`] in every
+    /// wait, [`nx_ip_service`] from a super-loop).
+    polled: AtomicBool,
     /// Bumped by every poll that changed something; lets a data-path waiter
     /// spin briefly on it before it sleeps (see `wait_for`).
     gen: AtomicU32,
@@ -770,6 +774,24 @@ impl IpShared {
                 g = self.core.lock();
                 continue;
             }
+            if self.polled() {
+                // No helper: serve the instance here (frames queued by the
+                // driver, timers, deferred processing), then wait at most a
+                // tick before looking again ("check, poll, wait").
+                drop(g);
+                self.service();
+                g = self.core.lock();
+                if deadline.expired() {
+                    continue;
+                }
+                // SAFETY: as below.
+                unsafe { self.register(core_of(&mut g), wait, 1) };
+                let (g2, _) = self.sock_sig.wait_until(g, deadline.min(Deadline::after_ticks(1)));
+                g = g2;
+                // SAFETY: as below.
+                unsafe { self.register(core_of(&mut g), wait, -1) };
+                continue;
+            }
             // SAFETY: sockets named in `wait` are created (callers' contract).
             unsafe { self.register(core_of(&mut g), wait, 1) };
             let (g2, _) = self.sock_sig.wait_until(g, deadline);
@@ -833,9 +855,22 @@ impl IpShared {
             deferred = core::mem::replace(&mut c.deferred, false);
             c.kick = false;
         }
+        let changed = self.service_round(deferred);
+        // smoltcp may ask for an immediate poll it cannot act on (empty
+        // pool): back off by 1 ms instead of spinning.
+        *idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
+        false
+    }
+
+    /// What the helper does once it woke: the driver's deferred processing
+    /// if asked, a poll of smoltcp (queued frames, timers), the transmit
+    /// flush, then callbacks. True when the poll changed something. Called by
+    /// a caller that is inside the instance (helper, or an entered call).
+    fn service_round(&self, deferred: bool) -> bool {
         if deferred {
             // SAFETY: the instance is alive while its helper runs (delete
-            // joins the helper before anything is torn down).
+            // joins the helper before anything is torn down) and while a
+            // call is inside it.
             unsafe {
                 let ip = self.ip;
                 let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
@@ -853,10 +888,19 @@ impl IpShared {
         self.flush();
         // SAFETY: callbacks get sockets that were valid when collected.
         unsafe { self.run_callbacks(&cbs) };
-        // smoltcp may ask for an immediate poll it cannot act on (empty
-        // pool): back off by 1 ms instead of spinning.
-        *idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
-        false
+        changed
+    }
+
+    /// True when the instance has no helper thread.
+    pub(crate) fn polled(&self) -> bool {
+        self.polled.load(Ordering::Relaxed)
+    }
+
+    /// In polled mode, what a waiting call does instead of relying on the
+    /// helper: one service round (no lock held on entry).
+    pub(crate) fn service(&self) {
+        let deferred = core::mem::replace(&mut self.ctl.lock().deferred, false);
+        self.service_round(deferred);
     }
 }
 
@@ -956,6 +1000,7 @@ pub unsafe fn nx_ip_create(
                 sock_sig: Signal::new(),
                 users: AtomicU32::new(0),
                 closing: AtomicBool::new(false),
+                polled: AtomicBool::new(false),
                 gen: AtomicU32::new(0),
                 thread: Lock::new(None),
                 ip,
@@ -1031,19 +1076,20 @@ pub unsafe fn nx_ip_create(
         driver_command(ip, ifc, NX_LINK_ENABLE);
 
         let sp = SendPtr(shp);
-        let th = port::spawn("nx_ip", move || {
+        let th = if NO_HELPER.load(Ordering::Relaxed) {
+            None
+        } else {
+            port::spawn("nx_ip", move || {
             let sp = sp;
-            // SAFETY: see SendPtr.
-            (*sp.0).helper()
-        });
+                // SAFETY: see SendPtr.
+                (*sp.0).helper()
+            })
+        };
         match th {
             Some(t) => *(*shp).thread.lock() = Some(t),
-            None => {
-                driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-                ptr::drop_in_place((*shp).core.lock().take());
-                undo(ip);
-                return NX_NOT_SUCCESSFUL;
-            }
+            // Bare metal (no threads), or the OS refused one: the
+            // application's calls drive the instance.
+            None => (*shp).polled.store(true, Ordering::Relaxed),
         }
         NX_SUCCESS
     }
@@ -1076,6 +1122,27 @@ unsafe fn drain_queues(sh: &IpShared) {
                 *list = next;
             }
         }
+    }
+}
+
+/// Creates instances without a helper thread from now on, as on a port with
+/// no threads (host tests of the bare-metal path).
+pub static NO_HELPER: AtomicBool = AtomicBool::new(false);
+
+/// One round of the work the helper thread does (driver deferred
+/// processing, received frames, smoltcp timers, transmit flush, callbacks),
+/// on the calling thread. For an instance without a helper thread (bare
+/// metal): the application's blocking calls do this by themselves while
+/// they wait; a super-loop calls it when no call is waiting. Harmless with
+/// a helper. `NX_PTR_ERROR` for an instance not created.
+pub unsafe fn nx_ip_service(ip: *mut NX_IP) -> UINT {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    match unsafe { enter(ip) } {
+        Ok(sh) => {
+            sh.service();
+            NX_SUCCESS
+        }
+        Err(e) => e,
     }
 }
 

@@ -1206,9 +1206,26 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
                     return st;
                 }
                 R::NeedPacket => {
-                    // Wait for the pool with no stack lock held.
+                    // Wait for the pool with no stack lock held. Without a
+                    // helper thread the packets may be in the instance's own
+                    // queues: serve it between tries.
                     let mut np = ptr::null_mut();
-                    if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) != NX_SUCCESS {
+                    let got = if sh.polled() && wait_option != NX_NO_WAIT {
+                        loop {
+                            sh.service();
+                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline.min(Deadline::after_ticks(1)), false)
+                                == NX_SUCCESS
+                            {
+                                break true;
+                            }
+                            if deadline.expired() {
+                                break false;
+                            }
+                        }
+                    } else {
+                        packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) == NX_SUCCESS
+                    };
+                    if !got {
                         return NX_NO_PACKET;
                     }
                     pkt = np;
