@@ -1703,7 +1703,9 @@ UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *by
 /**
  * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
  * `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
- * mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+ * mismatch, IP not created, socket already created on this instance (its
+ * table is searched, as NetX searches the instance's created-socket list;
+ * the block itself is not read, so one on the stack need not be zeroed). `NX_OPTION_ERROR`:
  * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
  * time to live or type of service above 255.
  */

@@ -823,7 +823,9 @@ pub unsafe extern "C" fn _nx_tcp_socket_create(
 
 /// Checked `nx_tcp_socket_create`; `tcp_socket_size` is
 /// `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
-/// mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+/// mismatch, IP not created, socket already created on this instance (its
+/// table is searched, as NetX searches the instance's created-socket list;
+/// the block itself is not read, so one on the stack need not be zeroed). `NX_OPTION_ERROR`:
 /// window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
 /// time to live or type of service above 255.
 #[no_mangle]
@@ -841,7 +843,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(socket_ptr);
-        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_is_created(socket_ptr) {
+        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_created_on(ip_ptr, socket_ptr) {
             return NX_PTR_ERROR;
         }
         if window_size == 0

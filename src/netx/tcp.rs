@@ -207,6 +207,18 @@ pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
     }
 }
 
+/// True when `s` is a socket created on `ip` (looks only at the instance's
+/// own table, never at `*s`: NetX's check against the IP's list of created
+/// sockets, which keeps a control block on the stack from being read
+/// before it is initialised).
+pub unsafe fn socket_created_on(ip: *mut NX_IP, s: *const NX_TCP_SOCKET) -> bool {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    let Ok(sh) = (unsafe { ip::enter(ip) }) else { return false };
+    let mut g = sh.core.lock();
+    let Some(core) = g.as_mut() else { return false };
+    core.tcp.slots.iter().any(|e| e.s.as_ref().is_some_and(|p| ptr::eq(p.sock, s)))
+}
+
 fn nx_state(st: State) -> UINT {
     match st {
         State::Closed => NX_TCP_CLOSED,
