@@ -42,7 +42,11 @@ static NX_POP3_CLIENT pop3_client;
 static ULONG client_pool_memory[POOL_MEMORY / sizeof(ULONG)];
 static ULONG server_pool_memory[POOL_MEMORY / sizeof(ULONG)];
 static ULONG command_pool_memory[(256 + 128) * 8 / sizeof(ULONG)];
-static ULONG client_ip_stack[2048], server_ip_stack[2048];
+/* Each IP instance's memory area holds its TCP/IP state and the buffers of
+   every socket on it: NX_IP_MEMORY_OVERHEAD, two frames of scratch, and per
+   socket (listen backlog included) at most NX_TCP_SOCKET_MEMORY_MAX. */
+#define IP_MEMORY (NX_IP_MEMORY_OVERHEAD + 4096 + 4 * NX_TCP_SOCKET_MEMORY_MAX)
+static ULONG client_ip_stack[IP_MEMORY / sizeof(ULONG)], server_ip_stack[IP_MEMORY / sizeof(ULONG)];
 static ULONG client_arp[128], server_arp[128];
 
 /* The maildrop, as the server stores it. */

@@ -530,7 +530,8 @@ static NX_POP3_CLIENT client;
 static int client_created;
 static ULONG pool_memory[(PACKET_PAYLOAD + 128) * PACKETS / sizeof(ULONG)];
 static ULONG command_pool_memory[(COMMAND_PAYLOAD + 128) * COMMAND_PACKETS / sizeof(ULONG)];
-static ULONG ip_stack[2048];
+/* The IP instance's state and its socket's buffers (see nx_ip_create). */
+static ULONG ip_stack[(NX_IP_MEMORY_OVERHEAD + 20000 + 2 * NX_TCP_SOCKET_MEMORY_MAX) / sizeof(ULONG)];
 static ULONG arp_cache[256];
 
 static char part_name[64], final_name[64];

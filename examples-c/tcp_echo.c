@@ -19,7 +19,9 @@ static NX_IP server_ip, client_ip;
 static NX_TCP_SOCKET server_socket, client_socket;
 static TX_THREAD server_thread, client_thread;
 static ULONG server_pool_area[POOL_SIZE / sizeof(ULONG)], client_pool_area[POOL_SIZE / sizeof(ULONG)];
-static ULONG server_stack[2048 / sizeof(ULONG)], client_stack[2048 / sizeof(ULONG)];
+/* IP memory areas: state, frame scratch and the sockets' buffers. */
+#define IP_MEMORY (NX_IP_MEMORY_OVERHEAD + 4096 + 2 * NX_TCP_SOCKET_MEMORY_MAX)
+static ULONG server_stack[IP_MEMORY / sizeof(ULONG)], client_stack[IP_MEMORY / sizeof(ULONG)];
 static ULONG server_arp[1024 / sizeof(ULONG)], client_arp[1024 / sizeof(ULONG)];
 
 /* Echoes whatever arrives until the client closes. */

@@ -114,6 +114,8 @@ struct Node {
     ip: Box<NX_IP>,
     pool: Box<NX_PACKET_POOL>,
     _mem: Vec<u64>,
+    /// The IP instance's memory area (its state and the sockets' buffers).
+    _ipmem: Vec<u64>,
 }
 
 unsafe fn node(addr: u32, packets: usize) -> Node {
@@ -121,12 +123,13 @@ unsafe fn node(addr: u32, packets: usize) -> Node {
     let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
     let s = packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32);
     assert_eq!(s, 0);
+    let mut ipmem = vec![0u64; (4 << 20) / 8];
     let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
-    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ptr::null_mut(), 0, 1);
+    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1);
     assert_eq!(s, 0);
     ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
     ip::nx_tcp_enable(&mut *ipb);
-    Node { ip: ipb, pool, _mem: mem }
+    Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
 struct P<T>(*mut T);
@@ -242,10 +245,11 @@ unsafe fn e2e(window: u32, original: &[u8], stuffed: &'static [u8], port: u32) -
     assert_eq!(_nxe_pop3_client_quit(&mut *c), 0);
     assert_eq!(_nxe_pop3_client_delete(&mut *c), 0);
     th.join().unwrap();
+    tcp::nx_tcp_server_socket_unaccept(&mut *srv);
     tcp::nx_tcp_server_socket_unlisten(&mut *server.ip, port);
-    tcp::nx_tcp_socket_delete(&mut *srv);
-    ip::nx_ip_delete(&mut *client_node.ip);
-    ip::nx_ip_delete(&mut *server.ip);
+    assert_eq!(tcp::nx_tcp_socket_delete(&mut *srv), 0);
+    assert_eq!(ip::nx_ip_delete(&mut *client_node.ip), 0);
+    assert_eq!(ip::nx_ip_delete(&mut *server.ip), 0);
     assert_eq!(client_node.pool.nx_packet_pool_available, client_node.pool.nx_packet_pool_total);
     (got as f64 / secs / 1e6, allocs)
 }

@@ -47,6 +47,8 @@ struct Node {
     ip: Box<NX_IP>,
     pool: Box<NX_PACKET_POOL>,
     _mem: Vec<u64>,
+    /// The IP instance's memory area (its state and the sockets' buffers).
+    _ipmem: Vec<u64>,
 }
 
 unsafe fn node(addr: u32, packets: usize) -> Node {
@@ -54,12 +56,13 @@ unsafe fn node(addr: u32, packets: usize) -> Node {
     let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
     let s = packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), PAYLOAD, mem.as_mut_ptr() as _, (mem.len() * 8) as u32);
     assert_eq!(s, NX_SUCCESS);
+    let mut ipmem = vec![0u64; (4 << 20) / 8];
     let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
-    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ptr::null_mut(), 0, 1);
+    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1);
     assert_eq!(s, NX_SUCCESS);
     ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
     ip::nx_tcp_enable(&mut *ipb);
-    Node { ip: ipb, pool, _mem: mem }
+    Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
 struct SendPtr<T>(*mut T);
@@ -149,7 +152,7 @@ fn main() {
         for (w, r) in results {
             println!("tcp_mb_s_w{w}={r:.1}");
         }
-        ip::nx_ip_delete(&mut *client.ip);
-        ip::nx_ip_delete(&mut *server.ip);
+        assert_eq!(ip::nx_ip_delete(&mut *client.ip), 0);
+        assert_eq!(ip::nx_ip_delete(&mut *server.ip), 0);
     }
 }

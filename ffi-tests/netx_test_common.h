@@ -74,12 +74,20 @@ static inline void start_watchdog(ULONG seconds)
 /* Header + payload per packet, generously. */
 #define POOL_BYTES(n) ((n) * (POOL_PAYLOAD + 160))
 
+/* The IP instance's memory area (nx_ip_create's memory_ptr/memory_size):
+   all of its TCP/IP state and the sockets' buffers come from it. At least
+   NX_IP_MEMORY_OVERHEAD + 2 * (MTU + 20) bytes, plus, for every socket that
+   exists at once (listen backlog sockets included), NX_TCP_SOCKET_MEMORY of
+   its window: 4 MiB leaves room for every test. */
+#define IP_MEMORY_BYTES (4UL * 1024 * 1024)
+
 typedef struct NODE {
     NX_IP ip;
     NX_PACKET_POOL pool;
     ULONG stack[1024];
     ULONG arp[256];
     ULONG *pool_mem;
+    ULONG *ip_mem;
 } NODE;
 
 static inline UINT node_create(NODE *n, const char *name, ULONG address, ULONG packets, VOID (*driver)(NX_IP_DRIVER *))
@@ -91,7 +99,10 @@ static inline UINT node_create(NODE *n, const char *name, ULONG address, ULONG p
     s = nx_packet_pool_create(&n->pool, (CHAR *)name, POOL_PAYLOAD, n->pool_mem, POOL_BYTES(packets));
     if (s != NX_SUCCESS)
         return s;
-    s = nx_ip_create(&n->ip, (CHAR *)name, address, 0xFFFFFF00UL, &n->pool, driver, n->stack, sizeof(n->stack), 1);
+    n->ip_mem = (ULONG *)malloc(IP_MEMORY_BYTES);
+    if (n->ip_mem == NULL)
+        return NX_SIZE_ERROR;
+    s = nx_ip_create(&n->ip, (CHAR *)name, address, 0xFFFFFF00UL, &n->pool, driver, n->ip_mem, IP_MEMORY_BYTES, 1);
     if (s != NX_SUCCESS)
         return s;
     s = nx_arp_enable(&n->ip, n->arp, sizeof(n->arp));
@@ -115,6 +126,8 @@ static inline void node_delete(NODE *n)
     CHECK_EQ(nx_packet_pool_delete(&n->pool), NX_SUCCESS);
     free(n->pool_mem);
     n->pool_mem = NULL;
+    free(n->ip_mem);
+    n->ip_mem = NULL;
 }
 
 /* Order-sensitive checksum (Fletcher-like, 64-bit). */

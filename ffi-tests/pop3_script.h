@@ -164,14 +164,18 @@ static ULONG p3_client_pool_mem[P3_POOL_BYTES(P3_PAYLOAD, P3_CLIENT_PACKETS) / s
     __attribute__((aligned(16)));
 static ULONG p3_cmd_pool_mem[P3_POOL_BYTES(P3_CMD_PAYLOAD, P3_CMD_PACKETS) / sizeof(ULONG) + 1]
     __attribute__((aligned(16)));
-static ULONG p3_server_stack[2048], p3_client_stack[2048];
+/* IP memory areas: the instance's state plus every socket's buffers
+   (NX_IP_MEMORY_OVERHEAD + frame scratch + NX_TCP_SOCKET_MEMORY_MAX for each
+   socket, listen backlog included): room for 6 sockets of any window. */
+#define P3_IP_MEMORY (NX_IP_MEMORY_OVERHEAD + 4096 + 6 * NX_TCP_SOCKET_MEMORY_MAX)
+static ULONG p3_server_stack[P3_IP_MEMORY / sizeof(ULONG)], p3_client_stack[P3_IP_MEMORY / sizeof(ULONG)];
 static ULONG p3_server_arp[256], p3_client_arp[256];
 #ifdef P3_WITH_SMALL_IP
 static NX_PACKET_POOL p3_small_pool;
 static NX_IP p3_small_ip;
 static ULONG p3_small_pool_mem[P3_POOL_BYTES(P3_PAYLOAD, P3_SMALL_PACKETS) / sizeof(ULONG) + 1]
     __attribute__((aligned(16)));
-static ULONG p3_small_stack[2048];
+static ULONG p3_small_stack[P3_IP_MEMORY / sizeof(ULONG)];
 static ULONG p3_small_arp[256];
 #endif
 

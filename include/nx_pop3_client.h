@@ -69,11 +69,10 @@ typedef struct NX_POP3_CLIENT_STRUCT NX_POP3_CLIENT;
 #define NX_PACKET_POOL_PRIVATE_WORDS 8
 
 /**
- * The IP state lives in one heap block made at `nx_ip_create` (the helper
- * thread needs a fixed address); the private area holds its pointer, with
- * room to spare.
+ * The IP instance's locks, queues and lifetime state live here (they must
+ * outlive a delete racing with a late call: see the lifetime rule in `netx`).
  */
-#define NX_IP_PRIVATE_WORDS 4
+#define NX_IP_PRIVATE_WORDS 40
 
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
@@ -463,7 +462,17 @@ typedef size_t ALIGN_TYPE;
 
 #define NX_NOT_CREATED 39
 
+/**
+ * `nx_ip_delete` while sockets are still created on the instance.
+ */
+#define NX_SOCKETS_BOUND 40
+
 #define NX_ALREADY_RELEASED 49
+
+/**
+ * `nx_tcp_server_socket_listen` when every listen entry is in use.
+ */
+#define NX_MAX_LISTEN 51
 
 #define NX_DUPLICATE_LISTEN 52
 
@@ -622,6 +631,27 @@ typedef size_t ALIGN_TYPE;
 
 
 
+/**
+ * Fixed part of the memory area `nx_ip_create` needs besides twice
+ * (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
+ * socket storage, with alignment slack (checked at compile time).
+ */
+#define NX_IP_MEMORY_OVERHEAD 26624
+
+/**
+ * Most bytes of the IP instance's memory area one socket (or listen
+ * backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
+ * receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
+ * socket with a window of `w` bytes takes `round8(max(w, 1460))` + 65,536
+ * (its transmit buffer) + 32 (67,616 bytes for windows up to 2,048).
+ */
+#define NX_TCP_SOCKET_MEMORY_MAX 131104
+
+/**
+ * Bytes of the area a socket with a window of at most 2,048 bytes takes.
+ */
+#define NX_TCP_SOCKET_MEMORY_SMALL 67616
+
 #define NX_INVALID_SOCKET 19
 
 #define NX_ARP_TIMER_ERROR 24
@@ -636,18 +666,11 @@ typedef size_t ALIGN_TYPE;
 
 #define NX_SOCKET_UNBOUND 38
 
-/**
- * A socket is still bound to the IP instance (refused `nx_ip_delete`).
- */
-#define NX_SOCKETS_BOUND 40
-
 #define NX_NO_RESPONSE 41
 
 #define NX_POOL_DELETED 48
 
 #define NX_RESERVED_CODE2 50
-
-#define NX_MAX_LISTEN 51
 
 #define NX_WINDOW_OVERFLOW 57
 
@@ -820,11 +843,25 @@ UINT _nx_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG net
  * Creates an IP instance with one interface driven by `ip_link_driver`:
  * sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
  * MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
- * thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
- * and priority) are accepted and unused on the host. Frames the stack sends
- * come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
- * out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
- * initialize or no thread can be started.
+ * thread. Frames the stack sends come from `default_pool`, as do the
+ * packets `nx_tcp_socket_receive` hands out. `priority` is accepted and
+ * unused on the host.
+ *
+ * `memory_ptr`/`memory_size` (the IP thread's stack in NetX) is the
+ * instance's memory: all its TCP/IP state and every socket's buffers come
+ * from it, nothing from a heap. It must hold `NX_IP_MEMORY_OVERHEAD` +
+ * 2 × (MTU + 20) bytes (the MTU the driver sets, capped by the pool's
+ * payload; 3,040 bytes for 1500), plus, for each TCP socket that exists at
+ * the same time (listen backlog sockets included), its buffers:
+ * `round8(max(window, 1460))` for receiving + 65,536 for sending + 32 bytes
+ * (`NX_TCP_SOCKET_MEMORY_SMALL` = 67,616 for windows up to 2,048 bytes,
+ * `NX_TCP_SOCKET_MEMORY_MAX` = 131,104 for any window up to 65,536). A socket that
+ * does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
+ * memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
+ *
+ * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
+ * fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
+ * initialize or no thread can be started (everything undone then).
  */
 UINT _nx_ip_create(struct NX_IP_STRUCT *ip_ptr,
                    CHAR *name,
@@ -837,9 +874,18 @@ UINT _nx_ip_create(struct NX_IP_STRUCT *ip_ptr,
                    UINT priority);
 
 /**
- * Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
- * returns every queued packet to its pool, clears the id. Sockets still
- * created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+ * Deletes an IP instance. `NX_SOCKETS_BOUND` while TCP sockets are still
+ * created on it (delete them first, as in NetX). `NX_CALLER_ERROR` when
+ * called from the instance's own thread or from inside one of its callbacks
+ * (listen, disconnect: on its thread, on an application thread inside a
+ * call, or inline in the RAM driver's delivery), which would wait for
+ * itself; the instance is left intact. Otherwise new calls on the instance
+ * are refused (`NX_PTR_ERROR`), its thread is stopped, every call still
+ * inside it (a status check, a driver's delivery) is waited out, the driver
+ * gets `NX_LINK_DISABLE` and `NX_LINK_UNINITIALIZE` (no driver call follows
+ * it), every queued packet goes back to its pool and the id is cleared:
+ * `NX_SUCCESS`, after which the library no longer touches the `NX_IP`.
+ * `NX_PTR_ERROR` if another delete is in progress.
  */
 UINT _nx_ip_delete(struct NX_IP_STRUCT *ip_ptr);
 
@@ -953,7 +999,9 @@ void _nx_ip_packet_receive(struct NX_IP_STRUCT *ip_ptr, struct NX_PACKET_STRUCT 
  * Waits up to `wait_option` ticks until every bit of `needed_status`
  * (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
  * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
- * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+ * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout); `NX_PTR_ERROR`
+ * if the instance is deleted while this waits (the delete does not wait
+ * for the timeout).
  */
 UINT _nx_ip_status_check(struct NX_IP_STRUCT *ip_ptr,
                          ULONG needed_status,
@@ -1031,8 +1079,12 @@ UINT _nx_packet_pool_create(struct NX_PACKET_POOL_STRUCT *pool_ptr,
                             ULONG memory_size);
 
 /**
- * Deletes a pool: its id is cleared; threads waiting in allocate return
- * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+ * Deletes a pool: its id is cleared under the pool's lock, so a release
+ * racing with the delete returns `NX_PTR_ERROR` and changes nothing;
+ * threads waiting in allocate return `NX_DELETED` and are waited out.
+ * Once this returns the library no longer touches the pool. Packets still
+ * out become unusable. Returns `NX_SUCCESS` (`NX_PTR_ERROR` if already
+ * deleted).
  */
 UINT _nx_packet_pool_delete(struct NX_PACKET_POOL_STRUCT *pool_ptr);
 
@@ -1304,7 +1356,8 @@ UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 
 /**
  * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
- * (still connected: disconnect first).
+ * (still connected: disconnect first). Threads waiting on the socket
+ * return `NX_NOT_BOUND`.
  */
 UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
@@ -1315,15 +1368,21 @@ UINT _nx_tcp_enable(struct NX_IP_STRUCT *ip_ptr);
 
 /**
  * Waits up to `wait_option` ticks for a connection on a listening socket.
- * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+ * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout, or another thread disconnects
+ * the socket), `NX_NOT_LISTEN_STATE`, `NX_NOT_BOUND` (another thread
+ * unaccepts it or unlistens the port while this waits).
  */
 UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
 
 /**
  * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
  * connections are queued until accepted. `tcp_listen_callback` (may be
- * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
- * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+ * NULL) runs when a connection arrives, with the socket listening on the
+ * port (or, between accept and relisten, the one that called listen; not
+ * called once that socket is deleted). `NX_SUCCESS`, `NX_SIZE_ERROR`
+ * (`listen_queue_size` above 16), `NX_MAX_LISTEN` (10 ports listened on
+ * already), `NX_DUPLICATE_LISTEN`, `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`,
+ * `NX_PTR_ERROR` (socket not of this instance).
  */
 UINT _nx_tcp_server_socket_listen(struct NX_IP_STRUCT *ip_ptr,
                                   UINT port,
@@ -1343,12 +1402,14 @@ UINT _nx_tcp_server_socket_relisten(struct NX_IP_STRUCT *ip_ptr,
 
 /**
  * Detaches a server socket from its listen port (a connection still open is
- * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+ * reset); threads waiting on it (accept, receive) return `NX_NOT_BOUND`.
+ * `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
  */
 UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
- * Stops listening on `port` (queued connections are reset).
+ * Stops listening on `port` (queued connections are reset; a socket still
+ * listening goes back to CLOSED and its waiters return `NX_NOT_BOUND`).
  * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
  */
 UINT _nx_tcp_server_socket_unlisten(struct NX_IP_STRUCT *ip_ptr, UINT port);
@@ -1362,8 +1423,12 @@ UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 
 /**
  * Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
- * bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
- * `nx_tcp_enable`.
+ * bytes (at least 1460 are used). Its receive and transmit buffers come
+ * from the instance's memory area (see `nx_ip_create`) and go back at
+ * delete. `NX_SUCCESS`; `NX_NOT_ENABLED` before `nx_tcp_enable`;
+ * `NX_SIZE_ERROR` when the instance's memory has no room for the buffers;
+ * `NX_NO_MORE_ENTRIES` with 32 sockets (listen backlog sockets included)
+ * on the instance already.
  */
 UINT _nx_tcp_socket_create(struct NX_IP_STRUCT *ip_ptr,
                            struct NX_TCP_SOCKET_STRUCT *socket_ptr,
@@ -1377,13 +1442,18 @@ UINT _nx_tcp_socket_create(struct NX_IP_STRUCT *ip_ptr,
 
 /**
  * Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
- * serves a listen port.
+ * serves a listen port. Never waits, so it may be called from a callback:
+ * a thread still inside a call on the socket (say, `nx_tcp_socket_state_wait`)
+ * returns `NX_PTR_ERROR` and never touches the socket again, and listen
+ * entries forget it (no callback ever gets it). Once this returns, the
+ * socket's memory may be reused.
  */
 UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Closes the connection (FIN handshake, up to `wait_option` ticks, then
  * reset). The socket is CLOSED afterwards; a client socket stays bound.
+ * Other threads waiting on the socket return `NX_NOT_CONNECTED`.
  * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
  */
 UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
@@ -1392,8 +1462,11 @@ UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wa
  * Waits up to `wait_option` ticks for data and hands it over as one packet
  * from the IP instance's default pool: the caller owns `*packet_ptr` and
  * releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
- * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
- * connected). `*packet_ptr` is NULL on failure.
+ * `NX_NOT_CONNECTED` (the peer closed and all data was read, never
+ * connected, or another thread disconnected the socket while this waited),
+ * `NX_NOT_BOUND` (another thread unbound or unaccepted it), `NX_PTR_ERROR`
+ * (another thread deleted it: the socket is not touched again).
+ * `*packet_ptr` is NULL on failure.
  */
 UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                             struct NX_PACKET_STRUCT **packet_ptr,
@@ -1403,7 +1476,9 @@ UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
  * Sends the data of `packet_ptr`'s chain (any size: it leaves as several
  * segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
  * stack owns the packet (the data was copied and the packet released). On
- * failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+ * failure the caller still owns it: `NX_NOT_CONNECTED` (also when another
+ * thread disconnects the socket meanwhile), `NX_NOT_BOUND` (it unbinds
+ * it), `NX_PTR_ERROR` (it deletes it); `NX_TX_QUEUE_DEPTH`
  * on timeout, after removing from the packet any prefix that was queued (so
  * a retry sends only the rest).
  */
@@ -1413,7 +1488,9 @@ UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 
 /**
  * Waits up to `wait_option` ticks for the socket to reach `desired_state`
- * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+ * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`
+ * (timeout); `NX_NOT_CONNECTED`, `NX_NOT_BOUND` or `NX_PTR_ERROR` when
+ * another thread disconnects, unbinds or deletes the socket meanwhile.
  */
 UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                UINT desired_state,
@@ -1503,7 +1580,8 @@ UINT _nxe_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG ne
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
  * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+ * smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
+ * checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
  */
 UINT _nxe_ip_create(struct NX_IP_STRUCT *ip_ptr,
                     CHAR *name,
@@ -1518,7 +1596,8 @@ UINT _nxe_ip_create(struct NX_IP_STRUCT *ip_ptr,
 
 /**
  * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
- * (deleting twice included).
+ * (deleting twice included); then as `_nx_ip_delete` (`NX_SOCKETS_BOUND`,
+ * `NX_CALLER_ERROR`).
  */
 UINT _nxe_ip_delete(struct NX_IP_STRUCT *ip_ptr);
 
@@ -1669,9 +1748,12 @@ UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL_STRUCT *pool_ptr,
 
 /**
  * Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
- * becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
- * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
- * data end); on failure the caller keeps the packet.
+ * becomes NULL. Every packet of the chain is checked first, so a bad chain
+ * is refused whole (nothing released): `NX_PTR_ERROR` (NULL, owner not
+ * live, a packet free or foreign; a free head also counts in the pool's
+ * `nx_packet_pool_invalid_releases`), `NX_UNDERFLOW` (prepend before data
+ * start), `NX_OVERFLOW` (append past data end), `NX_INVALID_PACKET`
+ * (append before prepend); on failure the caller keeps the packet.
  */
 UINT _nxe_packet_release(struct NX_PACKET_STRUCT **packet_ptr_ptr);
 
@@ -1914,7 +1996,8 @@ UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULON
 
 /**
  * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
- * created), `NX_INVALID_PORT`.
+ * created), `NX_INVALID_PORT`; then as `_nx_tcp_server_socket_listen`
+ * (`listen_queue_size` above 16: `NX_SIZE_ERROR`, never an allocation).
  */
 UINT _nxe_tcp_server_socket_listen(struct NX_IP_STRUCT *ip_ptr,
                                    UINT port,
@@ -1951,7 +2034,9 @@ UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 /**
  * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
  * `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
- * mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+ * mismatch, IP not created, socket already created on this instance (its
+ * table is searched, as NetX searches the instance's created-socket list;
+ * the block itself is not read, so one on the stack need not be zeroed). `NX_OPTION_ERROR`:
  * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
  * time to live or type of service above 255.
  */
@@ -1987,8 +2072,11 @@ UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 /**
  * Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
  * `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
- * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
- * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+ * Every packet of the chain is checked: `NX_PTR_ERROR` (NULL, socket not
+ * created, a packet free, foreign or of a pool not live),
+ * `NX_UNDERFLOW`/`NX_OVERFLOW` (pointers outside the buffer),
+ * `NX_INVALID_PACKET` (append before prepend, or a chain longer than 65536
+ * packets); the caller keeps the chain then. Then as `_nx_tcp_socket_send`.
  */
 UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                           struct NX_PACKET_STRUCT **packet_ptr_ptr,

@@ -8,6 +8,8 @@ pub struct Node {
     pub ip: Box<NX_IP>,
     pub pool: Box<NX_PACKET_POOL>,
     _mem: Vec<u64>,
+    /// The IP instance's memory area (its state and the sockets' buffers).
+    _ipmem: Vec<u64>,
 }
 
 fn ipaddr(a: u8, b: u8, c: u8, d: u8) -> u32 {
@@ -18,14 +20,15 @@ unsafe fn node(addr: u32, packets: usize) -> Node {
     let mut mem = vec![0u64; packets * (1536 + 128) / 8];
     let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
     assert_eq!(packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
+    let mut ipmem = vec![0u64; (4 << 20) / 8];
     let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
     assert_eq!(
-        ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFFFF00, &mut *pool, Some(nx_ram_network_driver), ptr::null_mut(), 0, 1),
+        ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFFFF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
         0
     );
     ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
     ip::nx_tcp_enable(&mut *ipb);
-    Node { ip: ipb, pool, _mem: mem }
+    Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
 struct P<T>(*mut T);

@@ -2,6 +2,7 @@
 //! the raw fuzzer input and panics (aborts under libFuzzer) on any violated
 //! invariant. Kept in a library so a target is a one-liner.
 
+pub mod api;
 pub mod engine;
 pub mod parse_response;
 pub mod pool;
@@ -81,7 +82,7 @@ mod tests {
     /// (deterministic pseudo-random inputs).
     #[test]
     fn seeds_pass_and_pool_reaches_every_operation() {
-        for t in ["engine", "split", "parse_response", "pool", "walks"] {
+        for t in ["engine", "split", "parse_response", "pool", "walks", "api"] {
             let dir = format!("{}/seeds/{t}", env!("CARGO_MANIFEST_DIR"));
             for e in std::fs::read_dir(dir).unwrap() {
                 let data = std::fs::read(e.unwrap().path()).unwrap();
@@ -90,6 +91,7 @@ mod tests {
                     "split" => crate::split::run(&data),
                     "parse_response" => crate::parse_response::run(&data),
                     "walks" => crate::walks::run(&data),
+                    "api" => crate::api::run(&data),
                     _ => crate::pool::run(&data),
                 }
             }
@@ -109,6 +111,23 @@ mod tests {
             crate::split::run(&data);
             crate::parse_response::run(&data);
             crate::walks::run(&data);
+        }
+        for _ in 0..30 {
+            let data: Vec<u8> = (0..300)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x >> 24) as u8
+                })
+                .collect();
+            crate::api::run(&data);
+        }
+        let api: Vec<usize> = crate::api::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
+        eprintln!("api successes per operation: {api:?}");
+        // The seed connects, sends and receives across the two instances.
+        for op in [0, 2, 4, 5, 6, 10, 11] {
+            assert!(api[op] > 0, "api op {op} never succeeded: {api:?}");
         }
         let hits: Vec<usize> = crate::pool::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("pool hits (alloc, append, chained append, copy, extract, release, second release, retrieve): {hits:?}");

@@ -19,6 +19,7 @@
 //! hand-off per frame, no deadlock (a station being processed this way is
 //! marked busy and UNINITIALIZE waits for it).
 
+#![deny(unsafe_op_in_unsafe_fn)]
 use core::ptr;
 
 use crate::netx::types::*;
@@ -36,16 +37,26 @@ struct Station {
     busy: u32,
 }
 
+/// Stations on the wire at once (a further `NX_LINK_INITIALIZE` fails with
+/// `NX_NO_MORE_ENTRIES`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`).
+pub const MAX_STATIONS: usize = 32;
+
 struct Wire {
-    stations: Vec<Station>,
+    stations: [Option<Station>; MAX_STATIONS],
     next_instance: ULONG,
+}
+
+impl Wire {
+    fn find(&mut self, ip: *mut NX_IP) -> Option<&mut Station> {
+        self.stations.iter_mut().flatten().find(|s| s.ip == ip)
+    }
 }
 
 // SAFETY: the raw pointers are only used while the station is registered,
 // i.e. while its IP instance exists; always under the lock.
 unsafe impl Send for Wire {}
 
-static WIRE: Lock<Wire> = Lock::new(Wire { stations: Vec::new(), next_instance: 0 });
+static WIRE: Lock<Wire> = Lock::new(Wire { stations: [const { None }; MAX_STATIONS], next_instance: 0 });
 
 const BASE_MSW: ULONG = 0x0011;
 const BASE_LSW: ULONG = 0x2233_4456;
@@ -55,168 +66,175 @@ const BASE_LSW: ULONG = 0x2233_4456;
 /// # Safety
 /// `req` must be a valid request from an IP instance, as the driver protocol says.
 pub unsafe extern "C" fn nx_ram_network_driver(req: *mut NX_IP_DRIVER) {
-    let r = &mut *req;
-    let ip_ptr = r.nx_ip_driver_ptr;
-    let ifc = r.nx_ip_driver_interface;
-    r.nx_ip_driver_status = NX_SUCCESS;
-    match r.nx_ip_driver_command {
-        NX_LINK_INTERFACE_ATTACH => {}
-        NX_LINK_INITIALIZE => {
-            let index = if ifc.is_null() { 0 } else { (*ifc).nx_interface_index as UINT };
-            let (msw, lsw) = {
+    // SAFETY: the driver protocol: the request and its IP instance, interface and packet are live for the call; stations are registered only while their instance exists.
+    unsafe {
+        let r = &mut *req;
+        let ip_ptr = r.nx_ip_driver_ptr;
+        let ifc = r.nx_ip_driver_interface;
+        r.nx_ip_driver_status = NX_SUCCESS;
+        match r.nx_ip_driver_command {
+            NX_LINK_INTERFACE_ATTACH => {}
+            NX_LINK_INITIALIZE => {
+                let index = if ifc.is_null() { 0 } else { (*ifc).nx_interface_index as UINT };
+                let (msw, lsw) = {
+                    let mut w = WIRE.lock();
+                    for st in w.stations.iter_mut() {
+                        if st.as_ref().is_some_and(|s| s.ip == ip_ptr && s.busy == 0) {
+                            *st = None;
+                        }
+                    }
+                    let Some(free) = w.stations.iter().position(|s| s.is_none()) else {
+                        r.nx_ip_driver_status = NX_NO_MORE_ENTRIES;
+                        return;
+                    };
+                    let n = w.next_instance;
+                    w.next_instance += 1;
+                    let (msw, lsw) = (BASE_MSW, BASE_LSW.wrapping_add(n));
+                    w.stations[free] = Some(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0, busy: 0 });
+                    (msw, lsw)
+                };
+                ip::nx_ip_interface_mtu_set(ip_ptr, index, 1500);
+                ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
+                ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
+            }
+            NX_LINK_ENABLE | NX_LINK_DISABLE => {
+                if !ifc.is_null() {
+                    ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
+                }
+            }
+            NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => loop {
+                // Wait until no other thread is running this instance's stack
+                // for a frame it delivered.
                 let mut w = WIRE.lock();
-                let n = w.next_instance;
-                w.next_instance += 1;
-                let (msw, lsw) = (BASE_MSW, BASE_LSW.wrapping_add(n));
-                w.stations.retain(|s| s.ip != ip_ptr);
-                w.stations.push(Station { ip: ip_ptr, msw, lsw, rx: 0, tx: 0, drops: 0, busy: 0 });
-                (msw, lsw)
-            };
-            ip::nx_ip_interface_mtu_set(ip_ptr, index, 1500);
-            ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
-            ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
-        }
-        NX_LINK_ENABLE => {
-            if !ifc.is_null() {
-                (*ifc).nx_interface_link_up = NX_TRUE as UCHAR;
-            }
-        }
-        NX_LINK_DISABLE => {
-            if !ifc.is_null() {
-                (*ifc).nx_interface_link_up = NX_FALSE as UCHAR;
-            }
-        }
-        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => loop {
-            // Wait until no other thread is running this instance's stack
-            // for a frame it delivered.
-            let mut w = WIRE.lock();
-            match w.stations.iter().position(|s| s.ip == ip_ptr) {
-                Some(i) if w.stations[i].busy > 0 => {
-                    drop(w);
-                    crate::port::sleep_ticks(1);
+                match w.stations.iter().position(|s| s.as_ref().is_some_and(|s| s.ip == ip_ptr)) {
+                    Some(i) if w.stations[i].as_ref().is_some_and(|s| s.busy > 0) => {
+                        drop(w);
+                        crate::port::sleep_ticks(1);
+                    }
+                    Some(i) => {
+                        w.stations[i] = None;
+                        break;
+                    }
+                    None => break,
                 }
-                Some(i) => {
-                    w.stations.remove(i);
-                    break;
+            },
+            NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND => {
+                transmit(r);
+            }
+            NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
+            NX_LINK_SET_PHYSICAL_ADDRESS => {
+                let mut w = WIRE.lock();
+                if let Some(s) = w.find(ip_ptr) {
+                    s.msw = r.nx_ip_driver_physical_address_msw;
+                    s.lsw = r.nx_ip_driver_physical_address_lsw;
                 }
-                None => break,
             }
-        },
-        NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND => {
-            transmit(r);
-        }
-        NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
-        NX_LINK_SET_PHYSICAL_ADDRESS => {
-            let mut w = WIRE.lock();
-            if let Some(s) = w.stations.iter_mut().find(|s| s.ip == ip_ptr) {
-                s.msw = r.nx_ip_driver_physical_address_msw;
-                s.lsw = r.nx_ip_driver_physical_address_lsw;
-            }
-        }
-        NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
-        | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
-            let v: ULONG = {
-                let w = WIRE.lock();
-                let st = w.stations.iter().find(|s| s.ip == ip_ptr);
-                match (r.nx_ip_driver_command, st) {
-                    (NX_LINK_GET_STATUS, _) => (!ifc.is_null() && (*ifc).nx_interface_link_up != 0) as ULONG,
-                    (NX_LINK_GET_SPEED, _) => 0,
-                    (NX_LINK_GET_DUPLEX_TYPE, _) => 0,
-                    (NX_LINK_GET_ERROR_COUNT, _) => 0,
-                    (NX_LINK_GET_RX_COUNT, Some(s)) => s.rx as ULONG,
-                    (NX_LINK_GET_TX_COUNT, Some(s)) => s.tx as ULONG,
-                    (NX_LINK_GET_ALLOC_ERRORS, Some(s)) => s.drops as ULONG,
-                    // NX_INTERFACE_TYPE_ETHERNET
-                    (NX_LINK_GET_INTERFACE_TYPE, _) => 2,
-                    _ => 0,
+            NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
+            | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
+                let v: ULONG = {
+                    let mut w = WIRE.lock();
+                    let st = w.find(ip_ptr);
+                    match (r.nx_ip_driver_command, st) {
+                        (NX_LINK_GET_STATUS, _) => (!ifc.is_null() && ip::link_is_up(ifc)) as ULONG,
+                        (NX_LINK_GET_SPEED, _) => 0,
+                        (NX_LINK_GET_DUPLEX_TYPE, _) => 0,
+                        (NX_LINK_GET_ERROR_COUNT, _) => 0,
+                        (NX_LINK_GET_RX_COUNT, Some(s)) => s.rx as ULONG,
+                        (NX_LINK_GET_TX_COUNT, Some(s)) => s.tx as ULONG,
+                        (NX_LINK_GET_ALLOC_ERRORS, Some(s)) => s.drops as ULONG,
+                        // NX_INTERFACE_TYPE_ETHERNET
+                        (NX_LINK_GET_INTERFACE_TYPE, _) => 2,
+                        _ => 0,
+                    }
+                };
+                if !r.nx_ip_driver_return_ptr.is_null() {
+                    *r.nx_ip_driver_return_ptr = v;
                 }
-            };
-            if !r.nx_ip_driver_return_ptr.is_null() {
-                *r.nx_ip_driver_return_ptr = v;
             }
+            _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
         }
-        _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
     }
 }
 
 unsafe fn transmit(r: &mut NX_IP_DRIVER) {
-    let pkt = r.nx_ip_driver_packet;
-    if pkt.is_null() {
-        r.nx_ip_driver_status = NX_PTR_ERROR;
-        return;
-    }
-    let sender = r.nx_ip_driver_ptr;
-    let (msw, lsw) = (r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw);
-    let broadcast = r.nx_ip_driver_command == NX_LINK_PACKET_BROADCAST
-        || r.nx_ip_driver_command == NX_LINK_ARP_SEND
-        || r.nx_ip_driver_command == NX_LINK_RARP_SEND
-        || (msw & 0x0100) != 0;
-    let arp = matches!(r.nx_ip_driver_command, NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND);
-    let mut inline: [*mut NX_IP; 8] = [ptr::null_mut(); 8];
-    let mut n_inline = 0usize;
-    {
-        let mut w = WIRE.lock();
-        for st in w.stations.iter_mut() {
-            if st.ip == sender {
+    // SAFETY: the driver protocol: the request and its IP instance, interface and packet are live for the call; stations are registered only while their instance exists.
+    unsafe {
+        let pkt = r.nx_ip_driver_packet;
+        if pkt.is_null() {
+            r.nx_ip_driver_status = NX_PTR_ERROR;
+            return;
+        }
+        let sender = r.nx_ip_driver_ptr;
+        let (msw, lsw) = (r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw);
+        let broadcast = r.nx_ip_driver_command == NX_LINK_PACKET_BROADCAST
+            || r.nx_ip_driver_command == NX_LINK_ARP_SEND
+            || r.nx_ip_driver_command == NX_LINK_RARP_SEND
+            || (msw & 0x0100) != 0;
+        let arp = matches!(r.nx_ip_driver_command, NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND | NX_LINK_RARP_SEND);
+        let mut inline: [*mut NX_IP; 8] = [ptr::null_mut(); 8];
+        let mut n_inline = 0usize;
+        {
+            let mut w = WIRE.lock();
+            if let Some(st) = w.find(sender) {
                 st.tx += 1;
             }
-        }
-        for st in w.stations.iter_mut() {
-            if st.ip == sender || !(broadcast || (st.msw == msw && st.lsw == lsw)) {
-                continue;
-            }
-            let rip = st.ip;
-            if (*rip).nx_ip_interface[0].nx_interface_link_up == 0 {
-                continue;
-            }
-            let pool = (*rip).nx_ip_default_packet_pool;
-            let mut copy: *mut NX_PACKET = ptr::null_mut();
-            if packet::nx_packet_allocate(pool, &mut copy, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
-                st.drops += 1;
-                continue;
-            }
-            let mut ok = true;
-            let mut p = pkt;
-            while !p.is_null() {
-                let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-                if packet::nx_packet_data_append(copy, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, NX_NO_WAIT)
-                    != NX_SUCCESS
-                {
-                    ok = false;
-                    break;
+            for st in w.stations.iter_mut().flatten() {
+                if st.ip == sender || !(broadcast || (st.msw == msw && st.lsw == lsw)) {
+                    continue;
                 }
-                p = (*p).nx_packet_next;
-            }
-            if !ok {
-                packet::nx_packet_release(copy);
-                st.drops += 1;
-                continue;
-            }
-            (*copy).nx_packet_ip_version = (*pkt).nx_packet_ip_version;
-            (*copy).nx_packet_address.nx_packet_interface_ptr = &mut (*rip).nx_ip_interface[0];
-            st.rx += 1;
-            if n_inline < inline.len() {
-                // Queued now, processed below on this thread, lock released.
-                ip::deferred_receive_no_wake(rip, copy, arp);
-                st.busy += 1;
-                inline[n_inline] = rip;
-                n_inline += 1;
-            } else if arp {
-                ip::nx_arp_packet_deferred_receive(rip, copy);
-            } else {
-                ip::nx_ip_packet_deferred_receive(rip, copy);
+                let rip = st.ip;
+                if !ip::link_is_up(&(*rip).nx_ip_interface[0]) {
+                    continue;
+                }
+                let pool = (*rip).nx_ip_default_packet_pool;
+                let mut copy: *mut NX_PACKET = ptr::null_mut();
+                if packet::nx_packet_allocate(pool, &mut copy, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
+                    st.drops += 1;
+                    continue;
+                }
+                let mut ok = true;
+                let mut p = pkt;
+                while !p.is_null() {
+                    let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+                    if packet::nx_packet_data_append(copy, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, NX_NO_WAIT)
+                        != NX_SUCCESS
+                    {
+                        ok = false;
+                        break;
+                    }
+                    p = (*p).nx_packet_next;
+                }
+                if !ok {
+                    packet::nx_packet_release(copy);
+                    st.drops += 1;
+                    continue;
+                }
+                (*copy).nx_packet_ip_version = (*pkt).nx_packet_ip_version;
+                (*copy).nx_packet_address.nx_packet_interface_ptr = &mut (*rip).nx_ip_interface[0];
+                st.rx += 1;
+                if n_inline < inline.len() {
+                    // Queued now, processed below on this thread, lock released.
+                    ip::deferred_receive_no_wake(rip, copy, arp);
+                    st.busy += 1;
+                    inline[n_inline] = rip;
+                    n_inline += 1;
+                } else if arp {
+                    ip::nx_arp_packet_deferred_receive(rip, copy);
+                } else {
+                    ip::nx_ip_packet_deferred_receive(rip, copy);
+                }
             }
         }
-    }
-    packet::nx_packet_transmit_release(pkt);
-    // Run the receivers' stacks here instead of waking their threads: the
-    // whole exchange (data, ACK, window update, next data) then stays on one
-    // thread. The wire lock is not held, so their sends can come back in.
-    for &rip in &inline[..n_inline] {
-        ip::poll_inline(rip);
-        let mut w = WIRE.lock();
-        if let Some(st) = w.stations.iter_mut().find(|s| s.ip == rip) {
-            st.busy -= 1;
+        packet::nx_packet_transmit_release(pkt);
+        // Run the receivers' stacks here instead of waking their threads: the
+        // whole exchange (data, ACK, window update, next data) then stays on one
+        // thread. The wire lock is not held, so their sends can come back in.
+        for &rip in &inline[..n_inline] {
+            ip::poll_inline(rip);
+            let mut w = WIRE.lock();
+            if let Some(st) = w.find(rip) {
+                st.busy -= 1;
+            }
         }
     }
 }

@@ -34,6 +34,7 @@
 //! `NX_NOT_SUCCESSFUL`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`);
 //! [`last_error`] tells why (an `errno`).
 
+#![deny(unsafe_op_in_unsafe_fn)]
 use core::ffi::c_int;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
@@ -194,14 +195,17 @@ fn open_tap(name: &[u8; IFNAMSIZ]) -> Result<c_int, c_int> {
 }
 
 unsafe fn tap_of<'a>(ifc: *mut NX_INTERFACE) -> Option<&'a Tap> {
-    if ifc.is_null() {
-        return None;
-    }
-    let t = (*ifc).nx_interface_additional_link_info as *const Tap;
-    if t.is_null() {
-        None
-    } else {
-        Some(&*t)
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        if ifc.is_null() {
+            return None;
+        }
+        let t = (*ifc).nx_interface_additional_link_info as *const Tap;
+        if t.is_null() {
+            None
+        } else {
+            Some(&*t)
+        }
     }
 }
 
@@ -210,130 +214,138 @@ unsafe fn tap_of<'a>(ifc: *mut NX_INTERFACE) -> Option<&'a Tap> {
 /// # Safety
 /// `req` must be a valid request from an IP instance, as the driver protocol says.
 pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
-    let r = &mut *req;
-    let ifc = r.nx_ip_driver_interface;
-    r.nx_ip_driver_status = NX_SUCCESS;
-    match r.nx_ip_driver_command {
-        NX_LINK_INTERFACE_ATTACH => {}
-        NX_LINK_INITIALIZE => r.nx_ip_driver_status = initialize(r.nx_ip_driver_ptr, ifc),
-        NX_LINK_ENABLE | NX_LINK_DISABLE => {
-            if ifc.is_null() {
-                r.nx_ip_driver_status = NX_INVALID_INTERFACE;
-            } else {
-                let up = r.nx_ip_driver_command == NX_LINK_ENABLE;
-                (*ifc).nx_interface_link_up = up as UCHAR;
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        let r = &mut *req;
+        let ifc = r.nx_ip_driver_interface;
+        r.nx_ip_driver_status = NX_SUCCESS;
+        match r.nx_ip_driver_command {
+            NX_LINK_INTERFACE_ATTACH => {}
+            NX_LINK_INITIALIZE => r.nx_ip_driver_status = initialize(r.nx_ip_driver_ptr, ifc),
+            NX_LINK_ENABLE | NX_LINK_DISABLE => {
+                if ifc.is_null() {
+                    r.nx_ip_driver_status = NX_INVALID_INTERFACE;
+                } else {
+                    ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
+                }
             }
-        }
-        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
-        NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
-        | NX_LINK_RARP_SEND => r.nx_ip_driver_status = transmit(r),
-        NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
-        NX_LINK_SET_PHYSICAL_ADDRESS => match tap_of(ifc) {
-            Some(t) => t.mac.store(
-                mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
-                Ordering::Relaxed,
-            ),
-            None => r.nx_ip_driver_status = NX_NOT_SUCCESSFUL,
-        },
-        NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
-        | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
-            let t = tap_of(ifc);
-            let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
-            let v: ULONG = match r.nx_ip_driver_command {
-                NX_LINK_GET_STATUS => match t {
-                    Some(t) => ((*ifc).nx_interface_link_up != 0 && host_up(&t.name)) as ULONG,
-                    None => 0,
-                },
-                NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
-                NX_LINK_GET_RX_COUNT => count(|t| &t.rx_frames),
-                NX_LINK_GET_TX_COUNT => count(|t| &t.tx_frames),
-                NX_LINK_GET_ALLOC_ERRORS => count(|t| &t.alloc_errors),
-                // NX_INTERFACE_TYPE_ETHERNET
-                NX_LINK_GET_INTERFACE_TYPE => 2,
-                // Speed and duplex are unknown on a TAP.
-                _ => 0,
-            };
-            if !r.nx_ip_driver_return_ptr.is_null() {
-                *r.nx_ip_driver_return_ptr = v;
+            NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
+            NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
+            | NX_LINK_RARP_SEND => r.nx_ip_driver_status = transmit(r),
+            NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
+            NX_LINK_SET_PHYSICAL_ADDRESS => match tap_of(ifc) {
+                Some(t) => t.mac.store(
+                    mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
+                    Ordering::Relaxed,
+                ),
+                None => r.nx_ip_driver_status = NX_NOT_SUCCESSFUL,
+            },
+            NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
+            | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
+                let t = tap_of(ifc);
+                let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
+                let v: ULONG = match r.nx_ip_driver_command {
+                    NX_LINK_GET_STATUS => match t {
+                        Some(t) => (ip::link_is_up(ifc) && host_up(&t.name)) as ULONG,
+                        None => 0,
+                    },
+                    NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
+                    NX_LINK_GET_RX_COUNT => count(|t| &t.rx_frames),
+                    NX_LINK_GET_TX_COUNT => count(|t| &t.tx_frames),
+                    NX_LINK_GET_ALLOC_ERRORS => count(|t| &t.alloc_errors),
+                    // NX_INTERFACE_TYPE_ETHERNET
+                    NX_LINK_GET_INTERFACE_TYPE => 2,
+                    // Speed and duplex are unknown on a TAP.
+                    _ => 0,
+                };
+                if !r.nx_ip_driver_return_ptr.is_null() {
+                    *r.nx_ip_driver_return_ptr = v;
+                }
             }
+            _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
         }
-        _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
     }
 }
 
 unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
-    if ip_ptr.is_null() || ifc.is_null() {
-        return NX_PTR_ERROR;
-    }
-    // A second INITIALIZE starts afresh.
-    uninitialize(ifc);
-    let name = *NEXT_NAME.lock();
-    let fd = match open_tap(&name) {
-        Ok(fd) => fd,
-        Err(e) => {
-            LAST_ERROR.store(e, Ordering::Relaxed);
-            return NX_NOT_SUCCESSFUL;
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        if ip_ptr.is_null() || ifc.is_null() {
+            return NX_PTR_ERROR;
         }
-    };
-    let mtu = host_mtu(&name).unwrap_or(1500);
-    let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
-    let pid = libc::getpid() as u32;
-    let msw: ULONG = 0x024E;
-    let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
-    let tap = Box::into_raw(Box::new(Tap {
-        fd,
-        ip: ip_ptr,
-        ifc,
-        name,
-        mac: AtomicU64::new(mac_of(msw, lsw)),
-        stop: AtomicBool::new(false),
-        rx_frames: AtomicU32::new(0),
-        tx_frames: AtomicU32::new(0),
-        alloc_errors: AtomicU32::new(0),
-        errors: AtomicU32::new(0),
-        reader: Lock::new(None),
-    }));
-    let sp = SendPtr(tap);
-    let th = port::spawn("nx_tap", move || {
-        let sp = sp;
-        // SAFETY: see SendPtr.
-        unsafe { reader(&*sp.0) }
-    });
-    match th {
-        Some(th) => *(*tap).reader.lock() = Some(th),
-        None => {
-            libc::close(fd);
-            drop(Box::from_raw(tap));
-            LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
-            return NX_NOT_SUCCESSFUL;
+        // A second INITIALIZE starts afresh.
+        uninitialize(ifc);
+        let name = *NEXT_NAME.lock();
+        let fd = match open_tap(&name) {
+            Ok(fd) => fd,
+            Err(e) => {
+                LAST_ERROR.store(e, Ordering::Relaxed);
+                return NX_NOT_SUCCESSFUL;
+            }
+        };
+        let mtu = host_mtu(&name).unwrap_or(1500);
+        let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
+        let pid = libc::getpid() as u32;
+        let msw: ULONG = 0x024E;
+        let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
+        let tap = Box::into_raw(Box::new(Tap {
+            fd,
+            ip: ip_ptr,
+            ifc,
+            name,
+            mac: AtomicU64::new(mac_of(msw, lsw)),
+            stop: AtomicBool::new(false),
+            rx_frames: AtomicU32::new(0),
+            tx_frames: AtomicU32::new(0),
+            alloc_errors: AtomicU32::new(0),
+            errors: AtomicU32::new(0),
+            reader: Lock::new(None),
+        }));
+        let sp = SendPtr(tap);
+        let th = port::spawn("nx_tap", move || {
+            let sp = sp;
+            // SAFETY: see SendPtr.
+            reader(&*sp.0)
+        });
+        match th {
+            Some(th) => *(*tap).reader.lock() = Some(th),
+            None => {
+                libc::close(fd);
+                drop(Box::from_raw(tap));
+                LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
+                return NX_NOT_SUCCESSFUL;
+            }
         }
+        (*ifc).nx_interface_additional_link_info = tap as *mut VOID;
+        let index = (*ifc).nx_interface_index as UINT;
+        ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu);
+        ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
+        ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
+        NX_SUCCESS
     }
-    (*ifc).nx_interface_additional_link_info = tap as *mut VOID;
-    let index = (*ifc).nx_interface_index as UINT;
-    ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu);
-    ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
-    ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
-    NX_SUCCESS
 }
 
 unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
-    if ifc.is_null() {
-        return;
-    }
-    let t = (*ifc).nx_interface_additional_link_info as *mut Tap;
-    if t.is_null() {
-        return;
-    }
-    (*ifc).nx_interface_additional_link_info = ptr::null_mut();
-    (*t).stop.store(true, Ordering::Relaxed);
-    let th = (*t).reader.lock().take();
-    if let Some(th) = th {
-        if !th.is_current() {
-            th.join();
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        if ifc.is_null() {
+            return;
         }
+        let t = (*ifc).nx_interface_additional_link_info as *mut Tap;
+        if t.is_null() {
+            return;
+        }
+        (*ifc).nx_interface_additional_link_info = ptr::null_mut();
+        (*t).stop.store(true, Ordering::Relaxed);
+        let th = (*t).reader.lock().take();
+        if let Some(th) = th {
+            if !th.is_current() {
+                th.join();
+            }
+        }
+        libc::close((*t).fd);
+        drop(Box::from_raw(t));
     }
-    libc::close((*t).fd);
-    drop(Box::from_raw(t));
 }
 
 // ---------------------------------------------------------------- receive
@@ -377,52 +389,65 @@ fn reader(t: &Tap) {
             if r == 0 {
                 break;
             }
-            // SAFETY: the Tap's IP instance is alive while the reader runs.
-            unsafe { deliver(t, &buf[..r as usize]) };
+            // Under a panic guard: a bug here costs the frame, not the
+            // reader (a dead reader would leave the instance deaf).
+            let frame = &buf[..r as usize];
+            if port::catch_panic(|| {
+                // SAFETY: the Tap's IP instance is alive while the reader
+                // runs (UNINITIALIZE joins the reader before it goes).
+                unsafe { deliver(t, frame) }
+            })
+            .is_none()
+            {
+                t.errors.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
 
 unsafe fn deliver(t: &Tap, frame: &[u8]) {
-    if frame.len() < ETH_HDR {
-        t.errors.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    let dst = &frame[0..6];
-    if dst[0] & 1 == 0 && dst != mac_bytes(t.mac.load(Ordering::Relaxed)) {
-        return; // unicast for someone else
-    }
-    let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
-    let (arp, version) = match ethertype {
-        0x0800 => (false, 4u8),
-        0x86DD => (false, 6u8),
-        0x0806 => (true, 4u8),
-        _ => return,
-    };
-    if (*t.ifc).nx_interface_link_up == 0 {
-        return;
-    }
-    let pool = (*t.ip).nx_ip_default_packet_pool;
-    let mut p: *mut NX_PACKET = ptr::null_mut();
-    if packet::nx_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
-        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    let payload = &frame[ETH_HDR..];
-    if packet::nx_packet_data_append(p, payload.as_ptr() as *mut VOID, payload.len() as ULONG, pool, NX_NO_WAIT)
-        != NX_SUCCESS
-    {
-        packet::nx_packet_release(p);
-        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    (*p).nx_packet_ip_version = version;
-    (*p).nx_packet_address.nx_packet_interface_ptr = t.ifc;
-    t.rx_frames.fetch_add(1, Ordering::Relaxed);
-    if arp {
-        ip::nx_arp_packet_deferred_receive(t.ip, p);
-    } else {
-        ip::nx_ip_packet_deferred_receive(t.ip, p);
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        if frame.len() < ETH_HDR {
+            t.errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let dst = &frame[0..6];
+        if dst[0] & 1 == 0 && dst != mac_bytes(t.mac.load(Ordering::Relaxed)) {
+            return; // unicast for someone else
+        }
+        let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+        let (arp, version) = match ethertype {
+            0x0800 => (false, 4u8),
+            0x86DD => (false, 6u8),
+            0x0806 => (true, 4u8),
+            _ => return,
+        };
+        if !ip::link_is_up(t.ifc) {
+            return;
+        }
+        let pool = (*t.ip).nx_ip_default_packet_pool;
+        let mut p: *mut NX_PACKET = ptr::null_mut();
+        if packet::nx_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
+            t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let payload = &frame[ETH_HDR..];
+        if packet::nx_packet_data_append(p, payload.as_ptr() as *mut VOID, payload.len() as ULONG, pool, NX_NO_WAIT)
+            != NX_SUCCESS
+        {
+            packet::nx_packet_release(p);
+            t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        (*p).nx_packet_ip_version = version;
+        (*p).nx_packet_address.nx_packet_interface_ptr = t.ifc;
+        t.rx_frames.fetch_add(1, Ordering::Relaxed);
+        if arp {
+            ip::nx_arp_packet_deferred_receive(t.ip, p);
+        } else {
+            ip::nx_ip_packet_deferred_receive(t.ip, p);
+        }
     }
 }
 
@@ -430,80 +455,86 @@ unsafe fn deliver(t: &Tap, frame: &[u8]) {
 
 /// Sends one frame; the packet is always released. Returns the request status.
 unsafe fn transmit(r: &mut NX_IP_DRIVER) -> UINT {
-    let pkt = r.nx_ip_driver_packet;
-    if pkt.is_null() {
-        return NX_PTR_ERROR;
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        let pkt = r.nx_ip_driver_packet;
+        if pkt.is_null() {
+            return NX_PTR_ERROR;
+        }
+        let status = match tap_of(r.nx_ip_driver_interface) {
+            Some(t) => send_frame(t, r, pkt),
+            None => NX_NOT_SUCCESSFUL,
+        };
+        packet::nx_packet_transmit_release(pkt);
+        status
     }
-    let status = match tap_of(r.nx_ip_driver_interface) {
-        Some(t) => send_frame(t, r, pkt),
-        None => NX_NOT_SUCCESSFUL,
-    };
-    packet::nx_packet_transmit_release(pkt);
-    status
 }
 
 unsafe fn send_frame(t: &Tap, r: &NX_IP_DRIVER, pkt: *mut NX_PACKET) -> UINT {
-    if (*t.ifc).nx_interface_link_up == 0 {
-        t.errors.fetch_add(1, Ordering::Relaxed);
-        return NX_NOT_SUCCESSFUL;
-    }
-    let requested = mac_bytes(mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw));
-    let dst = match r.nx_ip_driver_command {
-        NX_LINK_ARP_SEND | NX_LINK_RARP_SEND => BROADCAST,
-        // A multicast address given with a broadcast request is kept (IPv6).
-        NX_LINK_PACKET_BROADCAST if requested[0] & 1 == 0 => BROADCAST,
-        _ => requested,
-    };
-    let ethertype: u16 = match r.nx_ip_driver_command {
-        NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND => 0x0806,
-        NX_LINK_RARP_SEND => 0x8035,
-        _ if (*pkt).nx_packet_ip_version == 6 => 0x86DD,
-        _ => 0x0800,
-    };
-    let mut hdr = [0u8; ETH_HDR];
-    hdr[0..6].copy_from_slice(&dst);
-    hdr[6..12].copy_from_slice(&mac_bytes(t.mac.load(Ordering::Relaxed)));
-    hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
-
-    let mut iov = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; MAX_SEGMENTS + 1];
-    let mut n = 0;
-    let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
-    let in_place = headroom >= ETH_HDR;
-    if in_place {
-        // Into the headroom, as NetX drivers do; undone before the release.
-        (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-        (*pkt).nx_packet_length += ETH_HDR as ULONG;
-        ptr::copy_nonoverlapping(hdr.as_ptr(), (*pkt).nx_packet_prepend_ptr, ETH_HDR);
-    } else {
-        iov[0] = libc::iovec { iov_base: hdr.as_mut_ptr() as *mut VOID, iov_len: ETH_HDR };
-        n = 1;
-    }
-    let mut p = pkt;
-    let mut too_long = false;
-    while !p.is_null() {
-        if n == iov.len() {
-            too_long = true;
-            break;
+    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
+    unsafe {
+        if !ip::link_is_up(t.ifc) {
+            t.errors.fetch_add(1, Ordering::Relaxed);
+            return NX_NOT_SUCCESSFUL;
         }
-        let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-        iov[n] = libc::iovec { iov_base: (*p).nx_packet_prepend_ptr as *mut VOID, iov_len: len };
-        n += 1;
-        p = (*p).nx_packet_next;
+        let requested = mac_bytes(mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw));
+        let dst = match r.nx_ip_driver_command {
+            NX_LINK_ARP_SEND | NX_LINK_RARP_SEND => BROADCAST,
+            // A multicast address given with a broadcast request is kept (IPv6).
+            NX_LINK_PACKET_BROADCAST if requested[0] & 1 == 0 => BROADCAST,
+            _ => requested,
+        };
+        let ethertype: u16 = match r.nx_ip_driver_command {
+            NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND => 0x0806,
+            NX_LINK_RARP_SEND => 0x8035,
+            _ if (*pkt).nx_packet_ip_version == 6 => 0x86DD,
+            _ => 0x0800,
+        };
+        let mut hdr = [0u8; ETH_HDR];
+        hdr[0..6].copy_from_slice(&dst);
+        hdr[6..12].copy_from_slice(&mac_bytes(t.mac.load(Ordering::Relaxed)));
+        hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
+
+        let mut iov = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; MAX_SEGMENTS + 1];
+        let mut n = 0;
+        let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
+        let in_place = headroom >= ETH_HDR;
+        if in_place {
+            // Into the headroom, as NetX drivers do; undone before the release.
+            (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+            (*pkt).nx_packet_length += ETH_HDR as ULONG;
+            ptr::copy_nonoverlapping(hdr.as_ptr(), (*pkt).nx_packet_prepend_ptr, ETH_HDR);
+        } else {
+            iov[0] = libc::iovec { iov_base: hdr.as_mut_ptr() as *mut VOID, iov_len: ETH_HDR };
+            n = 1;
+        }
+        let mut p = pkt;
+        let mut too_long = false;
+        while !p.is_null() {
+            if n == iov.len() {
+                too_long = true;
+                break;
+            }
+            let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+            iov[n] = libc::iovec { iov_base: (*p).nx_packet_prepend_ptr as *mut VOID, iov_len: len };
+            n += 1;
+            p = (*p).nx_packet_next;
+        }
+        let status = if too_long {
+            t.errors.fetch_add(1, Ordering::Relaxed);
+            NX_NOT_SUCCESSFUL
+        } else if libc::writev(t.fd, iov.as_ptr(), n as c_int) < 0 {
+            // EIO: the host side is down; EAGAIN: queue full; EBADFD: gone.
+            t.errors.fetch_add(1, Ordering::Relaxed);
+            NX_NOT_SUCCESSFUL
+        } else {
+            t.tx_frames.fetch_add(1, Ordering::Relaxed);
+            NX_SUCCESS
+        };
+        if in_place {
+            (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.add(ETH_HDR);
+            (*pkt).nx_packet_length -= ETH_HDR as ULONG;
+        }
+        status
     }
-    let status = if too_long {
-        t.errors.fetch_add(1, Ordering::Relaxed);
-        NX_NOT_SUCCESSFUL
-    } else if libc::writev(t.fd, iov.as_ptr(), n as c_int) < 0 {
-        // EIO: the host side is down; EAGAIN: queue full; EBADFD: gone.
-        t.errors.fetch_add(1, Ordering::Relaxed);
-        NX_NOT_SUCCESSFUL
-    } else {
-        t.tx_frames.fetch_add(1, Ordering::Relaxed);
-        NX_SUCCESS
-    };
-    if in_place {
-        (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.add(ETH_HDR);
-        (*pkt).nx_packet_length -= ETH_HDR as ULONG;
-    }
-    status
 }

@@ -16,23 +16,60 @@ unsafe fn pool_ok(p: *const NX_PACKET_POOL) -> bool {
     packet::pool_is_live(p)
 }
 unsafe fn ip_ok(p: *const NX_IP) -> bool {
-    !p.is_null() && core::ptr::read_volatile(&(*p).nx_ip_id) == NX_IP_ID
+    ip::ip_is_created(p)
 }
 unsafe fn sock_ok(p: *const NX_TCP_SOCKET) -> bool {
-    !p.is_null() && core::ptr::read_volatile(&(*p).nx_tcp_socket_id) == NX_TCP_ID && ip_ok((*p).nx_tcp_socket_ip_ptr)
+    tcp::socket_is_created(p) && ip_ok((*p).nx_tcp_socket_ip_ptr)
 }
-/// NetX's checks on a packet handed in: live owner pool, pointers in range.
-unsafe fn packet_check(p: *const NX_PACKET) -> UINT {
-    if p.is_null() || !pool_ok((*p).nx_packet_pool_owner) {
+/// Most packets a chain handed in may have (a longer one, or a loop, is
+/// `NX_INVALID_PACKET`).
+const MAX_CHAIN: usize = 1 << 16;
+/// NetX's checks on a packet handed in, made on EVERY packet of the chain
+/// (NetX looks at the head only; a freed or foreign packet further on would
+/// make a length underflow): an allocated packet of a live pool
+/// (`NX_PTR_ERROR`), `prepend_ptr` not before `data_start` (`NX_UNDERFLOW`),
+/// `append_ptr` not past `data_end` (`NX_OVERFLOW`), `prepend_ptr` not past
+/// `append_ptr` (`NX_INVALID_PACKET`).
+unsafe fn packet_check(head: *const NX_PACKET) -> UINT {
+    if head.is_null() {
         return NX_PTR_ERROR;
     }
-    if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
-        return NX_UNDERFLOW;
-    }
-    if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
-        return NX_OVERFLOW;
+    let mut p = head;
+    let mut n = 0usize;
+    while !p.is_null() {
+        n += 1;
+        if n > MAX_CHAIN {
+            return NX_INVALID_PACKET;
+        }
+        if !pool_ok((*p).nx_packet_pool_owner)
+            || (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE != NX_PACKET_ALLOCATED
+        {
+            return NX_PTR_ERROR;
+        }
+        if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
+            return NX_UNDERFLOW;
+        }
+        if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
+            return NX_OVERFLOW;
+        }
+        if (*p).nx_packet_prepend_ptr > (*p).nx_packet_append_ptr {
+            return NX_INVALID_PACKET;
+        }
+        p = (*p).nx_packet_next;
     }
     NX_SUCCESS
+}
+/// A checked release refused by [`packet_check`]: a head packet that is
+/// already free is still counted in its pool's `nx_packet_pool_invalid_releases`
+/// (the core release does that and changes nothing else).
+unsafe fn release_refused(p: *mut NX_PACKET, status: UINT) -> UINT {
+    if !p.is_null()
+        && pool_ok((*p).nx_packet_pool_owner)
+        && (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE
+    {
+        return packet::nx_packet_release(p);
+    }
+    status
 }
 fn port_ok(port: UINT) -> bool {
     port != 0 && port <= 0xFFFF
@@ -81,8 +118,12 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
     })
 }
 
-/// Deletes a pool: its id is cleared; threads waiting in allocate return
-/// `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
+/// Deletes a pool: its id is cleared under the pool's lock, so a release
+/// racing with the delete returns `NX_PTR_ERROR` and changes nothing;
+/// threads waiting in allocate return `NX_DELETED` and are waited out.
+/// Once this returns the library no longer touches the pool. Packets still
+/// out become unusable. Returns `NX_SUCCESS` (`NX_PTR_ERROR` if already
+/// deleted).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
     ffi_status!({ packet::nx_packet_pool_delete(pool_ptr) })
@@ -148,9 +189,12 @@ pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT 
 }
 
 /// Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
-/// becomes NULL. `NX_PTR_ERROR` (NULL, owner not live, already free),
-/// `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
-/// data end); on failure the caller keeps the packet.
+/// becomes NULL. Every packet of the chain is checked first, so a bad chain
+/// is refused whole (nothing released): `NX_PTR_ERROR` (NULL, owner not
+/// live, a packet free or foreign; a free head also counts in the pool's
+/// `nx_packet_pool_invalid_releases`), `NX_UNDERFLOW` (prepend before data
+/// start), `NX_OVERFLOW` (append past data end), `NX_INVALID_PACKET`
+/// (append before prepend); on failure the caller keeps the packet.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
     ffi_status!({
@@ -158,7 +202,7 @@ pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET
         let p = *packet_ptr_ptr;
         let s = packet_check(p);
         if s != NX_SUCCESS {
-            return s;
+            return release_refused(p, s);
         }
         let s = _nx_packet_release(p);
         if s == NX_SUCCESS {
@@ -184,7 +228,7 @@ pub unsafe extern "C" fn _nxe_packet_transmit_release(packet_ptr_ptr: *mut *mut 
         let p = *packet_ptr_ptr;
         let s = packet_check(p);
         if s != NX_SUCCESS {
-            return s;
+            return release_refused(p, s);
         }
         let s = _nx_packet_transmit_release(p);
         if s == NX_SUCCESS {
@@ -410,11 +454,25 @@ pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
 /// Creates an IP instance with one interface driven by `ip_link_driver`:
 /// sends it `NX_LINK_INTERFACE_ATTACH`, `NX_LINK_INITIALIZE` (the driver sets
 /// MTU and MAC) and `NX_LINK_ENABLE`, then starts the instance's helper
-/// thread. `memory_ptr`/`memory_size`/`priority` (the NetX IP thread's stack
-/// and priority) are accepted and unused on the host. Frames the stack sends
-/// come from `default_pool`, as do the packets `nx_tcp_socket_receive` hands
-/// out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
-/// initialize or no thread can be started.
+/// thread. Frames the stack sends come from `default_pool`, as do the
+/// packets `nx_tcp_socket_receive` hands out. `priority` is accepted and
+/// unused on the host.
+///
+/// `memory_ptr`/`memory_size` (the IP thread's stack in NetX) is the
+/// instance's memory: all its TCP/IP state and every socket's buffers come
+/// from it, nothing from a heap. It must hold `NX_IP_MEMORY_OVERHEAD` +
+/// 2 × (MTU + 20) bytes (the MTU the driver sets, capped by the pool's
+/// payload; 3,040 bytes for 1500), plus, for each TCP socket that exists at
+/// the same time (listen backlog sockets included), its buffers:
+/// `round8(max(window, 1460))` for receiving + 65,536 for sending + 32 bytes
+/// (`NX_TCP_SOCKET_MEMORY_SMALL` = 67,616 for windows up to 2,048 bytes,
+/// `NX_TCP_SOCKET_MEMORY_MAX` = 131,104 for any window up to 65,536). A socket that
+/// does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
+/// memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
+///
+/// Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
+/// fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
+/// initialize or no thread can be started (everything undone then).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_create(
     ip_ptr: *mut NX_IP,
@@ -435,7 +493,8 @@ pub unsafe extern "C" fn _nx_ip_create(
 /// Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
 /// caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
 /// mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
-/// smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
+/// smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
+/// checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_create(
     ip_ptr: *mut NX_IP,
@@ -458,7 +517,7 @@ pub unsafe extern "C" fn _nxe_ip_create(
         {
             return NX_PTR_ERROR;
         }
-        if memory_size < 256 {
+        if memory_size < ip::NX_IP_MEMORY_OVERHEAD {
             return NX_SIZE_ERROR;
         }
         if priority > 31 {
@@ -468,16 +527,26 @@ pub unsafe extern "C" fn _nxe_ip_create(
     })
 }
 
-/// Deletes an IP instance: stops its thread, sends `NX_LINK_UNINITIALIZE`,
-/// returns every queued packet to its pool, clears the id. Sockets still
-/// created on it become unusable (their ids are cleared). `NX_SUCCESS`.
+/// Deletes an IP instance. `NX_SOCKETS_BOUND` while TCP sockets are still
+/// created on it (delete them first, as in NetX). `NX_CALLER_ERROR` when
+/// called from the instance's own thread or from inside one of its callbacks
+/// (listen, disconnect: on its thread, on an application thread inside a
+/// call, or inline in the RAM driver's delivery), which would wait for
+/// itself; the instance is left intact. Otherwise new calls on the instance
+/// are refused (`NX_PTR_ERROR`), its thread is stopped, every call still
+/// inside it (a status check, a driver's delivery) is waited out, the driver
+/// gets `NX_LINK_DISABLE` and `NX_LINK_UNINITIALIZE` (no driver call follows
+/// it), every queued packet goes back to its pool and the id is cleared:
+/// `NX_SUCCESS`, after which the library no longer touches the `NX_IP`.
+/// `NX_PTR_ERROR` if another delete is in progress.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({ ip::nx_ip_delete(ip_ptr) })
 }
 
 /// Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
-/// (deleting twice included).
+/// (deleting twice included); then as `_nx_ip_delete` (`NX_SOCKETS_BOUND`,
+/// `NX_CALLER_ERROR`).
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
@@ -548,7 +617,9 @@ pub unsafe extern "C" fn _nxe_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
 /// Waits up to `wait_option` ticks until every bit of `needed_status`
 /// (`NX_IP_INITIALIZE_DONE`, `NX_IP_ADDRESS_RESOLVED`, `NX_IP_LINK_ENABLED`,
 /// `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
-/// the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
+/// the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout); `NX_PTR_ERROR`
+/// if the instance is deleted while this waits (the delete does not wait
+/// for the timeout).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_status_check(
     ip_ptr: *mut NX_IP,
@@ -717,8 +788,12 @@ pub unsafe extern "C" fn _nx_ram_network_driver(driver_req_ptr: *mut NX_IP_DRIVE
 // ================================================================ TCP
 
 /// Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
-/// bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
-/// `nx_tcp_enable`.
+/// bytes (at least 1460 are used). Its receive and transmit buffers come
+/// from the instance's memory area (see `nx_ip_create`) and go back at
+/// delete. `NX_SUCCESS`; `NX_NOT_ENABLED` before `nx_tcp_enable`;
+/// `NX_SIZE_ERROR` when the instance's memory has no room for the buffers;
+/// `NX_NO_MORE_ENTRIES` with 32 sockets (listen backlog sockets included)
+/// on the instance already.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_create(
     ip_ptr: *mut NX_IP,
@@ -748,7 +823,9 @@ pub unsafe extern "C" fn _nx_tcp_socket_create(
 
 /// Checked `nx_tcp_socket_create`; `tcp_socket_size` is
 /// `sizeof(NX_TCP_SOCKET)` as the caller sees it. `NX_PTR_ERROR`: NULL, size
-/// mismatch, IP not created, socket already created. `NX_OPTION_ERROR`:
+/// mismatch, IP not created, socket already created on this instance (its
+/// table is searched, as NetX searches the instance's created-socket list;
+/// the block itself is not read, so one on the stack need not be zeroed). `NX_OPTION_ERROR`:
 /// window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
 /// time to live or type of service above 255.
 #[no_mangle]
@@ -766,7 +843,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(socket_ptr);
-        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_is_created(socket_ptr) {
+        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_created_on(ip_ptr, socket_ptr) {
             return NX_PTR_ERROR;
         }
         if window_size == 0
@@ -792,7 +869,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 }
 
 /// Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
-/// serves a listen port.
+/// serves a listen port. Never waits, so it may be called from a callback:
+/// a thread still inside a call on the socket (say, `nx_tcp_socket_state_wait`)
+/// returns `NX_PTR_ERROR` and never touches the socket again, and listen
+/// entries forget it (no callback ever gets it). Once this returns, the
+/// socket's memory may be reused.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_delete(socket_ptr) })
@@ -836,7 +917,8 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOC
 }
 
 /// Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
-/// (still connected: disconnect first).
+/// (still connected: disconnect first). Threads waiting on the socket
+/// return `NX_NOT_BOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_client_socket_unbind(socket_ptr) })
@@ -932,8 +1014,12 @@ pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
 
 /// Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
 /// connections are queued until accepted. `tcp_listen_callback` (may be
-/// NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
-/// `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
+/// NULL) runs when a connection arrives, with the socket listening on the
+/// port (or, between accept and relisten, the one that called listen; not
+/// called once that socket is deleted). `NX_SUCCESS`, `NX_SIZE_ERROR`
+/// (`listen_queue_size` above 16), `NX_MAX_LISTEN` (10 ports listened on
+/// already), `NX_DUPLICATE_LISTEN`, `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`,
+/// `NX_PTR_ERROR` (socket not of this instance).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
     ip_ptr: *mut NX_IP,
@@ -946,7 +1032,8 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
 }
 
 /// Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
-/// created), `NX_INVALID_PORT`.
+/// created), `NX_INVALID_PORT`; then as `_nx_tcp_server_socket_listen`
+/// (`listen_queue_size` above 16: `NX_SIZE_ERROR`, never an allocation).
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
     ip_ptr: *mut NX_IP,
@@ -967,7 +1054,9 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
 }
 
 /// Waits up to `wait_option` ticks for a connection on a listening socket.
-/// `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
+/// `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout, or another thread disconnects
+/// the socket), `NX_NOT_LISTEN_STATE`, `NX_NOT_BOUND` (another thread
+/// unaccepts it or unlistens the port while this waits).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) })
@@ -1009,7 +1098,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, por
 }
 
 /// Detaches a server socket from its listen port (a connection still open is
-/// reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
+/// reset); threads waiting on it (accept, receive) return `NX_NOT_BOUND`.
+/// `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({ tcp::nx_tcp_server_socket_unaccept(socket_ptr) })
@@ -1026,7 +1116,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP
     })
 }
 
-/// Stops listening on `port` (queued connections are reset).
+/// Stops listening on `port` (queued connections are reset; a socket still
+/// listening goes back to CLOSED and its waiters return `NX_NOT_BOUND`).
 /// `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
@@ -1051,7 +1142,9 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, por
 /// Sends the data of `packet_ptr`'s chain (any size: it leaves as several
 /// segments), waiting up to `wait_option` ticks for room. On `NX_SUCCESS` the
 /// stack owns the packet (the data was copied and the packet released). On
-/// failure the caller still owns it: `NX_NOT_CONNECTED`; `NX_TX_QUEUE_DEPTH`
+/// failure the caller still owns it: `NX_NOT_CONNECTED` (also when another
+/// thread disconnects the socket meanwhile), `NX_NOT_BOUND` (it unbinds
+/// it), `NX_PTR_ERROR` (it deletes it); `NX_TX_QUEUE_DEPTH`
 /// on timeout, after removing from the packet any prefix that was queued (so
 /// a retry sends only the rest).
 #[no_mangle]
@@ -1061,8 +1154,11 @@ pub unsafe extern "C" fn _nx_tcp_socket_send(socket_ptr: *mut NX_TCP_SOCKET, pac
 
 /// Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
 /// `NX_SUCCESS` `*packet_ptr_ptr` becomes NULL (the stack owns the packet).
-/// `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
-/// `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
+/// Every packet of the chain is checked: `NX_PTR_ERROR` (NULL, socket not
+/// created, a packet free, foreign or of a pool not live),
+/// `NX_UNDERFLOW`/`NX_OVERFLOW` (pointers outside the buffer),
+/// `NX_INVALID_PACKET` (append before prepend, or a chain longer than 65536
+/// packets); the caller keeps the chain then. Then as `_nx_tcp_socket_send`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_socket_send(
     socket_ptr: *mut NX_TCP_SOCKET,
@@ -1090,8 +1186,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_send(
 /// Waits up to `wait_option` ticks for data and hands it over as one packet
 /// from the IP instance's default pool: the caller owns `*packet_ptr` and
 /// releases it. `NX_NO_PACKET` (timeout, or no pool packet in time),
-/// `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
-/// connected). `*packet_ptr` is NULL on failure.
+/// `NX_NOT_CONNECTED` (the peer closed and all data was read, never
+/// connected, or another thread disconnected the socket while this waited),
+/// `NX_NOT_BOUND` (another thread unbound or unaccepted it), `NX_PTR_ERROR`
+/// (another thread deleted it: the socket is not touched again).
+/// `*packet_ptr` is NULL on failure.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option) })
@@ -1112,6 +1211,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET,
 
 /// Closes the connection (FIN handshake, up to `wait_option` ticks, then
 /// reset). The socket is CLOSED afterwards; a client socket stays bound.
+/// Other threads waiting on the socket return `NX_NOT_CONNECTED`.
 /// `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
@@ -1130,7 +1230,9 @@ pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCK
 }
 
 /// Waits up to `wait_option` ticks for the socket to reach `desired_state`
-/// (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
+/// (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`
+/// (timeout); `NX_NOT_CONNECTED`, `NX_NOT_BOUND` or `NX_PTR_ERROR` when
+/// another thread disconnects, unbinds or deletes the socket meanwhile.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({ tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) })

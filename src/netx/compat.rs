@@ -28,12 +28,9 @@ pub const NX_WAIT_ABORTED: UINT = 0x1A;
 pub const NX_IP_INTERNAL_ERROR: UINT = 0x20;
 pub const NX_RESERVED_CODE1: UINT = 0x25;
 pub const NX_SOCKET_UNBOUND: UINT = 0x26;
-/// A socket is still bound to the IP instance (refused `nx_ip_delete`).
-pub const NX_SOCKETS_BOUND: UINT = 0x28;
 pub const NX_NO_RESPONSE: UINT = 0x29;
 pub const NX_POOL_DELETED: UINT = 0x30;
 pub const NX_RESERVED_CODE2: UINT = 0x32;
-pub const NX_MAX_LISTEN: UINT = 0x33;
 pub const NX_WINDOW_OVERFLOW: UINT = 0x39;
 pub const NX_ALREADY_SUSPENDED: UINT = 0x40;
 pub const NX_DISCONNECT_FAILED: UINT = 0x41;

@@ -27,16 +27,19 @@
 //! stands for: its pointers are valid, point at objects of the named type
 //! that are created (ids set), and stay valid for the call.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
+use core::mem::size_of;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 
-use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
+use smoltcp::iface::{Config, Interface, PollResult, SocketSet, SocketStorage};
 use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
 use smoltcp::time::Instant as SInstant;
 use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address};
 
+use crate::netx::area::{self, Area};
 use crate::netx::packet;
 use crate::netx::tcp::{self, TcpState};
 use crate::netx::types::*;
@@ -66,13 +69,15 @@ pub(crate) struct Ctl {
     tx_tail: *mut NX_PACKET,
     flushing: bool,
     deferred: bool,
-    shutdown: bool,
+    pub(crate) shutdown: bool,
     kick: bool,
     helper_waiting: bool,
     /// When the sleeping helper wakes by itself (ms; None = not before a kick).
     helper_target_ms: Option<u64>,
     /// When smoltcp next wants a poll (ms, port clock).
     next_poll_ms: Option<u64>,
+    /// Threads running this instance's callbacks now.
+    cb_running: u32,
 }
 
 /// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
@@ -83,51 +88,39 @@ pub(crate) enum Wait {
     /// Any change on the instance.
     Any,
     /// Data (or the end of it) on this socket.
-    Rx(*mut NX_TCP_SOCKET),
+    Rx(tcp::SockRef),
     /// This many bytes of room in the socket's transmit buffer (or the end of
     /// sending).
-    Tx(*mut NX_TCP_SOCKET, usize),
+    Tx(tcp::SockRef, usize),
+}
+
+/// A callback collected during a poll: the C function (read from the socket
+/// while it was valid, under the lock) and its arguments.
+#[derive(Clone, Copy)]
+pub(crate) enum Cb {
+    None,
+    Disconnect(unsafe extern "C" fn(*mut NX_TCP_SOCKET), *mut NX_TCP_SOCKET),
+    Listen(unsafe extern "C" fn(*mut NX_TCP_SOCKET, UINT), *mut NX_TCP_SOCKET, UINT),
 }
 
 /// Callbacks collected during a poll, called after the lock is released.
 pub(crate) struct Callbacks {
-    pub(crate) items: [(u8, *mut NX_TCP_SOCKET, UINT); 16],
+    items: [Cb; 16],
     pub(crate) len: usize,
 }
 
 impl Callbacks {
-    pub(crate) const DISCONNECT: u8 = 1;
-    pub(crate) const LISTEN: u8 = 2;
-    pub(crate) fn new_pub() -> Self {
-        Self::new()
-    }
-    fn new() -> Self {
-        Callbacks { items: [(0, ptr::null_mut(), 0); 16], len: 0 }
+    pub(crate) fn new() -> Self {
+        Callbacks { items: [Cb::None; 16], len: 0 }
     }
     /// False when full (the caller retries on a later poll).
-    pub(crate) fn push(&mut self, kind: u8, s: *mut NX_TCP_SOCKET, port: UINT) -> bool {
+    pub(crate) fn push(&mut self, cb: Cb) -> bool {
         if self.len == self.items.len() {
             return false;
         }
-        self.items[self.len] = (kind, s, port);
+        self.items[self.len] = cb;
         self.len += 1;
         true
-    }
-    unsafe fn run(&self) {
-        for &(kind, s, port) in &self.items[..self.len] {
-            match kind {
-                Self::DISCONNECT => {
-                    if let Some(cb) = (*s).nx_tcp_disconnect_callback {
-                        cb(s)
-                    }
-                }
-                _ => {
-                    if let Some(cb) = (*s).nx_tcp_listen_callback {
-                        cb(s, port)
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -138,32 +131,124 @@ pub(crate) struct NxDevice {
     pool: *mut NX_PACKET_POOL,
     mtu: usize,
     rx_list: *mut NX_PACKET,
-    rx_buf: Vec<u8>,
-    tx_scratch: Vec<u8>,
+    /// Receive scratch (chained frames; our MAC in its last 6 bytes) and
+    /// transmit scratch (a frame with no packet to go in), in the area.
+    rx_buf: &'static mut [u8],
+    tx_scratch: &'static mut [u8],
     out_head: *mut NX_PACKET,
     out_tail: *mut NX_PACKET,
     rx_count: usize,
     pub(crate) tx_drops: u64,
 }
 
-/// Everything under the main lock.
+/// smoltcp sockets per instance: the TCP sockets plus every listen backlog
+/// socket (a socket beyond: `NX_NO_MORE_ENTRIES` / `NX_SIZE_ERROR`).
+pub const SMOLTCP_SOCKETS: usize = 32;
+
+/// Fixed part of the memory area `nx_ip_create` needs besides twice
+/// (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
+/// socket storage, with alignment slack (checked at compile time).
+pub const NX_IP_MEMORY_OVERHEAD: ULONG = 26624;
+const _: () = assert!(
+    size_of::<IpCore>() + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>() + 64 <= NX_IP_MEMORY_OVERHEAD as usize
+);
+
+/// Slots smoltcp's socket set spans at first (it doubles when full).
+const INITIAL_SOCKET_SLOTS: usize = 4;
+
+impl IpCore {
+    /// Makes room for one more smoltcp socket: false when all
+    /// [`SMOLTCP_SOCKETS`] are in use.
+    pub(crate) fn socket_room(&mut self) -> bool {
+        if self.smoltcp_used < self.storage_len {
+            return true;
+        }
+        if self.storage_len >= SMOLTCP_SOCKETS {
+            return false;
+        }
+        let len = (self.storage_len * 2).min(SMOLTCP_SOCKETS);
+        // The old set's borrow of the storage ends before the new one starts.
+        drop(core::mem::replace(&mut self.sockets, SocketSet::new(&mut [][..])));
+        // SAFETY: `storage` holds SMOLTCP_SOCKETS initialized slots in the
+        // caller's area (written at create), which outlives the set; the
+        // first `storage_len` keep their sockets, so handles stay valid.
+        let slice = unsafe { core::slice::from_raw_parts_mut(self.storage, len) };
+        self.sockets = SocketSet::new(slice);
+        self.storage_len = len;
+        true
+    }
+}
+
+/// Where the fixed part of an area goes.
+struct Layout {
+    core: *mut IpCore,
+    storage: *mut SocketStorage<'static>,
+    rx: *mut u8,
+    tx: *mut u8,
+    heap: *mut u8,
+    heap_len: usize,
+}
+
+impl Layout {
+    /// None when the area cannot hold the fixed part.
+    fn carve(memory_ptr: *mut VOID, memory_size: ULONG, mtu: usize) -> Option<Layout> {
+        if memory_ptr.is_null() {
+            return None;
+        }
+        let base = memory_ptr as usize;
+        let end = base.checked_add(memory_size as usize)?;
+        let mut off = 0;
+        let core = area::carve::<IpCore>(base, end, &mut off, 1)?;
+        let storage = area::carve::<SocketStorage<'static>>(base, end, &mut off, SMOLTCP_SOCKETS)?;
+        let rx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR + 6)?;
+        let tx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR)?;
+        let heap = (base + off) as *mut u8;
+        Some(Layout { core, storage, rx, tx, heap, heap_len: end - (base + off) })
+    }
+}
+
+/// Everything under the main lock. Lives in the instance's memory area.
 pub(crate) struct IpCore {
     pub(crate) iface: Interface,
     pub(crate) sockets: SocketSet<'static>,
+    /// smoltcp sockets in `sockets` (at most [`SMOLTCP_SOCKETS`]).
+    pub(crate) smoltcp_used: usize,
+    /// smoltcp's storage in the area, and how much of it `sockets` spans:
+    /// smoltcp walks every slot of its set on each poll, so the set starts
+    /// small and grows (never shrinks: handles are slot indices).
+    storage: *mut SocketStorage<'static>,
+    storage_len: usize,
+    /// The rest of the area: the sockets' ring buffers.
+    pub(crate) area: Area,
     pub(crate) dev: NxDevice,
     pub(crate) tcp: TcpState,
-    /// Sockets to drop from the set after the next poll (their RST sent).
-    pub(crate) tcp_removed: Vec<smoltcp::iface::SocketHandle>,
     /// Threads waiting on `sock_sig` (no wake-up system call when 0).
     sock_waiters: u32,
 }
 
-/// One IP instance's state (boxed, pointed to by `nx_ip_private[0]`).
+/// One IP instance's state, in the `NX_IP`'s private area. `me` (first) is
+/// the instance's own address: with the id it tells a created instance from
+/// other memory. The locks are never torn down (see the lifetime rule in
+/// `netx`): a call racing with delete takes `ctl` and finds `shutdown`.
+#[repr(C)]
 pub(crate) struct IpShared {
+    me: usize,
     pub(crate) ctl: Lock<Ctl>,
     ctl_sig: Signal,
-    pub(crate) core: Lock<Option<IpCore>>,
+    pub(crate) core: Lock<CorePtr>,
     pub(crate) sock_sig: Signal,
+    /// Calls inside the instance now ([`enter`] .. drop of [`IpUse`]). An
+    /// atomic, not under `ctl`: entering is on every call's path. With
+    /// `closing` it forms a Dekker pair (both SeqCst): an entering call
+    /// counts itself, then looks at `closing`; delete sets `closing`, then
+    /// waits for the count to reach zero. Either the call sees `closing` and
+    /// leaves, or delete sees the call and waits for it.
+    users: AtomicU32,
+    closing: AtomicBool,
+    /// No helper thread (bare metal, or the OS refused one): the
+    /// application's calls drive the instance ([`IpShared::service`] in every
+    /// wait, [`nx_ip_service`] from a super-loop).
+    polled: AtomicBool,
     /// Bumped by every poll that changed something; lets a data-path waiter
     /// spin briefly on it before it sleeps (see `wait_for`).
     gen: AtomicU32,
@@ -182,44 +267,92 @@ unsafe impl Sync for IpShared {}
 unsafe impl Send for Ctl {}
 unsafe impl Send for IpCore {}
 
-const _: () = assert!(private_fits::<*const IpShared, NX_IP_PRIVATE_WORDS>());
+const _: () = assert!(private_fits::<IpShared, NX_IP_PRIVATE_WORDS>());
 
-/// Created instances (addresses). Lets a create refuse an instance that
-/// exists without reading memory that may be uninitialised.
-static CREATED: Lock<Vec<usize>> = Lock::new(Vec::new());
-
-/// True when `ip` is a created instance.
-pub fn ip_is_created(ip: *const NX_IP) -> bool {
-    CREATED.lock().contains(&(ip as usize))
-}
-
-/// Every created instance, for a check across them (copied out of the lock).
-pub(crate) fn created_ips(out: &mut [usize; 64]) -> usize {
-    let g = CREATED.lock();
-    let n = g.len().min(64);
-    out[..n].copy_from_slice(&g[..n]);
-    n
+/// True when `ip` is a created instance: id and self-check field (reads only
+/// the instance's own memory).
+///
+/// # Safety
+/// `ip` is NULL or addresses memory the size of an `NX_IP`.
+pub unsafe fn ip_is_created(ip: *const NX_IP) -> bool {
+    if ip.is_null() {
+        return false;
+    }
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    unsafe {
+        ptr::read_volatile(&(*ip).nx_ip_id) == NX_IP_ID
+            && ptr::read_volatile((*ip).nx_ip_private.as_ptr() as *const usize) == ip as usize
+    }
 }
 
 /// The shared state of a created IP instance, or None.
 pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
-    if ip.is_null() {
-        return None;
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object; once
+    // created, its private area holds an IpShared.
+    unsafe {
+        if !ip_is_created(ip) {
+            return None;
+        }
+        Some(&*((*ip).nx_ip_private.as_ptr() as *const IpShared))
     }
-    let p = (*ip).nx_ip_private[0] as usize as *const IpShared;
-    if p.is_null() {
-        None
-    } else {
-        Some(&*p)
+}
+
+/// A call inside an IP instance: while one exists, `nx_ip_delete` waits
+/// (the instance's memory and driver stay). Made by [`enter`].
+pub(crate) struct IpUse<'a> {
+    sh: &'a IpShared,
+}
+
+impl<'a> core::ops::Deref for IpUse<'a> {
+    type Target = IpShared;
+    fn deref(&self) -> &IpShared {
+        self.sh
     }
+}
+
+impl Drop for IpUse<'_> {
+    fn drop(&mut self) {
+        // The last touch of the instance by this call (delete polls the
+        // count; it needs no wake-up).
+        self.sh.users.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Enters a created instance that is not being deleted: `NX_PTR_ERROR`
+/// otherwise.
+pub(crate) unsafe fn enter<'a>(ip: *mut NX_IP) -> Result<IpUse<'a>, UINT> {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    let Some(sh) = (unsafe { shared(ip) }) else { return Err(NX_PTR_ERROR) };
+    sh.users.fetch_add(1, Ordering::SeqCst);
+    if sh.closing.load(Ordering::SeqCst) {
+        sh.users.fetch_sub(1, Ordering::SeqCst);
+        return Err(NX_PTR_ERROR);
+    }
+    Ok(IpUse { sh })
 }
 
 fn now_instant() -> SInstant {
     SInstant::from_millis(port::now_ms() as i64)
 }
 
-/// Deref helper: `core` is always `Some` once `nx_ip_create` returned.
-pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<IpCore>>) -> &'a mut IpCore {
+/// Where an instance's `IpCore` lives: in the memory area given to
+/// `nx_ip_create` (null before create finished and after delete).
+pub(crate) struct CorePtr(*mut IpCore);
+
+impl CorePtr {
+    pub(crate) fn as_mut(&mut self) -> Option<&mut IpCore> {
+        // SAFETY: non-null only between create and delete, pointing at an
+        // IpCore written in the caller's area; reached only under `core`.
+        unsafe { self.0.as_mut() }
+    }
+    fn take(&mut self) -> *mut IpCore {
+        core::mem::replace(&mut self.0, ptr::null_mut())
+    }
+}
+
+/// Deref helper: `core` is always present while a call is inside a created
+/// instance (it goes only in `nx_ip_delete`, after every call left).
+pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, CorePtr>) -> &'a mut IpCore {
     g.as_mut().expect("IP core present")
 }
 
@@ -227,7 +360,7 @@ pub(crate) fn core_of<'a>(g: &'a mut Guard<'_, Option<IpCore>>) -> &'a mut IpCor
 
 pub(crate) struct NxRxToken<'a> {
     pkt: *mut NX_PACKET,
-    scratch: &'a mut Vec<u8>,
+    scratch: &'a mut [u8],
 }
 
 impl phy::RxToken for NxRxToken<'_> {
@@ -301,7 +434,7 @@ impl Drop for NxRxToken<'_> {
 pub(crate) struct NxTxToken<'a> {
     pkt: *mut NX_PACKET,
     pool: *mut NX_PACKET_POOL,
-    scratch: &'a mut Vec<u8>,
+    scratch: &'a mut [u8],
     out_head: &'a mut *mut NX_PACKET,
     out_tail: &'a mut *mut NX_PACKET,
     drops: &'a mut u64,
@@ -328,10 +461,10 @@ impl phy::TxToken for NxTxToken<'_> {
                     packet::nx_packet_release(pkt);
                 }
                 *self.drops += 1;
-                if self.scratch.len() < len {
-                    self.scratch.resize(len, 0);
-                }
-                return f(&mut self.scratch[..len]);
+                // smoltcp never asks for more than the MTU we gave it
+                // (the scratch's size); the frame is dropped either way.
+                let n = len.min(self.scratch.len());
+                return f(&mut self.scratch[..n]);
             }
             let start = (*pkt).nx_packet_data_start.add(off);
             let frame = core::slice::from_raw_parts_mut(start, len);
@@ -501,42 +634,66 @@ impl IpShared {
     }
 
     unsafe fn send_to_driver(&self, pkt: *mut NX_PACKET) {
-        let ip = self.ip;
-        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-            packet::nx_packet_transmit_release(pkt);
-            return;
-        };
-        if (*ifc).nx_interface_link_up == 0 {
-            packet::nx_packet_transmit_release(pkt);
+        // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+        unsafe {
+            let ip = self.ip;
+            let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+            let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+                packet::nx_packet_transmit_release(pkt);
+                return;
+            };
+            if !link_is_up(ifc) {
+                packet::nx_packet_transmit_release(pkt);
+                return;
+            }
+            let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
+            let mac = core::slice::from_raw_parts(eth, 6);
+            let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
+            let command = if ethertype == 0x0806 {
+                let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
+                if op == 1 {
+                    NX_LINK_ARP_SEND
+                } else {
+                    NX_LINK_ARP_RESPONSE_SEND
+                }
+            } else if mac[0] & 1 != 0 {
+                NX_LINK_PACKET_BROADCAST
+            } else {
+                NX_LINK_PACKET_SEND
+            };
+            let mut req = NX_IP_DRIVER {
+                nx_ip_driver_command: command,
+                nx_ip_driver_status: NX_SUCCESS,
+                nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
+                nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+                nx_ip_driver_packet: pkt,
+                nx_ip_driver_return_ptr: ptr::null_mut(),
+                nx_ip_driver_ptr: ip,
+                nx_ip_driver_interface: ifc,
+            };
+            driver(&mut req);
+        }
+    }
+
+    /// Runs collected callbacks with no lock held, counted in `cb_running`
+    /// (`nx_ip_delete` refuses to run inside one: it would wait for itself).
+    pub(crate) unsafe fn run_callbacks(&self, cbs: &Callbacks) {
+        if cbs.len == 0 {
             return;
         }
-        let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-        let mac = core::slice::from_raw_parts(eth, 6);
-        let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
-        let command = if ethertype == 0x0806 {
-            let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
-            if op == 1 {
-                NX_LINK_ARP_SEND
-            } else {
-                NX_LINK_ARP_RESPONSE_SEND
-            }
-        } else if mac[0] & 1 != 0 {
-            NX_LINK_PACKET_BROADCAST
-        } else {
-            NX_LINK_PACKET_SEND
-        };
-        let mut req = NX_IP_DRIVER {
-            nx_ip_driver_command: command,
-            nx_ip_driver_status: NX_SUCCESS,
-            nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
-            nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
-            nx_ip_driver_packet: pkt,
-            nx_ip_driver_return_ptr: ptr::null_mut(),
-            nx_ip_driver_ptr: ip,
-            nx_ip_driver_interface: ifc,
-        };
-        driver(&mut req);
+        self.ctl.lock().cb_running += 1;
+        for cb in &cbs.items[..cbs.len] {
+            // The guard keeps a panic in Rust code from skipping the count;
+            // the C callbacks themselves cannot unwind.
+            let _ = port::catch_panic(|| match *cb {
+                // SAFETY: C functions given by the application, called with
+                // the socket they were registered on (valid when collected).
+                Cb::Disconnect(f, s) => unsafe { f(s) },
+                Cb::Listen(f, s, port) => unsafe { f(s, port) },
+                Cb::None => {}
+            });
+        }
+        self.ctl.lock().cb_running -= 1;
     }
 
     /// Polls once and sends what came out; runs callbacks. No lock held on entry.
@@ -550,7 +707,7 @@ impl IpShared {
         }
         self.flush();
         // SAFETY: callbacks get sockets that are created.
-        unsafe { cbs.run() };
+        unsafe { self.run_callbacks(&cbs) };
     }
 
     /// Runs `f` on the core in a loop until it yields a result: after each
@@ -578,7 +735,7 @@ impl IpShared {
                     drop(g);
                     self.flush();
                     // SAFETY: callbacks get sockets that are created.
-                    unsafe { cbs.run() };
+                    unsafe { self.run_callbacks(&cbs) };
                     if let Some(r) = res {
                         return r;
                     }
@@ -617,6 +774,24 @@ impl IpShared {
                 g = self.core.lock();
                 continue;
             }
+            if self.polled() {
+                // No helper: serve the instance here (frames queued by the
+                // driver, timers, deferred processing), then wait at most a
+                // tick before looking again ("check, poll, wait").
+                drop(g);
+                self.service();
+                g = self.core.lock();
+                if deadline.expired() {
+                    continue;
+                }
+                // SAFETY: as below.
+                unsafe { self.register(core_of(&mut g), wait, 1) };
+                let (g2, _) = self.sock_sig.wait_until(g, deadline.min(Deadline::after_ticks(1)));
+                g = g2;
+                // SAFETY: as below.
+                unsafe { self.register(core_of(&mut g), wait, -1) };
+                continue;
+            }
             // SAFETY: sockets named in `wait` are created (callers' contract).
             unsafe { self.register(core_of(&mut g), wait, 1) };
             let (g2, _) = self.sock_sig.wait_until(g, deadline);
@@ -628,88 +803,127 @@ impl IpShared {
     unsafe fn register(&self, core: &mut IpCore, wait: Wait, delta: i32) {
         match wait {
             Wait::Any => core.sock_waiters = (core.sock_waiters as i32 + delta) as u32,
-            _ => tcp::register_wait(wait, delta),
+            _ => tcp::register_wait(&mut core.tcp, wait, delta),
         }
     }
 
+    /// The helper thread: rounds of "wait, poll, flush, callbacks" until
+    /// shutdown. Each round runs under a panic guard: a panic (a bug) ends
+    /// that round only, never the thread, so the instance keeps running.
     fn helper(&self) {
         let mut idle_backoff = false;
         loop {
-            let deferred;
-            {
-                let mut c = self.ctl.lock();
-                loop {
-                    if c.shutdown {
-                        return;
-                    }
-                    if !c.rx_head.is_null() || c.deferred || c.kick {
-                        break;
-                    }
-                    let now = port::now_ms();
-                    let wait_ms = match c.next_poll_ms {
-                        Some(t) if t <= now && !idle_backoff => break,
-                        Some(t) => Some(t.saturating_sub(now).max(idle_backoff as u64).min(HELPER_PERIOD_MS)),
-                        None => None,
-                    };
-                    let deadline = match wait_ms {
-                        Some(ms) => Deadline::after_ms(ms),
-                        None => Deadline::never(),
-                    };
-                    c.helper_target_ms = wait_ms.map(|ms| now + ms);
-                    c.helper_waiting = true;
-                    let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
-                    c = c2;
-                    c.helper_waiting = false;
-                    if timed_out {
-                        break;
-                    }
-                }
-                deferred = core::mem::replace(&mut c.deferred, false);
-                c.kick = false;
+            match port::catch_panic(|| self.helper_round(&mut idle_backoff)) {
+                Some(true) => return,
+                Some(false) => {}
+                None => port::sleep_ticks(1),
             }
-            if deferred {
-                // SAFETY: the instance is alive while its helper runs.
-                unsafe {
-                    let ip = self.ip;
-                    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-                    driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
-                }
-            }
-            let mut cbs = Callbacks::new();
-            let changed = {
-                let mut g = self.core.lock();
-                match g.as_mut() {
-                    Some(core) => self.poll_locked(core, &mut cbs),
-                    None => false,
-                }
-            };
-            self.flush();
-            // SAFETY: callbacks get sockets that are created.
-            unsafe { cbs.run() };
-            // smoltcp may ask for an immediate poll it cannot act on (empty
-            // pool): back off by 1 ms instead of spinning.
-            idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
         }
+    }
+
+    /// One round of the helper; true when the instance shuts down.
+    fn helper_round(&self, idle_backoff: &mut bool) -> bool {
+        let deferred;
+        {
+            let mut c = self.ctl.lock();
+            loop {
+                if c.shutdown {
+                    return true;
+                }
+                if !c.rx_head.is_null() || c.deferred || c.kick {
+                    break;
+                }
+                let now = port::now_ms();
+                let wait_ms = match c.next_poll_ms {
+                    Some(t) if t <= now && !*idle_backoff => break,
+                    Some(t) => Some(t.saturating_sub(now).max(*idle_backoff as u64).min(HELPER_PERIOD_MS)),
+                    None => None,
+                };
+                let deadline = match wait_ms {
+                    Some(ms) => Deadline::after_ms(ms),
+                    None => Deadline::never(),
+                };
+                c.helper_target_ms = wait_ms.map(|ms| now + ms);
+                c.helper_waiting = true;
+                let (c2, timed_out) = self.ctl_sig.wait_until(c, deadline);
+                c = c2;
+                c.helper_waiting = false;
+                if timed_out {
+                    break;
+                }
+            }
+            deferred = core::mem::replace(&mut c.deferred, false);
+            c.kick = false;
+        }
+        let changed = self.service_round(deferred);
+        // smoltcp may ask for an immediate poll it cannot act on (empty
+        // pool): back off by 1 ms instead of spinning.
+        *idle_backoff = !changed && matches!(self.ctl.lock().next_poll_ms, Some(t) if t <= port::now_ms());
+        false
+    }
+
+    /// What the helper does once it woke: the driver's deferred processing
+    /// if asked, a poll of smoltcp (queued frames, timers), the transmit
+    /// flush, then callbacks. True when the poll changed something. Called by
+    /// a caller that is inside the instance (helper, or an entered call).
+    fn service_round(&self, deferred: bool) -> bool {
+        if deferred {
+            // SAFETY: the instance is alive while its helper runs (delete
+            // joins the helper before anything is torn down) and while a
+            // call is inside it.
+            unsafe {
+                let ip = self.ip;
+                let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+                driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
+            }
+        }
+        let mut cbs = Callbacks::new();
+        let changed = {
+            let mut g = self.core.lock();
+            match g.as_mut() {
+                Some(core) => self.poll_locked(core, &mut cbs),
+                None => false,
+            }
+        };
+        self.flush();
+        // SAFETY: callbacks get sockets that were valid when collected.
+        unsafe { self.run_callbacks(&cbs) };
+        changed
+    }
+
+    /// True when the instance has no helper thread.
+    pub(crate) fn polled(&self) -> bool {
+        self.polled.load(Ordering::Relaxed)
+    }
+
+    /// In polled mode, what a waiting call does instead of relying on the
+    /// helper: one service round (no lock held on entry).
+    pub(crate) fn service(&self) {
+        let deferred = core::mem::replace(&mut self.ctl.lock().deferred, false);
+        self.service_round(deferred);
     }
 }
 
 unsafe fn driver_command(ip: *mut NX_IP, ifc: *mut NX_INTERFACE, command: UINT) -> UINT {
-    let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-        return NX_NOT_SUCCESSFUL;
-    };
-    let mut ret: ULONG = 0;
-    let mut req = NX_IP_DRIVER {
-        nx_ip_driver_command: command,
-        nx_ip_driver_status: NX_SUCCESS,
-        nx_ip_driver_physical_address_msw: 0,
-        nx_ip_driver_physical_address_lsw: 0,
-        nx_ip_driver_packet: ptr::null_mut(),
-        nx_ip_driver_return_ptr: &mut ret,
-        nx_ip_driver_ptr: ip,
-        nx_ip_driver_interface: ifc,
-    };
-    driver(&mut req);
-    req.nx_ip_driver_status
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
+            return NX_NOT_SUCCESSFUL;
+        };
+        let mut ret: ULONG = 0;
+        let mut req = NX_IP_DRIVER {
+            nx_ip_driver_command: command,
+            nx_ip_driver_status: NX_SUCCESS,
+            nx_ip_driver_physical_address_msw: 0,
+            nx_ip_driver_physical_address_lsw: 0,
+            nx_ip_driver_packet: ptr::null_mut(),
+            nx_ip_driver_return_ptr: &mut ret,
+            nx_ip_driver_ptr: ip,
+            nx_ip_driver_interface: ifc,
+        };
+        driver(&mut req);
+        req.nx_ip_driver_status
+    }
 }
 
 struct SendPtr(*const IpShared);
@@ -737,269 +951,402 @@ pub unsafe fn nx_ip_create(
     network_mask: ULONG,
     default_pool: *mut NX_PACKET_POOL,
     driver: NX_IP_DRIVER_ENTRY,
-    _memory_ptr: *mut VOID,
-    _memory_size: ULONG,
+    memory_ptr: *mut VOID,
+    memory_size: ULONG,
     _priority: UINT,
 ) -> UINT {
-    ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
-    let i = &mut *ip;
-    i.nx_ip_name = name;
-    i.nx_ip_default_packet_pool = default_pool;
-    for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
-        ifc.nx_interface_index = n as UCHAR;
-        ifc.nx_interface_ip_instance = ip;
-    }
-    let ifc = &mut i.nx_ip_interface[0];
-    ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
-    ifc.nx_interface_valid = 1;
-    ifc.nx_interface_address_mapping_needed = 1;
-    ifc.nx_interface_ip_address = ip_address;
-    ifc.nx_interface_ip_network_mask = network_mask;
-    ifc.nx_interface_ip_network = ip_address & network_mask;
-    ifc.nx_interface_ip_mtu_size = 1500;
-    ifc.nx_interface_link_driver_entry = driver;
-    let ifc = ifc as *mut NX_INTERFACE;
-
-    let sh = Box::new(IpShared {
-        ctl: Lock::new(Ctl {
-            rx_head: ptr::null_mut(),
-            rx_tail: ptr::null_mut(),
-            tx_head: ptr::null_mut(),
-            tx_tail: ptr::null_mut(),
-            flushing: false,
-            deferred: false,
-            shutdown: false,
-            kick: false,
-            helper_waiting: false,
-            helper_target_ms: None,
-            next_poll_ms: None,
-        }),
-        ctl_sig: Signal::new(),
-        core: Lock::new(None),
-        sock_sig: Signal::new(),
-        gen: AtomicU32::new(0),
-        thread: Lock::new(None),
-        ip,
-        arp_enabled: Lock::new(false),
-        tcp_enabled: Lock::new(false),
-        icmp_enabled: Lock::new(false),
-    });
-    let shp = Box::into_raw(sh);
-    i.nx_ip_private[0] = shp as usize as u64;
-    ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
-
-    let undo = |ip: *mut NX_IP| {
-        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-        let sh = Box::from_raw(shp);
-        (*ip).nx_ip_private[0] = 0;
-        drain_queues(&sh);
-        drop(sh);
-    };
-
-    driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
-    if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
-        undo(ip);
-        return NX_NOT_SUCCESSFUL;
-    }
-    let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
-    let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
-    // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
-    let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
-    let mut dev = NxDevice {
-        shared: shp,
-        pool: default_pool,
-        mtu,
-        rx_list: ptr::null_mut(),
-        // Scratch for chained frames; our MAC is kept in its last 6 bytes.
-        rx_buf: vec![0u8; 9000 + ETH_HDR + 6],
-        tx_scratch: vec![0u8; mtu + ETH_HDR],
-        out_head: ptr::null_mut(),
-        out_tail: ptr::null_mut(),
-        rx_count: 0,
-        tx_drops: 0,
-    };
-    let mac = mac_of(ifc);
-    let n = dev.rx_buf.len();
-    dev.rx_buf[n - 6..].copy_from_slice(&mac);
-    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-    config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
-    let mut iface = Interface::new(config, &mut dev, now_instant());
-    let a = ip_address.to_be_bytes();
-    let prefix = network_mask.count_ones() as u8;
-    iface.update_ip_addrs(|addrs| {
-        let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
-    });
-    *(*shp).core.lock() = Some(IpCore {
-        iface,
-        sockets: SocketSet::new(Vec::with_capacity(16)),
-        dev,
-        tcp: TcpState::new(),
-        tcp_removed: Vec::with_capacity(8),
-        sock_waiters: 0,
-    });
-    driver_command(ip, ifc, NX_LINK_ENABLE);
-
-    let sp = SendPtr(shp);
-    let th = port::spawn("nx_ip", move || {
-        let sp = sp;
-        // SAFETY: see SendPtr.
-        unsafe { (*sp.0).helper() }
-    });
-    match th {
-        Some(t) => {
-            *(*shp).thread.lock() = Some(t);
-            CREATED.lock().push(ip as usize);
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
+        let i = &mut *ip;
+        i.nx_ip_name = name;
+        i.nx_ip_default_packet_pool = default_pool;
+        for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
+            ifc.nx_interface_index = n as UCHAR;
+            ifc.nx_interface_ip_instance = ip;
         }
-        None => {
-            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+        let ifc = &mut i.nx_ip_interface[0];
+        ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
+        ifc.nx_interface_valid = 1;
+        ifc.nx_interface_address_mapping_needed = 1;
+        ifc.nx_interface_ip_address = ip_address;
+        ifc.nx_interface_ip_network_mask = network_mask;
+        ifc.nx_interface_ip_network = ip_address & network_mask;
+        ifc.nx_interface_ip_mtu_size = 1500;
+        ifc.nx_interface_link_driver_entry = driver;
+        let ifc = ifc as *mut NX_INTERFACE;
+
+        let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
+        ptr::write(
+            shp,
+            IpShared {
+                me: ip as usize,
+                ctl: Lock::new(Ctl {
+                    rx_head: ptr::null_mut(),
+                    rx_tail: ptr::null_mut(),
+                    tx_head: ptr::null_mut(),
+                    tx_tail: ptr::null_mut(),
+                    flushing: false,
+                    deferred: false,
+                    shutdown: false,
+                    kick: false,
+                    helper_waiting: false,
+                    helper_target_ms: None,
+                    next_poll_ms: None,
+                    cb_running: 0,
+                }),
+                ctl_sig: Signal::new(),
+                core: Lock::new(CorePtr(ptr::null_mut())),
+                sock_sig: Signal::new(),
+                users: AtomicU32::new(0),
+                closing: AtomicBool::new(false),
+                polled: AtomicBool::new(false),
+                gen: AtomicU32::new(0),
+                thread: Lock::new(None),
+                ip,
+                arp_enabled: Lock::new(false),
+                tcp_enabled: Lock::new(false),
+                icmp_enabled: Lock::new(false),
+            },
+        );
+        ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
+
+        let undo = |ip: *mut NX_IP| {
+            ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+            ptr::write_volatile(&mut (*shp).me, 0);
+            (*shp).ctl.lock().shutdown = true;
+                (*shp).closing.store(true, Ordering::SeqCst);
+            drain_queues(&*shp);
+        };
+
+        driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
+        if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
             undo(ip);
             return NX_NOT_SUCCESSFUL;
         }
+        let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
+        let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
+        // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
+        let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
+        // The fixed part of the caller's memory area (see `area`).
+        let Some(layout) = Layout::carve(memory_ptr, memory_size, mtu) else {
+            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+            undo(ip);
+            return NX_SIZE_ERROR;
+        };
+        let mut dev = NxDevice {
+            shared: shp,
+            pool: default_pool,
+            mtu,
+            rx_list: ptr::null_mut(),
+            rx_buf: core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6),
+            tx_scratch: core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR),
+            out_head: ptr::null_mut(),
+            out_tail: ptr::null_mut(),
+            rx_count: 0,
+            tx_drops: 0,
+        };
+        let mac = mac_of(ifc);
+        let n = dev.rx_buf.len();
+        dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+        config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+        let mut iface = Interface::new(config, &mut dev, now_instant());
+        let a = ip_address.to_be_bytes();
+        let prefix = network_mask.count_ones() as u8;
+        iface.update_ip_addrs(|addrs| {
+            let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
+        });
+        for i in 0..SMOLTCP_SOCKETS {
+            layout.storage.add(i).write(SocketStorage::EMPTY);
+        }
+        let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS);
+        layout.core.write(IpCore {
+            iface,
+            sockets: SocketSet::new(storage),
+            smoltcp_used: 0,
+            storage: layout.storage,
+            storage_len: INITIAL_SOCKET_SLOTS,
+            dev,
+            tcp: TcpState::new(),
+            area: Area::new(layout.heap, layout.heap_len),
+            sock_waiters: 0,
+        });
+        (*shp).core.lock().0 = layout.core;
+        driver_command(ip, ifc, NX_LINK_ENABLE);
+
+        let sp = SendPtr(shp);
+        let th = if NO_HELPER.load(Ordering::Relaxed) {
+            None
+        } else {
+            port::spawn("nx_ip", move || {
+            let sp = sp;
+                // SAFETY: see SendPtr.
+                (*sp.0).helper()
+            })
+        };
+        match th {
+            Some(t) => *(*shp).thread.lock() = Some(t),
+            // Bare metal (no threads), or the OS refused one: the
+            // application's calls drive the instance.
+            None => (*shp).polled.store(true, Ordering::Relaxed),
+        }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {
-    let msw = (*ifc).nx_interface_physical_address_msw;
-    let lsw = (*ifc).nx_interface_physical_address_lsw;
-    let l = lsw.to_be_bytes();
-    [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let msw = (*ifc).nx_interface_physical_address_msw;
+        let lsw = (*ifc).nx_interface_physical_address_lsw;
+        let l = lsw.to_be_bytes();
+        [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
+    }
 }
 
 unsafe fn drain_queues(sh: &IpShared) {
-    let (mut rx, mut tx) = {
-        let mut c = sh.ctl.lock();
-        c.rx_tail = ptr::null_mut();
-        c.tx_tail = ptr::null_mut();
-        (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
-    };
-    for list in [&mut rx, &mut tx] {
-        while !list.is_null() {
-            let next = (**list).nx_packet_queue_next;
-            (**list).nx_packet_queue_next = ptr::null_mut();
-            packet::nx_packet_release(*list);
-            *list = next;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let (mut rx, mut tx) = {
+            let mut c = sh.ctl.lock();
+            c.rx_tail = ptr::null_mut();
+            c.tx_tail = ptr::null_mut();
+            (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
+        };
+        for list in [&mut rx, &mut tx] {
+            while !list.is_null() {
+                let next = (**list).nx_packet_queue_next;
+                (**list).nx_packet_queue_next = ptr::null_mut();
+                packet::nx_packet_release(*list);
+                *list = next;
+            }
         }
     }
 }
 
-/// Deletes an instance: stops and joins its thread, UNINITIALIZE to the
-/// driver, releases every queued packet and socket buffer, clears the id.
-/// `NX_SOCKETS_BOUND`-like refusal is not done: sockets still created on it
-/// are left dangling (their ids stay; do not use them).
-pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    CREATED.lock().retain(|&x| x != ip as usize);
-    {
-        let mut c = sh.ctl.lock();
-        c.shutdown = true;
-        sh.ctl_sig.notify_all();
+/// Creates instances without a helper thread from now on, as on a port with
+/// no threads (host tests of the bare-metal path).
+pub static NO_HELPER: AtomicBool = AtomicBool::new(false);
+
+/// One round of the work the helper thread does (driver deferred
+/// processing, received frames, smoltcp timers, transmit flush, callbacks),
+/// on the calling thread. For an instance without a helper thread (bare
+/// metal): the application's blocking calls do this by themselves while
+/// they wait; a super-loop calls it when no call is waiting. Harmless with
+/// a helper. `NX_PTR_ERROR` for an instance not created.
+pub unsafe fn nx_ip_service(ip: *mut NX_IP) -> UINT {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    match unsafe { enter(ip) } {
+        Ok(sh) => {
+            sh.service();
+            NX_SUCCESS
+        }
+        Err(e) => e,
     }
-    if let Some(t) = sh.thread.lock().take() {
-        if !t.is_current() {
+}
+
+/// How long `nx_ip_delete` waits for callbacks of the instance that are
+/// running on other threads before it concludes it runs inside one.
+const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
+
+/// Deletes an instance, following the lifetime rule (see `netx`):
+///
+/// - `NX_SOCKETS_BOUND` while sockets are created on it (delete them first),
+///   as NetX;
+/// - `NX_CALLER_ERROR` when called on the instance's own helper thread, or
+///   while a callback of the instance (listen, disconnect: they run on the
+///   helper, on an application thread inside a call, or inline in the RAM
+///   driver) is still running after about a second: a delete from inside
+///   one would wait for itself;
+/// - otherwise new calls are refused from now on (`NX_PTR_ERROR`), the
+///   helper thread is stopped and joined, every call still inside the
+///   instance is waited out, then the driver gets `NX_LINK_DISABLE` and
+///   `NX_LINK_UNINITIALIZE`, queued packets go back to their pools and the
+///   id is cleared. Nothing touches the `NX_IP` after this returns.
+pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
+        if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
+            return NX_CALLER_ERROR;
+        }
+        let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
+        loop {
+            {
+                let mut g = sh.core.lock();
+                let mut c = sh.ctl.lock();
+                if c.shutdown {
+                    return NX_PTR_ERROR;
+                }
+                if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
+                    return NX_SOCKETS_BOUND;
+                }
+                if c.cb_running == 0 {
+                    c.shutdown = true;
+                    sh.closing.store(true, Ordering::SeqCst);
+                    sh.ctl_sig.notify_all();
+                    break;
+                }
+            }
+            if deadline.expired() {
+                return NX_CALLER_ERROR;
+            }
+            port::sleep_ticks(1);
+        }
+        if let Some(t) = sh.thread.lock().take() {
             t.join();
         }
-    }
-    ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-    let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-    driver_command(ip, ifc, NX_LINK_DISABLE);
-    driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-    (*ifc).nx_interface_link_up = 0;
-    let shp = sh as *const IpShared as *mut IpShared;
-    let core = (*shp).core.lock().take();
-    if let Some(mut core) = core {
-        if !core.dev.rx_list.is_null() {
-            let mut p = core.dev.rx_list;
+        while sh.users.load(Ordering::SeqCst) > 0 {
+            port::sleep_ticks(1);
+        }
+        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
+        driver_command(ip, ifc, NX_LINK_DISABLE);
+        driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
+        link_set(ifc, false);
+        let core = sh.core.lock().take();
+        if let Some(core) = core.as_mut() {
+            if !core.dev.rx_list.is_null() {
+                let mut p = core.dev.rx_list;
+                while !p.is_null() {
+                    let n = (*p).nx_packet_queue_next;
+                    packet::nx_packet_release(p);
+                    p = n;
+                }
+                core.dev.rx_list = ptr::null_mut();
+            }
+            let mut p = core.dev.out_head;
             while !p.is_null() {
                 let n = (*p).nx_packet_queue_next;
                 packet::nx_packet_release(p);
                 p = n;
             }
-            core.dev.rx_list = ptr::null_mut();
+            // The sockets' buffers are the caller's area: nothing to free but
+            // what the smoltcp objects own (nothing on the heap).
+            ptr::drop_in_place(core);
         }
-        let mut p = core.dev.out_head;
-        while !p.is_null() {
-            let n = (*p).nx_packet_queue_next;
-            packet::nx_packet_release(p);
-            p = n;
-        }
-        tcp::on_ip_delete(&mut core);
-        drop(core);
+        drain_queues(sh);
+        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
+        let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
+        ptr::write_volatile(&mut (*shp).me, 0);
+        NX_SUCCESS
     }
-    drain_queues(sh);
-    (*ip).nx_ip_private[0] = 0;
-    drop(Box::from_raw(shp));
-    NX_SUCCESS
+}
+
+/// Reads an interface's `nx_interface_link_up` (drivers write it from any
+/// thread: one byte, accessed atomically on our side).
+pub unsafe fn link_is_up(ifc: *const NX_INTERFACE) -> bool {
+    // SAFETY: the field is a byte inside a live NX_INTERFACE.
+    unsafe { AtomicU8::from_ptr(ptr::addr_of!((*ifc).nx_interface_link_up) as *mut u8).load(Ordering::Acquire) != 0 }
+}
+
+/// Writes an interface's `nx_interface_link_up` atomically (drivers: on
+/// `NX_LINK_ENABLE` / `NX_LINK_DISABLE`).
+pub unsafe fn link_set(ifc: *mut NX_INTERFACE, up: bool) {
+    // SAFETY: the field is a byte inside a live NX_INTERFACE.
+    unsafe { AtomicU8::from_ptr(ptr::addr_of_mut!((*ifc).nx_interface_link_up)).store(up as u8, Ordering::Release) }
 }
 
 /// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
 /// caller's cache memory is checked and left untouched).
 pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    let mut e = sh.arp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.arp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 /// Enables TCP (sockets can be created afterwards).
 pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    let mut e = sh.tcp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.tcp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 /// Enables ICMP. Echo requests are answered by smoltcp in any case.
 pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    let mut e = sh.icmp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let mut e = sh.icmp_enabled.lock();
+        if *e {
+            return NX_ALREADY_ENABLED;
+        }
+        *e = true;
+        NX_SUCCESS
     }
-    *e = true;
-    NX_SUCCESS
 }
 
 unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
-    let ifc = &(*ip).nx_ip_interface[0];
-    let mut s = NX_IP_INITIALIZE_DONE;
-    if ifc.nx_interface_ip_address != 0 {
-        s |= NX_IP_ADDRESS_RESOLVED;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let ifc = &(*ip).nx_ip_interface[0];
+        let mut s = NX_IP_INITIALIZE_DONE;
+        if ifc.nx_interface_ip_address != 0 {
+            s |= NX_IP_ADDRESS_RESOLVED;
+        }
+        if link_is_up(ifc) {
+            s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
+        }
+        if *sh.arp_enabled.lock() {
+            s |= NX_IP_ARP_ENABLED;
+        }
+        if *sh.tcp_enabled.lock() {
+            s |= NX_IP_TCP_ENABLED;
+        }
+        s
     }
-    if ptr::read_volatile(&ifc.nx_interface_link_up) != 0 {
-        s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
-    }
-    if *sh.arp_enabled.lock() {
-        s |= NX_IP_ARP_ENABLED;
-    }
-    if *sh.tcp_enabled.lock() {
-        s |= NX_IP_TCP_ENABLED;
-    }
-    s
 }
 
 /// Waits up to `wait_option` ticks until every bit of `needed_status` is set;
-/// `*actual_status` gets the bits. `NX_NOT_SUCCESSFUL` on timeout.
+/// `*actual_status` gets the bits. `NX_NOT_SUCCESSFUL` on timeout;
+/// `NX_PTR_ERROR` if the instance is deleted meanwhile (the delete does not
+/// wait for the timeout).
 pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_status: *mut ULONG, wait_option: ULONG) -> UINT {
-    let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-    let deadline = Deadline::after_ticks(wait_option);
-    loop {
-        let s = status_bits(ip, sh);
-        if s & needed_status == needed_status {
-            *actual_status = s;
-            return NX_SUCCESS;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let sh = match enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        let deadline = Deadline::after_ticks(wait_option);
+        loop {
+            if sh.ctl.lock().shutdown {
+                return NX_PTR_ERROR;
+            }
+            let s = status_bits(ip, &sh);
+            if s & needed_status == needed_status {
+                *actual_status = s;
+                return NX_SUCCESS;
+            }
+            if deadline.expired() {
+                *actual_status = s & needed_status;
+                return NX_NOT_SUCCESSFUL;
+            }
+            port::sleep_ticks(1);
         }
-        if deadline.expired() {
-            *actual_status = s & needed_status;
-            return NX_NOT_SUCCESSFUL;
-        }
-        port::sleep_ticks(1);
     }
 }
 
@@ -1007,85 +1354,97 @@ pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_st
 /// during the driver's INITIALIZE (the usual place); later changes are
 /// recorded but smoltcp keeps the MTU it started with.
 pub unsafe fn nx_ip_interface_mtu_set(ip: *mut NX_IP, index: UINT, mtu: ULONG) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
+        NX_SUCCESS
     }
-    (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
-    NX_SUCCESS
 }
 
 /// Sets an interface's MAC (`msw` = top 16 bits). With `update_driver`, the
 /// driver gets `NX_LINK_SET_PHYSICAL_ADDRESS`.
 pub unsafe fn nx_ip_interface_physical_address_set(ip: *mut NX_IP, index: UINT, msw: ULONG, lsw: ULONG, update_driver: UINT) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
-    }
-    let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
-    if update_driver != 0 {
-        if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
-            let mut req = NX_IP_DRIVER {
-                nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
-                nx_ip_driver_status: NX_SUCCESS,
-                nx_ip_driver_physical_address_msw: msw,
-                nx_ip_driver_physical_address_lsw: lsw,
-                nx_ip_driver_packet: ptr::null_mut(),
-                nx_ip_driver_return_ptr: ptr::null_mut(),
-                nx_ip_driver_ptr: ip,
-                nx_ip_driver_interface: ifc,
-            };
-            driver(&mut req);
-            if req.nx_ip_driver_status != NX_SUCCESS {
-                return req.nx_ip_driver_status;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
+        if update_driver != 0 {
+            if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
+                let mut req = NX_IP_DRIVER {
+                    nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
+                    nx_ip_driver_status: NX_SUCCESS,
+                    nx_ip_driver_physical_address_msw: msw,
+                    nx_ip_driver_physical_address_lsw: lsw,
+                    nx_ip_driver_packet: ptr::null_mut(),
+                    nx_ip_driver_return_ptr: ptr::null_mut(),
+                    nx_ip_driver_ptr: ip,
+                    nx_ip_driver_interface: ifc,
+                };
+                driver(&mut req);
+                if req.nx_ip_driver_status != NX_SUCCESS {
+                    return req.nx_ip_driver_status;
+                }
             }
         }
-    }
-    (*ifc).nx_interface_physical_address_msw = msw;
-    (*ifc).nx_interface_physical_address_lsw = lsw;
-    if let Some(sh) = shared(ip) {
-        let mac = mac_of(ifc);
-        let mut g = sh.core.lock();
-        if let Some(core) = g.as_mut() {
-            core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
-            let n = core.dev.rx_buf.len();
-            core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        (*ifc).nx_interface_physical_address_msw = msw;
+        (*ifc).nx_interface_physical_address_lsw = lsw;
+        if let Some(sh) = shared(ip) {
+            let mac = mac_of(ifc);
+            let mut g = sh.core.lock();
+            if let Some(core) = g.as_mut() {
+                core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
+                let n = core.dev.rx_buf.len();
+                core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+            }
         }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 /// Records whether the interface needs address mapping (ARP).
 pub unsafe fn nx_ip_interface_address_mapping_configure(ip: *mut NX_IP, index: UINT, mapping_needed: UINT) -> UINT {
-    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-        return NX_INVALID_INTERFACE;
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+            return NX_INVALID_INTERFACE;
+        }
+        (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
+        NX_SUCCESS
     }
-    (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
-    NX_SUCCESS
 }
 
 unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) {
-    if pkt.is_null() {
-        return;
-    }
-    let Some(sh) = shared(ip) else {
-        packet::nx_packet_release(pkt);
-        return;
-    };
-    (*pkt).nx_packet_reserved[0] = kind;
-    (*pkt).nx_packet_queue_next = ptr::null_mut();
-    let mut c = sh.ctl.lock();
-    if c.shutdown {
-        drop(c);
-        packet::nx_packet_release(pkt);
-        return;
-    }
-    if c.rx_head.is_null() {
-        c.rx_head = pkt;
-    } else {
-        (*c.rx_tail).nx_packet_queue_next = pkt;
-    }
-    c.rx_tail = pkt;
-    if wake && c.helper_waiting {
-        sh.ctl_sig.notify_one();
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        if pkt.is_null() {
+            return;
+        }
+        let Some(sh) = shared(ip) else {
+            packet::nx_packet_release(pkt);
+            return;
+        };
+        (*pkt).nx_packet_reserved[0] = kind;
+        (*pkt).nx_packet_queue_next = ptr::null_mut();
+        let mut c = sh.ctl.lock();
+        if c.shutdown {
+            drop(c);
+            packet::nx_packet_release(pkt);
+            return;
+        }
+        if c.rx_head.is_null() {
+            c.rx_head = pkt;
+        } else {
+            (*c.rx_tail).nx_packet_queue_next = pkt;
+        }
+        c.rx_tail = pkt;
+        if wake && c.helper_waiting {
+            sh.ctl_sig.notify_one();
+        }
     }
 }
 
@@ -1093,7 +1452,10 @@ unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) 
 /// (no driver lock held, not an interrupt), like the RAM driver: queues the
 /// packet without waking the helper thread. Call [`poll_inline`] next.
 pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp: bool) {
-    enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
+    }
 }
 
 /// Processes what is queued for `ip` on the calling thread if its stack lock
@@ -1102,31 +1464,34 @@ pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp:
 /// runs on the thread that started it. The caller must hold no lock that the
 /// stack's driver calls could take.
 pub unsafe fn poll_inline(ip: *mut NX_IP) {
-    let Some(sh) = shared(ip) else { return };
-    let mut cbs = Callbacks::new();
-    // The holder usually lets go within a microsecond or two; retrying a
-    // little is much cheaper than waking the helper thread.
-    let mut guard = sh.core.try_lock();
-    for _ in 0..INLINE_LOCK_RETRIES {
-        if guard.is_some() {
-            break;
-        }
-        core::hint::spin_loop();
-        guard = sh.core.try_lock();
-    }
-    match guard {
-        Some(mut g) => {
-            if let Some(core) = g.as_mut() {
-                sh.poll_locked(core, &mut cbs);
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Ok(sh) = enter(ip) else { return };
+        let mut cbs = Callbacks::new();
+        // The holder usually lets go within a microsecond or two; retrying a
+        // little is much cheaper than waking the helper thread.
+        let mut guard = sh.core.try_lock();
+        for _ in 0..INLINE_LOCK_RETRIES {
+            if guard.is_some() {
+                break;
             }
-            drop(g);
-            sh.flush();
-            cbs.run();
+            core::hint::spin_loop();
+            guard = sh.core.try_lock();
         }
-        None => {
-            let c = sh.ctl.lock();
-            if c.helper_waiting && !c.rx_head.is_null() {
-                sh.ctl_sig.notify_one();
+        match guard {
+            Some(mut g) => {
+                if let Some(core) = g.as_mut() {
+                    sh.poll_locked(core, &mut cbs);
+                }
+                drop(g);
+                sh.flush();
+                sh.run_callbacks(&cbs);
+            }
+            None => {
+                let c = sh.ctl.lock();
+                if c.helper_waiting && !c.rx_head.is_null() {
+                    sh.ctl_sig.notify_one();
+                }
             }
         }
     }
@@ -1135,19 +1500,29 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
 /// A driver hands over a received IPv4/IPv6 datagram (`prepend_ptr` at the IP
 /// header). Never blocks; the instance owns the packet afterwards.
 pub unsafe fn nx_ip_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, 0, true)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, 0, true)
+    }
 }
 
 /// A driver hands over a received ARP packet. Never blocks; the instance owns
 /// the packet afterwards.
 pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    enqueue_rx(ip, pkt, RX_KIND_ARP, true)
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        enqueue_rx(ip, pkt, RX_KIND_ARP, true)
+    }
 }
 
 /// Asks the helper thread to send `NX_LINK_DEFERRED_PROCESSING` to the driver.
 pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
-    let Some(sh) = shared(ip) else { return };
-    let mut c = sh.ctl.lock();
-    c.deferred = true;
-    sh.ctl_sig.notify_one();
+    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
+    unsafe {
+        let Some(sh) = shared(ip) else { return };
+        let mut c = sh.ctl.lock();
+        c.deferred = true;
+        sh.ctl_sig.notify_one();
+    }
 }
+

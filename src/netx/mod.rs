@@ -61,6 +61,53 @@
 //! (listen, disconnect) run on whichever thread polled: an application thread
 //! or the helper.
 //!
+//! ## Object lifetimes: the one rule
+//!
+//! Control blocks (`NX_PACKET_POOL`, `NX_IP`, `NX_TCP_SOCKET`) are the
+//! caller's memory; a delete must leave no thread of ours touching one
+//! after it returns, and a call racing with a delete must end with a NetX
+//! status. One rule, used by pools, IP instances, sockets and drivers:
+//!
+//! 1. **Validity is id + self-check, read from the object itself.** Each
+//!    private area starts with the object's own address; an object is
+//!    created when its id is set and that field matches (no global table).
+//! 2. **State that a racing call may still lock lives in the object and is
+//!    never torn down.** A pool's lock and an instance's `ctl` lock stay
+//!    valid after delete; the id is cleared under the lock, so a late call
+//!    takes the lock and finds the object gone (`NX_PTR_ERROR`).
+//! 3. **Every call into an instance is counted** ([`ip::enter`] gives an
+//!    `IpUse`, dropped on return; the helper thread and a driver's inline
+//!    poll count too). `nx_ip_delete` refuses while sockets exist
+//!    (`NX_SOCKETS_BOUND`, as NetX), refuses from the instance's own helper
+//!    thread or while one of its callbacks runs (`NX_CALLER_ERROR`: it would
+//!    wait for itself), otherwise marks the instance shutting down (new
+//!    calls: `NX_PTR_ERROR`), joins the helper, waits until the count is
+//!    zero, and only then sends `NX_LINK_UNINITIALIZE`: no driver call can
+//!    run after it (the TAP transmit included).
+//! 4. **Sockets are generation-checked slots, and deletes never wait.** A
+//!    socket's state is a slot of its instance's fixed table; the socket
+//!    holds `(slot, generation)`. Every access, including each turn of a
+//!    wait, checks the reference under the instance's `core` lock; delete
+//!    frees the slot and bumps the generation, so a thread still inside a
+//!    call on it returns `NX_PTR_ERROR` without reading the socket again, and
+//!    a delete from a callback inside such a call cannot deadlock.
+//!    Disconnect, unbind, unaccept and unlisten bump the slot's epoch: waiters
+//!    from before return `NX_NOT_CONNECTED` or `NX_NOT_BOUND`. Listen entries
+//!    hold slot references too (a deleted socket is never called back).
+//! 5. **A pool's allocators are counted under its lock;** delete clears the
+//!    id, wakes them (`NX_DELETED`) and waits them out. A release checks the
+//!    id under the lock and notifies before unlocking.
+//! 6. **Callbacks get their C function read under the lock** and run with
+//!    no lock held, counted in the instance's `cb_running`.
+//! 7. **Drivers follow the same rule for their own state:** the RAM driver
+//!    counts deliveries in progress per station and `NX_LINK_UNINITIALIZE`
+//!    waits for them; the TAP driver joins its reader. The interface's
+//!    `nx_interface_link_up` byte is read and written atomically on our side
+//!    ([`ip::link_is_up`], [`ip::link_set`]).
+//!
+//! Waits are "check the condition, poll, wait" loops that tolerate spurious
+//! wake-ups, so a port whose wait drives the stack itself (bare metal) fits.
+//!
 //! ## Differences from NetX worth knowing
 //!
 //! - `nx_tcp_socket_send` copies the data into the socket's transmit buffer
@@ -81,4 +128,5 @@ pub mod types;
 pub mod packet;
 pub mod ip;
 pub mod tcp;
+pub mod area;
 pub mod compat;

@@ -18,6 +18,7 @@
 //! stands for: its pointers are valid, point at objects of the named type
 //! that are created (ids set), and stay valid for the call.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
 use core::mem::size_of;
@@ -26,35 +27,31 @@ use core::ptr;
 use crate::netx::types::*;
 use crate::port::{Deadline, Lock, Signal};
 
-/// What a pool's private area holds.
+/// What a pool's private area holds. `me` (first) is the pool's own
+/// address: with the id it tells a created pool from any other memory (the
+/// NetX way: id and self-check fields, no global table).
+#[repr(C)]
 pub(crate) struct PoolPriv {
-    /// Guards the free list and counters; the value is the number of waiters.
+    me: usize,
+    /// Guards the free list, counters and the id; the value is the number of
+    /// allocators waiting. Never torn down: after delete it stays usable, so
+    /// a late release takes it and finds the id cleared.
     lock: Lock<u32>,
     /// Released packets wake allocators here.
     sig: Signal,
-    /// Next created pool (list of created pools, guarded by `CREATED`).
-    next: *mut NX_PACKET_POOL,
 }
 
-/// Head of the list of created pools, linked through their private areas (no
-/// heap). Lets a create refuse a pool that exists without reading the id of
-/// memory that may be uninitialised.
-struct Created(*mut NX_PACKET_POOL);
-// SAFETY: only dereferenced under the lock, pointing at created pools.
-unsafe impl Send for Created {}
-static CREATED: Lock<Created> = Lock::new(Created(ptr::null_mut()));
-
-/// True when `pool` is a created pool (walks the list; reads no other memory).
+/// True when `pool` is a created pool: id and self-check field (reads only
+/// the pool's own memory).
 pub unsafe fn pool_is_created(pool: *const NX_PACKET_POOL) -> bool {
-    let g = CREATED.lock();
-    let mut p = g.0;
-    while !p.is_null() {
-        if ptr::eq(p, pool) {
-            return true;
-        }
-        p = priv_of(p).next;
+    if pool.is_null() {
+        return false;
     }
-    false
+    // SAFETY: the caller's pointer addresses an NX_PACKET_POOL-sized object.
+    unsafe {
+        ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
+            && ptr::read_volatile((*pool).nx_packet_pool_private.as_ptr() as *const usize) == pool as usize
+    }
 }
 
 const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
@@ -63,13 +60,17 @@ const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
 pub const PACKET_HEADER_SIZE: usize = (size_of::<NX_PACKET>() + 7) & !7;
 
 unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
-    // SAFETY: the caller guarantees the pool was created (private written).
-    &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        // SAFETY: the caller guarantees the pool was created (private written).
+        &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
+    }
 }
 
 /// True when `pool` points at a created pool (id check only).
 pub unsafe fn pool_is_live(pool: *const NX_PACKET_POOL) -> bool {
-    !pool.is_null() && ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
+    // SAFETY: as pool_is_created.
+    unsafe { pool_is_created(pool) }
 }
 
 /// Creates a pool: carves `memory_size` bytes at `memory_ptr` into packets of
@@ -81,93 +82,81 @@ pub unsafe fn nx_packet_pool_create(
     memory_ptr: *mut VOID,
     memory_size: ULONG,
 ) -> UINT {
-    let payload = ((payload_size as usize) + 7) & !7;
-    let start = memory_ptr as usize;
-    let aligned = (start + 7) & !7;
-    let skip = aligned - start;
-    let usable = (memory_size as usize).saturating_sub(skip);
-    let each = PACKET_HEADER_SIZE + payload;
-    let count = usable / each;
-    if payload == 0 || count == 0 {
-        return NX_SIZE_ERROR;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let payload = ((payload_size as usize) + 7) & !7;
+        let start = memory_ptr as usize;
+        let aligned = (start + 7) & !7;
+        let skip = aligned - start;
+        let usable = (memory_size as usize).saturating_sub(skip);
+        let each = PACKET_HEADER_SIZE + payload;
+        let count = usable / each;
+        if payload == 0 || count == 0 {
+            return NX_SIZE_ERROR;
+        }
+        // Header fields first (C may read them), then the private state.
+        ptr::write_bytes(pool as *mut u8, 0, size_of::<NX_PACKET_POOL>());
+        let p = &mut *pool;
+        p.nx_packet_pool_name = name;
+        p.nx_packet_pool_start = memory_ptr as *mut CHAR;
+        p.nx_packet_pool_size = memory_size;
+        p.nx_packet_pool_payload_size = payload as ULONG;
+        p.nx_packet_pool_total = count as ULONG;
+        p.nx_packet_pool_available = count as ULONG;
+        // Build the free list front to back.
+        let mut head: *mut NX_PACKET = ptr::null_mut();
+        for i in (0..count).rev() {
+            let pkt = (aligned + i * each) as *mut NX_PACKET;
+            ptr::write_bytes(pkt as *mut u8, 0, PACKET_HEADER_SIZE);
+            let data = (pkt as *mut u8).add(PACKET_HEADER_SIZE);
+            (*pkt).nx_packet_pool_owner = pool;
+            (*pkt).nx_packet_data_start = data;
+            (*pkt).nx_packet_data_end = data.add(payload);
+            (*pkt).nx_packet_prepend_ptr = data;
+            (*pkt).nx_packet_append_ptr = data;
+            (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+            (*pkt).nx_packet_queue_next = head;
+            head = pkt;
+        }
+        p.nx_packet_pool_available_list = head;
+        ptr::write(
+            p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
+            PoolPriv { me: pool as usize, lock: Lock::new(0), sig: Signal::new() },
+        );
+        ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
+        NX_SUCCESS
     }
-    // Header fields first (C may read them), then the private state.
-    ptr::write_bytes(pool as *mut u8, 0, size_of::<NX_PACKET_POOL>());
-    let p = &mut *pool;
-    p.nx_packet_pool_name = name;
-    p.nx_packet_pool_start = memory_ptr as *mut CHAR;
-    p.nx_packet_pool_size = memory_size;
-    p.nx_packet_pool_payload_size = payload as ULONG;
-    p.nx_packet_pool_total = count as ULONG;
-    p.nx_packet_pool_available = count as ULONG;
-    // Build the free list front to back.
-    let mut head: *mut NX_PACKET = ptr::null_mut();
-    for i in (0..count).rev() {
-        let pkt = (aligned + i * each) as *mut NX_PACKET;
-        ptr::write_bytes(pkt as *mut u8, 0, PACKET_HEADER_SIZE);
-        let data = (pkt as *mut u8).add(PACKET_HEADER_SIZE);
-        (*pkt).nx_packet_pool_owner = pool;
-        (*pkt).nx_packet_data_start = data;
-        (*pkt).nx_packet_data_end = data.add(payload);
-        (*pkt).nx_packet_prepend_ptr = data;
-        (*pkt).nx_packet_append_ptr = data;
-        (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
-        (*pkt).nx_packet_queue_next = head;
-        head = pkt;
-    }
-    p.nx_packet_pool_available_list = head;
-    ptr::write(
-        p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-        PoolPriv { lock: Lock::new(0), sig: Signal::new(), next: ptr::null_mut() },
-    );
-    {
-        let mut g = CREATED.lock();
-        (*(p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv)).next = g.0;
-        g.0 = pool;
-    }
-    ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
-    NX_SUCCESS
 }
 
-/// Deletes a pool: clears its id, wakes and waits out any allocator still
-/// waiting (they return `NX_DELETED`), then drops the private state.
-/// Packets still allocated from it become unusable.
+/// Deletes a pool. Lifetime rule (see `netx`): under the pool's lock the id
+/// is cleared (every later call, and a release racing with this one, finds
+/// it so and returns `NX_PTR_ERROR`), allocators waiting are woken (they
+/// return `NX_DELETED`) and waited out; the lock itself stays usable in the
+/// pool's memory. Once this returns, nothing in the library touches the
+/// pool. Packets still allocated from it become unusable.
 pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
-    let pp = priv_of(pool);
-    {
-        let _g = pp.lock.lock();
-        ptr::write_volatile(&mut (*pool).nx_packet_pool_id, 0);
-        pp.sig.notify_all();
-    }
-    loop {
-        let g = pp.lock.lock();
-        if *g == 0 {
-            break;
-        }
-        drop(g);
-        pp.sig.notify_all();
-        crate::port::sleep_ticks(1);
-    }
-    {
-        let mut g = CREATED.lock();
-        let next = pp.next;
-        if g.0 == pool {
-            g.0 = next;
-        } else {
-            let mut p = g.0;
-            while !p.is_null() {
-                let pr = (*p).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv;
-                if (*pr).next == pool {
-                    (*pr).next = next;
-                    break;
-                }
-                p = (*pr).next;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let pp = priv_of(pool);
+        {
+            let _g = pp.lock.lock();
+            if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+                return NX_PTR_ERROR;
             }
+            ptr::write_volatile(&mut (*pool).nx_packet_pool_id, 0);
+            (*pool).nx_packet_pool_available_list = ptr::null_mut();
+            pp.sig.notify_all();
         }
+        loop {
+            let g = pp.lock.lock();
+            if *g == 0 {
+                break;
+            }
+            pp.sig.notify_all();
+            let _ = pp.sig.wait_until(g, Deadline::after_ticks(1));
+        }
+        NX_SUCCESS
     }
-    ptr::drop_in_place((*pool).nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv);
-    (*pool).nx_packet_pool_available_list = ptr::null_mut();
-    NX_SUCCESS
 }
 
 /// `nx_packet_allocate` with a deadline instead of ticks. With `no_wait`
@@ -179,54 +168,57 @@ pub unsafe fn allocate_until(
     deadline: Deadline,
     no_wait: bool,
 ) -> UINT {
-    let p = pool;
-    if packet_type > (*p).nx_packet_pool_payload_size {
-        return NX_INVALID_PARAMETERS;
-    }
-    let pp = priv_of(pool);
-    let mut g = pp.lock.lock();
-    let mut counted = false;
-    let pkt = loop {
-        if ptr::read_volatile(&(*p).nx_packet_pool_id) != NX_PACKET_POOL_ID {
-            return NX_DELETED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let p = pool;
+        if packet_type > (*p).nx_packet_pool_payload_size {
+            return NX_INVALID_PARAMETERS;
         }
-        let head = (*p).nx_packet_pool_available_list;
-        if !head.is_null() {
-            (*p).nx_packet_pool_available_list = (*head).nx_packet_queue_next;
-            (*p).nx_packet_pool_available -= 1;
-            break head;
-        }
-        if !counted {
-            (*p).nx_packet_pool_empty_requests += 1;
-            counted = true;
-            if no_wait {
+        let pp = priv_of(pool);
+        let mut g = pp.lock.lock();
+        let mut counted = false;
+        let pkt = loop {
+            if ptr::read_volatile(&(*p).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+                return NX_DELETED;
+            }
+            let head = (*p).nx_packet_pool_available_list;
+            if !head.is_null() {
+                (*p).nx_packet_pool_available_list = (*head).nx_packet_queue_next;
+                (*p).nx_packet_pool_available -= 1;
+                break head;
+            }
+            if !counted {
+                (*p).nx_packet_pool_empty_requests += 1;
+                counted = true;
+                if no_wait {
+                    return NX_NO_PACKET;
+                }
+                (*p).nx_packet_pool_empty_suspensions += 1;
+            }
+            *g += 1;
+            let (g2, timed_out) = pp.sig.wait_until(g, deadline);
+            g = g2;
+            *g -= 1;
+            if timed_out && (*p).nx_packet_pool_available_list.is_null() {
                 return NX_NO_PACKET;
             }
-            (*p).nx_packet_pool_empty_suspensions += 1;
-        }
-        *g += 1;
-        let (g2, timed_out) = pp.sig.wait_until(g, deadline);
-        g = g2;
-        *g -= 1;
-        if timed_out && (*p).nx_packet_pool_available_list.is_null() {
-            return NX_NO_PACKET;
-        }
-    };
-    drop(g);
-    let k = &mut *pkt;
-    k.nx_packet_next = ptr::null_mut();
-    k.nx_packet_last = ptr::null_mut();
-    k.nx_packet_queue_next = ptr::null_mut();
-    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED as *mut NX_PACKET;
-    k.nx_packet_prepend_ptr = k.nx_packet_data_start.add(packet_type as usize);
-    k.nx_packet_append_ptr = k.nx_packet_prepend_ptr;
-    k.nx_packet_length = 0;
-    k.nx_packet_ip_version = 0;
-    k.nx_packet_ip_header = ptr::null_mut();
-    k.nx_packet_address.nx_packet_interface_ptr = ptr::null_mut();
-    k.nx_packet_interface_capability_flag = 0;
-    *packet_ptr = pkt;
-    NX_SUCCESS
+        };
+        drop(g);
+        let k = &mut *pkt;
+        k.nx_packet_next = ptr::null_mut();
+        k.nx_packet_last = ptr::null_mut();
+        k.nx_packet_queue_next = ptr::null_mut();
+        k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED as *mut NX_PACKET;
+        k.nx_packet_prepend_ptr = k.nx_packet_data_start.add(packet_type as usize);
+        k.nx_packet_append_ptr = k.nx_packet_prepend_ptr;
+        k.nx_packet_length = 0;
+        k.nx_packet_ip_version = 0;
+        k.nx_packet_ip_header = ptr::null_mut();
+        k.nx_packet_address.nx_packet_interface_ptr = ptr::null_mut();
+        k.nx_packet_interface_capability_flag = 0;
+        *packet_ptr = pkt;
+        NX_SUCCESS
+    }
 }
 
 /// Allocates one packet with `packet_type` bytes of headroom, waiting up to
@@ -238,72 +230,92 @@ pub unsafe fn nx_packet_allocate(
     packet_type: ULONG,
     wait_option: ULONG,
 ) -> UINT {
-    // No clock read for NX_NO_WAIT (the common case on the data path).
-    let deadline = if wait_option == NX_NO_WAIT { Deadline::never() } else { Deadline::after_ticks(wait_option) };
-    allocate_until(pool, packet_ptr, packet_type, deadline, wait_option == NX_NO_WAIT)
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        // No clock read for NX_NO_WAIT (the common case on the data path).
+        let deadline = if wait_option == NX_NO_WAIT { Deadline::never() } else { Deadline::after_ticks(wait_option) };
+        allocate_until(pool, packet_ptr, packet_type, deadline, wait_option == NX_NO_WAIT)
+    }
 }
 
 /// Returns one packet (not its successors) to its pool.
 unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
-    let pool = (*pkt).nx_packet_pool_owner;
-    if !pool_is_live(pool) {
-        return NX_PTR_ERROR;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let pool = (*pkt).nx_packet_pool_owner;
+        if !pool_is_live(pool) {
+            return NX_PTR_ERROR;
+        }
+        let pp = priv_of(pool);
+        let g = pp.lock.lock();
+        // Checked again under the lock: a delete may have run since.
+        if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
+            return NX_PTR_ERROR;
+        }
+        if (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE {
+            (*pool).nx_packet_pool_invalid_releases += 1;
+            return NX_PTR_ERROR;
+        }
+        let k = &mut *pkt;
+        k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+        k.nx_packet_next = ptr::null_mut();
+        k.nx_packet_last = ptr::null_mut();
+        k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
+        (*pool).nx_packet_pool_available_list = pkt;
+        (*pool).nx_packet_pool_available += 1;
+        // Notified under the lock: once it is released this thread no longer
+        // touches the pool (a delete may follow at once).
+        if *g > 0 {
+            pp.sig.notify_all();
+        }
+        drop(g);
+        NX_SUCCESS
     }
-    let pp = priv_of(pool);
-    let g = pp.lock.lock();
-    if (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE {
-        (*pool).nx_packet_pool_invalid_releases += 1;
-        return NX_PTR_ERROR;
-    }
-    let k = &mut *pkt;
-    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
-    k.nx_packet_next = ptr::null_mut();
-    k.nx_packet_last = ptr::null_mut();
-    k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
-    (*pool).nx_packet_pool_available_list = pkt;
-    (*pool).nx_packet_pool_available += 1;
-    let waiters = *g;
-    drop(g);
-    if waiters > 0 {
-        pp.sig.notify_all();
-    }
-    NX_SUCCESS
 }
 
 /// Releases a whole chain to its owner pools. `NX_PTR_ERROR` (and
 /// `nx_packet_pool_invalid_releases` + 1) for a packet that is already free;
 /// the free list is not touched then.
 pub unsafe fn nx_packet_release(packet: *mut NX_PACKET) -> UINT {
-    let mut p = packet;
-    let mut status = NX_SUCCESS;
-    while !p.is_null() {
-        let next = (*p).nx_packet_next;
-        let s = release_one(p);
-        if s != NX_SUCCESS {
-            // A freed packet's `next` is cleared, so stop here either way.
-            if p == packet {
-                return s;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let mut p = packet;
+        let mut status = NX_SUCCESS;
+        while !p.is_null() {
+            let next = (*p).nx_packet_next;
+            let s = release_one(p);
+            if s != NX_SUCCESS {
+                // A freed packet's `next` is cleared, so stop here either way.
+                if p == packet {
+                    return s;
+                }
+                status = s;
+                break;
             }
-            status = s;
-            break;
+            p = next;
         }
-        p = next;
+        status
     }
-    status
 }
 
 /// Same as [`nx_packet_release`] (transmitted packets are never queued here).
 pub unsafe fn nx_packet_transmit_release(packet: *mut NX_PACKET) -> UINT {
-    nx_packet_release(packet)
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        nx_packet_release(packet)
+    }
 }
 
 /// The last packet of a chain.
 pub unsafe fn chain_last(head: *mut NX_PACKET) -> *mut NX_PACKET {
-    let mut p = head;
-    while !(*p).nx_packet_next.is_null() {
-        p = (*p).nx_packet_next;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let mut p = head;
+        while !(*p).nx_packet_next.is_null() {
+            p = (*p).nx_packet_next;
+        }
+        p
     }
-    p
 }
 
 /// Appends `size` bytes, chaining packets from `pool` (headroom 0) when the
@@ -316,78 +328,84 @@ pub unsafe fn nx_packet_data_append(
     pool: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    let mut src = data as *const u8;
-    let mut left = size as usize;
-    let last = chain_last(packet);
-    let room = (*last).nx_packet_data_end as usize - (*last).nx_packet_append_ptr as usize;
-    // Allocate what does not fit (the clock is read only if needed).
-    let deadline = if left > room && wait_option != NX_NO_WAIT {
-        Deadline::after_ticks(wait_option)
-    } else {
-        Deadline::never()
-    };
-    let mut extra_head: *mut NX_PACKET = ptr::null_mut();
-    let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
-    if left > room {
-        let mut need = left - room;
-        while need > 0 {
-            let mut np: *mut NX_PACKET = ptr::null_mut();
-            let s = allocate_until(pool, &mut np, 0, deadline, wait_option == NX_NO_WAIT);
-            if s != NX_SUCCESS {
-                if !extra_head.is_null() {
-                    nx_packet_release(extra_head);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let mut src = data as *const u8;
+        let mut left = size as usize;
+        let last = chain_last(packet);
+        let room = (*last).nx_packet_data_end as usize - (*last).nx_packet_append_ptr as usize;
+        // Allocate what does not fit (the clock is read only if needed).
+        let deadline = if left > room && wait_option != NX_NO_WAIT {
+            Deadline::after_ticks(wait_option)
+        } else {
+            Deadline::never()
+        };
+        let mut extra_head: *mut NX_PACKET = ptr::null_mut();
+        let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
+        if left > room {
+            let mut need = left - room;
+            while need > 0 {
+                let mut np: *mut NX_PACKET = ptr::null_mut();
+                let s = allocate_until(pool, &mut np, 0, deadline, wait_option == NX_NO_WAIT);
+                if s != NX_SUCCESS {
+                    if !extra_head.is_null() {
+                        nx_packet_release(extra_head);
+                    }
+                    return s;
                 }
-                return s;
+                let cap = (*np).nx_packet_data_end as usize - (*np).nx_packet_append_ptr as usize;
+                if extra_head.is_null() {
+                    extra_head = np;
+                } else {
+                    (*extra_tail).nx_packet_next = np;
+                }
+                extra_tail = np;
+                need = need.saturating_sub(cap);
             }
-            let cap = (*np).nx_packet_data_end as usize - (*np).nx_packet_append_ptr as usize;
-            if extra_head.is_null() {
-                extra_head = np;
-            } else {
-                (*extra_tail).nx_packet_next = np;
-            }
-            extra_tail = np;
-            need = need.saturating_sub(cap);
         }
-    }
-    // Fill the last packet, then the new ones.
-    let n = left.min(room);
-    ptr::copy_nonoverlapping(src, (*last).nx_packet_append_ptr, n);
-    (*last).nx_packet_append_ptr = (*last).nx_packet_append_ptr.add(n);
-    src = src.add(n);
-    left -= n;
-    let mut p = extra_head;
-    while !p.is_null() {
-        let cap = (*p).nx_packet_data_end as usize - (*p).nx_packet_append_ptr as usize;
-        let n = left.min(cap);
-        ptr::copy_nonoverlapping(src, (*p).nx_packet_append_ptr, n);
-        (*p).nx_packet_append_ptr = (*p).nx_packet_append_ptr.add(n);
-        (*p).nx_packet_length = n as ULONG;
+        // Fill the last packet, then the new ones.
+        let n = left.min(room);
+        ptr::copy_nonoverlapping(src, (*last).nx_packet_append_ptr, n);
+        (*last).nx_packet_append_ptr = (*last).nx_packet_append_ptr.add(n);
         src = src.add(n);
         left -= n;
-        p = (*p).nx_packet_next;
+        let mut p = extra_head;
+        while !p.is_null() {
+            let cap = (*p).nx_packet_data_end as usize - (*p).nx_packet_append_ptr as usize;
+            let n = left.min(cap);
+            ptr::copy_nonoverlapping(src, (*p).nx_packet_append_ptr, n);
+            (*p).nx_packet_append_ptr = (*p).nx_packet_append_ptr.add(n);
+            (*p).nx_packet_length = n as ULONG;
+            src = src.add(n);
+            left -= n;
+            p = (*p).nx_packet_next;
+        }
+        if !extra_head.is_null() {
+            (*last).nx_packet_next = extra_head;
+            (*packet).nx_packet_last = extra_tail;
+        }
+        (*packet).nx_packet_length += size;
+        NX_SUCCESS
     }
-    if !extra_head.is_null() {
-        (*last).nx_packet_next = extra_head;
-        (*packet).nx_packet_last = extra_tail;
-    }
-    (*packet).nx_packet_length += size;
-    NX_SUCCESS
 }
 
 /// Copies the data of the whole chain into `buffer`; `*bytes_copied` = total.
 pub unsafe fn nx_packet_data_retrieve(packet: *mut NX_PACKET, buffer: *mut VOID, bytes_copied: *mut ULONG) -> UINT {
-    let mut dst = buffer as *mut u8;
-    let mut total = 0usize;
-    let mut p = packet;
-    while !p.is_null() {
-        let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-        ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, dst, n);
-        dst = dst.add(n);
-        total += n;
-        p = (*p).nx_packet_next;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let mut dst = buffer as *mut u8;
+        let mut total = 0usize;
+        let mut p = packet;
+        while !p.is_null() {
+            let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+            ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, dst, n);
+            dst = dst.add(n);
+            total += n;
+            p = (*p).nx_packet_next;
+        }
+        *bytes_copied = total as ULONG;
+        NX_SUCCESS
     }
-    *bytes_copied = total as ULONG;
-    NX_SUCCESS
 }
 
 /// Copies up to `buffer_length` bytes starting `offset` bytes into the chain.
@@ -399,37 +417,43 @@ pub unsafe fn nx_packet_data_extract_offset(
     buffer_length: ULONG,
     bytes_copied: *mut ULONG,
 ) -> UINT {
-    if offset > (*packet).nx_packet_length {
-        *bytes_copied = 0;
-        return NX_PACKET_OFFSET_ERROR;
-    }
-    let mut skip = offset as usize;
-    let mut left = buffer_length as usize;
-    let mut dst = buffer as *mut u8;
-    let mut total = 0usize;
-    let mut p = packet;
-    while !p.is_null() && left > 0 {
-        let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-        if skip >= len {
-            skip -= len;
-        } else {
-            let n = (len - skip).min(left);
-            ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr.add(skip), dst, n);
-            dst = dst.add(n);
-            total += n;
-            left -= n;
-            skip = 0;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        if offset > (*packet).nx_packet_length {
+            *bytes_copied = 0;
+            return NX_PACKET_OFFSET_ERROR;
         }
-        p = (*p).nx_packet_next;
+        let mut skip = offset as usize;
+        let mut left = buffer_length as usize;
+        let mut dst = buffer as *mut u8;
+        let mut total = 0usize;
+        let mut p = packet;
+        while !p.is_null() && left > 0 {
+            let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+            if skip >= len {
+                skip -= len;
+            } else {
+                let n = (len - skip).min(left);
+                ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr.add(skip), dst, n);
+                dst = dst.add(n);
+                total += n;
+                left -= n;
+                skip = 0;
+            }
+            p = (*p).nx_packet_next;
+        }
+        *bytes_copied = total as ULONG;
+        NX_SUCCESS
     }
-    *bytes_copied = total as ULONG;
-    NX_SUCCESS
 }
 
 /// `*length` = the chain's total length (from the head).
 pub unsafe fn nx_packet_length_get(packet: *mut NX_PACKET, length: *mut ULONG) -> UINT {
-    *length = (*packet).nx_packet_length;
-    NX_SUCCESS
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        *length = (*packet).nx_packet_length;
+        NX_SUCCESS
+    }
 }
 
 /// Copies a chain into new packet(s) from `pool`, keeping the head's headroom
@@ -440,26 +464,29 @@ pub unsafe fn nx_packet_copy(
     pool: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    let headroom = ((*packet).nx_packet_prepend_ptr as usize - (*packet).nx_packet_data_start as usize) as ULONG;
-    let headroom = headroom.min((*pool).nx_packet_pool_payload_size) & !3;
-    let mut np: *mut NX_PACKET = ptr::null_mut();
-    let s = nx_packet_allocate(pool, &mut np, headroom, wait_option);
-    if s != NX_SUCCESS {
-        return s;
-    }
-    (*np).nx_packet_ip_version = (*packet).nx_packet_ip_version;
-    let mut p = packet;
-    while !p.is_null() {
-        let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-        let s = nx_packet_data_append(np, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, wait_option);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let headroom = ((*packet).nx_packet_prepend_ptr as usize - (*packet).nx_packet_data_start as usize) as ULONG;
+        let headroom = headroom.min((*pool).nx_packet_pool_payload_size) & !3;
+        let mut np: *mut NX_PACKET = ptr::null_mut();
+        let s = nx_packet_allocate(pool, &mut np, headroom, wait_option);
         if s != NX_SUCCESS {
-            nx_packet_release(np);
             return s;
         }
-        p = (*p).nx_packet_next;
+        (*np).nx_packet_ip_version = (*packet).nx_packet_ip_version;
+        let mut p = packet;
+        while !p.is_null() {
+            let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
+            let s = nx_packet_data_append(np, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, wait_option);
+            if s != NX_SUCCESS {
+                nx_packet_release(np);
+                return s;
+            }
+            p = (*p).nx_packet_next;
+        }
+        *new_packet = np;
+        NX_SUCCESS
     }
-    *new_packet = np;
-    NX_SUCCESS
 }
 
 /// Pool statistics; any output pointer may be NULL.
@@ -471,21 +498,24 @@ pub unsafe fn nx_packet_pool_info_get(
     empty_pool_suspensions: *mut ULONG,
     invalid_packet_releases: *mut ULONG,
 ) -> UINT {
-    let pp = priv_of(pool);
-    let _g = pp.lock.lock();
-    let p = &*pool;
-    for (out, v) in [
-        (total_packets, p.nx_packet_pool_total),
-        (free_packets, p.nx_packet_pool_available),
-        (empty_pool_requests, p.nx_packet_pool_empty_requests),
-        (empty_pool_suspensions, p.nx_packet_pool_empty_suspensions),
-        (invalid_packet_releases, p.nx_packet_pool_invalid_releases),
-    ] {
-        if !out.is_null() {
-            *out = v;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    unsafe {
+        let pp = priv_of(pool);
+        let _g = pp.lock.lock();
+        let p = &*pool;
+        for (out, v) in [
+            (total_packets, p.nx_packet_pool_total),
+            (free_packets, p.nx_packet_pool_available),
+            (empty_pool_requests, p.nx_packet_pool_empty_requests),
+            (empty_pool_suspensions, p.nx_packet_pool_empty_suspensions),
+            (invalid_packet_releases, p.nx_packet_pool_invalid_releases),
+        ] {
+            if !out.is_null() {
+                *out = v;
+            }
         }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
 
 #[cfg(test)]

@@ -2,9 +2,18 @@
 //!
 //! Each `NX_TCP_SOCKET` owns exactly one smoltcp socket (created in
 //! `nx_tcp_socket_create` with its buffers: receive = the window, at least
-//! 1460 bytes; transmit = [`TX_BUFFER`]), whose handle sits in the socket's
-//! private area with the bound port and callback flags. All private state is
-//! touched only with the IP instance's `core` lock held.
+//! 1460 bytes; transmit = [`TX_BUFFER`]). Its state lives in a slot of the
+//! instance's socket table ([`TcpState`], fixed size, under the instance's
+//! `core` lock); the socket's private area holds only its own address (the
+//! self-check) and a generation-checked reference to the slot ([`SockRef`]).
+//! Delete frees the slot and bumps its generation, so a thread still inside
+//! a call on the socket finds its reference stale and returns `NX_PTR_ERROR`
+//! without reading the socket's memory again: a handle never outlives its
+//! socket, and a delete never waits (it may come from a callback running
+//! inside a call on the same socket). Disconnect, unbind, unaccept and
+//! unlisten bump the slot's `epoch`: a thread waiting on the socket since
+//! before returns the NetX status of what happened (`NX_NOT_CONNECTED`,
+//! `NX_NOT_BOUND`).
 //!
 //! Server side: a listen entry per port holds `listen_queue_size` extra
 //! smoltcp sockets (the backlog), all listening on the port, so a SYN that
@@ -22,6 +31,7 @@
 //! stands for: its pointers are valid, point at objects of the named type
 //! that are created (ids set), and stay valid for the call.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
 use core::ptr;
@@ -30,22 +40,54 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::tcp::{Socket, SocketBuffer, State};
 use smoltcp::wire::{IpAddress, Ipv4Address};
 
-use crate::netx::ip::{self, Callbacks, IpCore, Wait};
+use crate::netx::ip::{self, Callbacks, Cb, IpCore, IpUse, Wait};
 use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
 
 /// Transmit buffer of every socket: room for many segments, so that a send
-/// returns at once and the window, not the buffer, limits the sender.
+/// returns at once and the window, not the buffer, limits the sender. With
+/// it the receiving side's window updates drive the whole transfer on one
+/// thread (RAM driver): measured with a 1460-byte window, 474 MB/s with
+/// 64 KiB, 223 with 32 KiB, 119 with 8 KiB (`tcp_throughput`). A build for a
+/// small target may lower it (both constants) at that cost.
 pub const TX_BUFFER: usize = 64 * 1024;
+/// Smallest transmit buffer (equal to [`TX_BUFFER`] on the host: see there).
+pub const MIN_TX_BUFFER: usize = TX_BUFFER;
 /// Smallest receive buffer (one full segment).
 pub const MIN_WINDOW: usize = 1460;
 /// Lowest port `NX_ANY_PORT` gives (0xC000..=0xFFFF, the IANA dynamic range).
 const FIRST_ANY_PORT: u16 = 0xC000;
+/// Sockets per IP instance (`nx_tcp_socket_create` beyond: `NX_NO_MORE_ENTRIES`).
+pub const MAX_SOCKETS: usize = 32;
+/// Ports listened on at once per instance (NetX's `NX_MAX_LISTEN_REQUESTS`;
+/// beyond: `NX_MAX_LISTEN`).
+pub const MAX_LISTENS: usize = 10;
+/// Largest `listen_queue_size` (beyond: `NX_SIZE_ERROR`).
+pub const MAX_LISTEN_QUEUE: usize = 16;
 
-/// Private part of an `NX_TCP_SOCKET`.
+/// A generation-checked reference to a socket's slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SockRef {
+    idx: u16,
+    gen: u32,
+}
+
+/// Private part of an `NX_TCP_SOCKET`: its own address first (self-check,
+/// with the id), then its slot.
+#[repr(C)]
 struct TcpPriv {
+    me: usize,
+    r: SockRef,
+}
+
+const _: () = assert!(private_fits::<TcpPriv, NX_TCP_SOCKET_PRIVATE_WORDS>());
+
+/// State of one created socket (in the instance's table).
+struct Slot {
+    sock: *mut NX_TCP_SOCKET,
     handle: SocketHandle,
+    bufs: Bufs,
     /// Client bind port (0 = not bound).
     port: u16,
     /// Listen entry this socket serves (0 = none).
@@ -59,28 +101,51 @@ struct TcpPriv {
     rx_waiters: u16,
     tx_waiters: u16,
     tx_min: u32,
+    /// Bumped by disconnect/unbind/unaccept/unlisten; waiters from before
+    /// return `epoch_status`.
+    epoch: u32,
+    epoch_status: UINT,
+    disconnect_cb: NX_TCP_SOCKET_CALLBACK,
 }
 
-const _: () = assert!(private_fits::<TcpPriv, NX_TCP_SOCKET_PRIVATE_WORDS>());
+struct SlotEntry {
+    gen: u32,
+    s: Option<Slot>,
+}
 
+/// A smoltcp socket's ring buffers, in the instance's memory area.
+#[derive(Clone, Copy)]
+struct Bufs {
+    rx: *mut u8,
+    tx: *mut u8,
+}
+
+#[derive(Clone, Copy)]
 struct Backlog {
     handle: SocketHandle,
+    bufs: Bufs,
     notified: bool,
 }
 
 struct ListenEntry {
     port: u16,
-    /// The NetX socket currently listening (NULL after accept until relisten).
-    socket: *mut NX_TCP_SOCKET,
-    /// The socket that called listen (listen callback argument).
-    owner: *mut NX_TCP_SOCKET,
-    backlog: Vec<Backlog>,
+    /// The socket currently listening (None after accept until relisten).
+    socket: Option<SockRef>,
+    /// The socket that called listen, and its callback.
+    owner: Option<SockRef>,
+    cb: NX_TCP_LISTEN_CALLBACK,
+    backlog: [Option<Backlog>; MAX_LISTEN_QUEUE],
 }
 
-/// TCP bookkeeping of one IP instance (inside its `core`).
+/// TCP bookkeeping of one IP instance (inside its `core`). Fixed size.
 pub(crate) struct TcpState {
-    sockets: Vec<*mut NX_TCP_SOCKET>,
-    listens: Vec<ListenEntry>,
+    slots: [SlotEntry; MAX_SOCKETS],
+    count: usize,
+    /// One past the highest slot in use (polls look no further).
+    hi: usize,
+    listens: [Option<ListenEntry>; MAX_LISTENS],
+    /// Sockets to drop from the set after the next poll (their RST sent).
+    removed: [Option<(SocketHandle, Bufs)>; MAX_LISTEN_QUEUE],
     next_port: u16,
 }
 
@@ -91,13 +156,67 @@ impl TcpState {
         // port of its previous run while the server still holds that
         // connection in TIME_WAIT.
         let start = FIRST_ANY_PORT + (crate::port::random_u64() % 0x4000) as u16;
-        TcpState { sockets: Vec::with_capacity(8), listens: Vec::new(), next_port: start }
+        TcpState {
+            slots: [const { SlotEntry { gen: 0, s: None } }; MAX_SOCKETS],
+            count: 0,
+            hi: 0,
+            listens: [const { None }; MAX_LISTENS],
+            removed: [None; MAX_LISTEN_QUEUE],
+            next_port: start,
+        }
+    }
+    /// Sockets created on the instance.
+    pub(crate) fn created(&self) -> usize {
+        self.count
+    }
+    fn get(&mut self, r: SockRef) -> Option<&mut Slot> {
+        let e = self.slots.get_mut(r.idx as usize)?;
+        if e.gen == r.gen {
+            e.s.as_mut()
+        } else {
+            None
+        }
+    }
+    fn valid(&self, r: SockRef) -> bool {
+        self.slots.get(r.idx as usize).is_some_and(|e| e.gen == r.gen && e.s.is_some())
+    }
+    fn listen_mut(&mut self, port: u16) -> Option<&mut ListenEntry> {
+        self.listens.iter_mut().flatten().find(|e| e.port == port)
+    }
+    fn port_in_use(&self, port: u16) -> bool {
+        self.slots.iter().any(|e| e.s.as_ref().is_some_and(|s| s.port == port))
+            || self.listens.iter().flatten().any(|e| e.port == port)
     }
 }
 
-unsafe fn tp<'a>(s: *mut NX_TCP_SOCKET) -> &'a mut TcpPriv {
-    // SAFETY: caller guarantees `s` is a created socket.
-    &mut *((*s).nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv)
+unsafe fn priv_of<'a>(s: *mut NX_TCP_SOCKET) -> &'a mut TcpPriv {
+    // SAFETY: the caller guarantees `s` addresses an NX_TCP_SOCKET.
+    unsafe { &mut *((*s).nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv) }
+}
+
+/// True when `s` is a created socket: id and self-check field (reads only
+/// the socket's own memory).
+pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
+    if s.is_null() {
+        return false;
+    }
+    // SAFETY: the caller's pointer addresses an NX_TCP_SOCKET-sized object.
+    unsafe {
+        ptr::read_volatile(&(*s).nx_tcp_socket_id) == NX_TCP_ID
+            && ptr::read_volatile((*s).nx_tcp_socket_private.as_ptr() as *const usize) == s as usize
+    }
+}
+
+/// True when `s` is a socket created on `ip` (looks only at the instance's
+/// own table, never at `*s`: NetX's check against the IP's list of created
+/// sockets, which keeps a control block on the stack from being read
+/// before it is initialised).
+pub unsafe fn socket_created_on(ip: *mut NX_IP, s: *const NX_TCP_SOCKET) -> bool {
+    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
+    let Ok(sh) = (unsafe { ip::enter(ip) }) else { return false };
+    let mut g = sh.core.lock();
+    let Some(core) = g.as_mut() else { return false };
+    core.tcp.slots.iter().any(|e| e.s.as_ref().is_some_and(|p| ptr::eq(p.sock, s)))
 }
 
 fn nx_state(st: State) -> UINT {
@@ -121,59 +240,144 @@ fn is_synchronized(st: State) -> bool {
     !matches!(st, State::Closed | State::Listen | State::SynSent | State::SynReceived)
 }
 
-fn new_socket(window: usize) -> Socket<'static> {
-    let rx = window.max(MIN_WINDOW);
-    let mut s = Socket::new(SocketBuffer::new(vec![0u8; rx]), SocketBuffer::new(vec![0u8; TX_BUFFER.max(rx)]));
+/// Receive buffer of a socket with this window: the window, at least
+/// [`MIN_WINDOW`] (exactly: a window of 1464 would add a 4-byte segment to
+/// every 1460-byte one; the area rounds the block, not the buffer).
+pub const fn rx_bytes(window: usize) -> usize {
+    if window < MIN_WINDOW {
+        MIN_WINDOW
+    } else {
+        window
+    }
+}
+
+/// Transmit buffer of a socket with this window: four windows, between
+/// [`MIN_TX_BUFFER`] and [`TX_BUFFER`] (64 KiB for every window on the host).
+pub const fn tx_bytes(window: usize) -> usize {
+    let t = rx_bytes(window).saturating_mul(4);
+    if t < MIN_TX_BUFFER {
+        MIN_TX_BUFFER
+    } else if t > TX_BUFFER {
+        TX_BUFFER
+    } else {
+        t
+    }
+}
+
+/// Bytes of the IP instance's memory area one socket (or listen backlog
+/// socket) with this window takes while it exists.
+pub const fn socket_bytes(window: usize) -> usize {
+    crate::netx::area::block_bytes(rx_bytes(window)) + crate::netx::area::block_bytes(tx_bytes(window))
+}
+
+/// Adds a smoltcp socket with buffers from the instance's area.
+/// `NX_NO_MORE_ENTRIES` when smoltcp's socket set is full, `NX_SIZE_ERROR`
+/// when the area has no room for the buffers.
+fn add_socket(core: &mut IpCore, window: usize) -> Result<(SocketHandle, Bufs), UINT> {
+    if !core.socket_room() {
+        return Err(NX_NO_MORE_ENTRIES);
+    }
+    let (rn, tn) = (rx_bytes(window), tx_bytes(window));
+    let rx = core.area.alloc(rn).ok_or(NX_SIZE_ERROR)?;
+    let Some(tx) = core.area.alloc(tn) else {
+        // SAFETY: just allocated from this area, unused.
+        unsafe { core.area.free(rx) };
+        return Err(NX_SIZE_ERROR);
+    };
+    // SAFETY: two blocks of the caller's area, ours until `remove_socket`
+    // frees them, which happens only after smoltcp dropped the socket; the
+    // area outlives every socket of the instance ('static is that promise).
+    let (rb, tb) = unsafe {
+        (core::slice::from_raw_parts_mut(rx, rn), core::slice::from_raw_parts_mut(tx, tn))
+    };
+    let mut s = Socket::new(SocketBuffer::new(rb), SocketBuffer::new(tb));
     // NetX has neither Nagle nor delayed ACKs; both would stall a small
     // window (and delayed ACKs measured slower with big ones too).
     s.set_nagle_enabled(false);
     s.set_ack_delay(None);
-    s
+    core.smoltcp_used += 1;
+    Ok((core.sockets.add(s), Bufs { rx, tx }))
 }
 
-unsafe fn mirror_one(core: &mut IpCore, s: *mut NX_TCP_SOCKET, cbs: &mut Callbacks) {
-    let p = tp(s);
+/// Removes a smoltcp socket and gives its buffers back to the area.
+fn remove_socket(core: &mut IpCore, h: SocketHandle, b: Bufs) {
+    drop(core.sockets.remove(h));
+    core.smoltcp_used -= 1;
+    // SAFETY: the buffers came from this area in `add_socket`; the socket
+    // that used them is gone.
+    unsafe {
+        core.area.free(b.rx);
+        core.area.free(b.tx);
+    }
+}
+
+/// The listen callback for a connection on `port`: the entry's callback
+/// with its listening socket (or the one that called listen) if still valid.
+fn listen_cb(tcp: &TcpState, port: u16) -> Option<Cb> {
+    let e = tcp.listens.iter().flatten().find(|e| e.port == port)?;
+    let f = e.cb?;
+    let r = e.socket.filter(|r| tcp.valid(*r)).or(e.owner.filter(|r| tcp.valid(*r)))?;
+    let s = tcp.slots[r.idx as usize].s.as_ref()?.sock;
+    Some(Cb::Listen(f, s, port as UINT))
+}
+
+/// Mirrors smoltcp's state into the socket's public fields; collects the
+/// listen callback on a first connection and the disconnect callback when
+/// the peer closes. The slot must be valid.
+unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
+    let Some(p) = core.tcp.get(r) else { return };
+    let s = p.sock;
     let sock = core.sockets.get::<Socket>(p.handle);
     let st = sock.state();
-    (*s).nx_tcp_socket_state = nx_state(st);
-    if is_synchronized(st) && !p.was_connected {
-        p.was_connected = true;
-        if let Some(ep) = sock.remote_endpoint() {
-            if let IpAddress::Ipv4(a) = ep.addr {
-                (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
-                (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = u32::from_be_bytes(a.octets());
+    // SAFETY: the slot is valid, so `s` is a created socket (delete frees
+    // the slot under the same lock before the memory may go).
+    unsafe {
+        (*s).nx_tcp_socket_state = nx_state(st);
+        if is_synchronized(st) && !p.was_connected {
+            p.was_connected = true;
+            if let Some(ep) = sock.remote_endpoint() {
+                if let IpAddress::Ipv4(a) = ep.addr {
+                    (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
+                    (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = u32::from_be_bytes(a.octets());
+                }
+                (*s).nx_tcp_socket_connect_port = ep.port as UINT;
             }
-            (*s).nx_tcp_socket_connect_port = ep.port as UINT;
-        }
-        if let Some(ep) = sock.local_endpoint() {
-            (*s).nx_tcp_socket_port = ep.port as UINT;
-        }
-        if p.listen_port != 0 {
-            cbs.push(Callbacks::LISTEN, s, p.listen_port as UINT);
+            if let Some(ep) = sock.local_endpoint() {
+                (*s).nx_tcp_socket_port = ep.port as UINT;
+            }
+            let lp = p.listen_port;
+            if lp != 0 {
+                if let Some(cb) = listen_cb(&core.tcp, lp) {
+                    cbs.push(cb);
+                }
+            }
         }
     }
+    let Some(p) = core.tcp.get(r) else { return };
     let peer_gone = matches!(st, State::CloseWait | State::Closed | State::LastAck | State::TimeWait | State::Closing);
-    if p.was_connected
-        && !p.cb_done
-        && peer_gone
-        && (*s).nx_tcp_disconnect_callback.is_some()
-        && cbs.push(Callbacks::DISCONNECT, s, 0)
-    {
-        p.cb_done = true;
+    if p.was_connected && !p.cb_done && peer_gone {
+        if let Some(f) = p.disconnect_cb {
+            if cbs.push(Cb::Disconnect(f, p.sock)) {
+                p.cb_done = true;
+            }
+        }
     }
 }
 
 /// Counts a thread waiting on a socket for data or room (`delta` = +1/-1).
-pub(crate) unsafe fn register_wait(wait: Wait, delta: i32) {
+/// A stale reference (socket deleted meanwhile) is ignored.
+pub(crate) fn register_wait(tcp: &mut TcpState, wait: Wait, delta: i32) {
     match wait {
-        Wait::Rx(s) => {
-            let p = tp(s);
-            p.rx_waiters = (p.rx_waiters as i32 + delta) as u16;
+        Wait::Rx(r) => {
+            if let Some(p) = tcp.get(r) {
+                p.rx_waiters = (p.rx_waiters as i32 + delta).max(0) as u16;
+            }
         }
-        Wait::Tx(s, min) => {
-            let p = tp(s);
-            p.tx_waiters = (p.tx_waiters as i32 + delta) as u16;
-            p.tx_min = min as u32;
+        Wait::Tx(r, min) => {
+            if let Some(p) = tcp.get(r) {
+                p.tx_waiters = (p.tx_waiters as i32 + delta).max(0) as u16;
+                p.tx_min = min as u32;
+            }
         }
         Wait::Any => {}
     }
@@ -183,83 +387,98 @@ pub(crate) unsafe fn register_wait(wait: Wait, delta: i32) {
 /// waiting for data or room on some socket should wake up.
 pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool {
     let mut wake = false;
-    for i in 0..core.tcp.sockets.len() {
-        let s = core.tcp.sockets[i];
-        mirror_one(core, s, cbs);
-        let p = tp(s);
+    for i in 0..core.tcp.hi {
+        let e = &core.tcp.slots[i];
+        if e.s.is_none() {
+            continue;
+        }
+        let r = SockRef { idx: i as u16, gen: e.gen };
+        // SAFETY: valid slot.
+        unsafe { mirror_one(core, r, cbs) };
+        let Some(p) = core.tcp.slots[i].s.as_ref() else { continue };
         if p.rx_waiters > 0 || p.tx_waiters > 0 {
             let sock = core.sockets.get::<Socket>(p.handle);
             if p.rx_waiters > 0 && (sock.recv_queue() > 0 || !sock.may_recv()) {
                 wake = true;
             }
-            if p.tx_waiters > 0
-                && (sock.send_capacity() - sock.send_queue() >= p.tx_min as usize || !sock.may_send())
-            {
+            if p.tx_waiters > 0 && (sock.send_capacity() - sock.send_queue() >= p.tx_min as usize || !sock.may_send()) {
                 wake = true;
             }
         }
     }
-    for e in core.tcp.listens.iter_mut() {
-        for b in e.backlog.iter_mut() {
+    for li in 0..MAX_LISTENS {
+        let Some(e) = core.tcp.listens[li].as_mut() else { continue };
+        let port = e.port;
+        let mut notify = 0;
+        for b in e.backlog.iter_mut().flatten() {
             let sock = core.sockets.get_mut::<Socket>(b.handle);
             if matches!(sock.state(), State::Closed | State::TimeWait) {
                 // A queued connection reset (or closed) before anyone
                 // accepted it: the slot listens again.
                 sock.abort();
-                let _ = sock.listen(e.port);
+                let _ = sock.listen(port);
                 b.notified = false;
                 continue;
             }
             if !b.notified && is_synchronized(sock.state()) {
                 b.notified = true;
-                if !e.owner.is_null() && (*e.owner).nx_tcp_listen_callback.is_some() {
-                    cbs.push(Callbacks::LISTEN, e.owner, e.port as UINT);
-                }
+                notify += 1;
+            }
+        }
+        for _ in 0..notify {
+            if let Some(cb) = listen_cb(&core.tcp, port) {
+                cbs.push(cb);
             }
         }
     }
     wake
 }
 
-/// The instance goes away: its sockets become unusable (ids cleared).
-pub(crate) unsafe fn on_ip_delete(core: &mut IpCore) {
-    for &s in &core.tcp.sockets {
-        ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
-        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    }
-    core.tcp.sockets.clear();
-    core.tcp.listens.clear();
-}
-
-/// True when `s` is a created socket of any created IP instance (looks only
-/// at the instances' socket lists, never at `*s`).
-pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
-    let mut ips = [0usize; 64];
-    let n = ip::created_ips(&mut ips);
-    for &ipa in &ips[..n] {
-        if let Some(sh) = ip::shared(ipa as *mut NX_IP) {
-            let g = sh.core.lock();
-            if let Some(core) = g.as_ref() {
-                if core.tcp.sockets.iter().any(|&x| ptr::eq(x, s)) {
-                    return true;
-                }
-            }
+/// Enters the socket's IP instance and reads the socket's slot reference.
+/// `NX_PTR_ERROR` for a socket not created or an instance being deleted.
+unsafe fn enter<'a>(s: *mut NX_TCP_SOCKET) -> Result<(IpUse<'a>, SockRef), UINT> {
+    // SAFETY: the caller's pointer addresses an NX_TCP_SOCKET-sized object.
+    unsafe {
+        if !socket_is_created(s) {
+            return Err(NX_PTR_ERROR);
         }
+        let u = ip::enter((*s).nx_tcp_socket_ip_ptr)?;
+        Ok((u, priv_of(s).r))
     }
-    false
 }
 
-macro_rules! ip_of {
-    ($s:expr) => {
-        match ip::shared((*$s).nx_tcp_socket_ip_ptr) {
-            Some(sh) => sh,
+macro_rules! enter_sock {
+    ($s:expr) => {{
+        // SAFETY: the service's contract: `$s` addresses an NX_TCP_SOCKET
+        // (the block is redundant where the service body is one already).
+        #[allow(unused_unsafe)]
+        let entered = unsafe { enter($s) };
+        match entered {
+            Ok(x) => x,
+            Err(e) => return e,
+        }
+    }};
+}
+
+/// The socket's slot, or `NX_PTR_ERROR` from the service (deleted meanwhile).
+macro_rules! slot {
+    ($core:expr, $r:expr) => {
+        match $core.tcp.get($r) {
+            Some(p) => p,
             None => return NX_PTR_ERROR,
         }
     };
 }
 
+fn bump(p: &mut Slot, status: UINT) {
+    p.epoch = p.epoch.wrapping_add(1);
+    p.epoch_status = status;
+}
+
 /// Creates a socket on `ip` with a receive window of `window_size` bytes.
-/// `NX_NOT_ENABLED` before `nx_tcp_enable`.
+/// `NX_NOT_ENABLED` before `nx_tcp_enable`; `NX_NO_MORE_ENTRIES` when the
+/// instance has [`MAX_SOCKETS`] sockets; `NX_PTR_ERROR` if the instance is
+/// being deleted.
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn nx_tcp_socket_create(
     ip: *mut NX_IP,
@@ -272,30 +491,44 @@ pub unsafe fn nx_tcp_socket_create(
     urgent_cb: NX_TCP_SOCKET_CALLBACK,
     disconnect_cb: NX_TCP_SOCKET_CALLBACK,
 ) -> UINT {
-    let Some(sh) = ip::shared(ip) else { return NX_PTR_ERROR };
-    if !*sh.tcp_enabled.lock() {
-        return NX_NOT_ENABLED;
-    }
-    let sock = new_socket(window_size as usize);
-    ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
-    let x = &mut *s;
-    x.nx_tcp_socket_name = name;
-    x.nx_tcp_socket_ip_ptr = ip;
-    x.nx_tcp_socket_type_of_service = type_of_service;
-    x.nx_tcp_socket_fragment_enable = fragment;
-    x.nx_tcp_socket_time_to_live = time_to_live;
-    x.nx_tcp_socket_rx_window_default = window_size;
-    x.nx_tcp_socket_mss = 1460;
-    x.nx_tcp_socket_state = NX_TCP_CLOSED;
-    x.nx_tcp_urgent_data_callback = urgent_cb;
-    x.nx_tcp_disconnect_callback = disconnect_cb;
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let handle = core.sockets.add(sock);
-    ptr::write(
-        x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv,
-        TcpPriv {
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let sh = match ip::enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
+        };
+        if !*sh.tcp_enabled.lock() {
+            return NX_NOT_ENABLED;
+        }
+        let mut g = sh.core.lock();
+        // A delete that started after we entered checked the socket count under
+        // this lock: it must not find a socket appear behind it.
+        if sh.ctl.lock().shutdown {
+            return NX_PTR_ERROR;
+        }
+        let core = ip::core_of(&mut g);
+        let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
+        let (handle, bufs) = match add_socket(core, window_size as usize) {
+            Ok(x) => x,
+            Err(e) => return e,
+        };
+        ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
+        let x = &mut *s;
+        x.nx_tcp_socket_name = name;
+        x.nx_tcp_socket_ip_ptr = ip;
+        x.nx_tcp_socket_type_of_service = type_of_service;
+        x.nx_tcp_socket_fragment_enable = fragment;
+        x.nx_tcp_socket_time_to_live = time_to_live;
+        x.nx_tcp_socket_rx_window_default = window_size;
+        x.nx_tcp_socket_mss = 1460;
+        x.nx_tcp_socket_state = NX_TCP_CLOSED;
+        x.nx_tcp_urgent_data_callback = urgent_cb;
+        x.nx_tcp_disconnect_callback = disconnect_cb;
+        let e = &mut core.tcp.slots[idx];
+        e.s = Some(Slot {
+            sock: s,
             handle,
+            bufs,
             port: 0,
             listen_port: 0,
             was_connected: false,
@@ -304,170 +537,219 @@ pub unsafe fn nx_tcp_socket_create(
             rx_waiters: 0,
             tx_waiters: 0,
             tx_min: 0,
-        },
-    );
-    core.tcp.sockets.push(s);
-    ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
-    NX_SUCCESS
-}
-
-/// Deletes a socket. `NX_STILL_BOUND` while bound or listening.
-pub unsafe fn nx_tcp_socket_delete(s: *mut NX_TCP_SOCKET) -> UINT {
-    let sh = ip_of!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let p = tp(s);
-    if p.port != 0 || p.listen_port != 0 {
-        return NX_STILL_BOUND;
+            epoch: 0,
+            epoch_status: NX_SUCCESS,
+            disconnect_cb,
+        });
+        let r = SockRef { idx: idx as u16, gen: e.gen };
+        core.tcp.count += 1;
+        core.tcp.hi = core.tcp.hi.max(idx + 1);
+        ptr::write(x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv, TcpPriv { me: s as usize, r });
+        ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
+        NX_SUCCESS
     }
-    let sock = core.sockets.get_mut::<Socket>(p.handle);
-    sock.abort();
-    core.sockets.remove(p.handle);
-    core.tcp.sockets.retain(|&x| x != s);
-    ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
-    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    NX_SUCCESS
 }
 
-fn port_in_use(core: &IpCore, port: u16) -> bool {
-    // SAFETY: listed sockets are created.
-    core.tcp.sockets.iter().any(|&s| unsafe { tp(s).port == port })
-        || core.tcp.listens.iter().any(|e| e.port == port)
+/// Deletes a socket. `NX_STILL_BOUND` while bound or listening. Never waits:
+/// a thread still inside a call on the socket (say, a receive whose
+/// disconnect callback deletes it) finds its slot reference stale and
+/// returns `NX_PTR_ERROR` without touching the socket's memory again, so the
+/// memory may be reused as soon as this returns. Listen entries forget it.
+pub unsafe fn nx_tcp_socket_delete(s: *mut NX_TCP_SOCKET) -> UINT {
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.port != 0 || p.listen_port != 0 {
+            return NX_STILL_BOUND;
+        }
+        let (h, bufs) = (p.handle, p.bufs);
+        core.sockets.get_mut::<Socket>(h).abort();
+        remove_socket(core, h, bufs);
+        for e in core.tcp.listens.iter_mut().flatten() {
+            if e.socket == Some(r) {
+                e.socket = None;
+            }
+            if e.owner == Some(r) {
+                e.owner = None;
+            }
+        }
+        let e = &mut core.tcp.slots[r.idx as usize];
+        e.s = None;
+        e.gen = e.gen.wrapping_add(1);
+        core.tcp.count -= 1;
+        while core.tcp.hi > 0 && core.tcp.slots[core.tcp.hi - 1].s.is_none() {
+            core.tcp.hi -= 1;
+        }
+        ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
+        ptr::write_volatile((*s).nx_tcp_socket_private.as_mut_ptr() as *mut usize, 0);
+        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+        sh.sock_sig.notify_all();
+        NX_SUCCESS
+    }
 }
 
 /// Binds a client socket to `port`, or to a free port in 0xC000..=0xFFFF (searched from a random start) for
 /// `NX_ANY_PORT`. A port in use: waits up to `wait_option` ticks for it,
 /// then `NX_PORT_UNAVAILABLE`. `NX_ALREADY_BOUND` if bound.
 pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let deadline = Deadline::after_ticks(wait_option);
-    loop {
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            if tp(s).port != 0 || tp(s).listen_port != 0 {
-                return NX_ALREADY_BOUND;
-            }
-            let chosen = if port == NX_ANY_PORT {
-                let mut found = 0u16;
-                for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
-                    let c = core.tcp.next_port;
-                    core.tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
-                    if !port_in_use(core, c) {
-                        found = c;
-                        break;
-                    }
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let deadline = Deadline::after_ticks(wait_option);
+        loop {
+            {
+                let mut g = sh.core.lock();
+                let core = ip::core_of(&mut g);
+                let p = slot!(core, r);
+                if p.port != 0 || p.listen_port != 0 {
+                    return NX_ALREADY_BOUND;
                 }
-                found
-            } else if !port_in_use(core, port as u16) {
-                port as u16
-            } else {
-                0
-            };
-            if chosen != 0 {
-                tp(s).port = chosen;
-                (*s).nx_tcp_socket_port = chosen as UINT;
-                (*s).nx_tcp_socket_client_type = NX_TRUE;
-                return NX_SUCCESS;
+                let tcp = &mut core.tcp;
+                let chosen = if port == NX_ANY_PORT {
+                    let mut found = 0u16;
+                    for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
+                        let c = tcp.next_port;
+                        tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
+                        if !tcp.port_in_use(c) {
+                            found = c;
+                            break;
+                        }
+                    }
+                    found
+                } else if !tcp.port_in_use(port as u16) {
+                    port as u16
+                } else {
+                    0
+                };
+                if chosen != 0 {
+                    slot!(core, r).port = chosen;
+                    (*s).nx_tcp_socket_port = chosen as UINT;
+                    (*s).nx_tcp_socket_client_type = NX_TRUE;
+                    return NX_SUCCESS;
+                }
             }
+            if deadline.expired() || wait_option == NX_NO_WAIT {
+                return NX_PORT_UNAVAILABLE;
+            }
+            crate::port::sleep_ticks(1);
         }
-        if deadline.expired() || wait_option == NX_NO_WAIT {
-            return NX_PORT_UNAVAILABLE;
-        }
-        crate::port::sleep_ticks(1);
     }
 }
 
 /// Unbinds a client socket. `NX_NOT_BOUND` if not bound, `NX_NOT_CLOSED` while
-/// connected (a socket still closing is aborted).
+/// connected (a socket still closing is aborted). Threads waiting on the
+/// socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_client_socket_unbind(s: *mut NX_TCP_SOCKET) -> UINT {
-    let sh = ip_of!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let p = tp(s);
-    if p.port == 0 {
-        return NX_NOT_BOUND;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.port == 0 {
+            return NX_NOT_BOUND;
+        }
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        match sock.state() {
+            State::Closed => {}
+            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
+            _ => return NX_NOT_CLOSED,
+        }
+        p.port = 0;
+        bump(p, NX_NOT_BOUND);
+        (*s).nx_tcp_socket_port = 0;
+        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+        sh.sock_sig.notify_all();
+        NX_SUCCESS
     }
-    let sock = core.sockets.get_mut::<Socket>(p.handle);
-    match sock.state() {
-        State::Closed => {}
-        State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
-        _ => return NX_NOT_CLOSED,
-    }
-    p.port = 0;
-    (*s).nx_tcp_socket_port = 0;
-    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    NX_SUCCESS
 }
 
 /// Connects to `server_ip:server_port` (IPv4, host order). With `NX_NO_WAIT`
 /// returns `NX_IN_PROGRESS`; otherwise waits for the handshake: `NX_SUCCESS`,
-/// or `NX_NOT_CONNECTED` on refusal or timeout. `NX_NOT_BOUND`, `NX_NOT_CLOSED`.
+/// or `NX_NOT_CONNECTED` on refusal, timeout or a disconnect by another
+/// thread; `NX_NOT_BOUND` if unbound meanwhile. `NX_NOT_BOUND`, `NX_NOT_CLOSED`.
 pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULONG, server_port: UINT, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let h;
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = tp(s);
-        if p.port == 0 {
-            return NX_NOT_BOUND;
-        }
-        h = p.handle;
-        let local = p.port;
-        let sock = core.sockets.get_mut::<Socket>(h);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if sock.state() != State::Closed {
-            return NX_NOT_CLOSED;
-        }
-        let a = server_ip.to_be_bytes();
-        let remote = (IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port as u16);
-        let sock = core.sockets.get_mut::<Socket>(h);
-        let cx = core.iface.context();
-        if sock.connect(cx, remote, local).is_err() {
-            return NX_NOT_SUCCESSFUL;
-        }
-        p.was_connected = false;
-        p.cb_done = false;
-        (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
-        (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = server_ip;
-        (*s).nx_tcp_socket_connect_port = server_port;
-        (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
-    }
-    if wait_option == NX_NO_WAIT {
-        sh.poll_now();
-        return NX_IN_PROGRESS;
-    }
-    let mut first = true;
-    sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-        let poll = core::mem::replace(&mut first, false);
-        let sock = core.sockets.get_mut::<Socket>(h);
-        match sock.state() {
-            State::SynSent | State::SynReceived if timed_out => {
-                sock.abort();
-                (Some(NX_NOT_CONNECTED), true)
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let epoch0;
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            if p.port == 0 {
+                return NX_NOT_BOUND;
             }
-            State::SynSent | State::SynReceived => (None, poll),
-            State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
-            _ => (Some(NX_SUCCESS), poll),
+            let h = p.handle;
+            let local = p.port;
+            epoch0 = p.epoch;
+            let sock = core.sockets.get_mut::<Socket>(h);
+            if sock.state() == State::TimeWait {
+                sock.abort();
+            }
+            if sock.state() != State::Closed {
+                return NX_NOT_CLOSED;
+            }
+            let a = server_ip.to_be_bytes();
+            let remote = (IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port as u16);
+            let cx = core.iface.context();
+            if sock.connect(cx, remote, local).is_err() {
+                return NX_NOT_SUCCESSFUL;
+            }
+            let p = slot!(core, r);
+            p.was_connected = false;
+            p.cb_done = false;
+            (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
+            (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = server_ip;
+            (*s).nx_tcp_socket_connect_port = server_port;
+            (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
         }
-    })
+        if wait_option == NX_NO_WAIT {
+            sh.poll_now();
+            return NX_IN_PROGRESS;
+        }
+        let mut first = true;
+        sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+            let poll = core::mem::replace(&mut first, false);
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
+            }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            match sock.state() {
+                State::SynSent | State::SynReceived if timed_out => {
+                    sock.abort();
+                    (Some(NX_NOT_CONNECTED), true)
+                }
+                State::SynSent | State::SynReceived => (None, poll),
+                State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
+                _ => (Some(NX_SUCCESS), poll),
+            }
+        })
+    }
 }
 
 /// IPv6-capable connect. IPv4 addresses go to [`nx_tcp_client_socket_connect`];
 /// IPv6 gives `NX_NOT_SUPPORTED` (no IPv6 address is configured yet).
 pub unsafe fn nxd_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: *const NXD_ADDRESS, server_port: UINT, wait_option: ULONG) -> UINT {
-    if (*server_ip).nxd_ip_version != NX_IP_VERSION_V4 {
-        return NX_NOT_SUPPORTED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        if (*server_ip).nxd_ip_version != NX_IP_VERSION_V4 {
+            return NX_NOT_SUPPORTED;
+        }
+        nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option)
     }
-    nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option)
 }
 
 /// Listens on `port` with socket `s` and `listen_queue_size` more connections
-/// queued. `NX_DUPLICATE_LISTEN` if the port already has a listener,
-/// `NX_ALREADY_BOUND` if `s` is bound, `NX_NOT_CLOSED` if `s` is not closed.
+/// queued. `NX_SIZE_ERROR` if `listen_queue_size` exceeds
+/// [`MAX_LISTEN_QUEUE`], `NX_MAX_LISTEN` when [`MAX_LISTENS`] ports are
+/// listened on already, `NX_DUPLICATE_LISTEN` if the port already has a
+/// listener, `NX_ALREADY_BOUND` if `s` is bound, `NX_NOT_CLOSED` if `s` is
+/// not closed, `NX_PTR_ERROR` if `s` is not a socket of `ip`.
 pub unsafe fn nx_tcp_server_socket_listen(
     ip: *mut NX_IP,
     port: UINT,
@@ -475,123 +757,163 @@ pub unsafe fn nx_tcp_server_socket_listen(
     listen_queue_size: UINT,
     listen_cb: NX_TCP_LISTEN_CALLBACK,
 ) -> UINT {
-    let Some(sh) = ip::shared(ip) else { return NX_PTR_ERROR };
-    let port16 = port as u16;
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    if core.tcp.listens.iter().any(|e| e.port == port16) {
-        return NX_DUPLICATE_LISTEN;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        if listen_queue_size as usize > MAX_LISTEN_QUEUE {
+            return NX_SIZE_ERROR;
+        }
+        let (sh, r) = enter_sock!(s);
+        if (*s).nx_tcp_socket_ip_ptr != ip {
+            return NX_PTR_ERROR;
+        }
+        let port16 = port as u16;
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        if !core.tcp.valid(r) {
+            return NX_PTR_ERROR;
+        }
+        if core.tcp.listens.iter().flatten().any(|e| e.port == port16) {
+            return NX_DUPLICATE_LISTEN;
+        }
+        let Some(li) = core.tcp.listens.iter().position(|e| e.is_none()) else { return NX_MAX_LISTEN };
+        let p = slot!(core, r);
+        if p.port != 0 || p.listen_port != 0 {
+            return NX_ALREADY_BOUND;
+        }
+        let window = p.window;
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        if sock.state() == State::TimeWait {
+            sock.abort();
+        }
+        if sock.state() != State::Closed {
+            return NX_NOT_CLOSED;
+        }
+        let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
+        for k in 0..listen_queue_size as usize {
+            match add_socket(core, window as usize) {
+                Ok((handle, bufs)) => {
+                    let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
+                    backlog[k] = Some(Backlog { handle, bufs, notified: false });
+                }
+                Err(e) => {
+                    for b in backlog.iter().flatten() {
+                        remove_socket(core, b.handle, b.bufs);
+                    }
+                    return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
+                }
+            }
+        }
+        let p = slot!(core, r);
+        if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
+            for b in backlog.iter().flatten() {
+                remove_socket(core, b.handle, b.bufs);
+            }
+            return NX_INVALID_PORT;
+        }
+        (*s).nx_tcp_listen_callback = listen_cb;
+        core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
+        let p = slot!(core, r);
+        p.listen_port = port16;
+        p.was_connected = false;
+        p.cb_done = false;
+        (*s).nx_tcp_socket_port = port;
+        (*s).nx_tcp_socket_client_type = NX_FALSE;
+        (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
+        NX_SUCCESS
     }
-    let p = tp(s);
-    if p.port != 0 || p.listen_port != 0 {
-        return NX_ALREADY_BOUND;
-    }
-    let sock = core.sockets.get_mut::<Socket>(p.handle);
-    if sock.state() == State::TimeWait {
-        sock.abort();
-    }
-    if sock.state() != State::Closed {
-        return NX_NOT_CLOSED;
-    }
-    if sock.listen(port16).is_err() {
-        return NX_INVALID_PORT;
-    }
-    let mut backlog = Vec::with_capacity(listen_queue_size as usize);
-    for _ in 0..listen_queue_size.min(64) {
-        let mut b = new_socket(p.window as usize);
-        let _ = b.listen(port16);
-        backlog.push(Backlog { handle: core.sockets.add(b), notified: false });
-    }
-    (*s).nx_tcp_listen_callback = listen_cb;
-    core.tcp.listens.push(ListenEntry { port: port16, socket: s, owner: s, backlog });
-    p.listen_port = port16;
-    p.was_connected = false;
-    p.cb_done = false;
-    (*s).nx_tcp_socket_port = port;
-    (*s).nx_tcp_socket_client_type = NX_FALSE;
-    (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-    NX_SUCCESS
 }
 
-/// Takes a connected backlog socket, if any, into `s` (whose own smoltcp
-/// socket then listens in the backlog). True if one was taken.
-unsafe fn take_from_backlog(core: &mut IpCore, s: *mut NX_TCP_SOCKET, port: u16) -> bool {
-    let p = tp(s);
-    let Some(e) = core.tcp.listens.iter_mut().find(|e| e.port == port) else { return false };
-    let mut found = None;
-    for (i, b) in e.backlog.iter().enumerate() {
-        if is_synchronized(core.sockets.get::<Socket>(b.handle).state()) {
-            found = Some(i);
-            break;
-        }
-    }
-    let Some(i) = found else { return false };
-    let mine = p.handle;
-    let theirs = e.backlog[i].handle;
-    let notified = e.backlog[i].notified;
-    e.backlog[i] = Backlog { handle: mine, notified: false };
-    let own = core.sockets.get_mut::<Socket>(mine);
+/// Takes a connected backlog socket, if any, into slot `r` (whose own
+/// smoltcp socket then listens in the backlog). True if one was taken.
+unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
+    let Some((mine, mine_bufs)) = core.tcp.get(r).map(|p| (p.handle, p.bufs)) else { return false };
+    let sockets = &mut core.sockets;
+    let Some(e) = core.tcp.listens.iter_mut().flatten().find(|e| e.port == port) else { return false };
+    let Some(b) = e
+        .backlog
+        .iter_mut()
+        .flatten()
+        .find(|b| is_synchronized(sockets.get::<Socket>(b.handle).state()))
+    else {
+        return false;
+    };
+    let (theirs, theirs_bufs) = (b.handle, b.bufs);
+    *b = Backlog { handle: mine, bufs: mine_bufs, notified: false };
+    let own = sockets.get_mut::<Socket>(mine);
     if own.state() != State::Listen {
         own.abort();
         let _ = own.listen(port);
     }
-    p.handle = theirs;
-    p.was_connected = false;
-    p.cb_done = false;
-    let mut cbs = Callbacks::new_pub();
-    mirror_one(core, s, &mut cbs);
-    if notified {
-        // The listen callback already ran for this connection.
+    if let Some(p) = core.tcp.get(r) {
+        p.handle = theirs;
+        p.bufs = theirs_bufs;
+        p.was_connected = false;
+        p.cb_done = false;
     }
+    // The listen callback already ran for this connection (when it was
+    // queued), so the mirror's own callback is dropped.
+    let mut cbs = Callbacks::new();
+    // SAFETY: `r` is valid (checked above, same lock).
+    unsafe { mirror_one(core, r, &mut cbs) };
     true
 }
 
 /// Waits up to `wait_option` ticks for a connection on a listening socket.
 /// `NX_SUCCESS` once connected, `NX_NOT_CONNECTED` on timeout,
-/// `NX_NOT_LISTEN_STATE` if `s` is not listening.
+/// `NX_NOT_LISTEN_STATE` if `s` is not listening; `NX_NOT_BOUND` if another
+/// thread unaccepts it or unlistens the port meanwhile, `NX_NOT_CONNECTED`
+/// if it disconnects it, `NX_PTR_ERROR` if it deletes it.
 pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let port = {
-        let mut g = sh.core.lock();
-        let _ = ip::core_of(&mut g);
-        tp(s).listen_port
-    };
-    if port == 0 {
-        return NX_NOT_LISTEN_STATE;
-    }
-    let r = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-        let h = tp(s).handle;
-        let sock = core.sockets.get_mut::<Socket>(h);
-        let mut st = sock.state();
-        if st == State::Closed {
-            // A connection on our own listening socket was reset before we
-            // got to it: listen again.
-            let _ = sock.listen(port);
-            st = sock.state();
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let (port, epoch0) = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            (p.listen_port, p.epoch)
+        };
+        if port == 0 {
+            return NX_NOT_LISTEN_STATE;
         }
-        if is_synchronized(st) {
-            return (Some(NX_SUCCESS), false);
-        }
-        if st == State::Listen && take_from_backlog(core, s, port) {
-            return (Some(NX_SUCCESS), false);
-        }
-        if timed_out {
-            return (Some(NX_NOT_CONNECTED), false);
-        }
-        (None, false)
-    });
-    if r == NX_SUCCESS {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        if let Some(e) = core.tcp.listens.iter_mut().find(|e| e.port == port) {
-            if e.socket == s {
-                e.socket = ptr::null_mut();
+        let r2 = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
             }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            let mut st = sock.state();
+            if st == State::Closed {
+                // A connection on our own listening socket was reset before we
+                // got to it: listen again.
+                let _ = sock.listen(port);
+                st = sock.state();
+            }
+            if is_synchronized(st) {
+                return (Some(NX_SUCCESS), false);
+            }
+            // `r` is valid (checked above, same lock).
+            if st == State::Listen && take_from_backlog(core, r, port) {
+                return (Some(NX_SUCCESS), false);
+            }
+            if timed_out {
+                return (Some(NX_NOT_CONNECTED), false);
+            }
+            (None, false)
+        });
+        if r2 == NX_SUCCESS {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if let Some(e) = core.tcp.listen_mut(port) {
+                if e.socket == Some(r) {
+                    e.socket = None;
+                }
+            }
+            let mut cbs = Callbacks::new();
+            mirror_one(core, r, &mut cbs);
         }
-        let mut cbs = Callbacks::new_pub();
-        mirror_one(core, s, &mut cbs);
+        r2
     }
-    r
 }
 
 /// Makes `s` listen again on `port` after `unaccept`. `NX_CONNECTION_PENDING`
@@ -599,253 +921,327 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
 /// `NX_NOT_FOUND` if nobody listens on `port`, `NX_NOT_CLOSED` if `s` is not
 /// closed, `NX_ALREADY_BOUND` if another socket already waits on the port.
 pub unsafe fn nx_tcp_server_socket_relisten(ip: *mut NX_IP, port: UINT, s: *mut NX_TCP_SOCKET) -> UINT {
-    let Some(sh) = ip::shared(ip) else { return NX_PTR_ERROR };
-    let port16 = port as u16;
-    let r = {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let Some(ei) = core.tcp.listens.iter().position(|e| e.port == port16) else { return NX_NOT_FOUND };
-        if !core.tcp.listens[ei].socket.is_null() && core.tcp.listens[ei].socket != s {
-            return NX_ALREADY_BOUND;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        if (*s).nx_tcp_socket_ip_ptr != ip {
+            return NX_PTR_ERROR;
         }
-        let p = tp(s);
-        if p.port != 0 {
-            return NX_ALREADY_BOUND;
-        }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if !matches!(sock.state(), State::Closed | State::Listen) {
-            return NX_NOT_CLOSED;
-        }
-        if sock.state() == State::Closed && sock.listen(port16).is_err() {
-            return NX_INVALID_PORT;
-        }
-        p.listen_port = port16;
-        p.was_connected = false;
-        p.cb_done = false;
-        (*s).nx_tcp_socket_port = port;
-        (*s).nx_tcp_socket_client_type = NX_FALSE;
-        (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-        if take_from_backlog(core, s, port16) {
-            core.tcp.listens[ei].socket = ptr::null_mut();
-            NX_CONNECTION_PENDING
-        } else {
-            core.tcp.listens[ei].socket = s;
-            NX_SUCCESS
-        }
-    };
-    sh.poll_now();
-    r
+        let port16 = port as u16;
+        let res = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if !core.tcp.valid(r) {
+                return NX_PTR_ERROR;
+            }
+            let Some(li) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port16)) else {
+                return NX_NOT_FOUND;
+            };
+            let cur = core.tcp.listens[li].as_ref().and_then(|e| e.socket);
+            if cur.is_some_and(|c| c != r && core.tcp.valid(c)) {
+                return NX_ALREADY_BOUND;
+            }
+            let p = slot!(core, r);
+            if p.port != 0 {
+                return NX_ALREADY_BOUND;
+            }
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if sock.state() == State::TimeWait {
+                sock.abort();
+            }
+            if !matches!(sock.state(), State::Closed | State::Listen) {
+                return NX_NOT_CLOSED;
+            }
+            if sock.state() == State::Closed && sock.listen(port16).is_err() {
+                return NX_INVALID_PORT;
+            }
+            p.listen_port = port16;
+            p.was_connected = false;
+            p.cb_done = false;
+            (*s).nx_tcp_socket_port = port;
+            (*s).nx_tcp_socket_client_type = NX_FALSE;
+            (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
+            let taken = take_from_backlog(core, r, port16);
+            if let Some(e) = core.tcp.listens[li].as_mut() {
+                e.socket = if taken { None } else { Some(r) };
+            }
+            if taken {
+                NX_CONNECTION_PENDING
+            } else {
+                NX_SUCCESS
+            }
+        };
+        sh.poll_now();
+        res
+    }
 }
 
 /// Detaches a server socket from its listen port so it can relisten. A
 /// connection still open or closing is aborted. `NX_NOT_LISTEN_STATE` if `s`
-/// serves no port.
+/// serves no port. Threads waiting on the socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_server_socket_unaccept(s: *mut NX_TCP_SOCKET) -> UINT {
-    let sh = ip_of!(s);
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = tp(s);
-        if p.listen_port == 0 {
-            return NX_NOT_LISTEN_STATE;
-        }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if sock.state() != State::Closed {
-            sock.abort();
-        }
-        if let Some(e) = core.tcp.listens.iter_mut().find(|e| e.port == p.listen_port) {
-            if e.socket == s {
-                e.socket = ptr::null_mut();
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            if p.listen_port == 0 {
+                return NX_NOT_LISTEN_STATE;
             }
+            let lp = p.listen_port;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if sock.state() != State::Closed {
+                sock.abort();
+            }
+            p.listen_port = 0;
+            p.cb_done = true;
+            bump(p, NX_NOT_BOUND);
+            if let Some(e) = core.tcp.listen_mut(lp) {
+                if e.socket == Some(r) {
+                    e.socket = None;
+                }
+            }
+            (*s).nx_tcp_socket_port = 0;
+            (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+            sh.sock_sig.notify_all();
         }
-        p.listen_port = 0;
-        p.cb_done = true;
-        (*s).nx_tcp_socket_port = 0;
-        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+        sh.poll_now();
+        NX_SUCCESS
     }
-    sh.poll_now();
-    NX_SUCCESS
 }
 
 /// Stops listening on `port`; queued connections are reset. A socket still
-/// waiting in accept/listen on it goes back to CLOSED. `NX_ENTRY_NOT_FOUND`.
+/// waiting in accept/listen on it goes back to CLOSED (its waiters return
+/// `NX_NOT_BOUND`). `NX_ENTRY_NOT_FOUND`.
 pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT {
-    let Some(sh) = ip::shared(ip) else { return NX_PTR_ERROR };
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let Some(i) = core.tcp.listens.iter().position(|e| e.port == port as u16) else {
-            return NX_ENTRY_NOT_FOUND;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let sh = match ip::enter(ip) {
+            Ok(u) => u,
+            Err(e) => return e,
         };
-        let e = core.tcp.listens.remove(i);
-        for b in e.backlog {
-            core.sockets.get_mut::<Socket>(b.handle).abort();
-            // Removed after the RST went out (next poll), see below.
-            core.tcp_removed_push(b.handle);
-        }
-        if !e.socket.is_null() {
-            let p = tp(e.socket);
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            if sock.state() == State::Listen {
-                sock.abort();
-                p.listen_port = 0;
-                (*e.socket).nx_tcp_socket_port = 0;
-                (*e.socket).nx_tcp_socket_state = NX_TCP_CLOSED;
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let Some(i) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port as u16)) else {
+                return NX_ENTRY_NOT_FOUND;
+            };
+            let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
+            for (k, b) in e.backlog.iter().flatten().enumerate() {
+                core.sockets.get_mut::<Socket>(b.handle).abort();
+                // Removed after the RST went out (next poll), see below.
+                core.tcp.removed[k] = Some((b.handle, b.bufs));
+            }
+            if let Some(r) = e.socket {
+                if let Some(p) = core.tcp.get(r) {
+                    let sock = core.sockets.get_mut::<Socket>(p.handle);
+                    if sock.state() == State::Listen {
+                        sock.abort();
+                        p.listen_port = 0;
+                        bump(p, NX_NOT_BOUND);
+                        let so = p.sock;
+                        (*so).nx_tcp_socket_port = 0;
+                        (*so).nx_tcp_socket_state = NX_TCP_CLOSED;
+                        sh.sock_sig.notify_all();
+                    }
+                }
             }
         }
-    }
-    sh.poll_now();
-    let mut g = sh.core.lock();
-    ip::core_of(&mut g).tcp_removed_flush();
-    NX_SUCCESS
-}
-
-impl IpCore {
-    fn tcp_removed_push(&mut self, h: SocketHandle) {
-        // Keep the socket in the set until the next poll sent its RST.
-        self.tcp_removed.push(h);
-    }
-    fn tcp_removed_flush(&mut self) {
-        while let Some(h) = self.tcp_removed.pop() {
-            self.sockets.remove(h);
+        sh.poll_now();
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        for k in 0..MAX_LISTEN_QUEUE {
+            if let Some((h, b)) = core.tcp.removed[k].take() {
+                remove_socket(core, h, b);
+            }
         }
+        NX_SUCCESS
     }
 }
 
 /// Sends the chain's data. Success: the stack owns the packet (released at
 /// once: the bytes were copied). Failure: the caller keeps it.
-/// `NX_NOT_CONNECTED` if the connection cannot send. If the deadline passes
+/// `NX_NOT_CONNECTED` if the connection cannot send (or another thread
+/// disconnects it meanwhile). If the deadline passes
 /// with part of the data queued, the queued prefix is removed from the packet
 /// (the chain keeps only what was not sent) and `NX_TX_QUEUE_DEPTH` returned;
 /// with nothing queued, `NX_TX_QUEUE_DEPTH` and the packet untouched.
 pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let mut cur = pkt;
-    let mut off = 0usize;
-    let mut sent = 0usize;
-    let r = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(s, TX_BUFFER / 4), |core, timed_out| {
-        let h = tp(s).handle;
-        let sock = core.sockets.get_mut::<Socket>(h);
-        if !sock.may_send() {
-            return (Some(NX_NOT_CONNECTED), false);
-        }
-        let mut progressed = false;
-        while !cur.is_null() {
-            let start = (*cur).nx_packet_prepend_ptr.add(off);
-            let len = (*cur).nx_packet_append_ptr as usize - start as usize;
-            if len == 0 {
-                cur = (*cur).nx_packet_next;
-                off = 0;
-                continue;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let (epoch0, tx_room) = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
+        };
+        let mut cur = pkt;
+        let mut off = 0usize;
+        let mut sent = 0usize;
+        let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            if p.epoch != epoch0 {
+                return (Some(p.epoch_status), false);
             }
-            let n = sock.send_slice(core::slice::from_raw_parts(start, len)).unwrap_or(0);
-            if n == 0 {
-                break;
+            let so = p.sock;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if !sock.may_send() {
+                return (Some(NX_NOT_CONNECTED), false);
             }
-            progressed = true;
-            sent += n;
-            off += n;
+            let mut progressed = false;
+            // Sound: the chain is the caller's (checked by `_nxe_`: every
+            // packet allocated, prepend <= append).
+            {
+                while !cur.is_null() {
+                    let start = (*cur).nx_packet_prepend_ptr.add(off);
+                    let len = ((*cur).nx_packet_append_ptr as usize).saturating_sub(start as usize);
+                    if len == 0 {
+                        cur = (*cur).nx_packet_next;
+                        off = 0;
+                        continue;
+                    }
+                    let n = sock.send_slice(core::slice::from_raw_parts(start, len)).unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    progressed = true;
+                    sent += n;
+                    off += n;
+                }
+                if cur.is_null() {
+                    (*so).nx_tcp_socket_bytes_sent = (*so).nx_tcp_socket_bytes_sent.wrapping_add(sent as ULONG);
+                    return (Some(NX_SUCCESS), true);
+                }
+            }
+            if timed_out {
+                return (Some(NX_TX_QUEUE_DEPTH), progressed);
+            }
+            (None, progressed)
+        });
+        if res == NX_SUCCESS {
+            packet::nx_packet_release(pkt);
+        } else if sent > 0 {
+            // Remove the queued prefix so that a retry does not send it twice.
+            let mut p = pkt;
+            let mut left = sent;
+            while !p.is_null() && left > 0 {
+                let len = ((*p).nx_packet_append_ptr as usize).saturating_sub((*p).nx_packet_prepend_ptr as usize);
+                let n = len.min(left);
+                (*p).nx_packet_prepend_ptr = (*p).nx_packet_prepend_ptr.add(n);
+                left -= n;
+                p = (*p).nx_packet_next;
+            }
+            (*pkt).nx_packet_length = (*pkt).nx_packet_length.saturating_sub(sent as ULONG);
         }
-        if cur.is_null() {
-            return (Some(NX_SUCCESS), true);
-        }
-        if timed_out {
-            return (Some(NX_TX_QUEUE_DEPTH), progressed);
-        }
-        (None, progressed)
-    });
-    if r == NX_SUCCESS {
-        let mut g = sh.core.lock();
-        let _ = ip::core_of(&mut g);
-        (*s).nx_tcp_socket_bytes_sent = (*s).nx_tcp_socket_bytes_sent.wrapping_add(sent as ULONG);
-        drop(g);
-        packet::nx_packet_release(pkt);
-    } else if sent > 0 {
-        // Remove the queued prefix so that a retry does not send it twice.
-        let mut p = pkt;
-        let mut left = sent;
-        while !p.is_null() && left > 0 {
-            let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-            let n = len.min(left);
-            (*p).nx_packet_prepend_ptr = (*p).nx_packet_prepend_ptr.add(n);
-            left -= n;
-            p = (*p).nx_packet_next;
-        }
-        (*pkt).nx_packet_length = (*pkt).nx_packet_length.saturating_sub(sent as ULONG);
+        res
     }
-    r
 }
 
 /// Waits up to `wait_option` ticks for data and hands it over in ONE packet
 /// from the IP instance's default pool (the caller releases it).
 /// `NX_NO_PACKET` on timeout or when no packet could be allocated in time;
 /// `NX_NOT_CONNECTED` when the connection is not open for receiving and no
-/// data is left (the peer closed).
+/// data is left (the peer closed), or another thread disconnects the socket
+/// meanwhile; `NX_NOT_BOUND` if it unbinds or unaccepts it; `NX_PTR_ERROR`
+/// if it deletes it.
 pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    *packet_ptr = ptr::null_mut();
-    let sh = ip_of!(s);
-    let pool = (*(*s).nx_tcp_socket_ip_ptr).nx_ip_default_packet_pool;
-    let deadline = Deadline::after_ticks(wait_option);
-    let mut pkt: *mut NX_PACKET = ptr::null_mut();
-    loop {
-        enum R {
-            Got,
-            NeedPacket,
-            Status(UINT),
-        }
-        let r = sh.wait_for(deadline, Wait::Rx(s), |core, timed_out| {
-            let h = tp(s).handle;
-            let sock = core.sockets.get_mut::<Socket>(h);
-            if sock.recv_queue() > 0 {
-                if pkt.is_null() {
-                    let mut p = ptr::null_mut();
-                    if packet::allocate_until(pool, &mut p, NX_RECEIVE_PACKET, deadline, true) != NX_SUCCESS {
-                        return (Some(R::NeedPacket), false);
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        *packet_ptr = ptr::null_mut();
+        let (sh, r) = enter_sock!(s);
+        let pool = (*(*s).nx_tcp_socket_ip_ptr).nx_ip_default_packet_pool;
+        let epoch0 = {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            slot!(core, r).epoch
+        };
+        let deadline = Deadline::after_ticks(wait_option);
+        let mut pkt: *mut NX_PACKET = ptr::null_mut();
+        loop {
+            enum R {
+                Got,
+                NeedPacket,
+                Status(UINT),
+            }
+            let res = sh.wait_for(deadline, Wait::Rx(r), |core, timed_out| {
+                let Some(p) = core.tcp.get(r) else { return (Some(R::Status(NX_PTR_ERROR)), false) };
+                if p.epoch != epoch0 {
+                    return (Some(R::Status(p.epoch_status)), false);
+                }
+                let so = p.sock;
+                let sock = core.sockets.get_mut::<Socket>(p.handle);
+                if sock.recv_queue() > 0 {
+                    // Sound: pool packets are ours until handed out; the slot is
+                    // valid so `so` is a created socket.
+                    {
+                        if pkt.is_null() {
+                            let mut np = ptr::null_mut();
+                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, true) != NX_SUCCESS {
+                                return (Some(R::NeedPacket), false);
+                            }
+                            pkt = np;
+                        }
+                        let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
+                        let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
+                        // A window update is worth sending at once only when the
+                        // window was at most half open; otherwise the next poll or
+                        // ACK carries it (saves a poll per packet with big windows).
+                        let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
+                        let n = sock.recv_slice(buf).unwrap_or(0);
+                        (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
+                        (*pkt).nx_packet_length += n as ULONG;
+                        (*so).nx_tcp_socket_bytes_received = (*so).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
+                        return (Some(R::Got), window_was_small);
                     }
-                    pkt = p;
                 }
-                let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
-                let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
-                // A window update is worth sending at once only when the
-                // window was at most half open; otherwise the next poll or
-                // ACK carries it (saves a poll per packet with big windows).
-                let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
-                let n = sock.recv_slice(buf).unwrap_or(0);
-                (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
-                (*pkt).nx_packet_length += n as ULONG;
-                (*s).nx_tcp_socket_bytes_received = (*s).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
-                return (Some(R::Got), window_was_small);
-            }
-            if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
-                return (Some(R::Status(NX_NOT_CONNECTED)), false);
-            }
-            if timed_out {
-                return (Some(R::Status(NX_NO_PACKET)), false);
-            }
-            (None, false)
-        });
-        match r {
-            R::Got => {
-                (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR;
-                *packet_ptr = pkt;
-                return NX_SUCCESS;
-            }
-            R::Status(st) => {
-                if !pkt.is_null() {
-                    packet::nx_packet_release(pkt);
+                if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
+                    return (Some(R::Status(NX_NOT_CONNECTED)), false);
                 }
-                return st;
-            }
-            R::NeedPacket => {
-                // Wait for the pool with no stack lock held.
-                let mut p = ptr::null_mut();
-                if packet::allocate_until(pool, &mut p, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) != NX_SUCCESS {
-                    return NX_NO_PACKET;
+                if timed_out {
+                    return (Some(R::Status(NX_NO_PACKET)), false);
                 }
-                pkt = p;
+                (None, false)
+            });
+            match res {
+                R::Got => {
+                    (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR;
+                    *packet_ptr = pkt;
+                    return NX_SUCCESS;
+                }
+                R::Status(st) => {
+                    if !pkt.is_null() {
+                        packet::nx_packet_release(pkt);
+                    }
+                    return st;
+                }
+                R::NeedPacket => {
+                    // Wait for the pool with no stack lock held. Without a
+                    // helper thread the packets may be in the instance's own
+                    // queues: serve it between tries.
+                    let mut np = ptr::null_mut();
+                    let got = if sh.polled() && wait_option != NX_NO_WAIT {
+                        loop {
+                            sh.service();
+                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline.min(Deadline::after_ticks(1)), false)
+                                == NX_SUCCESS
+                            {
+                                break true;
+                            }
+                            if deadline.expired() {
+                                break false;
+                            }
+                        }
+                    } else {
+                        packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) == NX_SUCCESS
+                    };
+                    if !got {
+                        return NX_NO_PACKET;
+                    }
+                    pkt = np;
+                }
             }
         }
     }
@@ -857,78 +1253,102 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
 /// socket stays bound). With `NX_NO_WAIT` the FIN is sent and the call
 /// returns at once. `NX_NOT_CONNECTED` if it
 /// was closed already; a listening socket stops listening (`NX_SUCCESS`).
+/// Other threads waiting on the socket return `NX_NOT_CONNECTED`.
 pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let h;
-    {
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = tp(s);
-        p.cb_done = true;
-        h = p.handle;
-        let sock = core.sockets.get_mut::<Socket>(h);
-        match sock.state() {
-            State::Closed => return NX_NOT_CONNECTED,
-            State::TimeWait => {
-                sock.abort();
-                (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                return NX_SUCCESS;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            p.cb_done = true;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            let st = sock.state();
+            if st != State::Closed {
+                bump(p, NX_NOT_CONNECTED);
+                sh.sock_sig.notify_all();
             }
-            State::Listen | State::SynSent => {
-                sock.abort();
-                (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                if p.listen_port != 0 {
+            match st {
+                State::Closed => return NX_NOT_CONNECTED,
+                State::TimeWait => {
+                    sock.abort();
+                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
+                    return NX_SUCCESS;
+                }
+                State::Listen | State::SynSent => {
+                    sock.abort();
+                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
                     let lp = p.listen_port;
-                    if let Some(e) = core.tcp.listens.iter_mut().find(|e| e.port == lp) {
-                        if e.socket == s {
-                            e.socket = ptr::null_mut();
+                    if lp != 0 {
+                        if let Some(e) = core.tcp.listen_mut(lp) {
+                            if e.socket == Some(r) {
+                                e.socket = None;
+                            }
                         }
                     }
+                    drop(g);
+                    sh.poll_now();
+                    return NX_SUCCESS;
                 }
-                drop(g);
-                sh.poll_now();
-                return NX_SUCCESS;
+                _ => sock.close(),
             }
-            _ => sock.close(),
         }
-    }
-    if wait_option == NX_NO_WAIT {
-        // The FIN leaves now; the close completes in the background (unbind
-        // or unaccept reset it if it is still in progress then).
-        sh.poll_now();
-        return NX_SUCCESS;
-    }
-    let deadline = Deadline::after_ticks(wait_option);
-    let mut first = true;
-    sh.wait_for(deadline, Wait::Any, |core, timed_out| {
-        let poll = core::mem::replace(&mut first, false);
-        let sock = core.sockets.get_mut::<Socket>(h);
-        match sock.state() {
-            State::Closed => (Some(NX_SUCCESS), poll),
-            State::TimeWait => {
-                sock.abort();
-                (Some(NX_SUCCESS), true)
-            }
-            _ if timed_out => {
-                sock.abort();
-                (Some(NX_SUCCESS), true)
-            }
-            _ => (None, poll),
+        if wait_option == NX_NO_WAIT {
+            // The FIN leaves now; the close completes in the background (unbind
+            // or unaccept reset it if it is still in progress then).
+            sh.poll_now();
+            return NX_SUCCESS;
         }
-    });
-    let mut g = sh.core.lock();
-    let _ = ip::core_of(&mut g);
-    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-    NX_SUCCESS
+        let deadline = Deadline::after_ticks(wait_option);
+        let mut first = true;
+        let res = sh.wait_for(deadline, Wait::Any, |core, timed_out| {
+            let poll = core::mem::replace(&mut first, false);
+            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            match sock.state() {
+                State::Closed => (Some(NX_SUCCESS), poll),
+                State::TimeWait => {
+                    sock.abort();
+                    (Some(NX_SUCCESS), true)
+                }
+                _ if timed_out => {
+                    sock.abort();
+                    (Some(NX_SUCCESS), true)
+                }
+                _ => (None, poll),
+            }
+        });
+        if res == NX_SUCCESS {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            if let Some(p) = core.tcp.get(r) {
+                (*p.sock).nx_tcp_socket_state = NX_TCP_CLOSED;
+            }
+        }
+        NX_SUCCESS
+    }
 }
 
 /// Waits up to `wait_option` ticks until the socket is in `desired_state`.
-/// `NX_NOT_SUCCESSFUL` on timeout.
+/// `NX_NOT_SUCCESSFUL` on timeout; if another thread disconnects, unbinds
+/// or deletes the socket meanwhile: `NX_NOT_CONNECTED`, `NX_NOT_BOUND`,
+/// `NX_PTR_ERROR`.
 pub unsafe fn nx_tcp_socket_state_wait(s: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
-    let sh = ip_of!(s);
+    let (sh, r) = enter_sock!(s);
+    let epoch0 = {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        slot!(core, r).epoch
+    };
     sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-        let st = nx_state(core.sockets.get::<Socket>(tp(s).handle).state());
-        (*s).nx_tcp_socket_state = st;
+        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+        if p.epoch != epoch0 {
+            return (Some(p.epoch_status), false);
+        }
+        let st = nx_state(core.sockets.get::<Socket>(p.handle).state());
+        // SAFETY: valid slot: `p.sock` is a created socket.
+        unsafe { (*p.sock).nx_tcp_socket_state = st };
         if st == desired_state {
             (Some(NX_SUCCESS), false)
         } else if timed_out {
@@ -942,14 +1362,29 @@ pub unsafe fn nx_tcp_socket_state_wait(s: *mut NX_TCP_SOCKET, desired_state: UIN
 /// `*bytes_available` = received bytes not yet handed over.
 /// `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
 pub unsafe fn nx_tcp_socket_bytes_available(s: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
-    let sh = ip_of!(s);
-    let mut g = sh.core.lock();
-    let core = ip::core_of(&mut g);
-    let sock = core.sockets.get::<Socket>(tp(s).handle);
-    let n = sock.recv_queue();
-    *bytes_available = n as ULONG;
-    if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
-        return NX_NOT_CONNECTED;
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        let sock = core.sockets.get::<Socket>(p.handle);
+        let n = sock.recv_queue();
+        *bytes_available = n as ULONG;
+        if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
+            return NX_NOT_CONNECTED;
+        }
+        NX_SUCCESS
     }
-    NX_SUCCESS
 }
+
+/// Most bytes of the IP instance's memory area one socket (or listen
+/// backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
+/// receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
+/// socket with a window of `w` bytes takes `round8(max(w, 1460))` + 65,536
+/// (its transmit buffer) + 32 (67,616 bytes for windows up to 2,048).
+pub const NX_TCP_SOCKET_MEMORY_MAX: ULONG = 131_104;
+const _: () = assert!(socket_bytes(65536) == NX_TCP_SOCKET_MEMORY_MAX as usize);
+/// Bytes of the area a socket with a window of at most 2,048 bytes takes.
+pub const NX_TCP_SOCKET_MEMORY_SMALL: ULONG = 67_616;
+const _: () = assert!(socket_bytes(2048) == NX_TCP_SOCKET_MEMORY_SMALL as usize);

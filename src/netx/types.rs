@@ -79,7 +79,11 @@ pub const NX_ALREADY_BOUND: UINT = 0x22;
 pub const NX_PORT_UNAVAILABLE: UINT = 0x23;
 pub const NX_NOT_BOUND: UINT = 0x24;
 pub const NX_NOT_CREATED: UINT = 0x27;
+/// `nx_ip_delete` while sockets are still created on the instance.
+pub const NX_SOCKETS_BOUND: UINT = 0x28;
 pub const NX_ALREADY_RELEASED: UINT = 0x31;
+/// `nx_tcp_server_socket_listen` when every listen entry is in use.
+pub const NX_MAX_LISTEN: UINT = 0x33;
 pub const NX_DUPLICATE_LISTEN: UINT = 0x34;
 pub const NX_NOT_CLOSED: UINT = 0x35;
 pub const NX_NOT_LISTEN_STATE: UINT = 0x36;
@@ -176,10 +180,9 @@ pub const NX_MAX_IP_INTERFACES: usize = NX_MAX_PHYSICAL_INTERFACES + 1;
 // Sizes (in 64-bit words) of the private areas. Fixed when the library is
 // built; the Rust side asserts its state fits.
 pub const NX_PACKET_POOL_PRIVATE_WORDS: usize = 8;
-/// The IP state lives in one heap block made at `nx_ip_create` (the helper
-/// thread needs a fixed address); the private area holds its pointer, with
-/// room to spare.
-pub const NX_IP_PRIVATE_WORDS: usize = 4;
+/// The IP instance's locks, queues and lifetime state live here (they must
+/// outlive a delete racing with a late call: see the lifetime rule in `netx`).
+pub const NX_IP_PRIVATE_WORDS: usize = 40;
 pub const NX_TCP_SOCKET_PRIVATE_WORDS: usize = 8;
 
 // ---------------------------------------------------------------- control blocks

@@ -1,0 +1,103 @@
+//! IP instances without a helper thread (the bare-metal case, where the
+//! port cannot start one): one application thread does everything, and its
+//! blocking calls drive the stack. Own test binary: `ip::NO_HELPER` is
+//! process-wide.
+use nx_pop3_client::drivers::ram::nx_ram_network_driver;
+use nx_pop3_client::netx::types::*;
+use nx_pop3_client::netx::{ip, packet, tcp};
+use std::ptr;
+use std::sync::atomic::Ordering;
+
+struct Node {
+    ip: Box<NX_IP>,
+    pool: Box<NX_PACKET_POOL>,
+    _mem: Vec<u64>,
+    _ipmem: Vec<u64>,
+}
+
+unsafe fn node(addr: u32, packets: usize) -> Node {
+    let mut mem = vec![0u64; packets * (1536 + 128) / 8];
+    let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
+    assert_eq!(packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
+    let mut ipmem = vec![0u64; (1 << 20) / 8];
+    let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
+    assert_eq!(
+        ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFFFF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
+        0
+    );
+    ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
+    ip::nx_tcp_enable(&mut *ipb);
+    Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
+}
+
+fn ipaddr(d: u8) -> u32 {
+    u32::from_be_bytes([10, 0, 7, d])
+}
+
+#[test]
+fn one_thread_no_helper_connect_transfer_close() {
+    ip::NO_HELPER.store(true, Ordering::SeqCst);
+    unsafe {
+        let mut a = node(ipaddr(1), 64);
+        let mut b = node(ipaddr(2), 64);
+        let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
+        let mut cli: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
+        assert_eq!(tcp::nx_tcp_socket_create(&mut *b.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_socket_create(&mut *a.ip, &mut *cli, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_listen(&mut *b.ip, 80, &mut *srv, 2, None), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_bind(&mut *cli, NX_ANY_PORT, 0), 0);
+        // Nobody answers: the wait ends at its deadline (no helper needed).
+        let t0 = std::time::Instant::now();
+        assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, ipaddr(9), 80, 20), NX_NOT_CONNECTED);
+        let el = t0.elapsed().as_millis();
+        assert!((150..2000).contains(&el), "{el} ms");
+        // ARP, SYN, SYN-ACK, ACK: all driven by this call's waits.
+        assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, ipaddr(2), 80, 300), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_accept(&mut *srv, 300), 0);
+        let mut sent = 0u64;
+        let mut got = 0u64;
+        let mut sum_tx = 0u64;
+        let mut sum_rx = 0u64;
+        for round in 0..200u32 {
+            let n = 1 + (round as usize * 37) % 1400;
+            let buf: Vec<u8> = (0..n).map(|i| (i as u32 ^ round) as u8).collect();
+            for &x in &buf {
+                sum_tx = sum_tx.wrapping_mul(31).wrapping_add(x as u64);
+            }
+            let mut p = ptr::null_mut();
+            assert_eq!(packet::nx_packet_allocate(&mut *a.pool, &mut p, NX_IPv4_TCP_PACKET, 100), 0);
+            assert_eq!(packet::nx_packet_data_append(p, buf.as_ptr() as _, n as u32, &mut *a.pool, 100), 0);
+            assert_eq!(tcp::nx_tcp_socket_send(&mut *cli, p, 300), 0);
+            sent += n as u64;
+            while got < sent {
+                let mut q = ptr::null_mut();
+                assert_eq!(tcp::nx_tcp_socket_receive(&mut *srv, &mut q, 300), 0, "round {round}");
+                let len = (*q).nx_packet_length as usize;
+                for &x in std::slice::from_raw_parts((*q).nx_packet_prepend_ptr, len) {
+                    sum_rx = sum_rx.wrapping_mul(31).wrapping_add(x as u64);
+                }
+                got += len as u64;
+                packet::nx_packet_release(q);
+            }
+        }
+        assert_eq!(got, sent);
+        assert_eq!(sum_rx, sum_tx);
+        // The server closes; the client sees the end, then closes too.
+        assert_eq!(tcp::nx_tcp_socket_disconnect(&mut *srv, NX_NO_WAIT), 0);
+        let mut q = ptr::null_mut();
+        assert_eq!(tcp::nx_tcp_socket_receive(&mut *cli, &mut q, 300), NX_NOT_CONNECTED);
+        assert_eq!(tcp::nx_tcp_socket_disconnect(&mut *cli, 300), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_unbind(&mut *cli), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_unaccept(&mut *srv), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_unlisten(&mut *b.ip, 80), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(&mut *cli), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(&mut *srv), 0);
+        // A super-loop round is harmless.
+        assert_eq!(ip::nx_ip_service(&mut *a.ip), 0);
+        assert_eq!(ip::nx_ip_delete(&mut *a.ip), 0);
+        assert_eq!(ip::nx_ip_delete(&mut *b.ip), 0);
+        assert_eq!(ip::nx_ip_service(&mut *a.ip), NX_PTR_ERROR);
+        assert_eq!(a.pool.nx_packet_pool_available, a.pool.nx_packet_pool_total);
+        assert_eq!(b.pool.nx_packet_pool_available, b.pool.nx_packet_pool_total);
+    }
+}
