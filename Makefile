@@ -117,3 +117,60 @@ bench:
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- firmware (issue 11): mps2-an386 in QEMU
+# A contained block (helper "firmware"): the Cortex-M4 board support, the
+# LAN9118 NetX driver and its self-test, the POP3 firmware application, and
+# the 32-bit layout check. See firmware/mps2-an386/README.md.
+#   make firmware-tools      install arm-none-eabi-gcc, newlib, qemu-system-arm, ping if missing
+#   make firmware-selftest   driver + board self-test in QEMU, in a private network namespace (root)
+#   make firmware-app        compile the POP3 application (links once the thumb library exists)
+#   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
+FW_DIR      := firmware/mps2-an386
+FW_BUILD    := $(BUILD)/firmware
+FW_CC       := arm-none-eabi-gcc
+FW_SIZE     := arm-none-eabi-size
+FW_CPU      := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+FW_CFLAGS   := $(FW_CPU) -std=c11 -Os -g -ffunction-sections -fdata-sections $(WARN)
+FW_INC      := -Iinclude -Ifirmware/include -I$(FW_DIR)
+FW_LDFLAGS  := $(FW_CPU) --specs=rdimon.specs -nostartfiles -T $(FW_DIR)/mps2_an386.ld -Wl,--gc-sections
+FW_BOARD    := $(FW_DIR)/startup.c $(FW_DIR)/board.c
+FW_DRIVER   := $(FW_DIR)/nx_lan9118_driver.c
+FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/*.h) $(FW_DIR)/mps2_an386.ld \
+               $(wildcard include/*.h) firmware/include/tx_api.h
+# Fallback while include/ names the receive interface nx_packet_address_interface
+# instead of NetX's nx_packet_address.nx_packet_interface_ptr (see the driver).
+FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
+FW_TIMEOUT  ?= 420
+
+.PHONY: firmware-tools firmware-selftest firmware-app check-layout-thumb
+
+firmware-tools:
+	@missing=""; \
+	command -v $(FW_CC) >/dev/null 2>&1 || missing="$$missing gcc-arm-none-eabi"; \
+	test -f "$$($(FW_CC) -print-file-name=rdimon.specs 2>/dev/null)" || missing="$$missing libnewlib-arm-none-eabi"; \
+	command -v qemu-system-arm >/dev/null 2>&1 || missing="$$missing qemu-system-arm"; \
+	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+$(FW_BUILD)/test_lan9118.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
+	$(FW_SIZE) $@
+
+$(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_fault.c
+
+# Bounded in time; the script stops QEMU by PID and deletes its namespace whatever happens.
+firmware-selftest: $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf
+	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py \
+	  --driver-elf $(FW_BUILD)/test_lan9118.elf --fault-elf $(FW_BUILD)/test_fault.elf --timeout $$(($(FW_TIMEOUT) - 60))
+
+check-layout-thumb: | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -Iinclude -Ifirmware/include -c ffi-tests/test_pop3_layout.c \
+	  -o $(FW_BUILD)/test_pop3_layout.o
+	@echo "layout: ffi-tests/test_pop3_layout.c static assertions hold with 32-bit pointers (Cortex-M4)"

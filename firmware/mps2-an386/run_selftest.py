@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Run the firmware self-tests in QEMU (mps2-an386), bounded in time.
+
+    python3 firmware/mps2-an386/run_selftest.py --driver-elf ELF --fault-elf ELF
+        [--pings 2000] [--size 1400] [--preload 1,6] [--timeout 300]
+
+1. test_fault.elf: an undefined instruction must end QEMU with status 3 and a
+   HardFault report (no network).
+2. test_lan9118.elf: in a private network namespace with a TAP (192.0.2.1/24,
+   the kernel's side), QEMU runs the driver self-test with
+   `-nic tap,...,model=lan9118`. When the firmware prints READY, the host
+   floods `ping -f -c N -s SIZE 192.0.2.2` (once per --preload value: with
+   preload P, P echo requests are in flight at once), then tells the firmware
+   how many echo requests it sent in all (UDP "END <n>" to port 7777). Passes only if the
+   firmware exits 0 (it counted every request and every check passed), ping
+   saw every reply, and the firmware reported the MAC address QEMU was given.
+
+Why preload 6 at most: QEMU's LAN9118 model holds 2640 words of received
+data (10.3 KiB, 7 frames of 1442 bytes) and silently discards a frame that
+does not fit (its RX_DROP counter is not modelled), while QEMU hands the NIC
+a whole burst from the TAP at once. With more than 7 full-size frames in
+flight, frames are lost before any driver can see them; `--pcap FILE` records
+what QEMU passed to the NIC, to tell such losses from the driver's.
+
+Needs root (network namespace, TAP). Everything it starts is stopped by PID
+and the namespace deleted, whatever happens (also on timeout or Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+NS_PREFIX = "firmware-selftest"
+TAP = "fwtap0"
+HOST_IP = "192.0.2.1"
+FW_IP = "192.0.2.2"
+FW_MAC = "52:54:00:a3:86:02"
+CONTROL_PORT = 7777
+
+QEMU_BASE = [
+    "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+    "-semihosting-config", "enable=on,target=native",
+]
+
+
+def log(msg: str) -> None:
+    print(f"[selftest] {msg}", flush=True)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _on_signal(signum, _frame):
+    raise Interrupted(f"signal {signum}")
+
+
+def run(cmd: list[str], timeout: float = 30, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout, check=check)
+
+
+class Qemu:
+    """QEMU with its semihosting output read line by line on a thread."""
+
+    def __init__(self, cmd: list[str]):
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.output: list[str] = []
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     bufsize=1)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def wait_line(self, pattern: str, deadline: float) -> str | None:
+        rx = re.compile(pattern)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            self.output.append(line)
+            print(f"  fw| {line}", flush=True)
+            if rx.search(line):
+                return line
+
+    def finish(self, deadline: float) -> int | None:
+        """Waits for exit (draining output) until the deadline; None on timeout."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                line = self.lines.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                line = ""
+            if line is None:
+                break
+            if line:
+                self.output.append(line)
+                print(f"  fw| {line}", flush=True)
+        try:
+            return self.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            log(f"stopping QEMU (pid {self.proc.pid})")
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def fault_test(elf: str, timeout: float) -> bool:
+    log("test_fault: an undefined instruction must end QEMU with status 3 and a register dump")
+    q = Qemu(QEMU_BASE + ["-kernel", elf])
+    try:
+        rc = q.finish(time.monotonic() + timeout)
+    finally:
+        q.stop()
+    text = "\n".join(q.output)
+    ok = rc == 3 and "*** HardFault" in text and "CFSR" in text and "5 ticks waited" in text
+    log(f"{'PASS' if ok else 'FAIL'}: test_fault exit status {rc}")
+    return ok
+
+
+class Netns:
+    def __init__(self) -> None:
+        self.name = f"{NS_PREFIX}-{os.getpid()}"
+        self.created = False
+
+    def create(self) -> None:
+        run(["ip", "netns", "add", self.name])
+        self.created = True
+        self.exec(["ip", "link", "set", "lo", "up"])
+        self.exec(["ip", "tuntap", "add", "dev", TAP, "mode", "tap"])
+        # No IPv6 chatter (router solicitations, MLD) on the test link.
+        self.exec(["sysctl", "-q", "-w", f"net.ipv6.conf.{TAP}.disable_ipv6=1"], check=False)
+        self.exec(["ip", "addr", "add", f"{HOST_IP}/24", "dev", TAP])
+        self.exec(["ip", "link", "set", TAP, "up"])
+
+    def exec(self, cmd: list[str], timeout: float = 30, check: bool = True) -> subprocess.CompletedProcess:
+        return run(["ip", "netns", "exec", self.name] + cmd, timeout=timeout, check=check)
+
+    def delete(self) -> None:
+        if self.created:
+            subprocess.run(["ip", "netns", "del", self.name], check=False)
+            self.created = False
+
+
+SEND_END = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(("END %d" % int(sys.argv[1])).encode(), (sys.argv[2], int(sys.argv[3])))
+"""
+
+
+def driver_test(elf: str, pings: int, size: int, preloads: list[int], timeout: float,
+                pcap: str | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    ns = Netns()
+    q = None
+    ok = True
+    try:
+        ns.create()
+        log(f"namespace {ns.name}: {TAP} {HOST_IP}/24; firmware {FW_IP}, MAC {FW_MAC}")
+        nic = ["-nic", f"tap,ifname={TAP},script=no,downscript=no,model=lan9118,mac={FW_MAC}"]
+        if pcap:
+            # Same link, spelled so a filter can record every frame QEMU passes
+            # between the TAP and the NIC model (both directions).
+            nic = ["-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
+                   "-net", f"nic,model=lan9118,netdev=n0,macaddr={FW_MAC}",
+                   "-object", f"filter-dump,id=d0,netdev=n0,file={pcap}"]
+        cmd = ["ip", "netns", "exec", ns.name] + QEMU_BASE + nic + ["-kernel", elf]
+        q = Qemu(cmd)
+        if q.wait_line(r"^READY$", min(deadline, time.monotonic() + 60)) is None:
+            log("FAIL: the firmware never became READY")
+            ok = False
+        else:
+            macs = [l for l in q.output if l.startswith("mac ")]
+            if not macs or macs[-1] != f"mac {FW_MAC}":
+                log(f"FAIL: firmware MAC {macs[-1] if macs else '?'}, QEMU was given {FW_MAC}")
+                ok = False
+            total_sent = 0
+            for preload in preloads:
+                flood = ["ping", "-q", "-f", "-c", str(pings), "-s", str(size), "-W", "1"]
+                if preload > 1:
+                    flood += ["-l", str(preload)]
+                log("flood: " + " ".join(flood + [FW_IP]))
+                t0 = time.monotonic()
+                p = ns.exec(flood + [FW_IP], timeout=max(5, deadline - time.monotonic() - 20), check=False)
+                elapsed = time.monotonic() - t0
+                for line in p.stdout.splitlines():
+                    if "packets transmitted" in line or line.startswith("rtt"):
+                        print(f"  host| {line}", flush=True)
+                m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
+                sent, received = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+                total_sent += sent
+                if not m or received != sent or sent != pings:
+                    log(f"FAIL: ping transmitted {sent}, received {received} (wanted {pings} and {pings})")
+                    ok = False
+                else:
+                    rate = sent * (size + 28) / elapsed / 1e6
+                    log(f"ping (preload {preload}): {sent} sent, {received} received in {elapsed:.2f} s "
+                        f"({sent / elapsed:.0f} echo/s, {rate:.2f} MB/s of IP each way; emulator figure)")
+            ns.exec(["python3", "-c", SEND_END, str(total_sent), FW_IP, str(CONTROL_PORT)], check=False)
+            rc = q.finish(deadline)
+            if rc != 0:
+                log(f"FAIL: firmware exit status {rc}")
+                ok = False
+            else:
+                log("firmware exit status 0")
+    except Interrupted as e:
+        log(f"interrupted: {e}")
+        ok = False
+    except subprocess.TimeoutExpired as e:
+        log(f"FAIL: timeout: {e}")
+        ok = False
+    finally:
+        if q is not None:
+            q.stop()
+        ns.delete()
+    fails = [l for l in (q.output if q else []) if l.startswith("FAIL")]
+    if fails:
+        ok = False
+    log(f"{'PASS' if ok else 'FAIL'}: test_lan9118")
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--driver-elf", required=True)
+    ap.add_argument("--fault-elf", required=True)
+    ap.add_argument("--pings", type=int, default=2000)
+    ap.add_argument("--size", type=int, default=1400)
+    ap.add_argument("--preload", default="1,6",
+                    help="comma-separated ping -l values, one flood each (1: one echo in flight)")
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--pcap", help="record the frames between the TAP and the NIC model (diagnostics)")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        log("needs root (network namespace, TAP)")
+        return 2
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    results = [fault_test(args.fault_elf, 30),
+               driver_test(args.driver_elf, args.pings, args.size,
+                           [int(x) for x in args.preload.split(",")], args.timeout, args.pcap)]
+    log("all passed" if all(results) else "FAILED")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
