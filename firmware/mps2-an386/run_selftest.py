@@ -7,8 +7,11 @@
 1. test_fault.elf: an undefined instruction must end QEMU with status 3 and a
    HardFault report (no network).
 2. test_lan9118.elf: in a private network namespace with a TAP (192.0.2.1/24,
-   the kernel's side), QEMU runs the driver self-test with
-   `-nic tap,...,model=lan9118`. When the firmware prints READY, the host
+   the kernel's side), QEMU runs the driver self-test with a TAP netdev and
+   a lan9118 NIC (`-nic tap,...,model=lan9118` spelled as -netdev + -net nic,
+   so the monitor can name the link). When the firmware prints LINK-OFF? and
+   LINK-ON?, the host pulls and restores the cable through QEMU's monitor
+   (set_link n0 off / on). When the firmware prints READY, the host
    floods `ping -f -c N -s SIZE 192.0.2.2` (once per --preload value: with
    preload P, P echo requests are in flight at once), then tells the firmware
    how many echo requests it sent in all (UDP "END <n>" to port 7777). Passes only if the
@@ -33,6 +36,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -46,7 +50,7 @@ FW_MAC = "52:54:00:a3:86:02"
 CONTROL_PORT = 7777
 
 QEMU_BASE = [
-    "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+    "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-serial", "none",
     "-semihosting-config", "enable=on,target=native",
 ]
 
@@ -135,7 +139,7 @@ class Qemu:
 
 def fault_test(elf: str, timeout: float) -> bool:
     log("test_fault: an undefined instruction must end QEMU with status 3 and a register dump")
-    q = Qemu(QEMU_BASE + ["-kernel", elf])
+    q = Qemu(QEMU_BASE + ["-monitor", "none", "-kernel", elf])
     try:
         rc = q.finish(time.monotonic() + timeout)
     finally:
@@ -170,6 +174,21 @@ class Netns:
             self.created = False
 
 
+def monitor(path: str, command: str) -> None:
+    """One command on QEMU's human monitor (a unix socket)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(path)
+        time.sleep(0.2)
+        s.recv(4096)  # banner and prompt
+        s.sendall((command + "\n").encode())
+        time.sleep(0.2)
+        try:
+            s.recv(4096)
+        except socket.timeout:
+            pass
+
+
 SEND_END = """
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -187,19 +206,27 @@ def driver_test(elf: str, pings: int, size: int, preloads: list[int], timeout: f
     try:
         ns.create()
         log(f"namespace {ns.name}: {TAP} {HOST_IP}/24; firmware {FW_IP}, MAC {FW_MAC}")
-        nic = ["-nic", f"tap,ifname={TAP},script=no,downscript=no,model=lan9118,mac={FW_MAC}"]
+        # -nic tap,...,model=lan9118 spelled as netdev + nic, so that the
+        # monitor can name the link (set_link n0 off) and a filter can record it.
+        nic = ["-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
+               "-net", f"nic,model=lan9118,netdev=n0,macaddr={FW_MAC}"]
         if pcap:
-            # Same link, spelled so a filter can record every frame QEMU passes
-            # between the TAP and the NIC model (both directions).
-            nic = ["-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
-                   "-net", f"nic,model=lan9118,netdev=n0,macaddr={FW_MAC}",
-                   "-object", f"filter-dump,id=d0,netdev=n0,file={pcap}"]
-        cmd = ["ip", "netns", "exec", ns.name] + QEMU_BASE + nic + ["-kernel", elf]
+            nic += ["-object", f"filter-dump,id=d0,netdev=n0,file={pcap}"]
+        monitor_path = f"/tmp/{ns.name}.monitor"
+        cmd = ["ip", "netns", "exec", ns.name] + QEMU_BASE + [
+            "-monitor", f"unix:{monitor_path},server=on,wait=off"] + nic + ["-kernel", elf]
         q = Qemu(cmd)
-        if q.wait_line(r"^READY$", min(deadline, time.monotonic() + 60)) is None:
+        for prompt, command in (("^LINK-OFF\\?$", "set_link n0 off"), ("^LINK-ON\\?$", "set_link n0 on")):
+            if q.wait_line(prompt, min(deadline, time.monotonic() + 60)) is None:
+                log(f"FAIL: the firmware never asked {prompt}")
+                ok = False
+                break
+            log(f"monitor: {command}")
+            monitor(monitor_path, command)
+        if ok and q.wait_line(r"^READY$", min(deadline, time.monotonic() + 60)) is None:
             log("FAIL: the firmware never became READY")
             ok = False
-        else:
+        if ok:
             macs = [l for l in q.output if l.startswith("mac ")]
             if not macs or macs[-1] != f"mac {FW_MAC}":
                 log(f"FAIL: firmware MAC {macs[-1] if macs else '?'}, QEMU was given {FW_MAC}")
@@ -243,6 +270,10 @@ def driver_test(elf: str, pings: int, size: int, preloads: list[int], timeout: f
         if q is not None:
             q.stop()
         ns.delete()
+        try:
+            os.unlink(f"/tmp/{ns.name}.monitor")
+        except OSError:
+            pass
     fails = [l for l in (q.output if q else []) if l.startswith("FAIL")]
     if fails:
         ok = False
