@@ -169,6 +169,23 @@ firmware-selftest: $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf
 	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py \
 	  --driver-elf $(FW_BUILD)/test_lan9118.elf --fault-elf $(FW_BUILD)/test_fault.elf --timeout $$(($(FW_TIMEOUT) - 60))
 
+# The POP3 firmware: compiled always; linked when the thumb library (bare-metal
+# port, issue 10: make firmware-lib) exists.
+FW_LIB      ?= $(BUILD)/thumbv7em/baremetal/libnx_pop3_client.a
+FW_APP_OBJS := $(addprefix $(FW_BUILD)/app/,startup.o board.o nx_lan9118_driver.o nx_port_hooks.o pop3_app.o)
+
+$(FW_BUILD)/app/%.o: $(FW_DIR)/%.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)/app
+	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) -c -o $@ $<
+
+firmware-app: $(FW_APP_OBJS)
+	@if [ -f $(FW_LIB) ]; then \
+	  echo "$(FW_CC) ... -o $(FW_BUILD)/pop3_app.elf $(FW_LIB)"; \
+	  $(FW_CC) $(FW_LDFLAGS) -Wl,-Map=$(FW_BUILD)/pop3_app.map -o $(FW_BUILD)/pop3_app.elf $(FW_APP_OBJS) $(FW_LIB) \
+	  && $(FW_SIZE) $(FW_BUILD)/pop3_app.elf \
+	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
+	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
+
 check-layout-thumb: | firmware-tools
 	@mkdir -p $(FW_BUILD)
 	$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -Iinclude -Ifirmware/include -c ffi-tests/test_pop3_layout.c \
