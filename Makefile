@@ -126,6 +126,7 @@ clean:
 #   make firmware-selftest   driver + board self-test in QEMU, in a private network namespace (root)
 #   make firmware-app        compile the POP3 application (links once the thumb library exists)
 #   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
+#   make check-cmake         the CMake package (find_package, add_subdirectory, pkg-config) and firmware CMake build
 FW_DIR      := firmware/mps2-an386
 FW_BUILD    := $(BUILD)/firmware
 FW_CC       := arm-none-eabi-gcc
@@ -143,7 +144,7 @@ FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/
 FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
 FW_TIMEOUT  ?= 420
 
-.PHONY: firmware-tools firmware-selftest firmware-app check-layout-thumb
+.PHONY: firmware-tools firmware-selftest firmware-app check-layout-thumb check-cmake
 
 firmware-tools:
 	@missing=""; \
@@ -185,6 +186,31 @@ firmware-app: $(FW_APP_OBJS)
 	  && $(FW_SIZE) $(FW_BUILD)/pop3_app.elf \
 	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
 	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
+
+# The CMake package: host library built and installed, then a user's project
+# links it through find_package, through add_subdirectory, and through
+# pkg-config (each runs the POP3 demo); the firmware images through CMake and
+# the Cortex-M4 toolchain file.
+FW_CMAKE    := $(BUILD)/cmake
+check-cmake: | firmware-tools
+	@command -v cmake >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake; }
+	rm -rf $(FW_CMAKE)
+	cmake -S cmake -B $(FW_CMAKE)/lib -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(FW_CMAKE)/lib
+	cmake --install $(FW_CMAKE)/lib --prefix $(CURDIR)/$(FW_CMAKE)/prefix
+	cmake -S cmake/example -B $(FW_CMAKE)/find -DCMAKE_PREFIX_PATH=$(CURDIR)/$(FW_CMAKE)/prefix
+	cmake --build $(FW_CMAKE)/find
+	$(FW_CMAKE)/find/pop3_demo > $(FW_CMAKE)/find.log 2>&1 || { cat $(FW_CMAKE)/find.log; exit 1; }
+	cmake -S cmake/example -B $(FW_CMAKE)/subdir -DUSE_FIND_PACKAGE=OFF
+	cmake --build $(FW_CMAKE)/subdir
+	$(FW_CMAKE)/subdir/pop3_demo > $(FW_CMAKE)/subdir.log 2>&1 || { cat $(FW_CMAKE)/subdir.log; exit 1; }
+	PKG_CONFIG_PATH=$(CURDIR)/$(FW_CMAKE)/prefix/lib/pkgconfig sh -c '$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness \
+	  examples-c/pop3_demo.c $(HARNESS) $$(pkg-config --cflags --libs nx_pop3_client) -o $(FW_CMAKE)/pop3_demo_pc'
+	$(FW_CMAKE)/pop3_demo_pc > $(FW_CMAKE)/pc.log 2>&1 || { cat $(FW_CMAKE)/pc.log; exit 1; }
+	cmake -S $(FW_DIR) -B $(FW_CMAKE)/firmware -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi-cortex-m4.cmake \
+	  $(if $(wildcard $(FW_LIB)),,-DFIRMWARE_WITH_LIBRARY=OFF)
+	cmake --build $(FW_CMAKE)/firmware
+	@echo "cmake: package built and installed; find_package, add_subdirectory and pkg-config users run the demo; firmware images built"
 
 check-layout-thumb: | firmware-tools
 	@mkdir -p $(FW_BUILD)
