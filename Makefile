@@ -125,6 +125,7 @@ clean:
 #   make firmware-tools      install arm-none-eabi-gcc, newlib, qemu-system-arm, ping if missing
 #   make firmware-selftest   driver + board self-test in QEMU, in a private network namespace (root)
 #   make firmware-app        compile the POP3 application (links once the thumb library exists)
+#   make firmware-test       the POP3 firmware in QEMU against Dovecot (interop suite; needs the thumb library)
 #   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
 #   make check-cmake         the CMake package (find_package, add_subdirectory, pkg-config) and firmware CMake build
 FW_DIR      := firmware/mps2-an386
@@ -144,7 +145,7 @@ FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/
 FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
 FW_TIMEOUT  ?= 420
 
-.PHONY: firmware-tools firmware-selftest firmware-app check-layout-thumb check-cmake
+.PHONY: firmware-tools firmware-selftest firmware-app firmware-test check-layout-thumb check-cmake
 
 firmware-tools:
 	@missing=""; \
@@ -165,10 +166,14 @@ $(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-to
 	@mkdir -p $(FW_BUILD)
 	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_fault.c
 
+$(FW_BUILD)/test_app_options.elf: $(FW_DIR)/test/test_app_options.c $(FW_DIR)/pop3_app.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_app_options.c
+
 # Bounded in time; the script stops QEMU by PID and deletes its namespace whatever happens.
-firmware-selftest: $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf
-	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py \
-	  --driver-elf $(FW_BUILD)/test_lan9118.elf --fault-elf $(FW_BUILD)/test_fault.elf --timeout $$(($(FW_TIMEOUT) - 60))
+firmware-selftest: $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
+	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py --driver-elf $(FW_BUILD)/test_lan9118.elf \
+	  --fault-elf $(FW_BUILD)/test_fault.elf --options-elf $(FW_BUILD)/test_app_options.elf --timeout $$(($(FW_TIMEOUT) - 90))
 
 # The POP3 firmware: compiled always; linked when the thumb library (bare-metal
 # port, issue 10: make firmware-lib) exists.
@@ -186,6 +191,16 @@ firmware-app: $(FW_APP_OBJS)
 	  && $(FW_SIZE) $(FW_BUILD)/pop3_app.elf \
 	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
 	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
+
+# Issue 11's end-to-end test: the POP3 firmware in QEMU against a real Dovecot,
+# through the interop suite (seeded maildrops, byte-for-byte comparison with
+# the reference client, wrong password, --delete, no server...), with
+# qemu_fetch.py giving the firmware pop3_fetch's command line. Needs the thumb
+# library (issue 10) and root.
+firmware-test: firmware-app
+	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-test: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
+	timeout -k 10 3000 python3 interop/run.py --only dovecot \
+	  --client "python3 $(FW_DIR)/qemu_fetch.py --elf $(FW_BUILD)/pop3_app.elf --"
 
 # The CMake package: host library built and installed, then a user's project
 # links it through find_package, through add_subdirectory, and through

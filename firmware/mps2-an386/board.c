@@ -15,6 +15,7 @@
 
 /* Semihosting operations (ARM "Semihosting for AArch32 and AArch64"). */
 #define SH_SYS_WRITE0        0x04
+#define SH_SYS_RENAME        0x0F
 #define SH_SYS_EXIT          0x18
 #define SH_SYS_EXIT_EXTENDED 0x20
 #define SH_ADP_STOPPED_APPLICATION_EXIT 0x20026
@@ -86,6 +87,20 @@ void board_semihost_write_hex(uint32_t value)
     }
     buf[10] = '\0';
     board_semihost_write0(buf);
+}
+
+static uint32_t length_of(const char *text)
+{
+    uint32_t n = 0;
+    while (text[n] != '\0')
+        n++;
+    return n;
+}
+
+int board_semihost_rename(const char *from, const char *to)
+{
+    uint32_t block[4] = {(uint32_t)(uintptr_t)from, length_of(from), (uint32_t)(uintptr_t)to, length_of(to)};
+    return semihost_call(SH_SYS_RENAME, block) == 0 ? 0 : -1;
 }
 
 void board_semihost_exit(int status)

@@ -40,6 +40,9 @@ static inline void board_irq_restore(uint32_t primask)
 /* Semihosting, without newlib (safe in a fault handler). */
 void board_semihost_write0(const char *text);
 void board_semihost_write_hex(uint32_t value);
+/* Renames a host file (SYS_RENAME); 0 on success. newlib's rename() cannot be
+   used: this newlib build implements it with link/unlink, which semihosting lacks. */
+int board_semihost_rename(const char *from, const char *to);
 /* Ends the QEMU run with `status` (SYS_EXIT_EXTENDED). Does not return. */
 void board_semihost_exit(int status) __attribute__((noreturn));
 

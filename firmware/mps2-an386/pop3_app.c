@@ -238,7 +238,7 @@ static UINT download_message(UINT index, ULONG *bytes_total)
         return fail("nx_pop3_client_mail_item_message_get", status);
     if (io_error)
         return fail("writing the message file", NX_NOT_SUCCESSFUL);
-    if (rename(part, final_name) != 0)
+    if (board_semihost_rename(part, final_name) != 0)
         return fail("renaming the message file", NX_NOT_SUCCESSFUL);
     return NX_SUCCESS;
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Run the firmware self-tests in QEMU (mps2-an386), bounded in time.
 
-    python3 firmware/mps2-an386/run_selftest.py --driver-elf ELF --fault-elf ELF
+    python3 firmware/mps2-an386/run_selftest.py --driver-elf ELF --fault-elf ELF --options-elf ELF
         [--pings 2000] [--size 1400] [--preload 1,6] [--timeout 300]
 
 1. test_fault.elf: an undefined instruction must end QEMU with status 3 and a
    HardFault report (no network).
-2. test_lan9118.elf: in a private network namespace with a TAP (192.0.2.1/24,
+2. test_app_options.elf: pop3_app's options given with -append arrive
+   through semihosting and parse as pop3_fetch's; a file written in --out
+   (.part, then renamed) holds the exact bytes; bad options exit 1.
+3. test_lan9118.elf: in a private network namespace with a TAP (192.0.2.1/24,
    the kernel's side), QEMU runs the driver self-test with a TAP netdev and
    a lan9118 NIC (`-nic tap,...,model=lan9118` spelled as -netdev + -net nic,
    so the monitor can name the link). When the firmware prints LINK-OFF? and
@@ -39,6 +42,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -147,6 +151,41 @@ def fault_test(elf: str, timeout: float) -> bool:
     text = "\n".join(q.output)
     ok = rc == 3 and "*** HardFault" in text and "CFSR" in text and "5 ticks waited" in text
     log(f"{'PASS' if ok else 'FAIL'}: test_fault exit status {rc}")
+    return ok
+
+
+def app_options_test(elf: str, timeout: float) -> bool:
+    """pop3_app's options through -append, and a host file written through semihosting."""
+    log("test_app_options: pop3_app's -append options and host file writing")
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="fw-app-options-") as out:
+        args = f"--server 192.0.2.9:1110 --ip 192.0.2.7 --user bob --pass pw-1 --apop --delete --out {out}"
+        q = Qemu(QEMU_BASE + ["-monitor", "none", "-kernel", elf, "-append", args])
+        try:
+            rc = q.finish(time.monotonic() + timeout)
+        finally:
+            q.stop()
+        want = ["server 192.0.2.9:1110", "ip 192.0.2.7", "user bob", "pass pw-1", "apop 1", "delete 1",
+                f"out {out}", f"wrote {out}/1.eml"]
+        missing = [w for w in want if w not in q.output]
+        try:
+            with open(os.path.join(out, "1.eml"), "rb") as f:
+                data = f.read()
+        except OSError:
+            data = b""
+        if rc != 0 or missing or data != bytes(i % 256 for i in range(768)) or os.listdir(out) != ["1.eml"]:
+            log(f"FAIL: exit {rc}, missing lines {missing}, file {len(data)} bytes, dir {os.listdir(out)}")
+            ok = False
+        for bad in ("--user bob --bogus 1", "--pass x", "--user bob --server 300.1.2.3"):
+            q = Qemu(QEMU_BASE + ["-monitor", "none", "-kernel", elf, "-append", bad])
+            try:
+                rc = q.finish(time.monotonic() + timeout)
+            finally:
+                q.stop()
+            if rc != 1:
+                log(f"FAIL: options '{bad}': exit {rc}, expected 1")
+                ok = False
+    log(f"{'PASS' if ok else 'FAIL'}: test_app_options")
     return ok
 
 
@@ -285,6 +324,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--driver-elf", required=True)
     ap.add_argument("--fault-elf", required=True)
+    ap.add_argument("--options-elf", required=True)
     ap.add_argument("--pings", type=int, default=2000)
     ap.add_argument("--size", type=int, default=1400)
     ap.add_argument("--preload", default="1,6",
@@ -298,6 +338,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     results = [fault_test(args.fault_elf, 30),
+               app_options_test(args.options_elf, 30),
                driver_test(args.driver_elf, args.pings, args.size,
                            [int(x) for x in args.preload.split(",")], args.timeout, args.pcap)]
     log("all passed" if all(results) else "FAILED")
