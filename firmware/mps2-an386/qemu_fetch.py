@@ -22,6 +22,7 @@ So the interop suite runs the firmware against real servers:
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import re
 import signal
@@ -69,8 +70,16 @@ def main() -> int:
            "-semihosting-config", "enable=on,target=native",
            "-nic", f"tap,ifname={args.tap},script=no,downscript=no,model=lan9118,mac={args.mac}",
            "-kernel", args.elf, "-append", " ".join(firmware_args)]
+    def die_with_parent() -> None:
+        # If this wrapper is killed (the interop suite uses SIGKILL on a
+        # timeout), QEMU must not live on holding the TAP: PR_SET_PDEATHSIG.
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            errors="replace", bufsize=1)
+                            errors="replace", bufsize=1, preexec_fn=die_with_parent)
 
     def stop(signum, _frame):
         if proc.poll() is None:
