@@ -2,7 +2,7 @@
 """Run the firmware self-tests in QEMU (mps2-an386), bounded in time.
 
     python3 firmware/mps2-an386/run_selftest.py --driver-elf ELF --fault-elf ELF --options-elf ELF
-        [--pings 2000] [--size 1400] [--preload 1,6] [--timeout 300]
+        [--flood 2000:1400:1,2000:1400:6,5000:56:64] [--timeout 300]
 
 1. test_fault.elf: an undefined instruction must end QEMU with status 3 and a
    HardFault report (no network).
@@ -15,13 +15,15 @@
    so the monitor can name the link). When the firmware prints LINK-OFF? and
    LINK-ON?, the host pulls and restores the cable through QEMU's monitor
    (set_link n0 off / on). When the firmware prints READY, the host
-   floods `ping -f -c N -s SIZE 192.0.2.2` (once per --preload value: with
-   preload P, P echo requests are in flight at once), then tells the firmware
-   how many echo requests it sent in all (UDP "END <n>" to port 7777). Passes only if the
+   floods `ping -f -c COUNT -s SIZE -l PRELOAD 192.0.2.2` for each --flood
+   COUNT:SIZE:PRELOAD (PRELOAD echo requests in flight at once; by default
+   2000 x 1400 bytes with 1 and with 6 in flight, and 5000 x 56 bytes with 64
+   in flight, many frames per interrupt), then tells the firmware how many
+   echo requests it sent in all (UDP "END <n>" to port 7777). Passes only if the
    firmware exits 0 (it counted every request and every check passed), ping
    saw every reply, and the firmware reported the MAC address QEMU was given.
 
-Why preload 6 at most: QEMU's LAN9118 model holds 2640 words of received
+Why 6 full-size frames in flight at most: QEMU's LAN9118 model holds 2640 words of received
 data (10.3 KiB, 7 frames of 1442 bytes) and silently discards a frame that
 does not fit (its RX_DROP counter is not modelled), while QEMU hands the NIC
 a whole burst from the TAP at once. With more than 7 full-size frames in
@@ -236,8 +238,7 @@ for _ in range(3):
 """
 
 
-def driver_test(elf: str, pings: int, size: int, preloads: list[int], timeout: float,
-                pcap: str | None = None) -> bool:
+def driver_test(elf: str, floods: list[tuple[int, int, int]], timeout: float, pcap: str | None = None) -> bool:
     deadline = time.monotonic() + timeout
     ns = Netns()
     q = None
@@ -271,7 +272,7 @@ def driver_test(elf: str, pings: int, size: int, preloads: list[int], timeout: f
                 log(f"FAIL: firmware MAC {macs[-1] if macs else '?'}, QEMU was given {FW_MAC}")
                 ok = False
             total_sent = 0
-            for preload in preloads:
+            for pings, size, preload in floods:
                 flood = ["ping", "-q", "-f", "-c", str(pings), "-s", str(size), "-W", "1"]
                 if preload > 1:
                     flood += ["-l", str(preload)]
@@ -325,10 +326,9 @@ def main() -> int:
     ap.add_argument("--driver-elf", required=True)
     ap.add_argument("--fault-elf", required=True)
     ap.add_argument("--options-elf", required=True)
-    ap.add_argument("--pings", type=int, default=2000)
-    ap.add_argument("--size", type=int, default=1400)
-    ap.add_argument("--preload", default="1,6",
-                    help="comma-separated ping -l values, one flood each (1: one echo in flight)")
+    ap.add_argument("--flood", default="2000:1400:1,2000:1400:6,5000:56:64",
+                    help="comma-separated COUNT:SIZE:PRELOAD, one ping flood each "
+                         "(ping -f -c COUNT -s SIZE -l PRELOAD; PRELOAD requests in flight)")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--pcap", help="record the frames between the TAP and the NIC model (diagnostics)")
     args = ap.parse_args()
@@ -339,8 +339,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, _on_signal)
     results = [fault_test(args.fault_elf, 30),
                app_options_test(args.options_elf, 30),
-               driver_test(args.driver_elf, args.pings, args.size,
-                           [int(x) for x in args.preload.split(",")], args.timeout, args.pcap)]
+               driver_test(args.driver_elf,
+                           [tuple(int(v) for v in f.split(":")) for f in args.flood.split(",")],
+                           args.timeout, args.pcap)]
     log("all passed" if all(results) else "FAILED")
     return 0 if all(results) else 1
 

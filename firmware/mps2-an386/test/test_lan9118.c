@@ -46,7 +46,7 @@
 #define LAN9118_REG_TEST(offset) (*(volatile ULONG *)(0x40200000u + (offset)))
 
 #define POOL_PAYLOAD 1536
-#define POOL_PACKETS 48
+#define POOL_PACKETS 128 /* more than the 64 small echo requests the last flood keeps in flight */
 #define BURST_TIMEOUT_TICKS (180u * BOARD_TICKS_PER_SEC)
 
 static NX_IP ip;
