@@ -123,7 +123,8 @@ clean:
 # LAN9118 NetX driver and its self-test, the POP3 firmware application, and
 # the 32-bit layout check. See firmware/mps2-an386/README.md.
 #   make firmware-tools      install arm-none-eabi-gcc, newlib, qemu-system-arm, ping if missing
-#   make firmware-selftest   driver + board self-test in QEMU, in a private network namespace (root)
+#   make firmware-hosttest   the driver on the host against a model of the controller (plain, ASan+UBSan, valgrind)
+#   make firmware-selftest   the above, then driver + board self-test in QEMU, in a private network namespace (root)
 #   make firmware-app        compile the POP3 application (links once the thumb library exists)
 #   make firmware-test       the POP3 firmware in QEMU against Dovecot (interop suite; needs the thumb library)
 #   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
@@ -145,7 +146,7 @@ FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/
 FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
 FW_TIMEOUT  ?= 420
 
-.PHONY: firmware-tools firmware-selftest firmware-app firmware-test check-layout-thumb check-cmake
+.PHONY: firmware-tools firmware-hosttest firmware-selftest firmware-app firmware-test check-layout-thumb check-cmake
 
 firmware-tools:
 	@missing=""; \
@@ -170,8 +171,28 @@ $(FW_BUILD)/test_app_options.elf: $(FW_DIR)/test/test_app_options.c $(FW_DIR)/po
 	@mkdir -p $(FW_BUILD)
 	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_app_options.c
 
+# The driver on the host against a model of the controller (errored frames,
+# RX_DROP, FIFO in step, TX at every alignment): plain, ASan+UBSan, valgrind.
+FW_HOST_SRC := $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118_host.c
+FW_HOST_CC  := $(CC) $(CFLAGS) $(WARN) -DNX_LAN9118_REGISTER_HOOKS $(FW_DEFS) $(FW_INC) -I$(FW_DIR)/test
+
+$(FW_BUILD)/host/test_lan9118_host: $(FW_HOST_SRC) $(FW_DEPS)
+	@mkdir -p $(FW_BUILD)/host
+	$(FW_HOST_CC) -o $@ $(FW_HOST_SRC)
+
+$(FW_BUILD)/host/test_lan9118_host_asan: $(FW_HOST_SRC) $(FW_DEPS)
+	@mkdir -p $(FW_BUILD)/host
+	$(FW_HOST_CC) $(SANFLAGS) -o $@ $(FW_HOST_SRC)
+
+firmware-hosttest: $(FW_BUILD)/host/test_lan9118_host $(FW_BUILD)/host/test_lan9118_host_asan
+	$(FW_BUILD)/host/test_lan9118_host > $(FW_BUILD)/host/plain.log || { cat $(FW_BUILD)/host/plain.log; exit 1; }
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(FW_BUILD)/host/test_lan9118_host_asan > $(FW_BUILD)/host/asan.log \
+	  || { cat $(FW_BUILD)/host/asan.log; exit 1; }
+	$(VALGRIND) $(FW_BUILD)/host/test_lan9118_host > $(FW_BUILD)/host/valgrind.log 2>&1 || { cat $(FW_BUILD)/host/valgrind.log; exit 1; }
+	@tail -1 $(FW_BUILD)/host/plain.log
+
 # Bounded in time; the script stops QEMU by PID and deletes its namespace whatever happens.
-firmware-selftest: $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
+firmware-selftest: firmware-hosttest $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
 	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py --driver-elf $(FW_BUILD)/test_lan9118.elf \
 	  --fault-elf $(FW_BUILD)/test_fault.elf --options-elf $(FW_BUILD)/test_app_options.elf --timeout $$(($(FW_TIMEOUT) - 90))
 

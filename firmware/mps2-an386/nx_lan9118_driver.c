@@ -47,12 +47,24 @@
 #define NX_LAN9118_DEFAULT_MAC {0x02, 0x00, 0x00, 0x39, 0x21, 0x18}
 #endif
 
-#define LAN9118_REG(offset) (*(volatile ULONG *)(NX_LAN9118_BASE + (offset)))
+#ifdef NX_LAN9118_REGISTER_HOOKS
+/* Test builds only: every register access goes through two functions (a
+   model of the controller on the host, to inject what QEMU cannot produce,
+   such as frames with receive errors), and the NVIC through a third. */
+ULONG nx_lan9118_register_read(ULONG offset);
+VOID nx_lan9118_register_write(ULONG offset, ULONG value);
+VOID nx_lan9118_nvic(UINT enable);
+#define LAN9118_READ(offset)         nx_lan9118_register_read(offset)
+#define LAN9118_WRITE(offset, value) nx_lan9118_register_write((offset), (value))
+#else
+#define LAN9118_READ(offset)         (*(volatile ULONG *)(NX_LAN9118_BASE + (offset)))
+#define LAN9118_WRITE(offset, value) (*(volatile ULONG *)(NX_LAN9118_BASE + (offset)) = (value))
 
 /* Cortex-M NVIC (architectural addresses, the same on every Cortex-M). */
 #define NVIC_ISER(n) (*(volatile ULONG *)(0xE000E100u + 4u * (n)))
 #define NVIC_ICER(n) (*(volatile ULONG *)(0xE000E180u + 4u * (n)))
 #define NVIC_ICPR(n) (*(volatile ULONG *)(0xE000E280u + 4u * (n)))
+#endif
 
 #define ETHERNET_HEADER_SIZE 14u
 #define ETHERNET_CRC_SIZE    4u
@@ -94,7 +106,7 @@ static struct
 static UINT mac_csr_wait(VOID)
 {
     for (ULONG i = 0; i < SPIN_LIMIT; i++)
-        if ((LAN9118_REG(LAN9118_MAC_CSR_CMD) & LAN9118_MAC_CSR_BUSY) == 0)
+        if ((LAN9118_READ(LAN9118_MAC_CSR_CMD) & LAN9118_MAC_CSR_BUSY) == 0)
             return NX_SUCCESS;
     return NX_NOT_SUCCESSFUL;
 }
@@ -103,10 +115,10 @@ static UINT mac_read(ULONG reg, ULONG *value)
 {
     if (mac_csr_wait() != NX_SUCCESS)
         return NX_NOT_SUCCESSFUL;
-    LAN9118_REG(LAN9118_MAC_CSR_CMD) = LAN9118_MAC_CSR_BUSY | LAN9118_MAC_CSR_READ | reg;
+    LAN9118_WRITE(LAN9118_MAC_CSR_CMD, LAN9118_MAC_CSR_BUSY | LAN9118_MAC_CSR_READ | reg);
     if (mac_csr_wait() != NX_SUCCESS)
         return NX_NOT_SUCCESSFUL;
-    *value = LAN9118_REG(LAN9118_MAC_CSR_DATA);
+    *value = LAN9118_READ(LAN9118_MAC_CSR_DATA);
     return NX_SUCCESS;
 }
 
@@ -114,8 +126,8 @@ static UINT mac_write(ULONG reg, ULONG value)
 {
     if (mac_csr_wait() != NX_SUCCESS)
         return NX_NOT_SUCCESSFUL;
-    LAN9118_REG(LAN9118_MAC_CSR_DATA) = value;
-    LAN9118_REG(LAN9118_MAC_CSR_CMD) = LAN9118_MAC_CSR_BUSY | reg;
+    LAN9118_WRITE(LAN9118_MAC_CSR_DATA, value);
+    LAN9118_WRITE(LAN9118_MAC_CSR_CMD, LAN9118_MAC_CSR_BUSY | reg);
     return mac_csr_wait();
 }
 
@@ -162,7 +174,10 @@ static ULONG phy_link_up(VOID)
 
 static VOID irq_enable(VOID)
 {
-#ifndef NX_LAN9118_POLLING
+#if defined(NX_LAN9118_POLLING)
+#elif defined(NX_LAN9118_REGISTER_HOOKS)
+    nx_lan9118_nvic(NX_TRUE);
+#else
     NVIC_ICPR(NX_LAN9118_IRQ >> 5) = 1u << (NX_LAN9118_IRQ & 31);
     NVIC_ISER(NX_LAN9118_IRQ >> 5) = 1u << (NX_LAN9118_IRQ & 31);
 #endif
@@ -170,8 +185,12 @@ static VOID irq_enable(VOID)
 
 static VOID irq_disable(VOID)
 {
+#ifdef NX_LAN9118_REGISTER_HOOKS
+    nx_lan9118_nvic(NX_FALSE);
+#else
     NVIC_ICER(NX_LAN9118_IRQ >> 5) = 1u << (NX_LAN9118_IRQ & 31);
     __asm volatile("dsb\n\tisb" ::: "memory");
+#endif
 }
 
 /* Ethernet CRC-32 as the MAC's hash filter computes it (bit-serial, MSB
@@ -226,24 +245,24 @@ static UINT hardware_initialize(VOID)
 {
     ULONG i;
 
-    if (LAN9118_REG(LAN9118_BYTE_TEST) != LAN9118_BYTE_TEST_VALUE)
+    if (LAN9118_READ(LAN9118_BYTE_TEST) != LAN9118_BYTE_TEST_VALUE)
         return NX_NOT_SUCCESSFUL; /* no controller, or the bus is misconfigured */
 
-    LAN9118_REG(LAN9118_IRQ_CFG) = 0; /* interrupt output off while we set up */
-    LAN9118_REG(LAN9118_INT_EN) = 0;
+    LAN9118_WRITE(LAN9118_IRQ_CFG, 0); /* interrupt output off while we set up */
+    LAN9118_WRITE(LAN9118_INT_EN, 0);
 
-    LAN9118_REG(LAN9118_HW_CFG) = LAN9118_HW_CFG_SRST;
-    for (i = 0; i < SPIN_LIMIT && (LAN9118_REG(LAN9118_HW_CFG) & LAN9118_HW_CFG_SRST); i++)
+    LAN9118_WRITE(LAN9118_HW_CFG, LAN9118_HW_CFG_SRST);
+    for (i = 0; i < SPIN_LIMIT && (LAN9118_READ(LAN9118_HW_CFG) & LAN9118_HW_CFG_SRST); i++)
         ;
-    for (i = 0; i < SPIN_LIMIT && !(LAN9118_REG(LAN9118_PMT_CTRL) & LAN9118_PMT_CTRL_READY); i++)
+    for (i = 0; i < SPIN_LIMIT && !(LAN9118_READ(LAN9118_PMT_CTRL) & LAN9118_PMT_CTRL_READY); i++)
         ;
     if (i == SPIN_LIMIT)
         return NX_NOT_SUCCESSFUL;
 
     /* 5 KiB TX FIFO (the rest, 11 KiB, for receive); automatic flow control
        thresholds as the datasheet recommends. */
-    LAN9118_REG(LAN9118_HW_CFG) = LAN9118_HW_CFG_TX_FIF_SZ(5) | LAN9118_HW_CFG_MBO;
-    LAN9118_REG(LAN9118_AFC_CFG) = 0x006E3740u;
+    LAN9118_WRITE(LAN9118_HW_CFG, LAN9118_HW_CFG_TX_FIF_SZ(5) | LAN9118_HW_CFG_MBO);
+    LAN9118_WRITE(LAN9118_AFC_CFG, 0x006E3740u);
 
     /* MAC address: the one the controller loaded from its EEPROM, else ours. */
     ULONG addrl = 0, addrh = 0;
@@ -283,10 +302,10 @@ static UINT hardware_initialize(VOID)
 
     /* Frames start 2 bytes into the FIFO's first word; interrupt as soon as
        one status word is waiting (RX status level 0). */
-    LAN9118_REG(LAN9118_RX_CFG) = LAN9118_RX_CFG_RXDOFF(RX_ALIGN_OFFSET);
-    LAN9118_REG(LAN9118_FIFO_INT) = 0x48000000u;
+    LAN9118_WRITE(LAN9118_RX_CFG, LAN9118_RX_CFG_RXDOFF(RX_ALIGN_OFFSET));
+    LAN9118_WRITE(LAN9118_FIFO_INT, 0x48000000u);
     /* Transmitter on; TX status words may overrun (we read them only to count errors). */
-    LAN9118_REG(LAN9118_TX_CFG) = LAN9118_TX_CFG_TX_ON | LAN9118_TX_CFG_TXSAO;
+    LAN9118_WRITE(LAN9118_TX_CFG, LAN9118_TX_CFG_TX_ON | LAN9118_TX_CFG_TXSAO);
 
     /* Receive: our address, broadcast, and multicast through the hash table
        (empty until NX_LINK_MULTICAST_JOIN). Not promiscuous. MAC off until enable. */
@@ -296,9 +315,9 @@ static UINT hardware_initialize(VOID)
         return NX_NOT_SUCCESSFUL;
 
     /* Interrupt output: active high, push-pull (what the NVIC input expects). */
-    LAN9118_REG(LAN9118_INT_STS) = 0xFFFFFFFFu;
-    LAN9118_REG(LAN9118_IRQ_CFG) = LAN9118_IRQ_CFG_IRQ_EN | LAN9118_IRQ_CFG_IRQ_POL | LAN9118_IRQ_CFG_IRQ_TYPE;
-    (VOID) LAN9118_REG(LAN9118_RX_DROP); /* clear on read */
+    LAN9118_WRITE(LAN9118_INT_STS, 0xFFFFFFFFu);
+    LAN9118_WRITE(LAN9118_IRQ_CFG, LAN9118_IRQ_CFG_IRQ_EN | LAN9118_IRQ_CFG_IRQ_POL | LAN9118_IRQ_CFG_IRQ_TYPE);
+    (VOID) LAN9118_READ(LAN9118_RX_DROP); /* clear on read */
     lan9118.phy_link = phy_link_up();
     return NX_SUCCESS;
 }
@@ -346,8 +365,8 @@ static VOID driver_enable(NX_IP_DRIVER *driver_req_ptr)
     lan9118.state |= STATE_ENABLED;
     lan9118.phy_link = phy_link_up();
     lan9118.interface_ptr->nx_interface_link_up = (UCHAR)lan9118.phy_link;
-    LAN9118_REG(LAN9118_INT_STS) = INT_USED;
-    LAN9118_REG(LAN9118_INT_EN) = INT_USED;
+    LAN9118_WRITE(LAN9118_INT_STS, INT_USED);
+    LAN9118_WRITE(LAN9118_INT_EN, INT_USED);
     irq_enable();
     driver_req_ptr->nx_ip_driver_status = NX_SUCCESS;
 }
@@ -356,7 +375,7 @@ static VOID driver_disable(VOID)
 {
     ULONG mac_cr = 0;
     irq_disable();
-    LAN9118_REG(LAN9118_INT_EN) = 0;
+    LAN9118_WRITE(LAN9118_INT_EN, 0);
     if (mac_read(LAN9118_MAC_CR, &mac_cr) == NX_SUCCESS)
         (VOID) mac_write(LAN9118_MAC_CR, mac_cr & ~(LAN9118_MAC_CR_TXEN | LAN9118_MAC_CR_RXEN));
     lan9118.state &= ~STATE_ENABLED;
@@ -368,8 +387,8 @@ static VOID driver_disable(VOID)
 
 static VOID tx_status_drain(VOID)
 {
-    while (LAN9118_TX_FIFO_INF_TXSUSED(LAN9118_REG(LAN9118_TX_FIFO_INF)) != 0) {
-        if (LAN9118_REG(LAN9118_TX_STATUS_FIFO) & LAN9118_TXS_ES)
+    while (LAN9118_TX_FIFO_INF_TXSUSED(LAN9118_READ(LAN9118_TX_FIFO_INF)) != 0) {
+        if (LAN9118_READ(LAN9118_TX_STATUS_FIFO) & LAN9118_TXS_ES)
             lan9118.stats.nx_lan9118_tx_errors++;
     }
 }
@@ -396,7 +415,7 @@ static UINT tx_frame_write(NX_PACKET *packet_ptr)
     if (last == NX_NULL)
         return NX_INVALID_PACKET;
     for (ULONG i = 0; i < SPIN_LIMIT; i++) {
-        free_bytes = LAN9118_TX_FIFO_INF_TXFREE(LAN9118_REG(LAN9118_TX_FIFO_INF));
+        free_bytes = LAN9118_TX_FIFO_INF_TXFREE(LAN9118_READ(LAN9118_TX_FIFO_INF));
         if (free_bytes >= needed)
             break;
     }
@@ -412,13 +431,13 @@ static UINT tx_frame_write(NX_PACKET *packet_ptr)
         ULONG offset = (ULONG)(uintptr_t)p->nx_packet_prepend_ptr & 3u;
         const volatile ULONG *word = (const volatile ULONG *)(p->nx_packet_prepend_ptr - offset);
         ULONG words = (offset + length + 3u) / 4u;
-        LAN9118_REG(LAN9118_TX_DATA_FIFO) = LAN9118_TXA_OFFSET(offset) | first |
-                                            (p == last ? LAN9118_TXA_LAST_SEG : 0) | LAN9118_TXA_SIZE(length);
-        LAN9118_REG(LAN9118_TX_DATA_FIFO) = LAN9118_TXB_TAG(tag) | LAN9118_TXB_LENGTH(frame_length);
+        LAN9118_WRITE(LAN9118_TX_DATA_FIFO, LAN9118_TXA_OFFSET(offset) | first |
+                                                (p == last ? LAN9118_TXA_LAST_SEG : 0) | LAN9118_TXA_SIZE(length));
+        LAN9118_WRITE(LAN9118_TX_DATA_FIFO, LAN9118_TXB_TAG(tag) | LAN9118_TXB_LENGTH(frame_length));
         /* Whole words from the aligned address: the controller skips `offset`
            bytes of the first and ignores what follows the last byte. */
         for (ULONG i = 0; i < words; i++)
-            LAN9118_REG(LAN9118_TX_DATA_FIFO) = word[i];
+            LAN9118_WRITE(LAN9118_TX_DATA_FIFO, word[i]);
         first = 0;
         if (p == last)
             break;
@@ -489,7 +508,7 @@ static VOID rx_discard(ULONG words)
        would do it too, but only for frames of 4 words or more, and QEMU's
        model of it loses count of the FIFO; reading is always right.) */
     while (words--)
-        (VOID) LAN9118_REG(LAN9118_RX_DATA_FIFO);
+        (VOID) LAN9118_READ(LAN9118_RX_DATA_FIFO);
 }
 
 static VOID rx_dispatch(NX_PACKET *packet_ptr)
@@ -519,8 +538,8 @@ static VOID rx_drain(VOID)
 {
     NX_PACKET_POOL *pool_ptr = lan9118.ip_ptr->nx_ip_default_packet_pool;
 
-    while (LAN9118_RX_FIFO_INF_RXSUSED(LAN9118_REG(LAN9118_RX_FIFO_INF)) != 0) {
-        ULONG rx_status = LAN9118_REG(LAN9118_RX_STATUS_FIFO);
+    while (LAN9118_RX_FIFO_INF_RXSUSED(LAN9118_READ(LAN9118_RX_FIFO_INF)) != 0) {
+        ULONG rx_status = LAN9118_READ(LAN9118_RX_STATUS_FIFO);
         ULONG length = LAN9118_RXS_LENGTH(rx_status); /* frame + CRC */
         ULONG words = (RX_ALIGN_OFFSET + length + 3u) / 4u;
         NX_PACKET *packet_ptr = NX_NULL;
@@ -550,10 +569,10 @@ static VOID rx_drain(VOID)
         if (((uintptr_t)start & 3u) == 0) {
             volatile ULONG *dst = (volatile ULONG *)start; /* volatile: keep the stores word-sized and in order */
             for (ULONG i = 0; i < words; i++)
-                dst[i] = LAN9118_REG(LAN9118_RX_DATA_FIFO);
+                dst[i] = LAN9118_READ(LAN9118_RX_DATA_FIFO);
         } else {
             for (ULONG i = 0; i < words; i++) {
-                ULONG w = LAN9118_REG(LAN9118_RX_DATA_FIFO); /* FIFO bytes are in memory order */
+                ULONG w = LAN9118_READ(LAN9118_RX_DATA_FIFO); /* FIFO bytes are in memory order */
                 start[4 * i] = (UCHAR)w;
                 start[4 * i + 1] = (UCHAR)(w >> 8);
                 start[4 * i + 2] = (UCHAR)(w >> 16);
@@ -588,22 +607,22 @@ static VOID driver_deferred_processing(VOID)
     lan9118.stats.nx_lan9118_deferred_requests++;
     /* Acknowledge first: a frame arriving during the drain sets RSFL again,
        and the interrupt fires again when it is unmasked below. */
-    ULONG events = LAN9118_REG(LAN9118_INT_STS) & INT_USED;
-    LAN9118_REG(LAN9118_INT_STS) = events;
+    ULONG events = LAN9118_READ(LAN9118_INT_STS) & INT_USED;
+    LAN9118_WRITE(LAN9118_INT_STS, events);
     if (events & LAN9118_INT_PHY)
         phy_event();
     rx_drain();
     tx_status_drain();
-    lan9118.stats.nx_lan9118_rx_fifo_dropped += LAN9118_REG(LAN9118_RX_DROP); /* clear on read */
+    lan9118.stats.nx_lan9118_rx_fifo_dropped += LAN9118_READ(LAN9118_RX_DROP); /* clear on read */
     if (lan9118.state & STATE_ENABLED)
-        LAN9118_REG(LAN9118_INT_EN) = INT_USED;
+        LAN9118_WRITE(LAN9118_INT_EN, INT_USED);
 }
 
 VOID ETHERNET_IRQHandler(VOID)
 {
     /* Mask the controller and let the IP thread do the work
        (NX_LINK_DEFERRED_PROCESSING unmasks it). */
-    LAN9118_REG(LAN9118_INT_EN) = 0;
+    LAN9118_WRITE(LAN9118_INT_EN, 0);
     lan9118.stats.nx_lan9118_interrupts++;
     if (lan9118.ip_ptr != NX_NULL)
         _nx_ip_driver_deferred_processing(lan9118.ip_ptr);
@@ -717,8 +736,8 @@ VOID nx_lan9118_driver(NX_IP_DRIVER *driver_req_ptr)
     case NX_LINK_UNINITIALIZE:
     case NX_LINK_INTERFACE_DETACH:
         driver_disable();
-        LAN9118_REG(LAN9118_IRQ_CFG) = 0;
-        LAN9118_REG(LAN9118_HW_CFG) = LAN9118_HW_CFG_SRST;
+        LAN9118_WRITE(LAN9118_IRQ_CFG, 0);
+        LAN9118_WRITE(LAN9118_HW_CFG, LAN9118_HW_CFG_SRST);
         lan9118.state = 0;
         lan9118.ip_ptr = NX_NULL;
         lan9118.interface_ptr = NX_NULL;
