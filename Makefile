@@ -253,3 +253,7 @@ check-layout-thumb: | firmware-tools
 	$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -Iinclude -Ifirmware/include -c ffi-tests/test_pop3_layout.c \
 	  -o $(FW_BUILD)/test_pop3_layout.o
 	@echo "layout: ffi-tests/test_pop3_layout.c static assertions hold with 32-bit pointers (Cortex-M4)"
+	@$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -fno-common -Iinclude -Ifirmware/include -c $(FW_DIR)/test/layout_sizes.c \
+	  -o $(FW_BUILD)/layout_sizes.o
+	@arm-none-eabi-nm -S $(FW_BUILD)/layout_sizes.o | while read addr size kind name; do \
+	  printf "  sizeof(%s) = %d on Cortex-M4\n" "$${name#layout_size_}" "0x$$size"; done
