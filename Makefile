@@ -163,6 +163,11 @@ $(FW_BUILD)/test_lan9118.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_te
 	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
 	$(FW_SIZE) $@
 
+$(FW_BUILD)/test_lan9118_polling.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) -DNX_LAN9118_POLLING $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
+
 $(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-tools
 	@mkdir -p $(FW_BUILD)
 	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_fault.c
@@ -192,9 +197,11 @@ firmware-hosttest: $(FW_BUILD)/host/test_lan9118_host $(FW_BUILD)/host/test_lan9
 	@tail -1 $(FW_BUILD)/host/plain.log
 
 # Bounded in time; the script stops QEMU by PID and deletes its namespace whatever happens.
-firmware-selftest: firmware-hosttest $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
+firmware-selftest: firmware-hosttest $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_lan9118_polling.elf \
+                   $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
 	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py --driver-elf $(FW_BUILD)/test_lan9118.elf \
-	  --fault-elf $(FW_BUILD)/test_fault.elf --options-elf $(FW_BUILD)/test_app_options.elf --timeout $$(($(FW_TIMEOUT) - 90))
+	  --polling-elf $(FW_BUILD)/test_lan9118_polling.elf --fault-elf $(FW_BUILD)/test_fault.elf \
+	  --options-elf $(FW_BUILD)/test_app_options.elf --timeout $$(($(FW_TIMEOUT) / 2 - 30))
 
 # The POP3 firmware: compiled always; linked when the thumb library (bare-metal
 # port, issue 10: make firmware-lib) exists.

@@ -2,6 +2,7 @@
 """Run the firmware self-tests in QEMU (mps2-an386), bounded in time.
 
     python3 firmware/mps2-an386/run_selftest.py --driver-elf ELF --fault-elf ELF --options-elf ELF
+        [--polling-elf ELF]
         [--flood 2000:1400:1,2000:1400:6,5000:56:64] [--timeout 300]
 
 1. test_fault.elf: an undefined instruction must end QEMU with status 3 and a
@@ -317,7 +318,7 @@ def driver_test(elf: str, floods: list[tuple[int, int, int]], timeout: float, pc
     fails = [l for l in (q.output if q else []) if l.startswith("FAIL")]
     if fails:
         ok = False
-    log(f"{'PASS' if ok else 'FAIL'}: test_lan9118")
+    log(f"{'PASS' if ok else 'FAIL'}: {os.path.basename(elf)}")
     return ok
 
 
@@ -326,6 +327,7 @@ def main() -> int:
     ap.add_argument("--driver-elf", required=True)
     ap.add_argument("--fault-elf", required=True)
     ap.add_argument("--options-elf", required=True)
+    ap.add_argument("--polling-elf", help="the driver self-test built with NX_LAN9118_POLLING, run as well")
     ap.add_argument("--flood", default="2000:1400:1,2000:1400:6,5000:56:64",
                     help="comma-separated COUNT:SIZE:PRELOAD, one ping flood each "
                          "(ping -f -c COUNT -s SIZE -l PRELOAD; PRELOAD requests in flight)")
@@ -342,6 +344,10 @@ def main() -> int:
                driver_test(args.driver_elf,
                            [tuple(int(v) for v in f.split(":")) for f in args.flood.split(",")],
                            args.timeout, args.pcap)]
+    if args.polling_elf:
+        results.append(driver_test(args.polling_elf,
+                                   [tuple(int(v) for v in f.split(":")) for f in args.flood.split(",")],
+                                   args.timeout))
     log("all passed" if all(results) else "FAILED")
     return 0 if all(results) else 1
 
