@@ -127,6 +127,7 @@ clean:
 #   make firmware-selftest   the above, then driver + board self-test in QEMU, in a private network namespace (root)
 #   make firmware-app        compile the POP3 application (links once the thumb library exists)
 #   make firmware-test       the POP3 firmware in QEMU against Dovecot (interop suite; needs the thumb library)
+#   make firmware-bench      image size per origin and download rates in QEMU (needs the thumb library)
 #   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
 #   make check-cmake         the CMake package (find_package, add_subdirectory, pkg-config) and firmware CMake build
 FW_DIR      := firmware/mps2-an386
@@ -146,7 +147,7 @@ FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/
 FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
 FW_TIMEOUT  ?= 420
 
-.PHONY: firmware-tools firmware-hosttest firmware-selftest firmware-app firmware-test check-layout-thumb check-cmake
+.PHONY: firmware-tools firmware-hosttest firmware-selftest firmware-app firmware-test firmware-bench check-layout-thumb check-cmake
 
 firmware-tools:
 	@missing=""; \
@@ -228,6 +229,16 @@ firmware-app: $(FW_APP_OBJS)
 firmware-test: firmware-app
 	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-test: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
 	timeout -k 10 3000 python3 interop/run.py --only dovecot \
+	  --client "python3 $(FW_DIR)/qemu_fetch.py --elf $(FW_BUILD)/pop3_app.elf --"
+
+# Issue 11's figures: the image's .text/.rodata/.data/.bss per origin (library,
+# driver, board, application, C library) and the download rate inside QEMU of
+# the 1 MiB message and of 200 small ones against Dovecot (interop/bench.py
+# with the firmware as client; an emulator figure). Needs the thumb library.
+firmware-bench: firmware-app
+	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-bench: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
+	python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map --markdown
+	timeout -k 10 1800 python3 interop/bench.py --runs 3 \
 	  --client "python3 $(FW_DIR)/qemu_fetch.py --elf $(FW_BUILD)/pop3_app.elf --"
 
 # The CMake package: host library built and installed, then a user's project
