@@ -21,8 +21,9 @@ EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
 # Test programs that may take a command-line argument or need the network namespace are run by their own targets.
 VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
 
-.PHONY: all lib header check-header check-layers ctest ctest-plain ctest-asan ctest-valgrind \
-        test demo demo-checked examples pop3_fetch bench fuzz interop clean
+.PHONY: setup all lib header check-header check-readme check-layers ctest ctest-plain ctest-asan ctest-valgrind \
+        test demo demo-checked examples pop3_fetch bench fuzz interop clean \
+        fetch-lib check-layout-limits dovecot-up dovecot-down
 
 all: lib examples
 
@@ -42,6 +43,16 @@ check-header:
 	  || { echo "include/nx_pop3_client.h is stale: run 'make header' and commit it"; exit 1; }
 	@echo "header: up to date"
 
+# The README's link line, run as written (builds and runs pop3_demo with it).
+check-readme:
+	@sh scripts/check-readme.sh
+
+# The public headers declare only NetX names (no IFNAMSIZ, TX_BUFFER...).
+.PHONY: check-header-names
+check-header-names:
+	@sh scripts/check-header-names.sh
+check-header: check-header-names
+
 # Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
 check-layers:
 	@sh scripts/check-layers.sh
@@ -49,11 +60,34 @@ check-layers:
 # ---------------------------------------------------------------- C programs
 $(BUILD)/plain/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)/plain
-	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+	$(CC) $(CFLAGS) $(WARN) $(CTEST_CFLAGS_$*) $(INC) -o $@ $< $(CTEST_SRCS_$*) $(HARNESS) $(LIB) $(SYSLIBS)
 
 $(BUILD)/asan/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(CTEST_CFLAGS_$*) $(INC) -o $@ $< $(CTEST_SRCS_$*) $(HARNESS) $(LIB) $(SYSLIBS)
+
+# ---------------------------------------------------------------- C tests of several files
+# CTEST_SRCS_<test>: more sources linked into ffi-tests/<test>.c's program;
+# CTEST_CFLAGS_<test>: flags for all of its sources.
+# The NetX-shaped RAM driver (ffi-tests/nx_ram_driver_netx.c) under TCP and POP3:
+NETX_DRIVER := ffi-tests/nx_ram_driver_netx.c
+CTEST_SRCS_test_netx_netx_driver := $(NETX_DRIVER)
+CTEST_SRCS_test_pop3_netx_driver := $(NETX_DRIVER)
+# A program shaped like NetX's POP3 sample (ffi-tests/netx_pop3_sample.c, not
+# changed for the test) linked with a second module that serves it:
+SAMPLE := ffi-tests/netx_pop3_sample.c
+CTEST_SRCS_test_pop3_sample := $(SAMPLE)
+CTEST_SRCS_test_pop3_sample_refused := $(SAMPLE)
+CTEST_SRCS_test_pop3_sample_netx_driver := $(SAMPLE) $(NETX_DRIVER)
+# The second module sees the sample's nx_pop3_client_delete calls through the linker.
+SAMPLE_WRAP := -Wl,--wrap=_nxe_pop3_client_delete
+CTEST_CFLAGS_test_pop3_sample := $(SAMPLE_WRAP)
+CTEST_CFLAGS_test_pop3_sample_refused := $(SAMPLE_WRAP)
+CTEST_CFLAGS_test_pop3_sample_netx_driver := $(SAMPLE_WRAP) -D_nx_ram_network_driver=_nx_ram_network_driver_netx
+MULTI_CTESTS := test_netx_netx_driver test_pop3_netx_driver test_pop3_sample test_pop3_sample_refused \
+                test_pop3_sample_netx_driver
+$(foreach t,$(MULTI_CTESTS),$(eval $(BUILD)/plain/$(t) $(BUILD)/asan/$(t): $(CTEST_SRCS_$(t)) \
+    ffi-tests/nx_ram_driver_netx.h ffi-tests/pop3_sample_server.h))
 
 $(BUILD)/%: examples-c/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)
@@ -85,15 +119,59 @@ demo-checked: $(BUILD)/pop3_demo $(BUILD)/asan-pop3_demo
 	@$(VALGRIND) $(BUILD)/pop3_demo > $(BUILD)/demo-valgrind.log 2>&1 || { cat $(BUILD)/demo-valgrind.log; exit 1; }
 	@echo "demo: plain, asan+ubsan and valgrind clean"
 
+# ---------------------------------------------------------------- pop3_fetch (issue 8)
+# pop3_fetch links its own build of the library, with layout limits that real
+# user names and passwords fit (build settings: build.rs); the build writes
+# its nx_pop3_config.h to build/fetch-lib/include, first on the include path.
+FETCH_LIB_DIR := $(BUILD)/fetch-lib
+FETCH_LIB     := $(FETCH_LIB_DIR)/release/libnx_pop3_client.a
+FETCH_LIMITS  := NX_POP3_MAX_USERNAME=128 NX_POP3_MAX_PASSWORD=128 NX_POP3_SERVER_PROCESS_ID_SIZE=128
+FETCH_INC     := -I$(FETCH_LIB_DIR)/include $(INC)
+
+fetch-lib:
+	env $(FETCH_LIMITS) NX_POP3_CONFIG_DIR=$(CURDIR)/$(FETCH_LIB_DIR)/include \
+	  $(CARGO) build --release --lib --target-dir $(FETCH_LIB_DIR)
+
+$(BUILD)/pop3_fetch: examples-c/pop3_fetch.c $(HARNESS) $(HEADERS) fetch-lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+$(FETCH_LIB_DIR)/limits_128: ffi-tests/limits_128.c ffi-tests/pop3_script.h $(HARNESS) $(HEADERS) fetch-lib
+	$(CC) $(CFLAGS) $(WARN) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+$(FETCH_LIB_DIR)/asan-limits_128: ffi-tests/limits_128.c ffi-tests/pop3_script.h $(HARNESS) $(HEADERS) fetch-lib
+	$(CC) $(CFLAGS) $(WARN) $(SANFLAGS) $(FETCH_INC) -o $@ $< $(HARNESS) $(FETCH_LIB) $(SYSLIBS)
+
+# A -D layout limit other than the library's is a compile error; the 128 build works.
+check-layout-limits: lib fetch-lib $(FETCH_LIB_DIR)/limits_128 $(FETCH_LIB_DIR)/asan-limits_128
+	LIB=$(LIB) FETCH_LIB=$(FETCH_LIB) FETCH_INC=$(FETCH_LIB_DIR)/include sh ffi-tests/check_layout_limits.sh
+	$(FETCH_LIB_DIR)/limits_128
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(FETCH_LIB_DIR)/asan-limits_128
+	NX_TEST_SLOW=1 $(VALGRIND) $(FETCH_LIB_DIR)/limits_128
+
+# A Dovecot to try pop3_fetch on (README, "Fetch mail from a real server"; needs root).
+dovecot-up:
+	python3 interop/dovecot.py up
+dovecot-down:
+	python3 interop/dovecot.py down
+
 # Real servers (Dovecot, GNU Mailutils) in a network namespace the suite creates (needs root).
 interop: $(BUILD)/pop3_fetch
 	python3 interop/run.py --client $(BUILD)/pop3_fetch
 
 # ---------------------------------------------------------------- top level
-test: check-header check-layers
+# What the tests need (apt packages, cbindgen, cargo-fuzz), installed only when
+# missing: a fresh machine runs `make test` and nothing else.
+setup:
+	@sh scripts/setup.sh
+
+test:
+	@sh scripts/setup.sh
+	$(MAKE) check-header check-layers check-readme
 	$(CARGO) clippy --release --all-targets --quiet -- -D warnings
 	$(CARGO) test --release
 	$(MAKE) ctest
+	$(MAKE) check-layout-limits
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
 	$(MAKE) interop

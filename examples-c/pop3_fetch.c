@@ -1,42 +1,73 @@
 /* pop3_fetch: download a POP3 maildrop from a real server, through a TAP.
 
      pop3_fetch --tap IFNAME --ip ADDR/PREFIX --server ADDR[:PORT]
-                --user NAME --pass PASSWORD [--apop] [--delete] --out DIR
+                --user NAME [--pass PASSWORD | --pass-file FILE]
+                [--apop [--apop-fallback]] [--delete] [--timeout SECONDS] --out DIR
 
    The program is a NetX application like any other: tx_application_define
    creates a packet pool and an IP instance on the TAP driver
    (_nx_tap_network_driver, interface chosen with
    nx_tap_network_driver_interface_set), and a thread runs the POP3 client:
-   log in (APOP with --apop), STAT, then for each message RETR, writing the
-   packets as they come to DIR/.N.eml.part, renamed to DIR/N.eml once the final
-   packet arrived and the file is safely on disk (fsync, fclose); with
-   --delete, DELE N after that; QUIT.
+   log in (APOP with --apop), STAT, then RETR each message into a file; with
+   --delete, DELE it once the file is safe; QUIT.
+
+   No mail is lost, whatever happens and however often it runs (cron):
+   - A message file is never overwritten. Files are DIR/N.eml; a run numbers
+     its messages after the highest N already in DIR (so names are never
+     reused while the files are kept), and gives a file its name with
+     renameat2(RENAME_NOREPLACE): if N.eml appeared meanwhile, the next free
+     N is taken.
+   - A message is written to DIR/.N.eml.part, fsync'd, renamed to N.eml, and
+     the directory is fsync'd; only then, with --delete, is DELE sent. A
+     message is deleted on the server only when QUIT succeeds (RFC 1939), so
+     a run that stops anywhere before QUIT deletes nothing: the next run
+     fetches those messages again (a copy may then exist twice; never zero
+     times).
+   - One run at a time per DIR (flock on DIR); at start, stale .N.eml.part
+     files of a killed run are removed (they never got a final name, and
+     their messages are still on the server).
+
+   Test hook (for the interop suite, not for users): with the environment
+   variable POP3_FETCH_TEST_EXIT=POINT:K the program calls _exit(99) at POINT
+   while handling the K-th message of the run (K = 1 if omitted), to check
+   that a run killed there loses nothing. POINTs: part-written (half of the
+   message is in the .part file), before-rename (whole file synced, not
+   named), after-rename (named, directory not synced), before-dele (all done
+   but DELE), after-dele (DELE answered), before-quit (every message done,
+   QUIT not sent; K is ignored).
 
    Output: a progress line per message on stderr; one summary line on stdout,
-   "N messages, B bytes, T s, R MB/s" (T from connecting to QUIT).
-   Exit status: 0 success; 1 failure (the NetX status is printed with what was
-   being done, and no partial file is left as N.eml); 2 bad command line. */
+   "N messages, B bytes, T s, R MB/s" ("1 message, ..."; T from connecting
+   to QUIT). Exit status: 0 success; 1 failure, said in words with the
+   server's own reply when there is one and the NetX status, e.g.
+     pop3_fetch: login as alice refused by the server: -ERR [AUTH] Authentication failed.: NX_POP3_SERVER_ERROR_STATUS (0xB4)
+   2 bad command line (checked before anything is sent, --out included). */
 
-#define _DEFAULT_SOURCE /* fsync, getopt_long */
+#define _GNU_SOURCE /* renameat2, fsync, getopt_long */
 
 #include "tx_api.h"
 #include "nx_api.h"
 
 /* Settings for a command-line tool, before the POP3 header (NetX style; the
-   create macro carries them to the precompiled library). */
+   create macro carries them to the precompiled library). The connection and
+   reply timeouts are --timeout: a macro may name a variable. */
+extern ULONG fetch_timeout_ticks;
 #define NX_POP3_CLIENT_TCP_WINDOW_SIZE 65535
-#define NX_POP3_CLIENT_CONNECTION_TIMEOUT (10 * NX_IP_PERIODIC_RATE)
-#define NX_POP3_SERVER_REPLY_TIMEOUT (10 * NX_IP_PERIODIC_RATE)
+#define NX_POP3_CLIENT_CONNECTION_TIMEOUT (fetch_timeout_ticks)
+#define NX_POP3_SERVER_REPLY_TIMEOUT (fetch_timeout_ticks)
 #define NX_POP3_CLIENT_DISCONNECT_TIMEOUT (2 * NX_IP_PERIODIC_RATE)
 #include "nxd_pop3_client.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +77,12 @@
 #define COMMAND_PAYLOAD 256
 #define COMMAND_PACKETS 16
 #define DEFAULT_PORT 110
-#define NX_STRINGIFY_(x) #x
-#define NX_STRINGIFY(x) NX_STRINGIFY_(x)
+#define DEFAULT_TIMEOUT 30
+#define MAX_TIMEOUT 3600
 
 /* ------------------------------------------------------------------ options */
+
+ULONG fetch_timeout_ticks = DEFAULT_TIMEOUT * NX_IP_PERIODIC_RATE;
 
 static struct {
     const char *tap;
@@ -57,8 +90,10 @@ static struct {
     ULONG server;
     UINT port;
     const char *server_text;
-    const char *user, *pass;
-    int apop, delete_after;
+    const char *user;
+    char pass[NX_POP3_MAX_PASSWORD + 1];
+    int apop, apop_fallback, delete_after;
+    unsigned long timeout;
     const char *out;
 } opt;
 
@@ -66,34 +101,47 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: pop3_fetch --tap IFNAME --ip ADDR/PREFIX --server ADDR[:PORT]\n"
-            "                  --user NAME --pass PASSWORD [--apop] [--delete] --out DIR\n"
+            "                  --user NAME [--pass PASSWORD | --pass-file FILE]\n"
+            "                  [--apop [--apop-fallback]] [--delete] [--timeout SECONDS] --out DIR\n"
             "\n"
-            "Downloads every message of a POP3 maildrop to DIR/1.eml, DIR/2.eml, ...\n"
-            "(the message's exact bytes), over the nx_pop3_client TCP/IP stack on a\n"
-            "Linux TAP interface.\n"
+            "Downloads every message of a POP3 maildrop to DIR/N.eml (the message's exact\n"
+            "bytes), over the nx_pop3_client TCP/IP stack on a Linux TAP interface.\n"
+            "N continues after the highest N.eml already in DIR: no file is ever overwritten.\n"
             "\n"
             "  --tap IFNAME           existing TAP interface to use (ip tuntap add dev IFNAME mode tap)\n"
             "  --ip ADDR/PREFIX       this client's IPv4 address on that link, e.g. 192.0.2.2/24\n"
             "                         (an address of its own, not the host's address of the TAP)\n"
             "  --server ADDR[:PORT]   POP3 server's IPv4 address, port %d by default\n"
             "  --user NAME            mailbox user name (at most %d bytes)\n"
-            "  --pass PASSWORD        password (at most %d bytes)\n"
-            "  --apop                 log in with APOP (the password is not sent; falls back\n"
-            "                         to USER/PASS if the server refuses APOP)\n"
-            "  --delete               delete each message on the server once it is written\n"
-            "  --out DIR              where to write N.eml (created if missing)\n"
+            "  --pass PASSWORD        password (at most %d bytes); visible to other users in ps:\n"
+            "                         prefer --pass-file or the POP3_PASSWORD environment variable\n"
+            "  --pass-file FILE       read the password from the first line of FILE ('-': stdin)\n"
+            "  --apop                 log in with APOP: the password is never sent; fails if the\n"
+            "                         server refuses APOP or does not offer it\n"
+            "  --apop-fallback        with --apop, fall back to USER/PASS (password in clear)\n"
+            "                         when the server refuses APOP\n"
+            "  --delete               delete each message on the server once its file is safely\n"
+            "                         on disk (the server deletes at QUIT)\n"
+            "  --timeout SECONDS      connection and reply timeout, 1 to %d (default %d)\n"
+            "  --out DIR              where to write N.eml (created, with its parents, if missing)\n"
             "  --help                 this text\n"
             "\n"
+            "Without --pass or --pass-file the password comes from POP3_PASSWORD.\n"
             "Progress goes to stderr, one summary line to stdout:\n"
             "  N messages, B bytes, T s, R MB/s\n"
-            "Exit status: 0 success, 1 failure (NetX status and step printed), 2 bad usage.\n",
-            DEFAULT_PORT, NX_POP3_MAX_USERNAME, NX_POP3_MAX_PASSWORD);
+            "Exit status: 0 success, 1 failure (what happened, the server's reply and the\n"
+            "NetX status are printed), 2 bad usage.\n",
+            DEFAULT_PORT, NX_POP3_MAX_USERNAME, NX_POP3_MAX_PASSWORD, MAX_TIMEOUT, DEFAULT_TIMEOUT);
 }
 
-static void bad_usage(const char *fmt, const char *arg)
+static void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void bad_usage(const char *fmt, ...)
 {
+    va_list ap;
     fprintf(stderr, "pop3_fetch: ");
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\n(pop3_fetch --help for usage)\n");
     exit(2);
 }
@@ -118,18 +166,54 @@ static int parse_ipv4(const char *s, ULONG *out)
     return 1;
 }
 
+static void set_pass(const char *what, const char *pass)
+{
+    if (strlen(pass) > NX_POP3_MAX_PASSWORD)
+        bad_usage("%s: the password is longer than %d bytes", what, NX_POP3_MAX_PASSWORD);
+    strcpy(opt.pass, pass);
+}
+
+/* Reads the password: the first line of FILE ("-": stdin), without its line end. */
+static void read_pass_file(const char *path)
+{
+    static char line[4096];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    size_t n;
+    if (!f)
+        bad_usage("--pass-file %s: %s", path, strerror(errno));
+    if (!fgets(line, sizeof(line), f)) {
+        if (ferror(f))
+            bad_usage("--pass-file %s: %s", path, strerror(errno));
+        line[0] = 0; /* an empty file: an empty password */
+    }
+    if (f != stdin)
+        fclose(f);
+    n = strlen(line);
+    if (n == sizeof(line) - 1 && line[n - 1] != '\n')
+        bad_usage("--pass-file %s: the first line is longer than %d bytes", path, NX_POP3_MAX_PASSWORD);
+    if (n > 0 && line[n - 1] == '\n')
+        line[--n] = 0;
+    if (n > 0 && line[n - 1] == '\r')
+        line[--n] = 0;
+    set_pass("--pass-file", line);
+    memset(line, 0, sizeof(line));
+}
+
 static void parse_options(int argc, char **argv)
 {
     static const struct option longs[] = {
-        {"tap", required_argument, 0, 't'},    {"ip", required_argument, 0, 'i'},
-        {"server", required_argument, 0, 's'}, {"user", required_argument, 0, 'u'},
-        {"pass", required_argument, 0, 'p'},   {"apop", no_argument, 0, 'a'},
-        {"delete", no_argument, 0, 'd'},       {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+        {"tap", required_argument, 0, 't'},      {"ip", required_argument, 0, 'i'},
+        {"server", required_argument, 0, 's'},   {"user", required_argument, 0, 'u'},
+        {"pass", required_argument, 0, 'p'},     {"pass-file", required_argument, 0, 'P'},
+        {"apop", no_argument, 0, 'a'},           {"apop-fallback", no_argument, 0, 'F'},
+        {"delete", no_argument, 0, 'd'},         {"timeout", required_argument, 0, 'T'},
+        {"out", required_argument, 0, 'o'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
-    const char *ip_text = NULL;
+    const char *ip_text = NULL, *pass = NULL, *pass_file = NULL, *timeout_text = NULL;
     char buf[64], *slash, *colon;
     unsigned long n;
+    ULONG host;
     int c;
 
     opterr = 0;
@@ -142,9 +226,12 @@ static void parse_options(int argc, char **argv)
         case 'i': ip_text = optarg; break;
         case 's': opt.server_text = optarg; break;
         case 'u': opt.user = optarg; break;
-        case 'p': opt.pass = optarg; break;
+        case 'p': pass = optarg; break;
+        case 'P': pass_file = optarg; break;
         case 'a': opt.apop = 1; break;
+        case 'F': opt.apop_fallback = 1; break;
         case 'd': opt.delete_after = 1; break;
+        case 'T': timeout_text = optarg; break;
         case 'o': opt.out = optarg; break;
         case 'h': usage(stdout); exit(0);
         case ':': bad_usage("option %s needs a value", argv[optind - 1]); break;
@@ -157,8 +244,25 @@ static void parse_options(int argc, char **argv)
     if (!ip_text) bad_usage("%s is required", "--ip ADDR/PREFIX");
     if (!opt.server_text) bad_usage("%s is required", "--server ADDR[:PORT]");
     if (!opt.user) bad_usage("%s is required", "--user NAME");
-    if (!opt.pass) bad_usage("%s is required", "--pass PASSWORD");
     if (!opt.out) bad_usage("%s is required", "--out DIR");
+    if (pass && pass_file)
+        bad_usage("give --pass or --pass-file, not both");
+    if (pass)
+        set_pass("--pass", pass);
+    else if (pass_file)
+        read_pass_file(pass_file);
+    else if (getenv("POP3_PASSWORD"))
+        set_pass("POP3_PASSWORD", getenv("POP3_PASSWORD"));
+    else
+        bad_usage("no password: give --pass-file FILE, set POP3_PASSWORD, or --pass PASSWORD");
+    if (strpbrk(opt.pass, "\r\n"))
+        bad_usage("the password must not hold CR or LF");
+    if (opt.apop_fallback && !opt.apop)
+        bad_usage("--apop-fallback is for --apop");
+    opt.timeout = DEFAULT_TIMEOUT;
+    if (timeout_text && !parse_number(timeout_text, 1, MAX_TIMEOUT, &opt.timeout))
+        bad_usage("--timeout '%s': a number of seconds, 1 to %d", timeout_text, MAX_TIMEOUT);
+    fetch_timeout_ticks = (ULONG)(opt.timeout * NX_IP_PERIODIC_RATE);
 
     if (opt.tap[0] == 0 || strlen(opt.tap) > 15)
         bad_usage("--tap '%s': an interface name is 1 to 15 bytes", opt.tap);
@@ -168,14 +272,26 @@ static void parse_options(int argc, char **argv)
         bad_usage("--ip '%s': expected ADDR/PREFIX, e.g. 192.0.2.2/24", ip_text);
     strcpy(buf, ip_text);
     slash = strchr(buf, '/');
+    if (slash)
+        *slash = 0;
+    if (!parse_ipv4(buf, &opt.address))
+        bad_usage("--ip '%s': not an IPv4 address (expected ADDR/PREFIX, e.g. 192.0.2.2/24)", ip_text);
     if (!slash)
-        bad_usage("--ip '%s': the prefix length is missing (ADDR/PREFIX, e.g. 192.0.2.2/24)", ip_text);
-    *slash = 0;
-    if (!parse_ipv4(buf, &opt.address) || opt.address == 0)
-        bad_usage("--ip '%s': not an IPv4 address", ip_text);
+        bad_usage("--ip '%s': the prefix length is missing (ADDR/PREFIX, e.g. %s/24)", ip_text, buf);
     if (!parse_number(slash + 1, 1, 32, &n))
         bad_usage("--ip '%s': the prefix length must be 1 to 32", ip_text);
     opt.mask = (n == 32) ? 0xFFFFFFFFUL : (ULONG)(0xFFFFFFFFUL << (32 - n));
+    host = opt.address & ~opt.mask;
+    if (opt.address == 0 || (opt.address >> 24) == 0)
+        bad_usage("--ip '%s': not a usable host address (0.x.x.x)", ip_text);
+    if (opt.address == 0xFFFFFFFFUL || (n <= 30 && host == (~opt.mask & 0xFFFFFFFFUL)))
+        bad_usage("--ip '%s': that is the broadcast address of the link, not a host address", ip_text);
+    if (n <= 30 && host == 0)
+        bad_usage("--ip '%s': that is the network address of the link, not a host address", ip_text);
+    if ((opt.address >> 28) == 0xE || (opt.address >> 28) == 0xF)
+        bad_usage("--ip '%s': a multicast or reserved address, not a host address", ip_text);
+    if ((opt.address >> 24) == 127)
+        bad_usage("--ip '%s': a loopback address cannot be used on a TAP link", ip_text);
 
     /* --server ADDR[:PORT] */
     if (strlen(opt.server_text) >= sizeof(buf))
@@ -195,9 +311,149 @@ static void parse_options(int argc, char **argv)
         bad_usage("--server '%s': the same address as --ip", opt.server_text);
 
     if (opt.user[0] == 0 || strlen(opt.user) > NX_POP3_MAX_USERNAME || strpbrk(opt.user, "\r\n"))
-        bad_usage("--user '%s': 1 to " NX_STRINGIFY(NX_POP3_MAX_USERNAME) " bytes, no CR or LF", opt.user);
-    if (strlen(opt.pass) > NX_POP3_MAX_PASSWORD || strpbrk(opt.pass, "\r\n"))
-        bad_usage("--pass: at most " NX_STRINGIFY(NX_POP3_MAX_PASSWORD) " bytes, no CR or LF%s", "");
+        bad_usage("--user '%s': 1 to %d bytes, no CR or LF", opt.user, NX_POP3_MAX_USERNAME);
+    /* "APOP name digest\r\n" must fit in one command line. */
+    if (opt.apop && strlen(opt.user) + 40 > NX_POP3_MAX_CLIENT_COMMAND)
+        bad_usage("--user: with --apop at most %d bytes (the APOP command line is limited to %d)",
+                  NX_POP3_MAX_CLIENT_COMMAND - 40, NX_POP3_MAX_CLIENT_COMMAND);
+}
+
+/* ------------------------------------------------------------------ test hook */
+
+static const char *test_exit_point;
+static unsigned long test_exit_message = 1;
+
+static void test_hook_init(void)
+{
+    static char point[32];
+    const char *e = getenv("POP3_FETCH_TEST_EXIT");
+    const char *colon;
+    if (!e || !*e)
+        return;
+    colon = strchr(e, ':');
+    snprintf(point, sizeof(point), "%.*s", colon ? (int)(colon - e) : (int)strlen(e), e);
+    if (colon && !parse_number(colon + 1, 1, 1000000, &test_exit_message))
+        bad_usage("POP3_FETCH_TEST_EXIT '%s': POINT[:K]", e);
+    test_exit_point = point;
+}
+
+/* The K-th message of this run (k, from 1; 0: any K) reached POINT: exit if asked to. */
+static void test_hook(const char *point, unsigned long k)
+{
+    if (test_exit_point && (k == test_exit_message || k == 0) && strcmp(point, test_exit_point) == 0) {
+        fprintf(stderr, "pop3_fetch: test hook: exit at %s of message %lu\n", point, k);
+        _exit(99);
+    }
+}
+
+/* ------------------------------------------------------------------ the output directory */
+
+static int out_fd = -1; /* DIR, opened, flock'ed for the whole run */
+static unsigned long next_n = 1;
+
+/* mkdir -p; 0 or errno, with the path that failed in *failed. */
+static int make_dirs(const char *path, char *failed, size_t cap)
+{
+    char p[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof(p))
+        return ENAMETOOLONG;
+    memcpy(p, path, len + 1);
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == 0) {
+            char saved = *s;
+            *s = 0;
+            if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+                snprintf(failed, cap, "%s", p);
+                return errno;
+            }
+            *s = saved;
+            if (saved == 0)
+                return 0;
+        }
+    }
+}
+
+/* "N.eml" with N a decimal without leading zero: N, else 0. */
+static unsigned long eml_number(const char *name)
+{
+    unsigned long n = 0;
+    const char *s = name;
+    if (*s < '1' || *s > '9')
+        return 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (n > 100000000UL)
+            return 0;
+        n = n * 10 + (unsigned long)(*s - '0');
+    }
+    return strcmp(s, ".eml") == 0 ? n : 0;
+}
+
+/* ".N.eml.part": a file a run was writing. */
+static int is_part(const char *name)
+{
+    char num[64];
+    size_t len = strlen(name);
+    if (name[0] != '.' || len < 11 || len >= sizeof(num) || strcmp(name + len - 5, ".part") != 0)
+        return 0;
+    memcpy(num, name + 1, len - 6); /* "N.eml" */
+    num[len - 6] = 0;
+    return eml_number(num) != 0;
+}
+
+/* Before connecting: DIR exists (made with its parents), is a directory we
+   can write, no other run uses it; stale parts removed; next N found. */
+static void prepare_out(void)
+{
+    char failed[4096];
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    int err;
+
+    if (stat(opt.out, &st) == 0 && !S_ISDIR(st.st_mode))
+        bad_usage("--out %s: exists and is not a directory", opt.out);
+    err = make_dirs(opt.out, failed, sizeof(failed));
+    if (err) {
+        fprintf(stderr, "pop3_fetch: creating %s: %s\n", failed, strerror(err));
+        exit(1);
+    }
+    if (stat(opt.out, &st) != 0 || !S_ISDIR(st.st_mode))
+        bad_usage("--out %s: not a directory", opt.out);
+    if (access(opt.out, W_OK | X_OK) != 0) {
+        fprintf(stderr, "pop3_fetch: --out %s: %s\n", opt.out, strerror(errno));
+        exit(1);
+    }
+    out_fd = open(opt.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out_fd < 0) {
+        fprintf(stderr, "pop3_fetch: opening %s: %s\n", opt.out, strerror(errno));
+        exit(1);
+    }
+    if (flock(out_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) {
+            fprintf(stderr, "pop3_fetch: %s: another pop3_fetch is writing there\n", opt.out);
+            exit(1);
+        }
+        /* A file system without locks: names still never collide (RENAME_NOREPLACE). */
+        fprintf(stderr, "pop3_fetch: %s: cannot lock (%s); run one pop3_fetch at a time there\n", opt.out,
+                strerror(errno));
+    }
+    d = fdopendir(dup(out_fd));
+    if (!d) {
+        fprintf(stderr, "pop3_fetch: reading %s: %s\n", opt.out, strerror(errno));
+        exit(1);
+    }
+    while ((e = readdir(d)) != NULL) {
+        unsigned long n = eml_number(e->d_name);
+        if (n >= next_n)
+            next_n = n + 1;
+        if (is_part(e->d_name)) {
+            /* A killed run's file: never named, its message still on the server. */
+            if (unlinkat(out_fd, e->d_name, 0) == 0)
+                fprintf(stderr, "pop3_fetch: removed %s/%s left by an interrupted run\n", opt.out, e->d_name);
+        }
+    }
+    closedir(d);
 }
 
 /* ------------------------------------------------------------------ statuses */
@@ -277,7 +533,7 @@ static ULONG command_pool_memory[(COMMAND_PAYLOAD + 128) * COMMAND_PACKETS / siz
 static ULONG ip_stack[2048];
 static ULONG arp_cache[256];
 
-static char part_path[4096], final_path[4096];
+static char part_name[64], final_name[64];
 static FILE *part_file;
 
 static void fetch_entry(ULONG input);
@@ -285,14 +541,43 @@ static void fetch_entry(ULONG input);
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
+    test_hook_init();
+    prepare_out();
     tx_kernel_enter(); /* returns only through exit */
     return 1;
 }
 
-/* Failure: say what was being done and the status, leave no partial file,
-   close the session, exit 1. */
+/* The server's last reply, printable (control bytes shown as '?'); "" if none. */
+static const char *server_said(void)
+{
+    static char text[NX_POP3_CLIENT_LAST_REPLY_SIZE + 1];
+    UINT n = 0;
+    if (nx_pop3_client_last_reply_get(&client, text, sizeof(text), &n) != NX_SUCCESS)
+        return "";
+    for (UINT i = 0; i < n; i++)
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F)
+            text[i] = '?';
+    return text;
+}
+
+/* Failure: say what happened and the status, leave no partial file, close
+   the session, exit 1. */
 static void fail(UINT status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-static void fail_file(const char *what, const char *path) __attribute__((noreturn));
+static void fail_file(const char *what, const char *name) __attribute__((noreturn));
+
+static void finish_failure(void) __attribute__((noreturn));
+static void finish_failure(void)
+{
+    if (part_file) {
+        fclose(part_file);
+        part_file = NULL;
+        unlinkat(out_fd, part_name, 0);
+    }
+    if (client_created)
+        nx_pop3_client_delete(&client);
+    test_control_return(1); /* ends the program; the fetch thread stops here */
+    exit(1);                /* reached from tx_application_define only */
+}
 
 static void fail(UINT status, const char *fmt, ...)
 {
@@ -302,31 +587,14 @@ static void fail(UINT status, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, ": %s (0x%02X)\n", status_name(status), status);
-    if (part_file) {
-        fclose(part_file);
-        part_file = NULL;
-        unlink(part_path);
-    }
-    if (client_created)
-        nx_pop3_client_delete(&client);
-    test_control_return(1); /* ends the program; the fetch thread stops here */
-    exit(1);                /* reached from tx_application_define only */
+    finish_failure();
 }
 
 /* Failure of the host's file system. */
-static void fail_file(const char *what, const char *path)
+static void fail_file(const char *what, const char *name)
 {
-    int e = errno;
-    fprintf(stderr, "pop3_fetch: %s %s: %s\n", what, path, strerror(e));
-    if (part_file) {
-        fclose(part_file);
-        part_file = NULL;
-    }
-    unlink(part_path);
-    if (client_created)
-        nx_pop3_client_delete(&client);
-    test_control_return(1); /* ends the program; the fetch thread stops here */
-    exit(1);                /* reached from tx_application_define only */
+    fprintf(stderr, "pop3_fetch: %s %s/%s: %s\n", what, opt.out, name, strerror(errno));
+    finish_failure();
 }
 
 void tx_application_define(void *first_unused_memory)
@@ -385,30 +653,107 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A command failed: the server's words if it answered, else what the status means. */
+static void fail_command(UINT status, const char *command)
+{
+    if (status == NX_POP3_SERVER_ERROR_STATUS && server_said()[0] == '-')
+        fail(status, "%s refused by the server: %s", command, server_said());
+    if (status == NX_POP3_SERVER_ERROR_STATUS)
+        fail(status, "%s: the server's reply is not valid POP3: %s", command, server_said());
+    if (status == NX_NO_PACKET)
+        fail(status, "%s: no reply from the server within %lu s (--timeout)", command, opt.timeout);
+    if (status == NX_NOT_CONNECTED)
+        fail(status, "%s: the server closed the connection", command);
+    fail(status, "%s", command);
+}
+
+/* Create failed: refused connection, unreachable host, login refused... */
+static void fail_login(UINT status, const char *server, double elapsed)
+{
+    const char *said = server_said();
+    const char *how = opt.apop ? " with APOP" : "";
+
+    if (status == NX_NOT_CONNECTED && said[0] == 0) {
+        if (elapsed + 0.5 < (double)opt.timeout)
+            fail(status, "connecting to %s: connection refused (the host answered; no POP3 server listens on "
+                 "that port)", server);
+        fail(status, "connecting to %s: no answer within %lu s (host down or unreachable, or a firewall drops "
+             "the connection; --timeout)", server, opt.timeout);
+    }
+    if (status == NX_NO_PACKET)
+        fail(status, "logging in to %s as %s%s: no reply within %lu s%s%s (servers delay answers after failed "
+             "logins; --timeout)", server, opt.user, how, opt.timeout, said[0] ? "; last reply: " : "", said);
+    if (status == NX_NOT_CONNECTED)
+        fail(status, "logging in to %s as %s%s: the server closed the connection; last reply: %s", server,
+             opt.user, how, said);
+    if (status == NX_POP3_APOP_FAILED_MD5_DIGEST && opt.apop && !opt.apop_fallback)
+        fail(status, "%s does not offer APOP (no <timestamp> in its greeting: %s); the password was not sent "
+             "(--apop-fallback allows USER/PASS, which sends it in clear)", server, said);
+    if (status == NX_POP3_SERVER_ERROR_STATUS && said[0] == '-' && opt.apop && !opt.apop_fallback)
+        fail(status, "APOP login as %s refused by the server: %s (the password was not sent in clear; "
+             "--apop-fallback would try USER/PASS)", opt.user, said);
+    if (status == NX_POP3_SERVER_ERROR_STATUS && said[0] == '-')
+        fail(status, "login as %s%s refused by the server: %s", opt.user, how, said);
+    if (status == NX_POP3_SERVER_ERROR_STATUS)
+        fail(status, "logging in to %s as %s%s: the server's reply is not valid POP3: %s", server, opt.user, how,
+             said);
+    fail(status, "connecting to %s and logging in as %s%s", server, opt.user, how);
+}
+
 /* Downloads the message RETR has announced into part_file; returns bytes. */
-static unsigned long long download(UINT index)
+static unsigned long long download(UINT index, unsigned long k)
 {
     unsigned long long bytes = 0;
     UINT status, final_packet = NX_FALSE;
     ULONG length;
     NX_PACKET *packet, *p;
+    char what[32];
 
     while (!final_packet) {
         status = nx_pop3_client_mail_item_message_get(&client, &packet, &length, &final_packet);
-        if (status != NX_SUCCESS)
-            fail(status, "RETR %u (after %llu bytes)", index, bytes);
+        if (status != NX_SUCCESS) {
+            snprintf(what, sizeof(what), "RETR %u", index);
+            if (status == NX_NO_PACKET)
+                fail(status, "%s: no data from the server for %lu s after %llu bytes (--timeout)", what,
+                     opt.timeout, bytes);
+            if (status == NX_NOT_CONNECTED)
+                fail(status, "%s: the server closed the connection after %llu bytes", what, bytes);
+            fail(status, "%s (after %llu bytes)", what, bytes);
+        }
         /* The packet may be a chain: write every piece. */
         for (p = packet; p != NX_NULL; p = p->nx_packet_next) {
             size_t n = (size_t)(p->nx_packet_append_ptr - p->nx_packet_prepend_ptr);
             if (n > 0 && fwrite(p->nx_packet_prepend_ptr, 1, n, part_file) != n) {
                 nx_packet_release(packet);
-                fail_file("writing", part_path);
+                fail_file("writing", part_name);
             }
         }
         bytes += length;
         nx_packet_release(packet);
+        if (bytes > 0 && !final_packet) {
+            fflush(part_file);
+            test_hook("part-written", k);
+        }
     }
     return bytes;
+}
+
+/* Gives the synced part file its final name: the first N.eml free from
+   next_n on (never replacing one), then syncs the directory. */
+static void name_message(unsigned long k)
+{
+    for (;;) {
+        snprintf(final_name, sizeof(final_name), "%lu.eml", next_n);
+        if (renameat2(out_fd, part_name, out_fd, final_name, RENAME_NOREPLACE) == 0)
+            break;
+        if (errno != EEXIST)
+            fail_file("naming", final_name);
+        next_n++;
+    }
+    next_n++;
+    test_hook("after-rename", k);
+    if (fsync(out_fd) != 0)
+        fail_file("syncing the directory of", final_name);
 }
 
 static void fetch_entry(ULONG input)
@@ -418,65 +763,83 @@ static void fetch_entry(ULONG input)
     unsigned long long total = 0, bytes;
     double start, elapsed;
     char server[32];
+    int fd;
     NX_PARAMETER_NOT_USED(input);
 
-    if (mkdir(opt.out, 0700) != 0 && errno != EEXIST)
-        fail_file("creating", opt.out);
-
     snprintf(server, sizeof(server), strchr(opt.server_text, ':') ? "%s" : "%s:110", opt.server_text);
+    if (opt.apop && !opt.apop_fallback) {
+        status = nx_pop3_client_apop_fallback_set(&client, NX_FALSE);
+        if (status != NX_SUCCESS)
+            fail(status, "refusing APOP's fallback to USER/PASS");
+    }
     start = seconds_now();
     status = nx_pop3_client_create(&client, opt.apop ? NX_TRUE : NX_FALSE, &ip, &command_pool, opt.server,
-                                   opt.port, (CHAR *)opt.user, (CHAR *)opt.pass);
+                                   opt.port, (CHAR *)opt.user, opt.pass);
+    memset(opt.pass, 0, sizeof(opt.pass));
     if (status != NX_SUCCESS)
-        fail(status, "connecting to %s and logging in as %s%s", server, opt.user, opt.apop ? " with APOP" : "");
+        fail_login(status, server, seconds_now() - start);
     client_created = 1;
+    if (opt.apop && !client.nx_pop3_client_enable_APOP_authentication)
+        fprintf(stderr, "pop3_fetch: %s offers no APOP: logged in with USER/PASS (--apop-fallback)\n", server);
 
     status = nx_pop3_client_mail_items_get(&client, &count, &maildrop_size);
     if (status != NX_SUCCESS)
-        fail(status, "STAT");
-    fprintf(stderr, "pop3_fetch: %u messages, %lu bytes on %s\n", count, (unsigned long)maildrop_size, server);
+        fail_command(status, "STAT");
+    fprintf(stderr, "pop3_fetch: %u message%s, %lu bytes on %s\n", count, count == 1 ? "" : "s",
+            (unsigned long)maildrop_size, server);
 
     for (index = 1; index <= count; index++) {
+        unsigned long k = index; /* the K of the test hook */
+        char what[32];
+        snprintf(what, sizeof(what), "RETR %u", index);
         status = nx_pop3_client_mail_item_get(&client, index, &item_size);
         if (status != NX_SUCCESS)
-            fail(status, "RETR %u", index);
+            fail_command(status, what);
 
-        snprintf(part_path, sizeof(part_path), "%s/.%u.eml.part", opt.out, index);
-        snprintf(final_path, sizeof(final_path), "%s/%u.eml", opt.out, index);
-        part_file = fopen(part_path, "wb");
-        if (!part_file)
-            fail_file("creating", part_path);
-        bytes = download(index);
+        snprintf(part_name, sizeof(part_name), ".%lu.eml.part", next_n);
+        fd = openat(out_fd, part_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || !(part_file = fdopen(fd, "wb"))) {
+            if (fd >= 0)
+                close(fd);
+            fail_file("creating", part_name);
+        }
+        bytes = download(index, k);
         /* On disk before it gets its final name. */
         if (fflush(part_file) != 0 || fsync(fileno(part_file)) != 0)
-            fail_file("writing", part_path);
+            fail_file("writing", part_name);
         if (fclose(part_file) != 0) {
             part_file = NULL;
-            fail_file("closing", part_path);
+            fail_file("closing", part_name);
         }
         part_file = NULL;
-        if (rename(part_path, final_path) != 0)
-            fail_file("renaming to N.eml", part_path);
+        test_hook("before-rename", k);
+        name_message(k);
         total += bytes;
-        fprintf(stderr, "pop3_fetch: message %u/%u: %llu bytes -> %s\n", index, count, bytes, final_path);
+        fprintf(stderr, "pop3_fetch: message %u/%u: %llu bytes -> %s/%s\n", index, count, bytes, opt.out,
+                final_name);
 
         if (opt.delete_after) {
+            test_hook("before-dele", k);
+            snprintf(what, sizeof(what), "DELE %u", index);
             status = nx_pop3_client_mail_item_delete(&client, index);
             if (status != NX_SUCCESS)
-                fail(status, "DELE %u", index);
+                fail_command(status, what);
+            test_hook("after-dele", k);
         }
     }
 
+    test_hook("before-quit", 0);
     status = nx_pop3_client_quit(&client);
     if (status != NX_SUCCESS)
-        fail(status, "QUIT");
+        fail_command(status, opt.delete_after && count ? "QUIT (the server deletes at QUIT: nothing deleted)" : "QUIT");
     elapsed = seconds_now() - start;
     nx_pop3_client_delete(&client);
     client_created = 0;
 
     if (elapsed < 1e-6)
         elapsed = 1e-6;
-    printf("%u messages, %llu bytes, %.3f s, %.2f MB/s\n", count, total, elapsed, (double)total / elapsed / 1e6);
+    printf("%u message%s, %llu bytes, %.3f s, %.2f MB/s\n", count, count == 1 ? "" : "s", total, elapsed,
+           (double)total / elapsed / 1e6);
     fflush(stdout);
     nx_ip_delete(&ip);
     test_control_return(0);

@@ -1,6 +1,7 @@
 /* pop3_script.h: a scripted POP3 server for the C tests, in NetX style.
 
-   Two IP instances on the RAM driver in one process: the client at
+   Two IP instances on the RAM driver (or the driver the program names in
+   P3_DRIVER before inclusion) in one process: the client at
    192.0.2.2/24 and the server at 192.0.2.1/24, each with its own default
    pool of 1536-byte packets, plus a small pool for the client's POP3
    commands. With P3_WITH_SMALL_IP defined before inclusion, a third instance
@@ -61,6 +62,11 @@
 #define P3_SMALL_ADDRESS IP_ADDRESS(192, 0, 2, 3)
 #define P3_NETMASK IP_ADDRESS(255, 255, 255, 0)
 #define P3_PORT 110
+
+/* The network driver of every instance (a test may define its own). */
+#ifndef P3_DRIVER
+#define P3_DRIVER _nx_ram_network_driver
+#endif
 
 #define P3_PAYLOAD 1536
 #define P3_SERVER_PACKETS 96
@@ -771,7 +777,7 @@ static P3_UNUSED void p3_setup_fail(const char *what, UINT st)
 static P3_UNUSED UINT p3_make_ip(NX_IP *ip, CHAR *name, ULONG address, NX_PACKET_POOL *pool, ULONG *stack,
                                  ULONG stack_size, ULONG *arp, ULONG arp_size)
 {
-    UINT st = nx_ip_create(ip, name, address, P3_NETMASK, pool, _nx_ram_network_driver, stack, stack_size, 1);
+    UINT st = nx_ip_create(ip, name, address, P3_NETMASK, pool, P3_DRIVER, stack, stack_size, 1);
     if (st != NX_SUCCESS)
         return st;
     st = nx_arp_enable(ip, arp, arp_size);

@@ -1,6 +1,6 @@
 /* test_pop3_layout: compile-time checks of the NetX compatibility contract
-   (/work/shared/NETX_COMPAT.md sections 1 and 2, and the public fields of
-   section 3): status values, constants, and the order of every public field
+   (docs/COMPAT.md, "Exactly the same": names, numbers and the public
+   fields of every structure): status values, constants, and the order of every public field
    of NX_POP3_CLIENT, NX_PACKET, NX_PACKET_POOL, NX_IP_DRIVER, NX_TCP_SOCKET.
    Applications declare these structs statically and read their fields, so
    the names, the order and the types must be NetX's. Prints the sizes. */
@@ -305,6 +305,47 @@ SAME_TYPE(NX_INTERFACE, nx_interface_ip_mtu_size, ULONG);
 SAME_TYPE(NX_INTERFACE, nx_interface_physical_address_msw, ULONG);
 SAME_TYPE(NX_INTERFACE, nx_interface_physical_address_lsw, ULONG);
 
+/* Fields NetX drivers and programs use (issue 8): the receive interface a
+   driver sets, its NetX alias, the interface capability flag, the gateway. */
+AFTER(NX_PACKET, nx_packet_ip_version, nx_packet_address);
+SAME_TYPE(NX_PACKET, nx_packet_address.nx_packet_interface_ptr, NX_INTERFACE *);
+SAME_TYPE(NX_PACKET, nx_packet_ip_interface, NX_INTERFACE *);
+SA(sizeof(((NX_PACKET *)0)->nx_packet_address) == sizeof(void *));
+SAME_TYPE(NX_INTERFACE, nx_interface_capability_flag, ULONG);
+SAME_TYPE(NX_PACKET, nx_packet_interface_capability_flag, ULONG);
+SAME_TYPE(NX_INTERFACE, nx_interface_link_up, UCHAR);
+SAME_TYPE(NX_IP, nx_ip_gateway_address, ULONG);
+SAME_TYPE(NX_IP, nx_ip_gateway_interface, NX_INTERFACE *);
+SAME_TYPE(NX_IP, nx_ip_driver_deferred_packet_handler, VOID (*)(NX_IP *, NX_PACKET *));
+/* NetX's compatibility names for interface 0. */
+SAME_TYPE(NX_IP, nx_ip_address, ULONG);
+SAME_TYPE(NX_IP, nx_ip_network_mask, ULONG);
+SAME_TYPE(NX_IP, nx_ip_driver_mtu, ULONG);
+SAME_TYPE(NX_IP, nx_ip_driver_link_up, UCHAR);
+SAME_TYPE(NX_IP, nx_ip_arp_physical_address_msw, ULONG);
+
+/* Struct tags: NetX's names of the same types. */
+SA(_Generic((struct NX_PACKET_STRUCT *)0, NX_PACKET *: 1, default: 0));
+SA(_Generic((struct NX_PACKET_POOL_STRUCT *)0, NX_PACKET_POOL *: 1, default: 0));
+SA(_Generic((struct NX_IP_STRUCT *)0, NX_IP *: 1, default: 0));
+SA(_Generic((struct NX_IP_DRIVER_STRUCT *)0, NX_IP_DRIVER *: 1, default: 0));
+SA(_Generic((struct NX_INTERFACE_STRUCT *)0, NX_INTERFACE *: 1, default: 0));
+SA(_Generic((struct NX_TCP_SOCKET_STRUCT *)0, NX_TCP_SOCKET *: 1, default: 0));
+SA(_Generic((struct NXD_ADDRESS_STRUCT *)0, NXD_ADDRESS *: 1, default: 0));
+SA(_Generic((struct NX_MD5_STRUCT *)0, NX_MD5 *: 1, default: 0));
+SA(_Generic((struct NX_POP3_CLIENT_STRUCT *)0, NX_POP3_CLIENT *: 1, default: 0));
+
+/* Constants with NetX's types (a bare 4294967295 would be long, or long long
+   on 32-bit targets). */
+SA(_Generic(NX_WAIT_FOREVER, ULONG: 1, default: 0));
+SA(_Generic(NX_IP_ID, ULONG: 1, default: 0));
+SA(_Generic(NX_PACKET_POOL_ID, ULONG: 1, default: 0));
+SA(_Generic(NX_TCP_ID, ULONG: 1, default: 0));
+SA(_Generic(NX_PACKET_FREE, ALIGN_TYPE: 1, default: 0));
+SA(_Generic(NX_PACKET_ALLOCATED, ALIGN_TYPE: 1, default: 0));
+SA(NX_PACKET_FREE == 0xFFFFFFFFUL);
+SA(NX_PACKET_ALLOCATED == 0xAAAAAAAAUL);
+
 /* The nine services and the helpers, with the original prototypes: assigning
    each to a pointer of the NetX type fails to compile if a type differs. */
 static UINT (*const fp_create)(NX_POP3_CLIENT *, UINT, NX_IP *, NX_PACKET_POOL *, ULONG, ULONG, CHAR *, CHAR *) =
@@ -375,6 +416,9 @@ int main(void)
         {"NX_POP3_COMMAND_NOOP", NX_POP3_COMMAND_NOOP, "NOOP"},
         {"NX_POP3_COMMAND_GREETING", NX_POP3_COMMAND_GREETING, "GREETING"},
         {"NX_POP3_END_OF_MESSAGE", NX_POP3_END_OF_MESSAGE, "\r\n.\r\n"},
+        {"NX_POP3_END_OF_MESSAGE_TAG", NX_POP3_END_OF_MESSAGE_TAG, ".\r\n"},
+        {"NX_POP3_COMMAND_TERMINATION", NX_POP3_COMMAND_TERMINATION, "\r\n"},
+        {"NX_POP3_DOT", NX_POP3_DOT, "."},
     };
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         int ok = strcmp(strings[i].value, strings[i].expected) == 0;

@@ -24,14 +24,36 @@ typedef unsigned short USHORT;
 typedef char nx_ulong_must_be_32_bits[(sizeof(ULONG) == 4) ? 1 : -1];
 #endif
 
-/* Control blocks refer to each other. */
-struct NX_PACKET;
-struct NX_PACKET_POOL;
-struct NX_INTERFACE;
-struct NX_IP;
-struct NX_IP_DRIVER;
-struct NX_TCP_SOCKET;
-struct NX_POP3_CLIENT;
+/* The control blocks, with NetX's struct tags: a program or driver may name
+   them either way (`NX_IP_DRIVER *` or `struct NX_IP_DRIVER_STRUCT *`), before
+   or after including this header, and both mean the same type. */
+typedef struct NX_PACKET_STRUCT NX_PACKET;
+typedef struct NX_PACKET_POOL_STRUCT NX_PACKET_POOL;
+typedef struct NX_INTERFACE_STRUCT NX_INTERFACE;
+typedef struct NX_IP_STRUCT NX_IP;
+typedef struct NX_IP_DRIVER_STRUCT NX_IP_DRIVER;
+typedef struct NXD_ADDRESS_STRUCT NXD_ADDRESS;
+typedef struct NX_TCP_SOCKET_STRUCT NX_TCP_SOCKET;
+typedef struct NX_MD5_STRUCT NX_MD5;
+typedef struct NX_POP3_CLIENT_STRUCT NX_POP3_CLIENT;
+
+/* Layout limits: build settings of the library. nx_pop3_config.h comes with
+   the library build (the defaults in include/; a build with other limits
+   writes its own, to be put on the include path first). A program may
+   define a limit, as with NetX, but only to the library's value. */
+#include <nx_pop3_config.h>
+#if defined(NX_POP3_MAX_USERNAME) && (NX_POP3_MAX_USERNAME != NX_POP3_LIB_MAX_USERNAME)
+#error "NX_POP3_MAX_USERNAME differs from the library's NX_POP3_LIB_MAX_USERNAME (nx_pop3_config.h): build the library with NX_POP3_MAX_USERNAME=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_MAX_PASSWORD) && (NX_POP3_MAX_PASSWORD != NX_POP3_LIB_MAX_PASSWORD)
+#error "NX_POP3_MAX_PASSWORD differs from the library's NX_POP3_LIB_MAX_PASSWORD (nx_pop3_config.h): build the library with NX_POP3_MAX_PASSWORD=<value> set, see README 'Compile-time settings'"
+#endif
+#if defined(NX_POP3_SERVER_PROCESS_ID_SIZE) && (NX_POP3_SERVER_PROCESS_ID_SIZE != NX_POP3_LIB_SERVER_PROCESS_ID_SIZE)
+#error "NX_POP3_SERVER_PROCESS_ID_SIZE differs from the library's NX_POP3_LIB_SERVER_PROCESS_ID_SIZE (nx_pop3_config.h): build the library with NX_POP3_SERVER_PROCESS_ID_SIZE=<value> set, see README 'Compile-time settings'"
+#endif
+#undef NX_POP3_MAX_USERNAME
+#undef NX_POP3_MAX_PASSWORD
+#undef NX_POP3_SERVER_PROCESS_ID_SIZE
 
 
 /**
@@ -56,35 +78,19 @@ struct NX_POP3_CLIENT;
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
 /**
- * Transmit buffer of every socket: room for many segments, so that a send
- * returns at once and the window, not the buffer, limits the sender.
+ * Longest user name, in bytes (layout: a build setting of the library, default 40).
  */
-#define TX_BUFFER (64 * 1024)
+#define NX_POP3_MAX_USERNAME NX_POP3_LIB_MAX_USERNAME
 
 /**
- * Smallest receive buffer (one full segment).
+ * Longest password, in bytes (layout: a build setting of the library, default 20).
  */
-#define MIN_WINDOW 1460
+#define NX_POP3_MAX_PASSWORD NX_POP3_LIB_MAX_PASSWORD
 
 /**
- * Linux `IFNAMSIZ` (names are at most 15 bytes plus the NUL).
+ * Room for the greeting's `<...>` timestamp (layout: a build setting of the library, default 75).
  */
-#define IFNAMSIZ 16
-
-/**
- * Longest user name, in bytes (layout: fixed when the library is built).
- */
-#define NX_POP3_MAX_USERNAME 40
-
-/**
- * Longest password, in bytes (layout: fixed when the library is built).
- */
-#define NX_POP3_MAX_PASSWORD 20
-
-/**
- * Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
- */
-#define NX_POP3_SERVER_PROCESS_ID_SIZE 75
+#define NX_POP3_SERVER_PROCESS_ID_SIZE NX_POP3_LIB_SERVER_PROCESS_ID_SIZE
 
 /**
  * Longest server reply line, CRLF included (fixed when the library is built).
@@ -124,12 +130,17 @@ struct NX_POP3_CLIENT;
 /**
  * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
-#define NX_POP3_CLIENT_PRIVATE_WORDS 12
+#define NX_POP3_CLIENT_PRIVATE_WORDS 28
+
+/**
+ * Bytes of the last server reply kept (the rest of a longer line is dropped).
+ */
+#define NX_POP3_CLIENT_LAST_REPLY_SIZE 127
 
 /**
  * A packet pool in caller memory.
  */
-typedef struct NX_PACKET_POOL {
+struct NX_PACKET_POOL_STRUCT {
   ULONG nx_packet_pool_id;
   CHAR *nx_packet_pool_name;
   ULONG nx_packet_pool_available;
@@ -137,7 +148,7 @@ typedef struct NX_PACKET_POOL {
   ULONG nx_packet_pool_empty_requests;
   ULONG nx_packet_pool_empty_suspensions;
   ULONG nx_packet_pool_invalid_releases;
-  struct NX_PACKET *nx_packet_pool_available_list;
+  struct NX_PACKET_STRUCT *nx_packet_pool_available_list;
   CHAR *nx_packet_pool_start;
   ULONG nx_packet_pool_size;
   ULONG nx_packet_pool_payload_size;
@@ -145,59 +156,81 @@ typedef struct NX_PACKET_POOL {
    * Library state (lock, waiters). Do not touch.
    */
   uint64_t nx_packet_pool_private[NX_PACKET_POOL_PRIVATE_WORDS];
-} NX_PACKET_POOL;
+};
 
 /**
  * Pointer-sized union after `nx_packet_queue_next`.
  */
-typedef union NX_PACKET_UNION_NEXT {
-  struct NX_PACKET *nx_packet_tcp_queue_next;
-  struct NX_PACKET *nx_packet_fragment_next;
-} NX_PACKET_UNION_NEXT;
+union NX_PACKET_UNION_NEXT {
+  struct NX_PACKET_STRUCT *nx_packet_tcp_queue_next;
+  struct NX_PACKET_STRUCT *nx_packet_fragment_next;
+};
+
+/**
+ * Pointer-sized union `nx_packet_address` of `NX_PACKET`.
+ */
+union NX_PACKET_ADDRESS {
+  struct NX_INTERFACE_STRUCT *nx_packet_interface_ptr;
+  /**
+   * NetX's IPv6 address entry (not used here).
+   */
+  VOID *nx_packet_ipv6_address_ptr;
+};
 
 /**
  * A packet: this header, then its payload, carved from a pool's memory.
  */
-typedef struct NX_PACKET {
-  struct NX_PACKET_POOL *nx_packet_pool_owner;
-  struct NX_PACKET *nx_packet_next;
+struct NX_PACKET_STRUCT {
+  struct NX_PACKET_POOL_STRUCT *nx_packet_pool_owner;
+  struct NX_PACKET_STRUCT *nx_packet_next;
   UCHAR *nx_packet_prepend_ptr;
   UCHAR *nx_packet_append_ptr;
   UCHAR *nx_packet_data_start;
   UCHAR *nx_packet_data_end;
-  struct NX_PACKET *nx_packet_last;
-  struct NX_PACKET *nx_packet_queue_next;
+  struct NX_PACKET_STRUCT *nx_packet_last;
+  struct NX_PACKET_STRUCT *nx_packet_queue_next;
   union NX_PACKET_UNION_NEXT nx_packet_union_next;
   ULONG nx_packet_length;
   UCHAR nx_packet_ip_version;
   UCHAR nx_packet_reserved[3];
   UCHAR *nx_packet_ip_header;
-  struct NX_INTERFACE *nx_packet_address_interface;
-} NX_PACKET;
+  /**
+   * NetX's `nx_packet_address`: the interface a packet came in on (a
+   * driver sets `nx_packet_address.nx_packet_interface_ptr` on receive,
+   * also spelled `nx_packet_ip_interface`).
+   */
+  union NX_PACKET_ADDRESS nx_packet_address;
+  /**
+   * Offloads a driver may apply to this packet (`NX_INTERFACE_CAPABILITY_*`):
+   * always 0 here, every checksum is computed in software. Drivers built
+   * with `NX_ENABLE_INTERFACE_CAPABILITY` read it on send.
+   */
+  ULONG nx_packet_interface_capability_flag;
+};
 
 /**
  * A request from the IP layer to a driver.
  */
-typedef struct NX_IP_DRIVER {
+struct NX_IP_DRIVER_STRUCT {
   UINT nx_ip_driver_command;
   UINT nx_ip_driver_status;
   ULONG nx_ip_driver_physical_address_msw;
   ULONG nx_ip_driver_physical_address_lsw;
-  struct NX_PACKET *nx_ip_driver_packet;
+  struct NX_PACKET_STRUCT *nx_ip_driver_packet;
   ULONG *nx_ip_driver_return_ptr;
-  struct NX_IP *nx_ip_driver_ptr;
-  struct NX_INTERFACE *nx_ip_driver_interface;
-} NX_IP_DRIVER;
+  struct NX_IP_STRUCT *nx_ip_driver_ptr;
+  struct NX_INTERFACE_STRUCT *nx_ip_driver_interface;
+};
 
 /**
  * Driver entry point type.
  */
-typedef void (*NX_IP_DRIVER_ENTRY)(struct NX_IP_DRIVER *driver_req);
+typedef void (*NX_IP_DRIVER_ENTRY)(struct NX_IP_DRIVER_STRUCT *driver_req);
 
 /**
  * One network interface of an IP instance.
  */
-typedef struct NX_INTERFACE {
+struct NX_INTERFACE_STRUCT {
   CHAR *nx_interface_name;
   UCHAR nx_interface_valid;
   UCHAR nx_interface_address_mapping_needed;
@@ -205,7 +238,7 @@ typedef struct NX_INTERFACE {
   UCHAR nx_interface_index;
   UCHAR nx_interface_link_status_change;
   UCHAR nx_interface_reserved[3];
-  struct NX_IP *nx_interface_ip_instance;
+  struct NX_IP_STRUCT *nx_interface_ip_instance;
   ULONG nx_interface_physical_address_msw;
   ULONG nx_interface_physical_address_lsw;
   ULONG nx_interface_ip_address;
@@ -214,55 +247,79 @@ typedef struct NX_INTERFACE {
   ULONG nx_interface_ip_mtu_size;
   VOID *nx_interface_additional_link_info;
   NX_IP_DRIVER_ENTRY nx_interface_link_driver_entry;
-} NX_INTERFACE;
+  /**
+   * Offload capabilities the driver reports (`NX_INTERFACE_CAPABILITY_*`);
+   * recorded only: the library computes every checksum itself.
+   */
+  ULONG nx_interface_capability_flag;
+};
+
+/**
+ * A driver's deferred packet handler (`_nx_ip_driver_deferred_enable`).
+ */
+typedef void (*NX_IP_DEFERRED_PACKET_HANDLER)(struct NX_IP_STRUCT *ip_ptr,
+                                              struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * An IP instance in caller memory.
  */
-typedef struct NX_IP {
+struct NX_IP_STRUCT {
   ULONG nx_ip_id;
   CHAR *nx_ip_name;
-  struct NX_INTERFACE nx_ip_interface[NX_MAX_IP_INTERFACES];
-  struct NX_PACKET_POOL *nx_ip_default_packet_pool;
+  /**
+   * Default gateway (`nx_ip_gateway_address_set`), 0 for none.
+   */
+  ULONG nx_ip_gateway_address;
+  /**
+   * Interface the gateway is reached through (NULL for none).
+   */
+  struct NX_INTERFACE_STRUCT *nx_ip_gateway_interface;
+  struct NX_INTERFACE_STRUCT nx_ip_interface[NX_MAX_IP_INTERFACES];
+  struct NX_PACKET_POOL_STRUCT *nx_ip_default_packet_pool;
+  /**
+   * The driver's handler for `_nx_ip_driver_deferred_receive`
+   * (`_nx_ip_driver_deferred_enable`), NULL for none.
+   */
+  NX_IP_DEFERRED_PACKET_HANDLER nx_ip_driver_deferred_packet_handler;
   /**
    * Library state (the TCP/IP stack, queues, helper thread). Do not touch.
    */
   uint64_t nx_ip_private[NX_IP_PRIVATE_WORDS];
-} NX_IP;
+};
 
 /**
  * IPv4 or IPv6 address.
  */
-typedef union NXD_ADDRESS_UNION {
+union NXD_ADDRESS_UNION {
   ULONG v4;
   ULONG v6[4];
-} NXD_ADDRESS_UNION;
+};
 
 /**
  * `NXD_ADDRESS`: version (4 or 6) and address, host byte order.
  */
-typedef struct NXD_ADDRESS {
+struct NXD_ADDRESS_STRUCT {
   ULONG nxd_ip_version;
   union NXD_ADDRESS_UNION nxd_ip_address;
-} NXD_ADDRESS;
+};
 
 /**
  * Socket callback types.
  */
-typedef void (*NX_TCP_SOCKET_CALLBACK)(struct NX_TCP_SOCKET *socket_ptr);
+typedef void (*NX_TCP_SOCKET_CALLBACK)(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
-typedef void (*NX_TCP_LISTEN_CALLBACK)(struct NX_TCP_SOCKET *socket_ptr, UINT port);
+typedef void (*NX_TCP_LISTEN_CALLBACK)(struct NX_TCP_SOCKET_STRUCT *socket_ptr, UINT port);
 
 /**
  * A TCP socket in caller memory.
  */
-typedef struct NX_TCP_SOCKET {
+struct NX_TCP_SOCKET_STRUCT {
   ULONG nx_tcp_socket_id;
   CHAR *nx_tcp_socket_name;
   UINT nx_tcp_socket_client_type;
   UINT nx_tcp_socket_port;
   ULONG nx_tcp_socket_mss;
-  struct NXD_ADDRESS nx_tcp_socket_connect_ip;
+  struct NXD_ADDRESS_STRUCT nx_tcp_socket_connect_ip;
   UINT nx_tcp_socket_connect_port;
   UINT nx_tcp_socket_state;
   ULONG nx_tcp_socket_rx_window_default;
@@ -271,7 +328,7 @@ typedef struct NX_TCP_SOCKET {
   UINT nx_tcp_socket_time_to_live;
   ULONG nx_tcp_socket_type_of_service;
   ULONG nx_tcp_socket_fragment_enable;
-  struct NX_IP *nx_tcp_socket_ip_ptr;
+  struct NX_IP_STRUCT *nx_tcp_socket_ip_ptr;
   NX_TCP_SOCKET_CALLBACK nx_tcp_urgent_data_callback;
   NX_TCP_SOCKET_CALLBACK nx_tcp_disconnect_callback;
   NX_TCP_LISTEN_CALLBACK nx_tcp_listen_callback;
@@ -279,25 +336,25 @@ typedef struct NX_TCP_SOCKET {
    * Library state. Do not touch.
    */
   uint64_t nx_tcp_socket_private[NX_TCP_SOCKET_PRIVATE_WORDS];
-} NX_TCP_SOCKET;
+};
 
 /**
  * MD5 context layout kept for source compatibility (`NX_POP3_CLIENT` has one).
  */
-typedef struct NX_MD5 {
+struct NX_MD5_STRUCT {
   ULONG nx_md5_states[4];
   ULONG nx_md5_bit_count[2];
   UCHAR nx_md5_buffer[64];
-} NX_MD5;
+};
 
 /**
  * The POP3 client control block, in caller memory.
  */
-typedef struct NX_POP3_CLIENT {
+struct NX_POP3_CLIENT_STRUCT {
   CHAR nx_pop3_client_name[NX_POP3_CLIENT_NAME_SIZE];
   CHAR nx_pop3_client_password[NX_POP3_CLIENT_PASSWORD_SIZE];
-  struct NX_TCP_SOCKET nx_pop3_client_tcp_socket;
-  struct NX_PACKET_POOL *nx_pop3_client_packet_pool_ptr;
+  struct NX_TCP_SOCKET_STRUCT nx_pop3_client_tcp_socket;
+  struct NX_PACKET_POOL_STRUCT *nx_pop3_client_packet_pool_ptr;
   UINT nx_pop3_client_enable_APOP_authentication;
   UINT nx_pop3_client_mail_status;
   UINT nx_pop3_client_maildrop_items;
@@ -305,16 +362,16 @@ typedef struct NX_POP3_CLIENT {
   ULONG nx_pop3_client_total_message_size;
   UINT nx_pop3_client_ready_to_download;
   CHAR nx_pop3_server_process_id[NX_POP3_CLIENT_PROCESS_ID_SIZE];
-  struct NX_MD5 nx_pop3_client_md5data;
+  struct NX_MD5_STRUCT nx_pop3_client_md5data;
   /**
    * Received packet holding bytes not consumed yet (owned by the client).
    */
-  struct NX_PACKET *nx_pop3_client_message_ptr;
+  struct NX_PACKET_STRUCT *nx_pop3_client_message_ptr;
   /**
    * Library state. Do not touch.
    */
   uint64_t nx_pop3_client_private[NX_POP3_CLIENT_PRIVATE_WORDS];
-} NX_POP3_CLIENT;
+};
 
 /**
  * Pointer-sized unsigned (NetX `ALIGN_TYPE`).
@@ -334,7 +391,11 @@ typedef size_t ALIGN_TYPE;
 
 #define NX_NO_WAIT 0
 
-#define NX_WAIT_FOREVER 4294967295
+/**
+ * `((ULONG) 0xFFFFFFFF)` in C, as in NetX (a plain literal would be `long`
+ * or `long long` there).
+ */
+#define NX_WAIT_FOREVER (ULONG)4294967295
 
 #define NX_ANY_PORT 0
 
@@ -350,11 +411,11 @@ typedef size_t ALIGN_TYPE;
 
 #define NX_IP_VERSION_V6 6
 
-#define NX_IP_ID 1229987872
+#define NX_IP_ID (ULONG)1229987872
 
-#define NX_PACKET_POOL_ID 1346454347
+#define NX_PACKET_POOL_ID (ULONG)1346454347
 
-#define NX_TCP_ID 1413697568
+#define NX_TCP_ID (ULONG)1413697568
 
 #define NX_SUCCESS 0
 
@@ -456,14 +517,16 @@ typedef size_t ALIGN_TYPE;
 #define NX_RECEIVE_PACKET 0
 
 /**
- * Marker in `nx_packet_union_next` of a packet on its pool's free list.
+ * Marker in `nx_packet_union_next` of a packet on its pool's free list
+ * (`((ALIGN_TYPE) 0xFFFFFFFF)` in C, as in NetX).
  */
-#define NX_PACKET_FREE 4294967295
+#define NX_PACKET_FREE (ALIGN_TYPE)4294967295
 
 /**
- * Marker in `nx_packet_union_next` of an allocated packet.
+ * Marker in `nx_packet_union_next` of an allocated packet
+ * (`((ALIGN_TYPE) 0xAAAAAAAA)` in C).
  */
-#define NX_PACKET_ALLOCATED 2863311530
+#define NX_PACKET_ALLOCATED (ALIGN_TYPE)2863311530
 
 #define NX_IP_INITIALIZE_DONE 1
 
@@ -559,6 +622,118 @@ typedef size_t ALIGN_TYPE;
 
 
 
+#define NX_INVALID_SOCKET 19
+
+#define NX_ARP_TIMER_ERROR 24
+
+#define NX_RESERVED_CODE0 25
+
+#define NX_WAIT_ABORTED 26
+
+#define NX_IP_INTERNAL_ERROR 32
+
+#define NX_RESERVED_CODE1 37
+
+#define NX_SOCKET_UNBOUND 38
+
+/**
+ * A socket is still bound to the IP instance (refused `nx_ip_delete`).
+ */
+#define NX_SOCKETS_BOUND 40
+
+#define NX_NO_RESPONSE 41
+
+#define NX_POOL_DELETED 48
+
+#define NX_RESERVED_CODE2 50
+
+#define NX_MAX_LISTEN 51
+
+#define NX_WINDOW_OVERFLOW 57
+
+#define NX_ALREADY_SUSPENDED 64
+
+#define NX_DISCONNECT_FAILED 65
+
+#define NX_NO_FREE_PORTS 69
+
+#define NX_INVALID_RELISTEN 71
+
+#define NX_NOT_IMPLEMENTED 74
+
+#define NX_CANNOT_START 79
+
+#define NX_NO_INTERFACE_ADDRESS 80
+
+#define NX_INVALID_MTU_DATA 81
+
+#define NX_DUPLICATED_ENTRY 82
+
+#define NX_OPTION_HEADER_ERROR 84
+
+#define NX_CONTINUE 85
+
+#define NX_TCPIP_OFFLOAD_ERROR 86
+
+#define NX_LINK_FACTORY_ADDRESS_GET 24
+
+#define NX_LINK_RX_ENABLE 25
+
+#define NX_LINK_RX_DISABLE 26
+
+#define NX_LINK_6LOWPAN_COMMAND 27
+
+/**
+ * NetX Duo 6.4 (VLAN): send a frame whose link header is already built.
+ */
+#define NX_LINK_RAW_PACKET_SEND 29
+
+#define NX_INTERFACE_TYPE_UNKNOWN 0
+
+#define NX_INTERFACE_TYPE_OTHER 1
+
+#define NX_INTERFACE_TYPE_ETHERNET 2
+
+#define NX_INTERFACE_TYPE_WIFI 3
+
+#define NX_INTERFACE_TYPE_CELLULAR 4
+
+#define NX_INTERFACE_TYPE_BLUETOOTH 5
+
+#define NX_INTERFACE_TYPE_LORAWAN 6
+
+#define NX_INTERFACE_TYPE_MAX 7
+
+#define NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM 1
+
+#define NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM 2
+
+#define NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM 4
+
+#define NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM 8
+
+#define NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM 16
+
+#define NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM 32
+
+#define NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM 64
+
+#define NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM 128
+
+#define NX_INTERFACE_CAPABILITY_ICMPV6_RX_CHECKSUM 256
+
+#define NX_INTERFACE_CAPABILITY_ICMPV6_TX_CHECKSUM 512
+
+#define NX_INTERFACE_CAPABILITY_IGMP_TX_CHECKSUM 1024
+
+#define NX_INTERFACE_CAPABILITY_IGMP_RX_CHECKSUM 2048
+
+#define NX_INTERFACE_CAPABILITY_PTP_TIMESTAMP 4096
+
+#define NX_INTERFACE_CAPABILITY_TCPIP_OFFLOAD 8192
+
+#define NX_INTERFACE_CAPABILITY_CHECKSUM_ALL (((((((((((NX_INTERFACE_CAPABILITY_IPV4_TX_CHECKSUM | NX_INTERFACE_CAPABILITY_IPV4_RX_CHECKSUM) | NX_INTERFACE_CAPABILITY_TCP_TX_CHECKSUM) | NX_INTERFACE_CAPABILITY_TCP_RX_CHECKSUM) | NX_INTERFACE_CAPABILITY_UDP_TX_CHECKSUM) | NX_INTERFACE_CAPABILITY_UDP_RX_CHECKSUM) | NX_INTERFACE_CAPABILITY_ICMPV4_TX_CHECKSUM) | NX_INTERFACE_CAPABILITY_ICMPV4_RX_CHECKSUM) | NX_INTERFACE_CAPABILITY_ICMPV6_RX_CHECKSUM) | NX_INTERFACE_CAPABILITY_ICMPV6_TX_CHECKSUM) | NX_INTERFACE_CAPABILITY_IGMP_TX_CHECKSUM) | NX_INTERFACE_CAPABILITY_IGMP_RX_CHECKSUM)
+
 /**
  * Base of the POP3 status codes.
  */
@@ -614,18 +789,32 @@ extern "C" {
  * Enables ARP. The cache memory is checked but not used (smoltcp keeps its
  * own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
  */
-UINT _nx_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
+UINT _nx_arp_enable(struct NX_IP_STRUCT *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
 
 /**
  * Driver receive path for ARP: as `_nx_ip_packet_deferred_receive`, with
  * `prepend_ptr` at the ARP header.
  */
-void _nx_arp_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
+void _nx_arp_packet_deferred_receive(struct NX_IP_STRUCT *ip_ptr,
+                                     struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
  */
-UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
+UINT _nx_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Stores the primary interface's address and network mask (host byte order).
+ * Returns `NX_SUCCESS`.
+ */
+UINT _nx_ip_address_get(struct NX_IP_STRUCT *ip_ptr, ULONG *ip_address, ULONG *network_mask);
+
+/**
+ * Changes the primary interface's address and network mask (0 clears the
+ * address). Connections made with the old address stay as they are; the
+ * gateway is kept. Returns `NX_SUCCESS`.
+ */
+UINT _nx_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG network_mask);
 
 /**
  * Creates an IP instance with one interface driven by `ip_link_driver`:
@@ -637,11 +826,11 @@ UINT _nx_icmp_enable(struct NX_IP *ip_ptr);
  * out. Returns `NX_SUCCESS`, or `NX_NOT_SUCCESSFUL` if the driver fails to
  * initialize or no thread can be started.
  */
-UINT _nx_ip_create(struct NX_IP *ip_ptr,
+UINT _nx_ip_create(struct NX_IP_STRUCT *ip_ptr,
                    CHAR *name,
                    ULONG ip_address,
                    ULONG network_mask,
-                   struct NX_PACKET_POOL *default_pool,
+                   struct NX_PACKET_POOL_STRUCT *default_pool,
                    NX_IP_DRIVER_ENTRY ip_link_driver,
                    VOID *memory_ptr,
                    ULONG memory_size,
@@ -652,28 +841,84 @@ UINT _nx_ip_create(struct NX_IP *ip_ptr,
  * returns every queued packet to its pool, clears the id. Sockets still
  * created on it become unusable (their ids are cleared). `NX_SUCCESS`.
  */
-UINT _nx_ip_delete(struct NX_IP *ip_ptr);
+UINT _nx_ip_delete(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Registers the driver's handler for packets it passes to
+ * `_nx_ip_driver_deferred_receive` (NULL removes it). Stored in the
+ * instance's `nx_ip_driver_deferred_packet_handler`.
+ */
+void _nx_ip_driver_deferred_enable(struct NX_IP_STRUCT *ip_ptr,
+                                   NX_IP_DEFERRED_PACKET_HANDLER driver_deferred_packet_handler);
 
 /**
  * Asks the instance's thread to send `NX_LINK_DEFERRED_PROCESSING` to the
  * driver soon. Never blocks; callable from any thread.
  */
-void _nx_ip_driver_deferred_processing(struct NX_IP *ip_ptr);
+void _nx_ip_driver_deferred_processing(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Hands a received frame to the handler registered with
+ * `_nx_ip_driver_deferred_enable`. NetX calls the handler on the IP thread;
+ * on the host it is called at once on the calling thread, with no library
+ * lock held, so it must not wait for the caller. Without a handler (or for an
+ * IP not created) the packet is released. The library owns the packet
+ * afterwards (the handler does, while it runs).
+ */
+void _nx_ip_driver_deferred_receive(struct NX_IP_STRUCT *ip_ptr,
+                                    struct NX_PACKET_STRUCT *packet_ptr);
+
+/**
+ * Removes the default gateway and its route. Returns `NX_SUCCESS`.
+ */
+UINT _nx_ip_gateway_address_clear(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Stores the default gateway in `*ip_address`. Returns `NX_SUCCESS`, or
+ * `NX_NOT_FOUND` when none is set (`*ip_address` is then 0).
+ */
+UINT _nx_ip_gateway_address_get(struct NX_IP_STRUCT *ip_ptr, ULONG *ip_address);
+
+/**
+ * Sets the IP instance's default gateway: IPv4 traffic to an address off the
+ * interface's network is sent to `ip_address` (its MAC found by ARP).
+ * Returns `NX_SUCCESS`; `NX_IP_ADDRESS_ERROR` when the gateway is not on the
+ * network of a valid interface; `NX_NO_MORE_ENTRIES` if the route table is full.
+ */
+UINT _nx_ip_gateway_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address);
 
 /**
  * Records whether the interface needs address mapping (ARP).
  * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
  */
-UINT _nx_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+UINT _nx_ip_interface_address_mapping_configure(struct NX_IP_STRUCT *ip_ptr,
                                                 UINT interface_index,
                                                 UINT mapping_needed);
+
+/**
+ * Stores an interface's recorded capabilities in `*capability_flag`.
+ * Returns `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+ */
+UINT _nx_ip_interface_capability_get(struct NX_IP_STRUCT *ip_ptr,
+                                     UINT interface_index,
+                                     ULONG *capability_flag);
+
+/**
+ * Records an interface's offload capabilities (`NX_INTERFACE_CAPABILITY_*`,
+ * in `nx_interface_capability_flag`); a driver calls it during
+ * `NX_LINK_INITIALIZE`. The library computes every checksum itself whatever
+ * is recorded. Returns `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
+ */
+UINT _nx_ip_interface_capability_set(struct NX_IP_STRUCT *ip_ptr,
+                                     UINT interface_index,
+                                     ULONG capability_flag);
 
 /**
  * Sets an interface's IP MTU (drivers call it during `NX_LINK_INITIALIZE`;
  * later changes are recorded but the stack keeps its first MTU).
  * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
  */
-UINT _nx_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
+UINT _nx_ip_interface_mtu_set(struct NX_IP_STRUCT *ip_ptr, UINT interface_index, ULONG mtu_size);
 
 /**
  * Sets an interface's MAC (`physical_msw` = top 16 bits, `physical_lsw` =
@@ -681,7 +926,7 @@ UINT _nx_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG 
  * `NX_LINK_SET_PHYSICAL_ADDRESS` (its failure status is returned).
  * `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
  */
-UINT _nx_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
+UINT _nx_ip_interface_physical_address_set(struct NX_IP_STRUCT *ip_ptr,
                                            UINT interface_index,
                                            ULONG physical_msw,
                                            ULONG physical_lsw,
@@ -693,7 +938,16 @@ UINT _nx_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
  * callable from any thread, also from inside a driver send. The IP instance
  * owns the packet afterwards (released if the instance is not created).
  */
-void _nx_ip_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *packet_ptr);
+void _nx_ip_packet_deferred_receive(struct NX_IP_STRUCT *ip_ptr,
+                                    struct NX_PACKET_STRUCT *packet_ptr);
+
+/**
+ * Driver receive path, immediate form (NetX drivers use it with
+ * `NX_DIRECT_ISR_CALL`): `prepend_ptr` at the IPv4/IPv6 header. Queued for
+ * the instance's stack like `_nx_ip_packet_deferred_receive`; never blocks.
+ * The instance owns the packet afterwards.
+ */
+void _nx_ip_packet_receive(struct NX_IP_STRUCT *ip_ptr, struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * Waits up to `wait_option` ticks until every bit of `needed_status`
@@ -701,7 +955,7 @@ void _nx_ip_packet_deferred_receive(struct NX_IP *ip_ptr, struct NX_PACKET *pack
  * `NX_IP_ARP_ENABLED`, `NX_IP_TCP_ENABLED`) is set; `*actual_status` gets
  * the bits. `NX_SUCCESS` or `NX_NOT_SUCCESSFUL` (timeout).
  */
-UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
+UINT _nx_ip_status_check(struct NX_IP_STRUCT *ip_ptr,
                          ULONG needed_status,
                          ULONG *actual_status,
                          ULONG wait_option);
@@ -713,8 +967,8 @@ UINT _nx_ip_status_check(struct NX_IP *ip_ptr,
  * `wait_option` ticks. Returns `NX_SUCCESS` (the caller owns `*packet_ptr`),
  * `NX_NO_PACKET`, `NX_INVALID_PARAMETERS` (headroom > payload), `NX_DELETED`.
  */
-UINT _nx_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
-                         struct NX_PACKET **packet_ptr,
+UINT _nx_packet_allocate(struct NX_PACKET_POOL_STRUCT *pool_ptr,
+                         struct NX_PACKET_STRUCT **packet_ptr,
                          ULONG packet_type,
                          ULONG wait_option);
 
@@ -723,9 +977,9 @@ UINT _nx_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
  * up to `wait_option` ticks). On `NX_SUCCESS` the caller owns both the
  * original and `*new_packet_ptr`; `NX_NO_PACKET` otherwise.
  */
-UINT _nx_packet_copy(struct NX_PACKET *packet_ptr,
-                     struct NX_PACKET **new_packet_ptr,
-                     struct NX_PACKET_POOL *pool_ptr,
+UINT _nx_packet_copy(struct NX_PACKET_STRUCT *packet_ptr,
+                     struct NX_PACKET_STRUCT **new_packet_ptr,
+                     struct NX_PACKET_POOL_STRUCT *pool_ptr,
                      ULONG wait_option);
 
 /**
@@ -734,10 +988,10 @@ UINT _nx_packet_copy(struct NX_PACKET *packet_ptr,
  * grows by `size`. All-or-nothing: `NX_NO_PACKET` leaves the chain as it was.
  * The caller keeps owning the chain.
  */
-UINT _nx_packet_data_append(struct NX_PACKET *packet_ptr,
+UINT _nx_packet_data_append(struct NX_PACKET_STRUCT *packet_ptr,
                             VOID *data_start,
                             ULONG data_size,
-                            struct NX_PACKET_POOL *pool_ptr,
+                            struct NX_PACKET_POOL_STRUCT *pool_ptr,
                             ULONG wait_option);
 
 /**
@@ -745,7 +999,7 @@ UINT _nx_packet_data_append(struct NX_PACKET *packet_ptr,
  * `*bytes_copied` = bytes copied. `NX_PACKET_OFFSET_ERROR` if `offset` is
  * past the data.
  */
-UINT _nx_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+UINT _nx_packet_data_extract_offset(struct NX_PACKET_STRUCT *packet_ptr,
                                     ULONG offset,
                                     VOID *buffer_start,
                                     ULONG buffer_length,
@@ -755,14 +1009,14 @@ UINT _nx_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
  * Copies the data of the whole chain to `buffer_start` (which must hold
  * `nx_packet_length` bytes); `*bytes_copied` = bytes copied. `NX_SUCCESS`.
  */
-UINT _nx_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+UINT _nx_packet_data_retrieve(struct NX_PACKET_STRUCT *packet_ptr,
                               VOID *buffer_start,
                               ULONG *bytes_copied);
 
 /**
  * `*length` = the chain's total data length. `NX_SUCCESS`.
  */
-UINT _nx_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+UINT _nx_packet_length_get(struct NX_PACKET_STRUCT *packet_ptr, ULONG *length);
 
 /**
  * Creates a packet pool in the caller's memory: `memory_ptr`/`memory_size`
@@ -770,7 +1024,7 @@ UINT _nx_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
  * after an `NX_PACKET` header; `nx_packet_pool_total` = `available` = count.
  * Returns `NX_SUCCESS`, or `NX_SIZE_ERROR` if not one packet fits. No heap.
  */
-UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+UINT _nx_packet_pool_create(struct NX_PACKET_POOL_STRUCT *pool_ptr,
                             CHAR *name_ptr,
                             ULONG payload_size,
                             VOID *memory_ptr,
@@ -780,12 +1034,12 @@ UINT _nx_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
  * Deletes a pool: its id is cleared; threads waiting in allocate return
  * `NX_DELETED`. Packets still out become unusable. Returns `NX_SUCCESS`.
  */
-UINT _nx_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+UINT _nx_packet_pool_delete(struct NX_PACKET_POOL_STRUCT *pool_ptr);
 
 /**
  * Pool statistics; any output pointer may be NULL. `NX_SUCCESS`.
  */
-UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL_STRUCT *pool_ptr,
                               ULONG *total_packets,
                               ULONG *free_packets,
                               ULONG *empty_pool_requests,
@@ -798,13 +1052,13 @@ UINT _nx_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
  * (`nx_packet_pool_invalid_releases` + 1, free list untouched) or whose
  * owner is not a live pool.
  */
-UINT _nx_packet_release(struct NX_PACKET *packet_ptr);
+UINT _nx_packet_release(struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * Releases a transmitted chain (drivers call this when done). As
  * `_nx_packet_release`.
  */
-UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
+UINT _nx_packet_transmit_release(struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * Logs in with `APOP name digest` on a connected client, the digest made from
@@ -813,16 +1067,23 @@ UINT _nx_packet_transmit_release(struct NX_PACKET *packet_ptr);
  * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
  * refused; TCP and packet statuses as they come.
  */
-UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT *client_ptr);
+UINT _nx_pop3_client_apop(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_apop_fallback_set` (any non-zero value
+ * allows the fallback).
+ */
+UINT _nx_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                       UINT allow_fallback);
 
 /**
  * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
  * Only a client already created is refused (`NX_PTR_ERROR`).
  */
-UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                             UINT APOP_authentication,
-                            struct NX_IP *ip_ptr,
-                            struct NX_PACKET_POOL *packet_pool_ptr,
+                            struct NX_IP_STRUCT *ip_ptr,
+                            struct NX_PACKET_POOL_STRUCT *packet_pool_ptr,
                             ULONG server_ip_address,
                             ULONG server_port,
                             CHAR *client_name,
@@ -831,17 +1092,26 @@ UINT _nx_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
 /**
  * Unchecked form of `nx_pop3_client_delete`.
  */
-UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_last_reply_get` (NULL pointers and a
+ * zero size are still refused: `NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_last_reply_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                    CHAR *buffer,
+                                    UINT buffer_size,
+                                    UINT *reply_length);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_delete`.
  */
-UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
+UINT _nx_pop3_client_mail_item_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr, UINT mail_index);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_get`.
  */
-UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                    UINT mail_item,
                                    ULONG *item_size);
 
@@ -849,29 +1119,29 @@ UINT _nx_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
  * Unchecked form of `nx_pop3_client_mail_item_message_get` (the outputs must
  * still be valid pointers: `NX_PTR_ERROR` otherwise).
  */
-UINT _nx_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
-                                           struct NX_PACKET **recv_packet_ptr,
+UINT _nx_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                           struct NX_PACKET_STRUCT **recv_packet_ptr,
                                            ULONG *bytes_retrieved,
                                            UINT *final_packet);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_size_get`.
  */
-UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                         UINT mail_item,
                                         ULONG *size);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_items_get`.
  */
-UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                     UINT *number_mail_items,
                                     ULONG *maildrop_total_size);
 
 /**
  * Unchecked form of `nx_pop3_client_quit`.
  */
-UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
+UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Stores the program's compile-time POP3 settings (ticks, and the TCP receive
@@ -881,18 +1151,18 @@ UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
  * reaches the precompiled library. Not meant to be called directly. NULL in,
  * NULL out.
  */
-struct NX_POP3_CLIENT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT *client_ptr,
-                                                      ULONG packet_timeout,
-                                                      ULONG send_wait,
-                                                      ULONG connection_timeout,
-                                                      ULONG disconnect_timeout,
-                                                      ULONG reply_timeout,
-                                                      ULONG window_size);
+struct NX_POP3_CLIENT_STRUCT *_nx_pop3_client_settings_carry(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                                             ULONG packet_timeout,
+                                                             ULONG send_wait,
+                                                             ULONG connection_timeout,
+                                                             ULONG disconnect_timeout,
+                                                             ULONG reply_timeout,
+                                                             ULONG window_size);
 
 /**
  * Unchecked form of `nx_pop3_client_timeouts_set`.
  */
-UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                   ULONG packet_timeout,
                                   ULONG send_wait,
                                   ULONG connection_timeout,
@@ -905,7 +1175,7 @@ UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
  * Returns `NX_SUCCESS`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS` when
  * either is refused; TCP and packet statuses as they come.
  */
-UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT *client_ptr);
+UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Writes to `result` (33 bytes) the lowercase hex MD5 of the
@@ -915,7 +1185,7 @@ UINT _nx_pop3_client_user_pass(struct NX_POP3_CLIENT *client_ptr);
  *
  * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer.
  */
-UINT _nx_pop3_digest_authenticate(struct NX_POP3_CLIENT *client_ptr,
+UINT _nx_pop3_digest_authenticate(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                   CHAR *process_ID_ptr,
                                   UINT process_ID_length,
                                   CHAR *result);
@@ -933,7 +1203,9 @@ void _nx_pop3_hex_ascii_convert(CHAR *source, UINT source_length, CHAR *destinat
  * leaves it empty if there is none or it is longer than
  * `NX_POP3_SERVER_PROCESS_ID_SIZE`. NULL pointers: nothing happens.
  */
-void _nx_pop3_parse_process_id(struct NX_POP3_CLIENT *client_ptr, CHAR *buffer, UINT buffer_length);
+void _nx_pop3_parse_process_id(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                               CHAR *buffer,
+                               UINT buffer_length);
 
 /**
  * Copies word `argument_index` (1-based; words separated by spaces, a word
@@ -965,7 +1237,14 @@ UINT _nx_pop3_server_number_convert(UINT number, CHAR *string_to_convert);
  * it is empty); the sender's packet is released. Unknown commands set
  * `nx_ip_driver_status` to `NX_UNHANDLED_COMMAND`.
  */
-void _nx_ram_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
+void _nx_ram_network_driver(struct NX_IP_DRIVER_STRUCT *driver_req_ptr);
+
+/**
+ * Driver receive path for RARP frames. RARP is not supported: the packet is
+ * released (the library owns it once passed here, as in NetX).
+ */
+void _nx_rarp_packet_deferred_receive(struct NX_IP_STRUCT *ip_ptr,
+                                      struct NX_PACKET_STRUCT *packet_ptr);
 
 /**
  * Initializes the NetX system (starts the tick clock). Always `NX_SUCCESS`.
@@ -999,7 +1278,7 @@ UINT _nx_system_initialize(void);
  * when the link is enabled and the host interface is up. Unknown commands set
  * `NX_UNHANDLED_COMMAND`. Linux only.
  */
-void _nx_tap_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
+void _nx_tap_network_driver(struct NX_IP_DRIVER_STRUCT *driver_req_ptr);
 
 /**
  * Binds a client socket to `port`, or with `NX_ANY_PORT` to a free port in
@@ -1008,7 +1287,9 @@ void _nx_tap_network_driver(struct NX_IP_DRIVER *driver_req_ptr);
  * the old connection in TIME_WAIT). A port in use is waited for up to `wait_option` ticks.
  * `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
  */
-UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
+UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                UINT port,
+                                ULONG wait_option);
 
 /**
  * Connects a bound client socket to `server_ip:server_port` (IPv4, host
@@ -1016,7 +1297,7 @@ UINT _nx_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULO
  * `NX_IN_PROGRESS` with `NX_NO_WAIT`; `NX_NOT_CONNECTED` (refused or timed
  * out); `NX_NOT_BOUND`; `NX_NOT_CLOSED`.
  */
-UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                    ULONG server_ip,
                                    UINT server_port,
                                    ULONG wait_option);
@@ -1025,18 +1306,18 @@ UINT _nx_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
  * Unbinds a client socket. `NX_SUCCESS`, `NX_NOT_BOUND`, `NX_NOT_CLOSED`
  * (still connected: disconnect first).
  */
-UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nx_tcp_client_socket_unbind(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
  */
-UINT _nx_tcp_enable(struct NX_IP *ip_ptr);
+UINT _nx_tcp_enable(struct NX_IP_STRUCT *ip_ptr);
 
 /**
  * Waits up to `wait_option` ticks for a connection on a listening socket.
  * `NX_SUCCESS`, `NX_NOT_CONNECTED` (timeout), `NX_NOT_LISTEN_STATE`.
  */
-UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
 
 /**
  * Listens on `port` with `socket_ptr`; up to `listen_queue_size` more
@@ -1044,9 +1325,9 @@ UINT _nx_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_o
  * NULL) runs when a connection arrives. `NX_SUCCESS`, `NX_DUPLICATE_LISTEN`,
  * `NX_ALREADY_BOUND`, `NX_NOT_CLOSED`.
  */
-UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+UINT _nx_tcp_server_socket_listen(struct NX_IP_STRUCT *ip_ptr,
                                   UINT port,
-                                  struct NX_TCP_SOCKET *socket_ptr,
+                                  struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                   UINT listen_queue_size,
                                   NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
 
@@ -1056,35 +1337,36 @@ UINT _nx_tcp_server_socket_listen(struct NX_IP *ip_ptr,
  * accept), `NX_NOT_FOUND` (nobody listens on `port`), `NX_NOT_CLOSED`,
  * `NX_ALREADY_BOUND`.
  */
-UINT _nx_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+UINT _nx_tcp_server_socket_relisten(struct NX_IP_STRUCT *ip_ptr,
                                     UINT port,
-                                    struct NX_TCP_SOCKET *socket_ptr);
+                                    struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Detaches a server socket from its listen port (a connection still open is
  * reset). `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
  */
-UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nx_tcp_server_socket_unaccept(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Stops listening on `port` (queued connections are reset).
  * `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
  */
-UINT _nx_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+UINT _nx_tcp_server_socket_unlisten(struct NX_IP_STRUCT *ip_ptr, UINT port);
 
 /**
  * `*bytes_available` = received bytes not yet read. `NX_SUCCESS`, or
  * `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
  */
-UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+UINT _nx_tcp_socket_bytes_available(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                    ULONG *bytes_available);
 
 /**
  * Creates a TCP socket on `ip_ptr` with a receive window of `window_size`
  * bytes (at least 1460 are used). `NX_SUCCESS`, or `NX_NOT_ENABLED` before
  * `nx_tcp_enable`.
  */
-UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
-                           struct NX_TCP_SOCKET *socket_ptr,
+UINT _nx_tcp_socket_create(struct NX_IP_STRUCT *ip_ptr,
+                           struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                            CHAR *name,
                            ULONG type_of_service,
                            ULONG fragment,
@@ -1097,14 +1379,14 @@ UINT _nx_tcp_socket_create(struct NX_IP *ip_ptr,
  * Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
  * serves a listen port.
  */
-UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nx_tcp_socket_delete(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Closes the connection (FIN handshake, up to `wait_option` ticks, then
  * reset). The socket is CLOSED afterwards; a client socket stays bound.
  * `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
  */
-UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
 
 /**
  * Waits up to `wait_option` ticks for data and hands it over as one packet
@@ -1113,8 +1395,8 @@ UINT _nx_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_opti
  * `NX_NOT_CONNECTED` (the peer closed and all data was read, or never
  * connected). `*packet_ptr` is NULL on failure.
  */
-UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
-                            struct NX_PACKET **packet_ptr,
+UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                            struct NX_PACKET_STRUCT **packet_ptr,
                             ULONG wait_option);
 
 /**
@@ -1125,15 +1407,15 @@ UINT _nx_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
  * on timeout, after removing from the packet any prefix that was queued (so
  * a retry sends only the rest).
  */
-UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
-                         struct NX_PACKET *packet_ptr,
+UINT _nx_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                         struct NX_PACKET_STRUCT *packet_ptr,
                          ULONG wait_option);
 
 /**
  * Waits up to `wait_option` ticks for the socket to reach `desired_state`
  * (`NX_TCP_CLOSED` .. `NX_TCP_LAST_ACK`). `NX_SUCCESS` or `NX_NOT_SUCCESSFUL`.
  */
-UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
+UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                UINT desired_state,
                                ULONG wait_option);
 
@@ -1145,18 +1427,18 @@ UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
  * Returns the statuses of `_nxe_pop3_client_create` (`NX_PTR_ERROR` for NULL or
  * a client not created).
  */
-UINT _nxd_pop3_client_connect(struct NX_POP3_CLIENT *client_ptr,
-                              struct NXD_ADDRESS *server_ip_address,
+UINT _nxd_pop3_client_connect(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                              struct NXD_ADDRESS_STRUCT *server_ip_address,
                               ULONG server_port);
 
 /**
  * Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
  */
-UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                              UINT APOP_authentication,
-                             struct NX_IP *ip_ptr,
-                             struct NX_PACKET_POOL *packet_pool_ptr,
-                             struct NXD_ADDRESS *server_ip_address,
+                             struct NX_IP_STRUCT *ip_ptr,
+                             struct NX_PACKET_POOL_STRUCT *packet_pool_ptr,
+                             struct NXD_ADDRESS_STRUCT *server_ip_address,
                              ULONG server_port,
                              CHAR *client_name,
                              CHAR *client_password);
@@ -1165,8 +1447,8 @@ UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
  * IPv6 gives `NX_NOT_SUPPORTED` for now.
  */
-UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                    struct NXD_ADDRESS *server_ip,
+UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                    struct NXD_ADDRESS_STRUCT *server_ip,
                                     UINT server_port,
                                     ULONG wait_option);
 
@@ -1176,11 +1458,11 @@ UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
  * `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
  * version is neither 4 nor 6, or an IPv4 address of zero.
  */
-UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                               UINT APOP_authentication,
-                              struct NX_IP *ip_ptr,
-                              struct NX_PACKET_POOL *packet_pool_ptr,
-                              struct NXD_ADDRESS *server_ip_address,
+                              struct NX_IP_STRUCT *ip_ptr,
+                              struct NX_PACKET_POOL_STRUCT *packet_pool_ptr,
+                              struct NXD_ADDRESS_STRUCT *server_ip_address,
                               ULONG server_port,
                               CHAR *client_name,
                               CHAR *client_password);
@@ -1190,8 +1472,8 @@ UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
  * `NX_INVALID_PORT`.
  */
-UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
-                                     struct NXD_ADDRESS *server_ip,
+UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                     struct NXD_ADDRESS_STRUCT *server_ip,
                                      UINT server_port,
                                      ULONG wait_option);
 
@@ -1199,12 +1481,23 @@ UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
  * Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
  * `NX_SIZE_ERROR` (cache smaller than 52 bytes, one NetX ARP entry).
  */
-UINT _nxe_arp_enable(struct NX_IP *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
+UINT _nxe_arp_enable(struct NX_IP_STRUCT *ip_ptr, VOID *arp_cache_memory, ULONG arp_cache_size);
 
 /**
  * Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
  */
-UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
+UINT _nxe_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nx_ip_address_get`: `NX_PTR_ERROR` for an IP not created or a
+ * NULL output.
+ */
+UINT _nxe_ip_address_get(struct NX_IP_STRUCT *ip_ptr, ULONG *ip_address, ULONG *network_mask);
+
+/**
+ * Checked `nx_ip_address_set`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG network_mask);
 
 /**
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
@@ -1212,11 +1505,11 @@ UINT _nxe_icmp_enable(struct NX_IP *ip_ptr);
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
  * smaller than 256 bytes. `NX_OPTION_ERROR`: priority above 31.
  */
-UINT _nxe_ip_create(struct NX_IP *ip_ptr,
+UINT _nxe_ip_create(struct NX_IP_STRUCT *ip_ptr,
                     CHAR *name,
                     ULONG ip_address,
                     ULONG network_mask,
-                    struct NX_PACKET_POOL *default_pool,
+                    struct NX_PACKET_POOL_STRUCT *default_pool,
                     NX_IP_DRIVER_ENTRY ip_link_driver,
                     VOID *memory_ptr,
                     ULONG memory_size,
@@ -1227,26 +1520,58 @@ UINT _nxe_ip_create(struct NX_IP *ip_ptr,
  * Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
  * (deleting twice included).
  */
-UINT _nxe_ip_delete(struct NX_IP *ip_ptr);
+UINT _nxe_ip_delete(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nx_ip_gateway_address_clear`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_ip_gateway_address_clear(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nx_ip_gateway_address_get`: `NX_PTR_ERROR` for an IP not created
+ * or a NULL output.
+ */
+UINT _nxe_ip_gateway_address_get(struct NX_IP_STRUCT *ip_ptr, ULONG *ip_address);
+
+/**
+ * Checked `nx_ip_gateway_address_set`: `NX_PTR_ERROR` for an IP not
+ * created, `NX_IP_ADDRESS_ERROR` for address 0; then as `_nx_ip_gateway_address_set`.
+ */
+UINT _nxe_ip_gateway_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address);
 
 /**
  * Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
  * IP not created.
  */
-UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP *ip_ptr,
+UINT _nxe_ip_interface_address_mapping_configure(struct NX_IP_STRUCT *ip_ptr,
                                                  UINT interface_index,
                                                  UINT mapping_needed);
 
 /**
+ * Checked `nx_ip_interface_capability_get`: `NX_PTR_ERROR` for an IP not
+ * created or a NULL output.
+ */
+UINT _nxe_ip_interface_capability_get(struct NX_IP_STRUCT *ip_ptr,
+                                      UINT interface_index,
+                                      ULONG *capability_flag);
+
+/**
+ * Checked `nx_ip_interface_capability_set`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_ip_interface_capability_set(struct NX_IP_STRUCT *ip_ptr,
+                                      UINT interface_index,
+                                      ULONG capability_flag);
+
+/**
  * Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
  */
-UINT _nxe_ip_interface_mtu_set(struct NX_IP *ip_ptr, UINT interface_index, ULONG mtu_size);
+UINT _nxe_ip_interface_mtu_set(struct NX_IP_STRUCT *ip_ptr, UINT interface_index, ULONG mtu_size);
 
 /**
  * Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
  * not created.
  */
-UINT _nxe_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
+UINT _nxe_ip_interface_physical_address_set(struct NX_IP_STRUCT *ip_ptr,
                                             UINT interface_index,
                                             ULONG physical_msw,
                                             ULONG physical_lsw,
@@ -1255,7 +1580,7 @@ UINT _nxe_ip_interface_physical_address_set(struct NX_IP *ip_ptr,
 /**
  * Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
  */
-UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
+UINT _nxe_ip_status_check(struct NX_IP_STRUCT *ip_ptr,
                           ULONG needed_status,
                           ULONG *actual_status,
                           ULONG wait_option);
@@ -1265,8 +1590,8 @@ UINT _nxe_ip_status_check(struct NX_IP *ip_ptr,
  * `NX_OPTION_ERROR` (`packet_type` not a multiple of 4); `*packet_ptr` is set
  * to NULL first.
  */
-UINT _nxe_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
-                          struct NX_PACKET **packet_ptr,
+UINT _nxe_packet_allocate(struct NX_PACKET_POOL_STRUCT *pool_ptr,
+                          struct NX_PACKET_STRUCT **packet_ptr,
                           ULONG packet_type,
                           ULONG wait_option);
 
@@ -1274,26 +1599,26 @@ UINT _nxe_packet_allocate(struct NX_PACKET_POOL *pool_ptr,
  * Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
  * created or a bad packet; `*new_packet_ptr` is set to NULL first.
  */
-UINT _nxe_packet_copy(struct NX_PACKET *packet_ptr,
-                      struct NX_PACKET **new_packet_ptr,
-                      struct NX_PACKET_POOL *pool_ptr,
+UINT _nxe_packet_copy(struct NX_PACKET_STRUCT *packet_ptr,
+                      struct NX_PACKET_STRUCT **new_packet_ptr,
+                      struct NX_PACKET_POOL_STRUCT *pool_ptr,
                       ULONG wait_option);
 
 /**
  * Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
  * `NX_SIZE_ERROR` (size 0), `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers).
  */
-UINT _nxe_packet_data_append(struct NX_PACKET *packet_ptr,
+UINT _nxe_packet_data_append(struct NX_PACKET_STRUCT *packet_ptr,
                              VOID *data_start,
                              ULONG data_size,
-                             struct NX_PACKET_POOL *pool_ptr,
+                             struct NX_PACKET_POOL_STRUCT *pool_ptr,
                              ULONG wait_option);
 
 /**
  * Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
  * or a packet whose pool is not live.
  */
-UINT _nxe_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
+UINT _nxe_packet_data_extract_offset(struct NX_PACKET_STRUCT *packet_ptr,
                                      ULONG offset,
                                      VOID *buffer_start,
                                      ULONG buffer_length,
@@ -1303,14 +1628,14 @@ UINT _nxe_packet_data_extract_offset(struct NX_PACKET *packet_ptr,
  * Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
  * packet whose pool is not live; `NX_UNDERFLOW`/`NX_OVERFLOW`.
  */
-UINT _nxe_packet_data_retrieve(struct NX_PACKET *packet_ptr,
+UINT _nxe_packet_data_retrieve(struct NX_PACKET_STRUCT *packet_ptr,
                                VOID *buffer_start,
                                ULONG *bytes_copied);
 
 /**
  * Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
  */
-UINT _nxe_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
+UINT _nxe_packet_length_get(struct NX_PACKET_STRUCT *packet_ptr, ULONG *length);
 
 /**
  * Checked `nx_packet_pool_create`. `pool_control_block_size` is
@@ -1319,7 +1644,7 @@ UINT _nxe_packet_length_get(struct NX_PACKET *packet_ptr, ULONG *length);
  * `NX_SIZE_ERROR` for a zero payload or memory too small for one packet;
  * else as `_nx_packet_pool_create`.
  */
-UINT _nxe_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
+UINT _nxe_packet_pool_create(struct NX_PACKET_POOL_STRUCT *pool_ptr,
                              CHAR *name_ptr,
                              ULONG payload_size,
                              VOID *memory_ptr,
@@ -1330,12 +1655,12 @@ UINT _nxe_packet_pool_create(struct NX_PACKET_POOL *pool_ptr,
  * Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
  * not created (deleting twice included).
  */
-UINT _nxe_packet_pool_delete(struct NX_PACKET_POOL *pool_ptr);
+UINT _nxe_packet_pool_delete(struct NX_PACKET_POOL_STRUCT *pool_ptr);
 
 /**
  * Checked `nx_packet_pool_info_get`: `NX_PTR_ERROR` for a pool not created.
  */
-UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
+UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL_STRUCT *pool_ptr,
                                ULONG *total_packets,
                                ULONG *free_packets,
                                ULONG *empty_pool_requests,
@@ -1348,13 +1673,32 @@ UINT _nxe_packet_pool_info_get(struct NX_PACKET_POOL *pool_ptr,
  * `NX_UNDERFLOW` (prepend before data start), `NX_OVERFLOW` (append past
  * data end); on failure the caller keeps the packet.
  */
-UINT _nxe_packet_release(struct NX_PACKET **packet_ptr_ptr);
+UINT _nxe_packet_release(struct NX_PACKET_STRUCT **packet_ptr_ptr);
 
 /**
  * Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
  * Statuses as `_nxe_packet_release`.
  */
-UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
+UINT _nxe_packet_transmit_release(struct NX_PACKET_STRUCT **packet_ptr_ptr);
+
+/**
+ * Extension (not in NetX): with `allow_fallback` `NX_FALSE`, a login asked
+ * for with APOP never falls back to USER/PASS (which sends the password in
+ * clear): create fails with `NX_POP3_SERVER_ERROR_STATUS` when the server
+ * answers APOP with `-ERR`, and with `NX_POP3_APOP_FAILED_MD5_DIGEST` when
+ * its greeting has no `<...>` timestamp (it offers no APOP). `NX_TRUE`
+ * restores NetX's behaviour, the default.
+ *
+ * Call it before `nx_pop3_client_create` (it applies to the next create of
+ * this struct; a struct is zeroed by a failed create and by delete, so set
+ * it again before creating again) or on a created client (it applies to its
+ * next `_nxd_pop3_client_connect`).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL; `NX_POP3_PARAM_ERROR` for a
+ * value other than `NX_TRUE` or `NX_FALSE`.
+ */
+UINT _nxe_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                        UINT allow_fallback);
 
 /**
  * Creates a POP3 client, connects to the IPv4 server and logs in
@@ -1380,13 +1724,15 @@ UINT _nxe_packet_transmit_release(struct NX_PACKET **packet_ptr_ptr);
  * from `packet_pool_ptr` within `NX_POP3_CLIENT_PACKET_TIMEOUT` or is too small.
  *
  * On failure nothing is left behind: socket deleted, every packet back in its
- * pool, `*client_ptr` zeroed. Packets: command packets come from
+ * pool, `*client_ptr` zeroed but for a private mark, so that the
+ * `nx_pop3_client_delete` NetX programs call after a failed create returns
+ * `NX_SUCCESS` (a client already created is left as it was). Packets: command packets come from
  * `packet_pool_ptr`; received data comes in the IP instance's default pool.
  */
-UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                              UINT APOP_authentication,
-                             struct NX_IP *ip_ptr,
-                             struct NX_PACKET_POOL *packet_pool_ptr,
+                             struct NX_IP_STRUCT *ip_ptr,
+                             struct NX_PACKET_POOL_STRUCT *packet_pool_ptr,
                              ULONG server_ip_address,
                              ULONG server_port,
                              CHAR *client_name,
@@ -1399,10 +1745,36 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT *client_ptr,
  * the socket and zeroes `*client_ptr`. The packet pool is the application's to
  * delete.
  *
- * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created (for
- * example deleted twice).
+ * Returns `NX_SUCCESS`, also for the first delete after a failed
+ * `nx_pop3_client_create` (as NetX; the failed create already released
+ * everything, this call only clears the struct); `NX_PTR_ERROR` for NULL, a
+ * client never created, or a further delete.
  */
-UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
+UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
+ * Extension (not in NetX): copies the server's last status line (`+OK ...`
+ * or `-ERR ...`, the greeting included, CR LF removed) to `buffer`,
+ * NUL-terminated: at most `buffer_size - 1` bytes, and at most
+ * `NX_POP3_CLIENT_LAST_REPLY_SIZE` (127; the rest of a longer line is not
+ * kept). `*reply_length` (if not NULL) gets the bytes copied; 0 and an empty
+ * string when no reply was received (for example a connection that failed).
+ *
+ * The line is kept in the client struct and stays readable after a failed
+ * `nx_pop3_client_create` (until the struct is deleted or created again;
+ * `nx_pop3_client_delete` zeroes it), so a program can report why the
+ * server refused:
+ * `login refused by the server: -ERR [AUTH] Authentication failed.` The
+ * bytes are the server's: print them with care (any byte but LF, a NUL
+ * too in a malformed line).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or `buffer`;
+ * `NX_POP3_PARAM_ERROR` for a `buffer_size` of 0. No packet changes owner.
+ */
+UINT _nxe_pop3_client_last_reply_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                     CHAR *buffer,
+                                     UINT buffer_size,
+                                     UINT *reply_length);
 
 /**
  * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
@@ -1411,7 +1783,7 @@ UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT *client_ptr);
  * for index 0; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR` or a malformed reply;
  * TCP and packet statuses as they come.
  */
-UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT mail_index);
+UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr, UINT mail_index);
 
 /**
  * Sends `RETR mail_item` (`nx_pop3_client_mail_item_get`, checked form). On
@@ -1425,7 +1797,7 @@ UINT _nxe_pop3_client_mail_item_delete(struct NX_POP3_CLIENT *client_ptr, UINT m
  * beyond 32 bits; TCP and packet statuses as they come. If a previous message
  * was not read to its end, its rest is read and dropped first.
  */
-UINT _nxe_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxe_pop3_client_mail_item_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                     UINT mail_item,
                                     ULONG *item_size);
 
@@ -1448,8 +1820,8 @@ UINT _nxe_pop3_client_mail_item_get(struct NX_POP3_CLIENT *client_ptr,
  * message is being downloaded; `NX_NO_PACKET` when no data came within the
  * reply timeout; `NX_NOT_CONNECTED` when the server closed before the end.
  */
-UINT _nxe_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
-                                            struct NX_PACKET **recv_packet_ptr,
+UINT _nxe_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                            struct NX_PACKET_STRUCT **recv_packet_ptr,
                                             ULONG *bytes_retrieved,
                                             UINT *final_packet);
 
@@ -1462,7 +1834,7 @@ UINT _nxe_pop3_client_mail_item_message_get(struct NX_POP3_CLIENT *client_ptr,
  * or a reply naming another message; `NX_POP3_SERVER_ERROR_STATUS` for `-ERR`
  * or a malformed reply; TCP and packet statuses as they come.
  */
-UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                          UINT mail_item,
                                          ULONG *size);
 
@@ -1477,7 +1849,7 @@ UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT *client_ptr,
  * they come (`NX_NO_PACKET` when no reply came within the reply timeout,
  * `NX_NOT_CONNECTED` when the server closed). No packet changes owner.
  */
-UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                      UINT *number_mail_items,
                                      ULONG *maildrop_total_size);
 
@@ -1488,7 +1860,7 @@ UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT *client_ptr,
  * Returns `NX_SUCCESS` on `+OK`; `NX_PTR_ERROR`; `NX_POP3_SERVER_ERROR_STATUS`
  * for `-ERR` or a malformed reply; TCP and packet statuses as they come.
  */
-UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
+UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Extension (not in NetX): changes a created client's timeouts at run time,
@@ -1501,7 +1873,7 @@ UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT *client_ptr);
  * `NX_POP3_PARAM_ERROR` for a zero reply or connection timeout (it would make
  * every call fail at once).
  */
-UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
+UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                    ULONG packet_timeout,
                                    ULONG send_wait,
                                    ULONG connection_timeout,
@@ -1512,13 +1884,15 @@ UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT *client_ptr,
  * Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
  * `NX_INVALID_PORT` (port above 0xFFFF).
  */
-UINT _nxe_tcp_client_socket_bind(struct NX_TCP_SOCKET *socket_ptr, UINT port, ULONG wait_option);
+UINT _nxe_tcp_client_socket_bind(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                 UINT port,
+                                 ULONG wait_option);
 
 /**
  * Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
  * created), `NX_IP_ADDRESS_ERROR` (address 0), `NX_INVALID_PORT`.
  */
-UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
+UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                     ULONG server_ip,
                                     UINT server_port,
                                     ULONG wait_option);
@@ -1526,25 +1900,25 @@ UINT _nxe_tcp_client_socket_connect(struct NX_TCP_SOCKET *socket_ptr,
 /**
  * Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nxe_tcp_client_socket_unbind(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nxe_tcp_client_socket_unbind(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
  */
-UINT _nxe_tcp_enable(struct NX_IP *ip_ptr);
+UINT _nxe_tcp_enable(struct NX_IP_STRUCT *ip_ptr);
 
 /**
  * Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+UINT _nxe_tcp_server_socket_accept(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
 
 /**
  * Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
  * created), `NX_INVALID_PORT`.
  */
-UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
+UINT _nxe_tcp_server_socket_listen(struct NX_IP_STRUCT *ip_ptr,
                                    UINT port,
-                                   struct NX_TCP_SOCKET *socket_ptr,
+                                   struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                    UINT listen_queue_size,
                                    NX_TCP_LISTEN_CALLBACK tcp_listen_callback);
 
@@ -1552,26 +1926,27 @@ UINT _nxe_tcp_server_socket_listen(struct NX_IP *ip_ptr,
  * Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
  * created), `NX_INVALID_PORT`.
  */
-UINT _nxe_tcp_server_socket_relisten(struct NX_IP *ip_ptr,
+UINT _nxe_tcp_server_socket_relisten(struct NX_IP_STRUCT *ip_ptr,
                                      UINT port,
-                                     struct NX_TCP_SOCKET *socket_ptr);
+                                     struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nxe_tcp_server_socket_unaccept(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nxe_tcp_server_socket_unaccept(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
  * `NX_INVALID_PORT`.
  */
-UINT _nxe_tcp_server_socket_unlisten(struct NX_IP *ip_ptr, UINT port);
+UINT _nxe_tcp_server_socket_unlisten(struct NX_IP_STRUCT *ip_ptr, UINT port);
 
 /**
  * Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
  * socket not created.
  */
-UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *bytes_available);
+UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                     ULONG *bytes_available);
 
 /**
  * Checked `nx_tcp_socket_create`; `tcp_socket_size` is
@@ -1580,8 +1955,8 @@ UINT _nxe_tcp_socket_bytes_available(struct NX_TCP_SOCKET *socket_ptr, ULONG *by
  * window 0 or above 1 GiB, fragment not `NX_FRAGMENT_OKAY`/`NX_DONT_FRAGMENT`,
  * time to live or type of service above 255.
  */
-UINT _nxe_tcp_socket_create(struct NX_IP *ip_ptr,
-                            struct NX_TCP_SOCKET *socket_ptr,
+UINT _nxe_tcp_socket_create(struct NX_IP_STRUCT *ip_ptr,
+                            struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                             CHAR *name,
                             ULONG type_of_service,
                             ULONG fragment,
@@ -1595,18 +1970,18 @@ UINT _nxe_tcp_socket_create(struct NX_IP *ip_ptr,
  * Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
  * created (deleting twice included).
  */
-UINT _nxe_tcp_socket_delete(struct NX_TCP_SOCKET *socket_ptr);
+UINT _nxe_tcp_socket_delete(struct NX_TCP_SOCKET_STRUCT *socket_ptr);
 
 /**
  * Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
  */
-UINT _nxe_tcp_socket_disconnect(struct NX_TCP_SOCKET *socket_ptr, ULONG wait_option);
+UINT _nxe_tcp_socket_disconnect(struct NX_TCP_SOCKET_STRUCT *socket_ptr, ULONG wait_option);
 
 /**
  * Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
  */
-UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
-                             struct NX_PACKET **packet_ptr,
+UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                             struct NX_PACKET_STRUCT **packet_ptr,
                              ULONG wait_option);
 
 /**
@@ -1615,15 +1990,15 @@ UINT _nxe_tcp_socket_receive(struct NX_TCP_SOCKET *socket_ptr,
  * `NX_PTR_ERROR` (NULL, socket not created, packet's pool not live),
  * `NX_UNDERFLOW`/`NX_OVERFLOW` (bad packet pointers); then as `_nx_tcp_socket_send`.
  */
-UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET *socket_ptr,
-                          struct NX_PACKET **packet_ptr_ptr,
+UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                          struct NX_PACKET_STRUCT **packet_ptr_ptr,
                           ULONG wait_option);
 
 /**
  * Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
  * `NX_OPTION_ERROR` (state outside 1..=11).
  */
-UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET *socket_ptr,
+UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                 UINT desired_state,
                                 ULONG wait_option);
 
@@ -1650,6 +2025,7 @@ INT nx_tap_network_driver_last_error(void);
 #endif  // __cplusplus
 
 #include "nx_api_services.h"
+#include "nx_api_compat.h"
 
 #endif /* NX_POP3_CLIENT_H */
 

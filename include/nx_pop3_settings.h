@@ -7,13 +7,27 @@
    sizeof(NX_IP). Values are in ticks (NX_IP_PERIODIC_RATE per second).
 
    Settings that change the layout of NX_POP3_CLIENT (NX_POP3_MAX_USERNAME,
-   NX_POP3_MAX_PASSWORD, NX_POP3_SERVER_PROCESS_ID_SIZE) and the line limits
-   (NX_POP3_MAX_SERVER_REPLY, NX_POP3_MAX_CLIENT_COMMAND) are fixed when the
-   library is built; defining a different value is a compile error. */
+   NX_POP3_MAX_PASSWORD, NX_POP3_SERVER_PROCESS_ID_SIZE) are build settings of
+   the library (environment variables of its build; the values it was built
+   with are NX_POP3_LIB_* in the generated nx_pop3_config.h); defining a
+   different value is a compile error. The line limits
+   (NX_POP3_MAX_SERVER_REPLY, NX_POP3_MAX_CLIENT_COMMAND) are fixed. */
 #ifndef NX_POP3_SETTINGS_H
 #define NX_POP3_SETTINGS_H
 
 #include "nx_pop3_client.h"
+
+/* A layout limit defined after nx_api.h (NetX allows settings there) must
+   still be the library's value (nx_pop3_config.h). */
+#if NX_POP3_MAX_USERNAME != NX_POP3_LIB_MAX_USERNAME
+#error "NX_POP3_MAX_USERNAME differs from the library's NX_POP3_LIB_MAX_USERNAME (nx_pop3_config.h)"
+#endif
+#if NX_POP3_MAX_PASSWORD != NX_POP3_LIB_MAX_PASSWORD
+#error "NX_POP3_MAX_PASSWORD differs from the library's NX_POP3_LIB_MAX_PASSWORD (nx_pop3_config.h)"
+#endif
+#if NX_POP3_SERVER_PROCESS_ID_SIZE != NX_POP3_LIB_SERVER_PROCESS_ID_SIZE
+#error "NX_POP3_SERVER_PROCESS_ID_SIZE differs from the library's NX_POP3_LIB_SERVER_PROCESS_ID_SIZE (nx_pop3_config.h)"
+#endif
 
 #ifndef NX_POP3_CLIENT_PACKET_TIMEOUT
 #define NX_POP3_CLIENT_PACKET_TIMEOUT (1 * NX_IP_PERIODIC_RATE)
@@ -51,6 +65,9 @@
 #define NX_POP3_COMMAND_QUIT "QUIT"
 #define NX_POP3_COMMAND_RSET "RSET"
 #define NX_POP3_COMMAND_NOOP "NOOP"
+#define NX_POP3_COMMAND_TERMINATION "\r\n"
+#define NX_POP3_END_OF_MESSAGE_TAG ".\r\n"
+#define NX_POP3_DOT "."
 #define NX_POP3_END_OF_MESSAGE "\r\n.\r\n"
 #define NX_POP3_DOT_CRLF ".\r\n"
 #define NX_POP3_CODE_INVALID 0
@@ -91,6 +108,16 @@
 #define nx_pop3_client_quit _nx_pop3_client_quit
 #define nx_pop3_client_delete _nx_pop3_client_delete
 #define nx_pop3_client_timeouts_set _nx_pop3_client_timeouts_set
+#endif
+
+/* Extensions for real client programs (issue 8): the server's last reply,
+   APOP without the USER/PASS fallback. */
+#ifndef NX_DISABLE_ERROR_CHECKING
+#define nx_pop3_client_last_reply_get _nxe_pop3_client_last_reply_get
+#define nx_pop3_client_apop_fallback_set _nxe_pop3_client_apop_fallback_set
+#else
+#define nx_pop3_client_last_reply_get _nx_pop3_client_last_reply_get
+#define nx_pop3_client_apop_fallback_set _nx_pop3_client_apop_fallback_set
 #endif
 
 #endif /* NX_POP3_SETTINGS_H */

@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import harness as h  # noqa: E402
 
-SUMMARY_RE = re.compile(r"^(\d+) messages, (\d+) bytes, ([0-9.]+) s, ([0-9.]+) MB/s$", re.M)
+SUMMARY_RE = re.compile(r"^(\d+) messages?, (\d+) bytes, ([0-9.]+) s, ([0-9.]+) MB/s$", re.M)
 
 
 def poplib_worker(server: str, user: str, password: str, runs: int) -> int:

@@ -41,6 +41,11 @@ MINI_PORT = 3110  # tiny Python server used for the killed-mid-download check
 
 PASSWORDS = {"alice": "Alice-pw-42", "bob": "Bob-pw-1337"}
 
+# A Dovecot-only user whose name and password pass NetX's default limits
+# (40 / 20 bytes): pop3_fetch is built with 128-byte limits.
+LONG_USER = "long-user-" + "n" * 54                       # 64 bytes
+LONG_PASSWORD = "Long-pw-" + "0123456789abcdefghij" * 5 + "ABCDEFGHIJKL"  # 120 bytes
+
 
 def log(msg: str) -> None:
     print(f"[interop] {msg}", file=sys.stderr, flush=True)
@@ -147,8 +152,9 @@ def chown_tree(path: str, uid: int, gid: int) -> None:
 # ---------------------------------------------------------------------------
 
 class Netns:
-    def __init__(self) -> None:
-        self.name = f"{NS_PREFIX}{os.getpid()}"
+    def __init__(self, name: str | None = None, tap: str = TAP) -> None:
+        self.name = name or f"{NS_PREFIX}{os.getpid()}"
+        self.tap = tap
         self.created = False
 
     @staticmethod
@@ -165,12 +171,13 @@ class Netns:
         self.remove_stale()
         run(["ip", "netns", "add", self.name])
         self.created = True
+        tap = self.tap
         self.exec_check(["ip", "link", "set", "lo", "up"])
-        self.exec_check(["ip", "tuntap", "add", "dev", TAP, "mode", "tap"])
+        self.exec_check(["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
         # no IPv6 chatter (router/neighbour solicitations) towards the client's stack
-        run(self.wrap(["sysctl", "-q", "-w", f"net.ipv6.conf.{TAP}.disable_ipv6=1"]), check=False)
-        self.exec_check(["ip", "addr", "add", f"{SERVER_IP}/24", "dev", TAP])
-        self.exec_check(["ip", "link", "set", TAP, "up"])
+        run(self.wrap(["sysctl", "-q", "-w", f"net.ipv6.conf.{tap}.disable_ipv6=1"]), check=False)
+        self.exec_check(["ip", "addr", "add", f"{SERVER_IP}/24", "dev", tap])
+        self.exec_check(["ip", "link", "set", tap, "up"])
 
     def exec_check(self, cmd: list[str]) -> None:
         run(self.wrap(cmd))
@@ -211,13 +218,16 @@ class Server:
     name = "server"
     port = 0
 
-    def __init__(self, ns: Netns, workdir: str, uid: int, gid: int):
+    def __init__(self, ns: Netns, workdir: str, uid: int, gid: int, existing: bool = False):
+        """``existing``: attach to an instance started earlier in ``workdir``
+        (interop/dovecot.py), to deliver mail to it."""
         self.ns = ns
         self.dir = os.path.join(workdir, self.name)
         self.uid, self.gid = uid, gid
         self.proc: subprocess.Popen | None = None
         self.logfile = os.path.join(self.dir, "server.log")
-        os.makedirs(self.dir)
+        self.maildir_root = os.path.join(self.dir, "mail")
+        os.makedirs(self.dir, exist_ok=existing)
         os.chmod(self.dir, 0o755)
 
     @property
@@ -303,7 +313,7 @@ class Dovecot(Server):
         os.makedirs(self.maildir_root, mode=0o755)
         passwd = os.path.join(d, "passwd")
         with open(passwd, "w") as f:
-            for user, pw in PASSWORDS.items():
+            for user, pw in list(PASSWORDS.items()) + [(LONG_USER, LONG_PASSWORD)]:
                 f.write(f"{user}:{{PLAIN}}{pw}::::::\n")
         # readable by the auth process (runs as user dovecot), not by others
         os.chown(passwd, 0, grp.getgrnam("dovecot").gr_gid)
@@ -345,6 +355,7 @@ service pop3-login {{
 """)
         for user in PASSWORDS:
             self.seed(user)
+        self.seed(LONG_USER)
         self._start(["dovecot", "-F", "-c", conf])
 
     def seed(self, user: str) -> None:
@@ -353,11 +364,26 @@ service pop3-login {{
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(box, sub))
         base = 1700000000
-        for i, (_, data) in enumerate(MAILDROPS[user](), 1):
+        drop = MAILDROPS[user]() if user in MAILDROPS else alice_messages()[:2]
+        for i, (_, data) in enumerate(drop, 1):
             name = f"{base + i}.M{i:06d}P1.interop:2,S"
             with open(os.path.join(box, "cur", name), "wb") as f:
                 f.write(data)
         chown_tree(box, self.uid, self.gid)
+
+    delivered = 0
+
+    def deliver(self, user: str, messages: list[bytes]) -> None:
+        """New mail arrives (Maildir new/, as a local delivery agent writes it)."""
+        box = os.path.join(self.maildir_root, user)
+        for data in messages:
+            Dovecot.delivered += 1
+            name = f"{int(time.time())}.N{Dovecot.delivered:06d}P{os.getpid()}.interop"
+            tmp = os.path.join(box, "tmp", name)
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.chown(tmp, self.uid, self.gid)
+            os.rename(tmp, os.path.join(box, "new", name))
 
 
 class Mailutils(Server):

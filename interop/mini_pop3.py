@@ -18,7 +18,13 @@ Modes:
           TCP connection.  ``--expect DIR`` writes the exact expected
           N.eml files.
 
-Accepts USER/PASS and APOP for user "mini" with password "mini-pw".
+  noapop  like a normal server, but the greeting has no APOP timestamp.
+  apop-refused  answers every APOP with -ERR (USER/PASS works).
+
+Accepts USER/PASS and APOP for user "mini" with password "mini-pw". Each
+command's name is printed (one per line, "CMD NAME") to stdout, so that the
+suite can check what the client sent (e.g. that no PASS followed a refused
+APOP).
 """
 
 from __future__ import annotations
@@ -88,7 +94,10 @@ class Session:
             time.sleep(0.002)
 
     def run(self) -> None:
-        self.send(b"+OK mini POP3 ready " + TIMESTAMP + b"\r\n")
+        if self.mode == "noapop":
+            self.send(b"+OK mini POP3 ready (no APOP here)\r\n")
+        else:
+            self.send(b"+OK mini POP3 ready " + TIMESTAMP + b"\r\n")
         authed = False
         while True:
             line = self.f.readline()
@@ -97,12 +106,15 @@ class Session:
             parts = line.strip().split(b" ")
             cmd = parts[0].upper()
             arg = parts[1:]
+            print("CMD", cmd.decode(errors="replace"), flush=True)
             if cmd == b"USER":
                 self.user = arg[0] if arg else b""
                 self.send(b"+OK\r\n")
             elif cmd == b"PASS":
                 authed = getattr(self, "user", b"") == USER.encode() and arg == [PASSWORD.encode()]
                 self.send(b"+OK logged in\r\n" if authed else b"-ERR [AUTH] invalid\r\n")
+            elif cmd == b"APOP" and self.mode == "apop-refused":
+                self.send(b"-ERR [AUTH] APOP is not allowed here\r\n")
             elif cmd == b"APOP":
                 good = hashlib.md5(TIMESTAMP + PASSWORD.encode()).hexdigest().encode()
                 authed = arg == [USER.encode(), good]
@@ -127,7 +139,7 @@ class Session:
                     self.send(b"+OK deleted\r\n")
                 elif self.mode == "dribble":
                     self.dribble(b"+OK %d octets\r\n" % len(msg) + stuff(msg))
-                elif n == 2:
+                elif n == 2 and self.mode in ("close", "kill"):
                     data = b"+OK %d octets\r\n" % len(msg) + stuff(msg)
                     self.send(data[: len(data) // 2])
                     if self.mode == "close":
@@ -149,7 +161,7 @@ class Session:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--listen", default="192.0.2.1:3110")
-    ap.add_argument("--mode", choices=("close", "kill", "dribble"), required=True)
+    ap.add_argument("--mode", choices=("close", "kill", "dribble", "noapop", "apop-refused"), required=True)
     ap.add_argument("--marker", help="file created when half of message 2 was sent (kill mode)")
     ap.add_argument("--ready", help="file created once listening")
     ap.add_argument("--expect", help="write the expected N.eml files here and exit")

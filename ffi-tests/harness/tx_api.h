@@ -5,6 +5,11 @@
 
 #include <stdint.h>
 #include <pthread.h>
+/* ThreadX's ports include the C library headers their users rely on: NetX
+   programs call printf and memcpy after including only tx_api.h and nx_api.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +31,9 @@ typedef unsigned short USHORT;
 #define TX_NO_TIME_SLICE 0
 #define TX_TIMER_TICKS_PER_SECOND 100
 #define TX_THREAD_ERROR 0x0E
+#define TX_THRESH_ERROR 0x18
+#define TX_PTR_ERROR 0x03
+#define TX_MAX_PRIORITIES 32
 #define TX_NO_INSTANCE 0x0D
 #define TX_NOT_AVAILABLE 0x1D
 #define TX_INHERIT 1
@@ -42,6 +50,8 @@ typedef struct TX_THREAD_STRUCT {
     ULONG tx_thread_entry_input;
     pthread_t tx_thread_pthread;
     UINT tx_thread_started;
+    UINT tx_thread_priority;
+    UINT tx_thread_preempt_threshold;
 } TX_THREAD;
 
 typedef struct TX_SEMAPHORE_STRUCT {
@@ -61,6 +71,11 @@ UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_functi
                       UINT preempt_threshold, ULONG time_slice, UINT auto_start);
 UINT tx_thread_delete(TX_THREAD *thread_ptr);
 UINT tx_thread_sleep(ULONG timer_ticks);
+/* Records the thread's preemption threshold and returns the old one in
+   *old_threshold (TX_THRESH_ERROR above its priority, TX_THREAD_ERROR for a
+   NULL thread, as ThreadX). On the host it does not stop other threads: code
+   that disables preemption to protect data must also be thread-safe. */
+UINT tx_thread_preemption_change(TX_THREAD *thread_ptr, UINT new_threshold, UINT *old_threshold);
 TX_THREAD *tx_thread_identify(VOID);
 ULONG tx_time_get(VOID);
 VOID tx_kernel_enter(VOID);
@@ -76,8 +91,15 @@ UINT tx_mutex_get(TX_MUTEX *mutex_ptr, ULONG wait_option);
 UINT tx_mutex_put(TX_MUTEX *mutex_ptr);
 UINT tx_mutex_delete(TX_MUTEX *mutex_ptr);
 
-/* Supplied by the application, called by tx_kernel_enter. */
+/* Supplied by the application, called by tx_kernel_enter. As with ThreadX,
+   threads created (with TX_AUTO_START) before it returns start running only
+   once it has returned; outside tx_kernel_enter they start at once. */
 VOID tx_application_define(VOID *first_unused_memory);
+
+/* Host only, optional (weak): a second module of a test program may define it
+   to create its own objects; tx_kernel_enter calls it right after
+   tx_application_define (threads still held), with memory of its own. */
+VOID test_application_define(VOID *first_unused_memory);
 
 /* Test control: ends the process with status 0 (pass) or 1 (fail) once every
    thread is done. tx_kernel_enter returns only through this. */

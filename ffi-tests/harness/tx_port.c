@@ -17,6 +17,13 @@ static pthread_cond_t end_cond = PTHREAD_COND_INITIALIZER;
 static int end_requested;
 static UINT end_status;
 
+/* Kernel state: 0 no kernel (a test with its own main: threads start at
+   once), 1 inside tx_kernel_enter before tx_application_define returned
+   (new threads wait), 2 running. */
+static pthread_mutex_t kernel_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t kernel_cond = PTHREAD_COND_INITIALIZER;
+static int kernel_state;
+
 static void epoch_init(void) { clock_gettime(CLOCK_MONOTONIC, &epoch); }
 
 ULONG tx_time_get(VOID)
@@ -44,6 +51,11 @@ static void *thread_trampoline(void *arg)
 {
     TX_THREAD *t = (TX_THREAD *)arg;
     current_thread = t;
+    /* Created during tx_application_define: run only once it has returned. */
+    pthread_mutex_lock(&kernel_mutex);
+    while (kernel_state == 1)
+        pthread_cond_wait(&kernel_cond, &kernel_mutex);
+    pthread_mutex_unlock(&kernel_mutex);
     t->tx_thread_entry(t->tx_thread_entry_input);
     return NULL;
 }
@@ -55,8 +67,6 @@ UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_functi
     pthread_attr_t attr;
     (void)stack_start;
     (void)stack_size;
-    (void)priority;
-    (void)preempt_threshold;
     (void)time_slice;
     if (thread_ptr == NULL || entry_function == NULL)
         return TX_THREAD_ERROR;
@@ -65,6 +75,8 @@ UINT tx_thread_create(TX_THREAD *thread_ptr, CHAR *name_ptr, VOID (*entry_functi
     thread_ptr->tx_thread_entry = entry_function;
     thread_ptr->tx_thread_entry_input = entry_input;
     thread_ptr->tx_thread_started = 0;
+    thread_ptr->tx_thread_priority = priority;
+    thread_ptr->tx_thread_preempt_threshold = preempt_threshold;
     if (!auto_start)
         return TX_SUCCESS;
     pthread_attr_init(&attr);
@@ -110,6 +122,19 @@ UINT tx_thread_sleep(ULONG timer_ticks)
 }
 
 TX_THREAD *tx_thread_identify(VOID) { return current_thread; }
+
+UINT tx_thread_preemption_change(TX_THREAD *thread_ptr, UINT new_threshold, UINT *old_threshold)
+{
+    if (thread_ptr == NULL || thread_ptr->tx_thread_id != TX_THREAD_ID)
+        return TX_THREAD_ERROR;
+    if (old_threshold == NULL)
+        return TX_PTR_ERROR;
+    if (new_threshold > thread_ptr->tx_thread_priority)
+        return TX_THRESH_ERROR;
+    *old_threshold = thread_ptr->tx_thread_preempt_threshold;
+    thread_ptr->tx_thread_preempt_threshold = new_threshold;
+    return TX_SUCCESS;
+}
 
 UINT tx_semaphore_create(TX_SEMAPHORE *s, CHAR *name_ptr, ULONG initial_count)
 {
@@ -191,9 +216,12 @@ UINT tx_mutex_delete(TX_MUTEX *m)
 /* Weak, so a test with its own main() that never enters the kernel links
    without defining it. */
 extern VOID tx_application_define(VOID *first_unused_memory) __attribute__((weak));
+extern VOID test_application_define(VOID *first_unused_memory) __attribute__((weak));
 
-/* The "first unused memory" handed to tx_application_define. */
-static ULONG free_memory[4 * 1024 * 1024 / sizeof(ULONG)];
+/* The "first unused memory" handed to tx_application_define (the first
+   half) and to test_application_define (the second half). */
+#define FREE_MEMORY_BYTES (8 * 1024 * 1024)
+static ULONG free_memory[FREE_MEMORY_BYTES / sizeof(ULONG)];
 
 VOID test_control_return(UINT status)
 {
@@ -210,8 +238,18 @@ VOID test_control_return(UINT status)
 VOID tx_kernel_enter(VOID)
 {
     pthread_once(&epoch_once, epoch_init);
+    pthread_mutex_lock(&kernel_mutex);
+    kernel_state = 1;
+    pthread_mutex_unlock(&kernel_mutex);
     if (tx_application_define != NULL)
         tx_application_define(free_memory);
+    if (test_application_define != NULL)
+        test_application_define(free_memory + sizeof(free_memory) / sizeof(free_memory[0]) / 2);
+    /* Now the threads created so far run. */
+    pthread_mutex_lock(&kernel_mutex);
+    kernel_state = 2;
+    pthread_cond_broadcast(&kernel_cond);
+    pthread_mutex_unlock(&kernel_mutex);
     pthread_mutex_lock(&end_mutex);
     while (!end_requested)
         pthread_cond_wait(&end_cond, &end_mutex);

@@ -11,19 +11,30 @@
 //! are then handed to the application as they are: no copy, no extra packet.
 #![allow(non_camel_case_types, non_snake_case)]
 
+mod ext;
 mod ops;
 
+pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
 
 use crate::netx::types::*;
 use crate::pop3::{BodyDecoder, ReplyParser};
 
-/// Longest user name, in bytes (layout: fixed when the library is built).
-pub const NX_POP3_MAX_USERNAME: usize = 40;
-/// Longest password, in bytes (layout: fixed when the library is built).
-pub const NX_POP3_MAX_PASSWORD: usize = 20;
-/// Room for the greeting's `<...>` timestamp (layout: fixed when the library is built).
-pub const NX_POP3_SERVER_PROCESS_ID_SIZE: usize = 75;
+/// The layout limits of this build (`build.rs`: environment variables
+/// `NX_POP3_MAX_USERNAME`, `NX_POP3_MAX_PASSWORD`,
+/// `NX_POP3_SERVER_PROCESS_ID_SIZE` when the library is built). C sees the
+/// same values as `NX_POP3_LIB_*` in the generated `nx_pop3_config.h`.
+mod layout {
+    include!(concat!(env!("OUT_DIR"), "/nx_pop3_layout.rs"));
+}
+use layout::{NX_POP3_LIB_MAX_PASSWORD, NX_POP3_LIB_MAX_USERNAME, NX_POP3_LIB_SERVER_PROCESS_ID_SIZE};
+
+/// Longest user name, in bytes (layout: a build setting of the library, default 40).
+pub const NX_POP3_MAX_USERNAME: usize = NX_POP3_LIB_MAX_USERNAME;
+/// Longest password, in bytes (layout: a build setting of the library, default 20).
+pub const NX_POP3_MAX_PASSWORD: usize = NX_POP3_LIB_MAX_PASSWORD;
+/// Room for the greeting's `<...>` timestamp (layout: a build setting of the library, default 75).
+pub const NX_POP3_SERVER_PROCESS_ID_SIZE: usize = NX_POP3_LIB_SERVER_PROCESS_ID_SIZE;
 /// Longest server reply line, CRLF included (fixed when the library is built).
 pub const NX_POP3_MAX_SERVER_REPLY: usize = 512;
 /// Longest client command line, CRLF included (fixed when the library is built).
@@ -62,7 +73,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 12;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 28;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.
@@ -74,6 +85,7 @@ pub const DEFAULT_SETTINGS: Settings = Settings {
     disconnect_timeout: 10 * NX_IP_PERIODIC_RATE,
     reply_timeout: 10 * NX_IP_PERIODIC_RATE,
     window_size: 1460,
+    flags: 0,
 };
 
 /// Marks settings written by `_nx_pop3_client_settings_carry` just before create.
@@ -113,6 +125,8 @@ pub struct Settings {
     pub disconnect_timeout: ULONG,
     pub reply_timeout: ULONG,
     pub window_size: ULONG,
+    /// Extension switches (`ext::FLAG_*`); 0 is NetX's behaviour.
+    pub(crate) flags: u32,
 }
 
 /// The private tail: session state of the engine and the client.
@@ -131,6 +145,8 @@ pub(crate) struct ClientState {
     pub stray_bytes: u32,
     pub reply: ReplyParser,
     pub body: BodyDecoder,
+    /// The server's last status line (extension; survives a failed create).
+    pub last_reply: ext::LastReply,
 }
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());

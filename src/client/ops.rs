@@ -152,6 +152,7 @@ unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
 /// first `<...>` of the line is kept in `nx_pop3_server_process_id`.
 unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UINT> {
     let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+    ext::reply_expected(c);
     loop {
         if let Err(status) = fill(c, deadline) {
             state(c).reply.reset();
@@ -163,6 +164,7 @@ unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UI
         let st = state(c);
         let (used, result) = st.reply.feed(input, stamp);
         st.rx_offset += used as u32;
+        ext::record_reply(c, &input[..used], result.is_some());
         match result {
             None => continue,
             Some(Ok(reply)) => {
@@ -311,6 +313,7 @@ pub unsafe fn create(
             stray_bytes: 0,
             reply: pop3::ReplyParser::new(),
             body: pop3::BodyDecoder::new(),
+            last_reply: ext::LastReply::new(),
         },
     );
     field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
@@ -336,7 +339,7 @@ pub unsafe fn create(
     state(c).socket_created = true;
     let status = connect(c, server, port);
     if status != NX_SUCCESS {
-        delete(c);
+        ext::keeping_last_reply(c, |c| delete(c));
     }
     status
 }
@@ -358,11 +361,14 @@ pub unsafe fn connect(c: *mut NX_POP3_CLIENT, server: &NXD_ADDRESS, port: ULONG)
         }
         if (*c).nx_pop3_client_enable_APOP_authentication != 0 {
             if field(&(*c).nx_pop3_server_process_id).is_empty() {
+                if !ext::apop_fallback(c) {
+                    return Err(NX_POP3_APOP_FAILED_MD5_DIGEST);
+                }
                 (*c).nx_pop3_client_enable_APOP_authentication = NX_FALSE;
             } else {
                 match apop(c) {
                     NX_SUCCESS => return Ok(()),
-                    NX_POP3_SERVER_ERROR_STATUS => {}
+                    NX_POP3_SERVER_ERROR_STATUS if ext::apop_fallback(c) => {}
                     other => return Err(other),
                 }
             }
@@ -609,6 +615,43 @@ pub unsafe fn delete(c: *mut NX_POP3_CLIENT) -> UINT {
     NX_SUCCESS
 }
 
+/// Marks a client whose create failed (`id` in the private tail). NetX
+/// programs, NetX's own POP3 sample among them, call `nx_pop3_client_delete`
+/// after a failed `nx_pop3_client_create` and NetX answers `NX_SUCCESS`; the
+/// mark lets that one delete succeed although the failed create already freed
+/// everything. Only the marker is written: the rest of the struct is as the
+/// failed create left it (zeroed, or untouched when an argument was refused).
+const FAILED_CREATE_ID: u32 = 0x504F_5046; // "POPF"
+
+/// Marks `c` as "create failed" (see [`FAILED_CREATE_ID`]).
+///
+/// # Safety
+/// `c` points to writable memory of `NX_POP3_CLIENT` size that is not a
+/// created client.
+pub unsafe fn mark_failed_create(c: *mut NX_POP3_CLIENT) {
+    ptr::addr_of_mut!((*state_ptr(c)).id).write(FAILED_CREATE_ID);
+}
+
+/// True when the last create on `c` failed and no delete followed.
+///
+/// # Safety
+/// `c` points to readable memory of `NX_POP3_CLIENT` size.
+pub unsafe fn is_failed_create(c: *mut NX_POP3_CLIENT) -> bool {
+    // A plain u32 read: valid whatever the memory holds.
+    ptr::addr_of!((*state_ptr(c)).id).read() == FAILED_CREATE_ID
+}
+
+/// The delete that follows a failed create: nothing is left to free (the
+/// create released it all); zeroes the struct, so that a further delete gives
+/// `NX_PTR_ERROR`, and returns `NX_SUCCESS`, as NetX does.
+///
+/// # Safety
+/// `c` is a client marked by [`mark_failed_create`].
+pub unsafe fn delete_failed_create(c: *mut NX_POP3_CLIENT) -> UINT {
+    ptr::write_bytes(c, 0, 1);
+    NX_SUCCESS
+}
+
 /// Changes the timeouts (ticks) of a created client.
 ///
 /// # Safety
@@ -656,6 +699,6 @@ impl Settings {
         reply_timeout: ULONG,
         window_size: ULONG,
     ) -> Self {
-        Settings { carried: 0, packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size }
+        Settings { carried: 0, packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size, flags: 0 }
     }
 }

@@ -193,7 +193,7 @@ unsafe fn transmit(r: &mut NX_IP_DRIVER) {
                 continue;
             }
             (*copy).nx_packet_ip_version = (*pkt).nx_packet_ip_version;
-            (*copy).nx_packet_address_interface = &mut (*rip).nx_ip_interface[0];
+            (*copy).nx_packet_address.nx_packet_interface_ptr = &mut (*rip).nx_ip_interface[0];
             st.rx += 1;
             if n_inline < inline.len() {
                 // Queued now, processed below on this thread, lock released.

@@ -417,7 +417,7 @@ unsafe fn deliver(t: &Tap, frame: &[u8]) {
         return;
     }
     (*p).nx_packet_ip_version = version;
-    (*p).nx_packet_address_interface = t.ifc;
+    (*p).nx_packet_address.nx_packet_interface_ptr = t.ifc;
     t.rx_frames.fetch_add(1, Ordering::Relaxed);
     if arp {
         ip::nx_arp_packet_deferred_receive(t.ip, p);

@@ -34,5 +34,6 @@ macro_rules! check_ptr {
 pub(crate) use {check_ptr, ffi_status, ffi_void};
 
 pub mod netx;
+pub mod netx_compat;
 pub mod pop3;
 pub mod tap;

@@ -81,3 +81,4 @@ pub mod types;
 pub mod packet;
 pub mod ip;
 pub mod tcp;
+pub mod compat;

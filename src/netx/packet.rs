@@ -223,7 +223,8 @@ pub unsafe fn allocate_until(
     k.nx_packet_length = 0;
     k.nx_packet_ip_version = 0;
     k.nx_packet_ip_header = ptr::null_mut();
-    k.nx_packet_address_interface = ptr::null_mut();
+    k.nx_packet_address.nx_packet_interface_ptr = ptr::null_mut();
+    k.nx_packet_interface_capability_flag = 0;
     *packet_ptr = pkt;
     NX_SUCCESS
 }

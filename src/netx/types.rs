@@ -34,7 +34,10 @@ pub const NX_NULL: UINT = 0;
 /// Ticks per second; every `wait_option` is in ticks.
 pub const NX_IP_PERIODIC_RATE: ULONG = 100;
 pub const NX_NO_WAIT: ULONG = 0;
-pub const NX_WAIT_FOREVER: ULONG = 0xFFFF_FFFF;
+/// `((ULONG) 0xFFFFFFFF)` in C, as in NetX (a plain literal would be `long`
+/// or `long long` there).
+#[allow(clippy::unnecessary_cast)]
+pub const NX_WAIT_FOREVER: ULONG = 0xFFFF_FFFF as ULONG;
 pub const NX_ANY_PORT: UINT = 0;
 pub const NX_IP_NORMAL: ULONG = 0;
 pub const NX_FRAGMENT_OKAY: ULONG = 0;
@@ -44,9 +47,13 @@ pub const NX_IP_VERSION_V4: ULONG = 4;
 pub const NX_IP_VERSION_V6: ULONG = 6;
 
 // Object ids, stored in the first field on create and cleared on delete.
-pub const NX_IP_ID: ULONG = 0x4950_2020;
-pub const NX_PACKET_POOL_ID: ULONG = 0x5041_434B;
-pub const NX_TCP_ID: ULONG = 0x5443_5020;
+// Cast in C, as NetX writes them.
+#[allow(clippy::unnecessary_cast)]
+pub const NX_IP_ID: ULONG = 0x4950_2020 as ULONG;
+#[allow(clippy::unnecessary_cast)]
+pub const NX_PACKET_POOL_ID: ULONG = 0x5041_434B as ULONG;
+#[allow(clippy::unnecessary_cast)]
+pub const NX_TCP_ID: ULONG = 0x5443_5020 as ULONG;
 
 // Status codes.
 pub const NX_SUCCESS: UINT = 0x00;
@@ -100,10 +107,14 @@ pub const NX_IPv6_TCP_PACKET: ULONG = 76;
 pub const NX_TCP_PACKET: ULONG = 76;
 pub const NX_UDP_PACKET: ULONG = 64;
 pub const NX_RECEIVE_PACKET: ULONG = 0;
-/// Marker in `nx_packet_union_next` of a packet on its pool's free list.
-pub const NX_PACKET_FREE: ALIGN_TYPE = 0xFFFF_FFFF;
-/// Marker in `nx_packet_union_next` of an allocated packet.
-pub const NX_PACKET_ALLOCATED: ALIGN_TYPE = 0xAAAA_AAAA;
+/// Marker in `nx_packet_union_next` of a packet on its pool's free list
+/// (`((ALIGN_TYPE) 0xFFFFFFFF)` in C, as in NetX).
+#[allow(clippy::unnecessary_cast)]
+pub const NX_PACKET_FREE: ALIGN_TYPE = 0xFFFF_FFFF as ALIGN_TYPE;
+/// Marker in `nx_packet_union_next` of an allocated packet
+/// (`((ALIGN_TYPE) 0xAAAAAAAA)` in C).
+#[allow(clippy::unnecessary_cast)]
+pub const NX_PACKET_ALLOCATED: ALIGN_TYPE = 0xAAAA_AAAA as ALIGN_TYPE;
 
 // IP status bits for `nx_ip_status_check`.
 pub const NX_IP_INITIALIZE_DONE: ULONG = 0x0001;
@@ -197,7 +208,23 @@ pub struct NX_PACKET {
     pub nx_packet_ip_version: UCHAR,
     pub nx_packet_reserved: [UCHAR; 3],
     pub nx_packet_ip_header: *mut UCHAR,
-    pub nx_packet_address_interface: *mut NX_INTERFACE,
+    /// NetX's `nx_packet_address`: the interface a packet came in on (a
+    /// driver sets `nx_packet_address.nx_packet_interface_ptr` on receive,
+    /// also spelled `nx_packet_ip_interface`).
+    pub nx_packet_address: NX_PACKET_ADDRESS,
+    /// Offloads a driver may apply to this packet (`NX_INTERFACE_CAPABILITY_*`):
+    /// always 0 here, every checksum is computed in software. Drivers built
+    /// with `NX_ENABLE_INTERFACE_CAPABILITY` read it on send.
+    pub nx_packet_interface_capability_flag: ULONG,
+}
+
+/// Pointer-sized union `nx_packet_address` of `NX_PACKET`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union NX_PACKET_ADDRESS {
+    pub nx_packet_interface_ptr: *mut NX_INTERFACE,
+    /// NetX's IPv6 address entry (not used here).
+    pub nx_packet_ipv6_address_ptr: *mut VOID,
 }
 
 /// A packet pool in caller memory.
@@ -256,6 +283,9 @@ pub struct NX_INTERFACE {
     pub nx_interface_ip_mtu_size: ULONG,
     pub nx_interface_additional_link_info: *mut VOID,
     pub nx_interface_link_driver_entry: NX_IP_DRIVER_ENTRY,
+    /// Offload capabilities the driver reports (`NX_INTERFACE_CAPABILITY_*`);
+    /// recorded only: the library computes every checksum itself.
+    pub nx_interface_capability_flag: ULONG,
 }
 
 /// A request from the IP layer to a driver.
@@ -271,13 +301,23 @@ pub struct NX_IP_DRIVER {
     pub nx_ip_driver_interface: *mut NX_INTERFACE,
 }
 
+/// A driver's deferred packet handler (`_nx_ip_driver_deferred_enable`).
+pub type NX_IP_DEFERRED_PACKET_HANDLER = Option<unsafe extern "C" fn(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET)>;
+
 /// An IP instance in caller memory.
 #[repr(C)]
 pub struct NX_IP {
     pub nx_ip_id: ULONG,
     pub nx_ip_name: *mut CHAR,
+    /// Default gateway (`nx_ip_gateway_address_set`), 0 for none.
+    pub nx_ip_gateway_address: ULONG,
+    /// Interface the gateway is reached through (NULL for none).
+    pub nx_ip_gateway_interface: *mut NX_INTERFACE,
     pub nx_ip_interface: [NX_INTERFACE; NX_MAX_IP_INTERFACES],
     pub nx_ip_default_packet_pool: *mut NX_PACKET_POOL,
+    /// The driver's handler for `_nx_ip_driver_deferred_receive`
+    /// (`_nx_ip_driver_deferred_enable`), NULL for none.
+    pub nx_ip_driver_deferred_packet_handler: NX_IP_DEFERRED_PACKET_HANDLER,
     /// Library state (the TCP/IP stack, queues, helper thread). Do not touch.
     pub nx_ip_private: [u64; NX_IP_PRIVATE_WORDS],
 }

@@ -1,0 +1,179 @@
+//! Extensions beyond NetX that a real client program needs (issue 8):
+//!
+//! - the server's last status line, kept in the client struct (caller
+//!   memory, no heap) and still readable after a failed create (until the
+//!   struct is deleted or created again), so that a program can say *why*
+//!   the server refused;
+//! - refusing APOP's silent fallback to USER/PASS (NetX's default, which
+//!   sends the password in clear, stays the default).
+//!
+//! Both live in the private tail of [`NX_POP3_CLIENT`]; the rest of the
+//! client only calls [`record_reply`], [`keeping_last_reply`] and [`apop_fallback`].
+
+use core::ptr;
+
+use super::*;
+
+/// Bytes of the last server reply kept (the rest of a longer line is dropped).
+pub const NX_POP3_CLIENT_LAST_REPLY_SIZE: usize = 127;
+
+/// `Settings::flags`: APOP refused (or not offered) fails the login instead
+/// of falling back to USER/PASS.
+pub(crate) const FLAG_NO_APOP_FALLBACK: u32 = 1;
+
+/// The last status line the server sent, without its line end.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct LastReply {
+    len: u8,
+    text: [u8; NX_POP3_CLIENT_LAST_REPLY_SIZE],
+    /// A line is being received: the next fed bytes append to `text`.
+    open: bool,
+}
+
+impl LastReply {
+    pub(crate) const fn new() -> Self {
+        LastReply { len: 0, text: [0; NX_POP3_CLIENT_LAST_REPLY_SIZE], open: false }
+    }
+
+    /// Stored bytes, line end removed once the line is complete.
+    fn bytes(&self) -> &[u8] {
+        &self.text[..(self.len as usize).min(NX_POP3_CLIENT_LAST_REPLY_SIZE)]
+    }
+}
+
+fn last_reply_ptr(c: *mut NX_POP3_CLIENT) -> *mut LastReply {
+    // SAFETY: only computes an address inside the client's private tail.
+    unsafe { ptr::addr_of_mut!((*state_ptr(c)).last_reply) }
+}
+
+/// A new status line is awaited: its first byte replaces the stored line
+/// (which stays readable until then), even if the previous line was cut
+/// short by a timeout or a closed connection.
+///
+/// # Safety
+/// `c` is a created client.
+pub(crate) unsafe fn reply_expected(c: *mut NX_POP3_CLIENT) {
+    state(c).last_reply.open = false;
+}
+
+/// Notes bytes of a status line as the reply parser consumes them. `start`
+/// begins a new line (forgetting the previous one); `end` closes it (the
+/// line end is stripped).
+///
+/// # Safety
+/// `c` is a created client.
+pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: bool) {
+    let r = &mut state(c).last_reply;
+    if !r.open {
+        r.len = 0;
+        r.open = true;
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            if end && i + 1 == bytes.len() {
+                break; // this line's own end
+            }
+            // The end of a bad line the parser skipped: keep what follows.
+            r.len = 0;
+            continue;
+        }
+        let n = r.len as usize;
+        if n < NX_POP3_CLIENT_LAST_REPLY_SIZE {
+            r.text[n] = b;
+            r.len += 1;
+        }
+    }
+    if end {
+        r.open = false;
+        if r.len > 0 && r.text[r.len as usize - 1] == b'\r' {
+            r.len -= 1;
+        }
+    }
+}
+
+/// Runs `f` (which zeroes the struct: the clean-up of a failed create) and
+/// puts the last reply back, so that a program can report what the server
+/// said after a failed create.
+///
+/// # Safety
+/// `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
+pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*mut NX_POP3_CLIENT) -> UINT) -> UINT {
+    // Plain u8 reads (a bool is avoided: only len and text are carried over).
+    let old = last_reply_ptr(c);
+    let len = ptr::addr_of!((*old).len).read();
+    let text = ptr::addr_of!((*old).text).read();
+    let status = f(c);
+    last_reply_ptr(c).write(LastReply { len, text, open: false });
+    status
+}
+
+/// Copies the last status line the server sent (CRLF removed, at most
+/// [`NX_POP3_CLIENT_LAST_REPLY_SIZE`] bytes, and at most `out.len() - 1`) to
+/// `out` followed by a NUL; returns the bytes copied (0: no reply yet).
+///
+/// # Safety
+/// `c` points to readable memory of `NX_POP3_CLIENT` size.
+pub unsafe fn last_reply_get(c: *mut NX_POP3_CLIENT, out: &mut [u8]) -> usize {
+    if out.is_empty() {
+        return 0;
+    }
+    let r = last_reply_ptr(c);
+    // Plain u8 reads: valid whatever the memory holds.
+    let len = ptr::addr_of!((*r).len).read();
+    let text = ptr::addr_of!((*r).text).read();
+    let stored = LastReply { len, text, open: false };
+    let b = stored.bytes();
+    let n = b.len().min(out.len() - 1);
+    out[..n].copy_from_slice(&b[..n]);
+    out[n] = 0;
+    n
+}
+
+/// Whether a refused or impossible APOP may fall back to USER/PASS.
+///
+/// # Safety
+/// `c` is a created client.
+pub(crate) unsafe fn apop_fallback(c: *mut NX_POP3_CLIENT) -> bool {
+    state(c).settings.flags & FLAG_NO_APOP_FALLBACK == 0
+}
+
+/// Allows (NetX's default) or refuses APOP's fallback to USER/PASS: for a
+/// created client from its next `_nxd_pop3_client_connect`, otherwise for
+/// the next create of this struct (kept with the settings create reads).
+///
+/// # Safety
+/// `c` points to writable memory of `NX_POP3_CLIENT` size.
+pub unsafe fn apop_fallback_set(c: *mut NX_POP3_CLIENT, allow: bool) {
+    let set = |s: &mut Settings| {
+        if allow {
+            s.flags &= !FLAG_NO_APOP_FALLBACK;
+        } else {
+            s.flags |= FLAG_NO_APOP_FALLBACK;
+        }
+    };
+    if is_created(c) {
+        set(&mut state(c).settings);
+    } else {
+        let mut s = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
+        set(&mut s);
+        carry_settings(c, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// include/nx_pop3_config.h is what build.rs writes for the defaults:
+    /// programs compiled against include/ see the default library's limits.
+    #[test]
+    fn committed_config_header_matches_a_default_build() {
+        if (NX_POP3_MAX_USERNAME, NX_POP3_MAX_PASSWORD, NX_POP3_SERVER_PROCESS_ID_SIZE) != (40, 20, 75) {
+            return; // a build with other limits: its header is written elsewhere
+        }
+        let committed = include_str!("../../include/nx_pop3_config.h");
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/nx_pop3_config.h"));
+        assert_eq!(committed, generated, "include/nx_pop3_config.h is stale: copy it from the build's OUT_DIR");
+    }
+}
