@@ -220,9 +220,6 @@ FW_BOARD    := $(FW_DIR)/startup.c $(FW_DIR)/board.c
 FW_DRIVER   := $(FW_DIR)/nx_lan9118_driver.c
 FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/*.h) $(FW_DIR)/mps2_an386.ld \
                $(wildcard include/*.h) firmware/include/tx_api.h
-# Fallback while include/ names the receive interface nx_packet_address_interface
-# instead of NetX's nx_packet_address.nx_packet_interface_ptr (see the driver).
-FW_DEFS     := $(if $(shell grep -qs nx_packet_interface_ptr include/nx_pop3_client.h && echo y),,-DNX_LAN9118_NO_PACKET_ADDRESS_UNION)
 FW_TIMEOUT  ?= 420
 
 .PHONY: firmware-tools firmware-hosttest firmware-selftest firmware-app firmware-test firmware-bench check-layout-thumb check-cmake
@@ -238,13 +235,13 @@ firmware-tools:
 
 $(FW_BUILD)/test_lan9118.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
 	@mkdir -p $(FW_BUILD)
-	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
 	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
 	$(FW_SIZE) $@
 
 $(FW_BUILD)/test_lan9118_polling.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
 	@mkdir -p $(FW_BUILD)
-	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) -DNX_LAN9118_POLLING $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	$(FW_CC) $(FW_CFLAGS) -DNX_LAN9118_POLLING $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
 	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
 
 $(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-tools
@@ -253,12 +250,12 @@ $(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-to
 
 $(FW_BUILD)/test_app_options.elf: $(FW_DIR)/test/test_app_options.c $(FW_DIR)/pop3_app.c $(FW_DEPS) | firmware-tools
 	@mkdir -p $(FW_BUILD)
-	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_app_options.c
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_app_options.c
 
 # The driver on the host against a model of the controller (errored frames,
 # RX_DROP, FIFO in step, TX at every alignment): plain, ASan+UBSan, valgrind.
 FW_HOST_SRC := $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118_host.c
-FW_HOST_CC  := $(CC) $(CFLAGS) $(WARN) -DNX_LAN9118_REGISTER_HOOKS $(FW_DEFS) $(FW_INC) -I$(FW_DIR)/test
+FW_HOST_CC  := $(CC) $(CFLAGS) $(WARN) -DNX_LAN9118_REGISTER_HOOKS $(FW_INC) -I$(FW_DIR)/test
 
 $(FW_BUILD)/host/test_lan9118_host: $(FW_HOST_SRC) $(FW_DEPS)
 	@mkdir -p $(FW_BUILD)/host
@@ -289,7 +286,7 @@ FW_APP_OBJS := $(addprefix $(FW_BUILD)/app/,startup.o board.o nx_lan9118_driver.
 
 $(FW_BUILD)/app/%.o: $(FW_DIR)/%.c $(FW_DEPS) | firmware-tools
 	@mkdir -p $(FW_BUILD)/app
-	$(FW_CC) $(FW_CFLAGS) $(FW_DEFS) $(FW_INC) -c -o $@ $<
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) -c -o $@ $<
 
 firmware-app: $(FW_APP_OBJS)
 	@if [ -f $(FW_LIB) ]; then \

@@ -21,22 +21,6 @@
 #include "lan9118.h"
 #include "nx_lan9118_driver.h"
 
-/* ---------------------------------------------------------------------------
-   Fallbacks for NetX names that our include/ may not have yet. Each is what
-   NetX Duo's nx_api.h defines; remove a block once include/ provides it. */
-#ifndef NX_INTERFACE_TYPE_ETHERNET
-#define NX_INTERFACE_TYPE_ETHERNET 2 /* fallback: NetX Duo's value */
-#endif
-#ifdef NX_LAN9118_NO_PACKET_ADDRESS_UNION
-/* fallback: include/ names the receive interface nx_packet_address_interface
-   instead of NetX's nx_packet_address.nx_packet_interface_ptr (the Makefile
-   defines NX_LAN9118_NO_PACKET_ADDRESS_UNION when the header lacks the union). */
-#define NX_LAN9118_PACKET_INTERFACE(p) ((p)->nx_packet_address_interface)
-#else
-#define NX_LAN9118_PACKET_INTERFACE(p) ((p)->nx_packet_address.nx_packet_interface_ptr)
-#endif
-/* --------------------------------------------------------------------------- */
-
 #ifndef NX_LAN9118_BASE
 #define NX_LAN9118_BASE 0x40200000u
 #endif
@@ -517,7 +501,7 @@ static VOID rx_dispatch(NX_PACKET *packet_ptr)
     UCHAR *eth = packet_ptr->nx_packet_prepend_ptr;
     ULONG ether_type = ((ULONG)eth[12] << 8) | eth[13];
 
-    NX_LAN9118_PACKET_INTERFACE(packet_ptr) = lan9118.interface_ptr;
+    packet_ptr->nx_packet_address.nx_packet_interface_ptr = lan9118.interface_ptr;
     if (ether_type == ETHERTYPE_IPV4 || ether_type == ETHERTYPE_IPV6 || ether_type == ETHERTYPE_ARP) {
         lan9118.stats.nx_lan9118_rx_frames++;
         lan9118.stats.nx_lan9118_rx_bytes += packet_ptr->nx_packet_length;

@@ -332,11 +332,7 @@ static void pump(void)
         }
         if (expect_aligned && ((uintptr_t)p->nx_packet_prepend_ptr & 3u))
             rx.misaligned++;
-#ifdef NX_LAN9118_NO_PACKET_ADDRESS_UNION
-        if (p->nx_packet_address_interface != &ip.nx_ip_interface[0])
-#else
         if (p->nx_packet_address.nx_packet_interface_ptr != &ip.nx_ip_interface[0])
-#endif
             rx.wrong_interface++;
         if (arp)
             handle_arp(p);
