@@ -333,13 +333,17 @@ check-cmake: | firmware-tools
 	cmake -S cmake/example -B $(FW_CMAKE)/subdir -DUSE_FIND_PACKAGE=OFF
 	cmake --build $(FW_CMAKE)/subdir
 	$(FW_CMAKE)/subdir/pop3_demo > $(FW_CMAKE)/subdir.log 2>&1 || { cat $(FW_CMAKE)/subdir.log; exit 1; }
+	cmake -S cmake/example -B $(FW_CMAKE)/layout -DUSE_FIND_PACKAGE=OFF "-DNX_POP3_CLIENT_LAYOUT_SETTINGS=NX_POP3_MAX_USERNAME=64"
+	cmake --build $(FW_CMAKE)/layout
+	grep -q "NX_POP3_LIB_MAX_USERNAME 64" $(FW_CMAKE)/layout/nx_pop3_client/config/nx_pop3_config.h
+	$(FW_CMAKE)/layout/pop3_demo > $(FW_CMAKE)/layout.log 2>&1 || { cat $(FW_CMAKE)/layout.log; exit 1; }
 	PKG_CONFIG_PATH=$(CURDIR)/$(FW_CMAKE)/prefix/lib/pkgconfig sh -c '$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness \
 	  examples-c/pop3_demo.c $(HARNESS) $$(pkg-config --cflags --libs nx_pop3_client) -o $(FW_CMAKE)/pop3_demo_pc'
 	$(FW_CMAKE)/pop3_demo_pc > $(FW_CMAKE)/pc.log 2>&1 || { cat $(FW_CMAKE)/pc.log; exit 1; }
 	cmake -S $(FW_DIR) -B $(FW_CMAKE)/firmware -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi-cortex-m4.cmake \
 	  $(if $(wildcard $(FW_LIB)),,-DFIRMWARE_WITH_LIBRARY=OFF)
 	cmake --build $(FW_CMAKE)/firmware
-	@echo "cmake: package built and installed; find_package, add_subdirectory and pkg-config users run the demo; firmware images built"
+	@echo "cmake: package built and installed; find_package, add_subdirectory (default and NX_POP3_MAX_USERNAME=64 layouts) and pkg-config users run the demo; firmware images built"
 
 check-layout-thumb: | firmware-tools
 	@mkdir -p $(FW_BUILD)
