@@ -296,15 +296,16 @@ firmware-app: $(FW_APP_OBJS)
 	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
 	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
 
-# Issue 11's end-to-end test: the POP3 firmware in QEMU against a real Dovecot,
-# through the interop suite (seeded maildrops, byte-for-byte comparison with
-# the reference client, wrong password, --delete, no server...), with
-# qemu_fetch.py giving the firmware pop3_fetch's command line. Needs the thumb
-# library (issue 10) and root.
+# Issue 11's end-to-end test: the POP3 firmware in QEMU against a real Dovecot
+# (the interop suite's namespace, seeded maildrops and reference client):
+# USER/PASS and APOP files byte for byte, --delete empties the maildrop, a
+# wrong password and a missing server give exit 1. qemu_fetch.py gives the
+# firmware pop3_fetch's command line. Needs the thumb library (issue 10) and
+# root. (run_firmware_test.py --client build/pop3_fetch runs the same checks
+# on the host client.)
 firmware-test: firmware-app
 	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-test: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
-	timeout -k 10 3000 python3 interop/run.py --only dovecot \
-	  --client "python3 $(FW_DIR)/qemu_fetch.py --elf $(FW_BUILD)/pop3_app.elf --"
+	timeout -k 10 1800 python3 $(FW_DIR)/run_firmware_test.py --elf $(FW_BUILD)/pop3_app.elf
 
 # Issue 11's figures: the image's .text/.rodata/.data/.bss per origin (library,
 # driver, board, application, C library) and the download rate inside QEMU of
