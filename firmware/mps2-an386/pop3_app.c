@@ -43,11 +43,17 @@
 #define CLIENT_PACKET_SIZE    1536
 #define CLIENT_PACKET_COUNT   32
 #define CLIENT_PACKET_POOL_SIZE (CLIENT_PACKET_COUNT * (CLIENT_PACKET_SIZE + 64))
-/* nx_ip_create's memory area: the IP thread's stack in NetX. The bare-metal
-   port has no IP thread; how much of this the library uses for its own state
-   is the embedded build's documented figure (issue 10). */
+/* nx_ip_create's memory area (the IP thread's stack in NetX). The heap-free
+   library takes the instance's state and every socket's buffers from it:
+   its fixed part, two frames of scratch, and the POP3 client's one socket
+   (window 1460 bytes, so the "small" socket size). Headers without these
+   figures (before the heap-free build) get a plain stack-sized area. */
 #ifndef CLIENT_IP_MEMORY_SIZE
+#ifdef NX_IP_MEMORY_OVERHEAD
+#define CLIENT_IP_MEMORY_SIZE (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL)
+#else
 #define CLIENT_IP_MEMORY_SIZE (32 * 1024)
+#endif
 #endif
 #define CLIENT_ARP_CACHE_SIZE 1024
 
