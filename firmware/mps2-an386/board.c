@@ -22,6 +22,9 @@
 
 static volatile uint32_t tick_count;
 
+extern uint32_t __StackLimit;
+#define STACK_PAINT 0xC5AC5AC5u
+
 void board_init(void);
 void SysTick_Handler(void);
 
@@ -49,6 +52,24 @@ void board_delay_ticks(uint32_t ticks)
     uint32_t start = tick_count;
     while ((uint32_t)(tick_count - start) < ticks)
         __asm volatile("wfi");
+}
+
+__attribute__((noinline)) uint32_t board_stack_mark(void)
+{
+    uint32_t sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    /* Leave 64 bytes below this frame for the rest of this function. */
+    for (volatile uint32_t *p = &__StackLimit; (uint32_t)(uintptr_t)p < sp - 64; p++)
+        *p = STACK_PAINT;
+    return sp;
+}
+
+uint32_t board_stack_used_since(uint32_t mark)
+{
+    const volatile uint32_t *p = &__StackLimit;
+    while ((uint32_t)(uintptr_t)p < mark && *p == STACK_PAINT)
+        p++;
+    return mark > (uint32_t)(uintptr_t)p ? mark - (uint32_t)(uintptr_t)p : 0;
 }
 
 void board_irq_enable(int irqn)

@@ -49,6 +49,13 @@ static inline void board_irq_restore(uint32_t primask)
 }
 #endif
 
+/* Stack measurement by painting: board_stack_mark() fills the unused stack
+   below the caller with a pattern and returns the caller's stack pointer;
+   board_stack_used_since(mark) says how many bytes below that point were
+   used since (the deepest call made after the mark, interrupts included). */
+uint32_t board_stack_mark(void);
+uint32_t board_stack_used_since(uint32_t mark);
+
 /* Semihosting, without newlib (safe in a fault handler). */
 void board_semihost_write0(const char *text);
 void board_semihost_write_hex(uint32_t value);

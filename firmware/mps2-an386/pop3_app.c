@@ -18,6 +18,7 @@
        --apop                   APOP login (else USER/PASS)
        --delete                 DELE each message once its file is written
        --out DIR                host directory for the files (must exist), default "."
+       --stack                  measure each POP3 call's stack use by painting (slower)
    - Each message's exact bytes go to DIR/N.eml on the host (semihosting
      fopen/fwrite), written as DIR/N.eml.part and renamed when complete.
    - At the end every packet must be back in the pool; the exit status
@@ -79,6 +80,7 @@ static struct
     CHAR password[NX_POP3_MAX_PASSWORD + 1];
     UINT apop;
     UINT delete_after;
+    UINT measure_stack;
     char out[128];
 } options;
 
@@ -145,6 +147,10 @@ static int parse_options(void)
             options.delete_after = NX_TRUE;
             continue;
         }
+        if (strcmp(word, "--stack") == 0) {
+            options.measure_stack = NX_TRUE;
+            continue;
+        }
         value = strtok(NX_NULL, " ");
         if (strcmp(word, "--server") == 0)
             bad = value == NX_NULL || parse_ipv4(value, &options.server_address, &options.server_port) != 0;
@@ -168,6 +174,33 @@ static int parse_options(void)
         return -1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ stack measurement */
+
+/* With --stack, each POP3 call runs between stack_begin and stack_end: the
+   stack below the caller is painted before and inspected after, so the
+   figure is what the call itself used (the library, the driver and the
+   stack work it does inline on the bare-metal port, interrupts included). */
+static uint32_t stack_mark;
+static ULONG stack_max;
+static const char *stack_max_call = "none";
+
+static void stack_begin(void)
+{
+    if (options.measure_stack)
+        stack_mark = board_stack_mark();
+}
+
+static void stack_end(const char *call)
+{
+    if (!options.measure_stack)
+        return;
+    ULONG used = board_stack_used_since(stack_mark);
+    if (used > stack_max) {
+        stack_max = used;
+        stack_max_call = call;
+    }
 }
 
 /* ------------------------------------------------------------------ the sample's two halves */
@@ -220,7 +253,9 @@ static UINT download_message(UINT index, ULONG *bytes_total)
     while (final_packet == NX_FALSE) {
         NX_PACKET *packet_ptr = NX_NULL;
         ULONG bytes = 0;
+        stack_begin();
         status = nx_pop3_client_mail_item_message_get(&demo_client, &packet_ptr, &bytes, &final_packet);
+        stack_end("nx_pop3_client_mail_item_message_get");
         if (status != NX_SUCCESS)
             break;
         ULONG written = 0;
@@ -260,8 +295,10 @@ static UINT client_thread_entry(void)
     if (status != NX_SUCCESS)
         return fail("nx_ip_status_check (link)", status);
 
+    stack_begin();
     status = nx_pop3_client_create(&demo_client, options.apop, &client_ip, &client_packet_pool,
                                    options.server_address, options.server_port, options.user, options.password);
+    stack_end("nx_pop3_client_create");
     if (status != NX_SUCCESS) {
         /* As the sample does: delete the client after a failed create. */
         nx_pop3_client_delete(&demo_client);
@@ -270,7 +307,9 @@ static UINT client_thread_entry(void)
     }
     printf("pop3_app: logged in as %s (%s)\n", options.user, options.apop ? "APOP" : "USER/PASS");
 
+    stack_begin();
     status = nx_pop3_client_mail_items_get(&demo_client, &mail_count, &mail_size);
+    stack_end("nx_pop3_client_mail_items_get");
     if (status != NX_SUCCESS) {
         nx_pop3_client_delete(&demo_client);
         return fail("nx_pop3_client_mail_items_get", status);
@@ -280,9 +319,14 @@ static UINT client_thread_entry(void)
     ULONG start = board_ticks();
     for (UINT index = 1; index <= mail_count; index++) {
         ULONG listed = 0, item_size = 0, bytes = 0;
+        stack_begin();
         status = nx_pop3_client_mail_item_size_get(&demo_client, index, &listed);
-        if (status == NX_SUCCESS)
+        stack_end("nx_pop3_client_mail_item_size_get");
+        if (status == NX_SUCCESS) {
+            stack_begin();
             status = nx_pop3_client_mail_item_get(&demo_client, index, &item_size);
+            stack_end("nx_pop3_client_mail_item_get");
+        }
         if (status != NX_SUCCESS) {
             nx_pop3_client_delete(&demo_client);
             return fail("nx_pop3_client_mail_item_get", status);
@@ -296,7 +340,9 @@ static UINT client_thread_entry(void)
                (unsigned long)listed);
         total_bytes += bytes;
         if (options.delete_after) {
+            stack_begin();
             status = nx_pop3_client_mail_item_delete(&demo_client, index);
+            stack_end("nx_pop3_client_mail_item_delete");
             if (status != NX_SUCCESS) {
                 nx_pop3_client_delete(&demo_client);
                 return fail("nx_pop3_client_mail_item_delete", status);
@@ -305,8 +351,12 @@ static UINT client_thread_entry(void)
     }
     ULONG ticks = board_ticks() - start;
 
+    stack_begin();
     status = nx_pop3_client_quit(&demo_client);
+    stack_end("nx_pop3_client_quit");
+    stack_begin();
     UINT delete_status = nx_pop3_client_delete(&demo_client);
+    stack_end("nx_pop3_client_delete");
     if (status != NX_SUCCESS)
         return fail("nx_pop3_client_quit", status);
     if (delete_status != NX_SUCCESS)
@@ -336,6 +386,9 @@ int main(void)
                (unsigned long)client_packet_pool.nx_packet_pool_total);
         status = NX_NOT_SUCCESSFUL;
     }
+    if (options.measure_stack)
+        printf("pop3_app: deepest stack use of a POP3 call: %lu bytes (%s)\n", (unsigned long)stack_max,
+               stack_max_call);
     const NX_LAN9118_STATISTICS *s = nx_lan9118_statistics_get();
     printf("pop3_app: driver: rx %lu frames, tx %lu frames, rx errors %lu, rx no packet %lu, fifo dropped %lu\n",
            (unsigned long)s->nx_lan9118_rx_frames, (unsigned long)s->nx_lan9118_tx_frames,

@@ -45,6 +45,7 @@ def main() -> int:
     ap.add_argument("--delete", action="store_true")
     ap.add_argument("--out", required=True)
     ap.add_argument("--mac", default="52:54:00:a3:86:02")
+    ap.add_argument("--stack", action="store_true", help="have the firmware measure each POP3 call's stack use")
     argv = [a for a in sys.argv[1:] if a != "--"]
     args = ap.parse_args(argv)
 
@@ -66,6 +67,8 @@ def main() -> int:
         firmware_args.append("--apop")
     if args.delete:
         firmware_args.append("--delete")
+    if args.stack:
+        firmware_args.append("--stack")
     cmd = ["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-serial", "none", "-monitor", "none",
            "-semihosting-config", "enable=on,target=native",
            "-nic", f"tap,ifname={args.tap},script=no,downscript=no,model=lan9118,mac={args.mac}",

@@ -162,14 +162,14 @@ def app_options_test(elf: str, timeout: float) -> bool:
     log("test_app_options: pop3_app's -append options and host file writing")
     ok = True
     with tempfile.TemporaryDirectory(prefix="fw-app-options-") as out:
-        args = f"--server 192.0.2.9:1110 --ip 192.0.2.7 --user bob --pass pw-1 --apop --delete --out {out}"
+        args = f"--server 192.0.2.9:1110 --ip 192.0.2.7 --user bob --pass pw-1 --apop --delete --stack --out {out}"
         q = Qemu(QEMU_BASE + ["-monitor", "none", "-kernel", elf, "-append", args])
         try:
             rc = q.finish(time.monotonic() + timeout)
         finally:
             q.stop()
         want = ["server 192.0.2.9:1110", "ip 192.0.2.7", "user bob", "pass pw-1", "apop 1", "delete 1",
-                f"out {out}", f"wrote {out}/1.eml"]
+                "stack 1", f"out {out}", f"wrote {out}/1.eml"]
         missing = [w for w in want if w not in q.output]
         try:
             with open(os.path.join(out, "1.eml"), "rb") as f:

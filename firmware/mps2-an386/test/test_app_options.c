@@ -19,8 +19,11 @@ int main(void)
     printf("ip %lu.%lu.%lu.%lu\n", (unsigned long)(options.client_address >> 24),
            (unsigned long)((options.client_address >> 16) & 0xFF), (unsigned long)((options.client_address >> 8) & 0xFF),
            (unsigned long)(options.client_address & 0xFF));
-    printf("user %s\npass %s\napop %u\ndelete %u\nout %s\n", options.user, options.password, options.apop,
-           options.delete_after, options.out);
+    printf("user %s\npass %s\napop %u\ndelete %u\nstack %u\nout %s\n", options.user, options.password, options.apop,
+           options.delete_after, options.measure_stack, options.out);
+    /* The stack measurement pair on a call of known depth. */
+    stack_begin();
+    stack_end("none");
 
     /* A "message" of every byte value, written the way download_message writes. */
     char final_name[160], part[sizeof(final_name) + 8];

@@ -447,13 +447,12 @@ static UINT send_echo(ULONG seq, ULONG n, int chain)
     return driver_request(NX_LINK_PACKET_SEND, p, host_msw, host_lsw, NX_NULL);
 }
 
-/* A loopback frame: "LOOP", seed, then n pattern bytes, sent as IPv4
-   EtherType (or RARP) to the given MAC. */
-static UINT send_loop(ULONG msw, ULONG lsw, ULONG n, ULONG seed, UINT command)
+/* A loopback frame: "LOOP", seed, then n pattern bytes. */
+static NX_PACKET *loop_packet(ULONG n, ULONG seed)
 {
     NX_PACKET *p = packet_new(&pool, NX_PHYSICAL_HEADER);
     if (p == NX_NULL)
-        return NX_NO_PACKET;
+        return NX_NULL;
     UCHAR *d = p->nx_packet_prepend_ptr;
     memcpy(d, "LOOP", 4);
     put32(d + 4, seed);
@@ -461,6 +460,15 @@ static UINT send_loop(ULONG msw, ULONG lsw, ULONG n, ULONG seed, UINT command)
     p->nx_packet_append_ptr = d + 8 + n;
     p->nx_packet_length = 8 + n;
     p->nx_packet_ip_version = NX_IP_VERSION_V4;
+    return p;
+}
+
+/* Sends a loopback frame as IPv4 EtherType (or RARP) to the given MAC. */
+static UINT send_loop(ULONG msw, ULONG lsw, ULONG n, ULONG seed, UINT command)
+{
+    NX_PACKET *p = loop_packet(n, seed);
+    if (p == NX_NULL)
+        return NX_NO_PACKET;
     return driver_request(command, p, msw, lsw, NX_NULL);
 }
 
@@ -758,6 +766,30 @@ int main(void)
     CHECK(rx.echo_reply_send_failures == 0, "burst: every echo request answered");
     printf("burst: %lu frames received in %lu ticks\n", (unsigned long)(s->nx_lan9118_rx_frames - rx_frames_before),
            (unsigned long)burst_ticks);
+
+    /* ---------------------------------------------------------- 6b. the driver's stack */
+    {
+        /* Painted below the caller; what a send and a deferred-processing
+           request (8 frames waiting) use, the test double's calls and any
+           interrupt included. */
+        test_phy_write(LAN9118_PHY_BCR, 1u << 14);
+        NX_PACKET *p = loop_packet(1000, 20);
+        uint32_t mark = board_stack_mark();
+        status = driver_request(NX_LINK_PACKET_SEND, p, mac_msw, mac_lsw, NX_NULL);
+        ULONG send_stack = board_stack_used_since(mark);
+        for (ULONG k = 0; k < 7; k++)
+            (void)send_loop(mac_msw, mac_lsw, 300, 21 + k, NX_LINK_PACKET_SEND);
+        mark = board_stack_mark();
+        (void)driver_request(NX_LINK_DEFERRED_PROCESSING, NX_NULL, 0, 0, NX_NULL);
+        ULONG deferred_stack = board_stack_used_since(mark);
+        pump();
+        test_phy_write(LAN9118_PHY_BCR, LAN9118_PHY_BCR_ANENABLE | LAN9118_PHY_BCR_ANRESTART);
+        printf("driver stack: NX_LINK_PACKET_SEND %lu bytes, NX_LINK_DEFERRED_PROCESSING (8 frames) %lu bytes\n",
+               (unsigned long)send_stack, (unsigned long)deferred_stack);
+        CHECK(status == NX_SUCCESS && send_stack > 0 && send_stack <= 512 && deferred_stack > 0 && deferred_stack <= 512,
+              "driver stack use measured by painting: send %lu B, deferred processing %lu B (at most 512)",
+              (unsigned long)send_stack, (unsigned long)deferred_stack);
+    }
 
     /* ---------------------------------------------------------- 7. final accounting */
     print_stats();
