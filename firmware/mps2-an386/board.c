@@ -1,6 +1,9 @@
 /* mps2-an386 board support: SysTick tick clock, NVIC, semihosting calls. */
 #include "board.h"
 
+#include <errno.h>
+#include <stddef.h>
+
 #define SYST_CSR   (*(volatile uint32_t *)0xE000E010u)
 #define SYST_RVR   (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR   (*(volatile uint32_t *)0xE000E018u)
@@ -52,6 +55,25 @@ void board_delay_ticks(uint32_t ticks)
     uint32_t start = tick_count;
     while ((uint32_t)(tick_count - start) < ticks)
         __asm volatile("wfi");
+}
+
+/* newlib's heap (stdio buffers): from the end of .bss up to the stack's
+   reserved area, never into it (semihosting's own _sbrk would let it grow up
+   to the current stack pointer). */
+void *_sbrk(ptrdiff_t increment);
+void *_sbrk(ptrdiff_t increment)
+{
+    extern char end;
+    static char *heap_end;
+    if (heap_end == NULL)
+        heap_end = &end;
+    if (increment > (char *)&__StackLimit - heap_end || increment < &end - heap_end) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    char *previous = heap_end;
+    heap_end += increment;
+    return previous;
 }
 
 __attribute__((noinline)) uint32_t board_stack_mark(void)
