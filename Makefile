@@ -195,3 +195,163 @@ bench:
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- firmware (issue 11): mps2-an386 in QEMU
+# A contained block (helper "firmware"): the Cortex-M4 board support, the
+# LAN9118 NetX driver and its self-test, the POP3 firmware application, and
+# the 32-bit layout check. See firmware/mps2-an386/README.md.
+#   make firmware-tools      install arm-none-eabi-gcc, newlib, qemu-system-arm, ping if missing
+#   make firmware-hosttest   the driver on the host against a model of the controller (plain, ASan+UBSan, valgrind)
+#   make firmware-selftest   the above, then driver + board self-test in QEMU, in a private network namespace (root)
+#   make firmware-app        compile the POP3 application (links once the thumb library exists)
+#   make firmware-test       the POP3 firmware in QEMU against Dovecot (interop suite; needs the thumb library)
+#   make firmware-bench      image size per origin and download rates in QEMU (needs the thumb library)
+#   make check-layout-thumb  ffi-tests/test_pop3_layout.c with 32-bit pointers (arm-none-eabi-gcc)
+#   make check-cmake         the CMake package (find_package, add_subdirectory, pkg-config) and firmware CMake build
+FW_DIR      := firmware/mps2-an386
+FW_BUILD    := $(BUILD)/firmware
+FW_CC       := arm-none-eabi-gcc
+FW_SIZE     := arm-none-eabi-size
+FW_CPU      := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+FW_CFLAGS   := $(FW_CPU) -std=c11 -Os -g -ffunction-sections -fdata-sections $(WARN)
+FW_INC      := -Iinclude -Ifirmware/include -I$(FW_DIR)
+FW_LDFLAGS  := $(FW_CPU) --specs=rdimon.specs -nostartfiles -T $(FW_DIR)/mps2_an386.ld -Wl,--gc-sections
+FW_BOARD    := $(FW_DIR)/startup.c $(FW_DIR)/board.c
+FW_DRIVER   := $(FW_DIR)/nx_lan9118_driver.c
+FW_DEPS     := $(FW_BOARD) $(FW_DRIVER) $(wildcard $(FW_DIR)/*.h $(FW_DIR)/test/*.h) $(FW_DIR)/mps2_an386.ld \
+               $(wildcard include/*.h) firmware/include/tx_api.h
+FW_TIMEOUT  ?= 420
+
+.PHONY: firmware-tools firmware-hosttest firmware-selftest firmware-app firmware-test firmware-bench check-layout-thumb check-cmake
+
+firmware-tools:
+	@missing=""; \
+	command -v $(FW_CC) >/dev/null 2>&1 || missing="$$missing gcc-arm-none-eabi"; \
+	test -f "$$($(FW_CC) -print-file-name=rdimon.specs 2>/dev/null)" || missing="$$missing libnewlib-arm-none-eabi"; \
+	command -v qemu-system-arm >/dev/null 2>&1 || missing="$$missing qemu-system-arm"; \
+	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+$(FW_BUILD)/test_lan9118.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
+	$(FW_SIZE) $@
+
+$(FW_BUILD)/test_lan9118_polling.elf: $(FW_DIR)/test/test_lan9118.c $(FW_DIR)/test/nx_test_double.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) -DNX_LAN9118_POLLING $(FW_INC) -I$(FW_DIR)/test $(FW_LDFLAGS) -o $@ \
+	  $(FW_BOARD) $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118.c
+
+$(FW_BUILD)/test_fault.elf: $(FW_DIR)/test/test_fault.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_fault.c
+
+$(FW_BUILD)/test_app_options.elf: $(FW_DIR)/test/test_app_options.c $(FW_DIR)/pop3_app.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_LDFLAGS) -o $@ $(FW_BOARD) $(FW_DIR)/test/test_app_options.c
+
+# The driver on the host against a model of the controller (errored frames,
+# RX_DROP, FIFO in step, TX at every alignment): plain, ASan+UBSan, valgrind.
+FW_HOST_SRC := $(FW_DRIVER) $(FW_DIR)/test/nx_test_double.c $(FW_DIR)/test/test_lan9118_host.c
+FW_HOST_CC  := $(CC) $(CFLAGS) $(WARN) -DNX_LAN9118_REGISTER_HOOKS $(FW_INC) -I$(FW_DIR)/test
+
+$(FW_BUILD)/host/test_lan9118_host: $(FW_HOST_SRC) $(FW_DEPS)
+	@mkdir -p $(FW_BUILD)/host
+	$(FW_HOST_CC) -o $@ $(FW_HOST_SRC)
+
+$(FW_BUILD)/host/test_lan9118_host_asan: $(FW_HOST_SRC) $(FW_DEPS)
+	@mkdir -p $(FW_BUILD)/host
+	$(FW_HOST_CC) $(SANFLAGS) -o $@ $(FW_HOST_SRC)
+
+firmware-hosttest: $(FW_BUILD)/host/test_lan9118_host $(FW_BUILD)/host/test_lan9118_host_asan
+	$(FW_BUILD)/host/test_lan9118_host > $(FW_BUILD)/host/plain.log || { cat $(FW_BUILD)/host/plain.log; exit 1; }
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(FW_BUILD)/host/test_lan9118_host_asan > $(FW_BUILD)/host/asan.log \
+	  || { cat $(FW_BUILD)/host/asan.log; exit 1; }
+	$(VALGRIND) $(FW_BUILD)/host/test_lan9118_host > $(FW_BUILD)/host/valgrind.log 2>&1 || { cat $(FW_BUILD)/host/valgrind.log; exit 1; }
+	@tail -1 $(FW_BUILD)/host/plain.log
+
+# Bounded in time; the script stops QEMU by PID and deletes its namespace whatever happens.
+firmware-selftest: firmware-hosttest $(FW_BUILD)/test_lan9118.elf $(FW_BUILD)/test_lan9118_polling.elf \
+                   $(FW_BUILD)/test_fault.elf $(FW_BUILD)/test_app_options.elf
+	timeout -k 10 $(FW_TIMEOUT) python3 $(FW_DIR)/run_selftest.py --driver-elf $(FW_BUILD)/test_lan9118.elf \
+	  --polling-elf $(FW_BUILD)/test_lan9118_polling.elf --fault-elf $(FW_BUILD)/test_fault.elf \
+	  --options-elf $(FW_BUILD)/test_app_options.elf --timeout $$(($(FW_TIMEOUT) / 2 - 30))
+
+# The POP3 firmware: compiled always; linked when the thumb library (bare-metal
+# port, issue 10: make firmware-lib) exists.
+FW_LIB      ?= $(BUILD)/thumbv7em/baremetal/libnx_pop3_client.a
+FW_APP_OBJS := $(addprefix $(FW_BUILD)/app/,startup.o board.o nx_lan9118_driver.o nx_port_hooks.o pop3_app.o)
+
+$(FW_BUILD)/app/%.o: $(FW_DIR)/%.c $(FW_DEPS) | firmware-tools
+	@mkdir -p $(FW_BUILD)/app
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) -c -o $@ $<
+
+firmware-app: $(FW_APP_OBJS)
+	@if [ -f $(FW_LIB) ]; then \
+	  echo "$(FW_CC) ... -o $(FW_BUILD)/pop3_app.elf $(FW_LIB)"; \
+	  $(FW_CC) $(FW_LDFLAGS) -Wl,-Map=$(FW_BUILD)/pop3_app.map -o $(FW_BUILD)/pop3_app.elf $(FW_APP_OBJS) $(FW_LIB) \
+	  && $(FW_SIZE) $(FW_BUILD)/pop3_app.elf \
+	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
+	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
+
+# Issue 11's end-to-end test: the POP3 firmware in QEMU against a real Dovecot
+# (the interop suite's namespace, seeded maildrops and reference client):
+# USER/PASS and APOP files byte for byte, --delete empties the maildrop, a
+# wrong password and a missing server give exit 1. qemu_fetch.py gives the
+# firmware pop3_fetch's command line. Needs the thumb library (issue 10) and
+# root. (run_firmware_test.py --client build/pop3_fetch runs the same checks
+# on the host client.)
+firmware-test: firmware-app
+	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-test: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
+	timeout -k 10 1800 python3 $(FW_DIR)/run_firmware_test.py --elf $(FW_BUILD)/pop3_app.elf
+
+# Issue 11's figures: the image's .text/.rodata/.data/.bss per origin (library,
+# driver, board, application, C library) and the download rate inside QEMU of
+# the 1 MiB message and of 200 small ones against Dovecot (interop/bench.py
+# with the firmware as client; an emulator figure). Needs the thumb library.
+firmware-bench: firmware-app
+	@test -f $(FW_BUILD)/pop3_app.elf || { echo "firmware-bench: $(FW_BUILD)/pop3_app.elf not linked: the thumb library $(FW_LIB) is missing (make firmware-lib)"; exit 1; }
+	python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map --markdown
+	timeout -k 10 1800 python3 interop/bench.py --runs 3 \
+	  --client "python3 $(FW_DIR)/qemu_fetch.py --elf $(FW_BUILD)/pop3_app.elf --"
+
+# The CMake package: host library built and installed, then a user's project
+# links it through find_package, through add_subdirectory, and through
+# pkg-config (each runs the POP3 demo); the firmware images through CMake and
+# the Cortex-M4 toolchain file.
+FW_CMAKE    := $(BUILD)/cmake
+check-cmake: | firmware-tools
+	@command -v cmake >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake; }
+	rm -rf $(FW_CMAKE)
+	cmake -S cmake -B $(FW_CMAKE)/lib -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(FW_CMAKE)/lib
+	cmake --install $(FW_CMAKE)/lib --prefix $(CURDIR)/$(FW_CMAKE)/prefix
+	cmake -S cmake/example -B $(FW_CMAKE)/find -DCMAKE_PREFIX_PATH=$(CURDIR)/$(FW_CMAKE)/prefix
+	cmake --build $(FW_CMAKE)/find
+	$(FW_CMAKE)/find/pop3_demo > $(FW_CMAKE)/find.log 2>&1 || { cat $(FW_CMAKE)/find.log; exit 1; }
+	cmake -S cmake/example -B $(FW_CMAKE)/subdir -DUSE_FIND_PACKAGE=OFF
+	cmake --build $(FW_CMAKE)/subdir
+	$(FW_CMAKE)/subdir/pop3_demo > $(FW_CMAKE)/subdir.log 2>&1 || { cat $(FW_CMAKE)/subdir.log; exit 1; }
+	cmake -S cmake/example -B $(FW_CMAKE)/layout -DUSE_FIND_PACKAGE=OFF "-DNX_POP3_CLIENT_LAYOUT_SETTINGS=NX_POP3_MAX_USERNAME=64"
+	cmake --build $(FW_CMAKE)/layout
+	grep -q "NX_POP3_LIB_MAX_USERNAME 64" $(FW_CMAKE)/layout/nx_pop3_client/config/nx_pop3_config.h
+	$(FW_CMAKE)/layout/pop3_demo > $(FW_CMAKE)/layout.log 2>&1 || { cat $(FW_CMAKE)/layout.log; exit 1; }
+	PKG_CONFIG_PATH=$(CURDIR)/$(FW_CMAKE)/prefix/lib/pkgconfig sh -c '$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness \
+	  examples-c/pop3_demo.c $(HARNESS) $$(pkg-config --cflags --libs nx_pop3_client) -o $(FW_CMAKE)/pop3_demo_pc'
+	$(FW_CMAKE)/pop3_demo_pc > $(FW_CMAKE)/pc.log 2>&1 || { cat $(FW_CMAKE)/pc.log; exit 1; }
+	cmake -S $(FW_DIR) -B $(FW_CMAKE)/firmware -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi-cortex-m4.cmake \
+	  $(if $(wildcard $(FW_LIB)),,-DFIRMWARE_WITH_LIBRARY=OFF)
+	cmake --build $(FW_CMAKE)/firmware
+	@echo "cmake: package built and installed; find_package, add_subdirectory (default and NX_POP3_MAX_USERNAME=64 layouts) and pkg-config users run the demo; firmware images built"
+
+check-layout-thumb: | firmware-tools
+	@mkdir -p $(FW_BUILD)
+	$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -Iinclude -Ifirmware/include -c ffi-tests/test_pop3_layout.c \
+	  -o $(FW_BUILD)/test_pop3_layout.o
+	@echo "layout: ffi-tests/test_pop3_layout.c static assertions hold with 32-bit pointers (Cortex-M4)"
+	@$(FW_CC) $(FW_CPU) -std=c11 $(WARN) -fno-common -Iinclude -Ifirmware/include -c $(FW_DIR)/test/layout_sizes.c \
+	  -o $(FW_BUILD)/layout_sizes.o
+	@arm-none-eabi-nm -S $(FW_BUILD)/layout_sizes.o | while read addr size kind name; do \
+	  printf "  sizeof(%s) = %d on Cortex-M4\n" "$${name#layout_size_}" "0x$$size"; done
