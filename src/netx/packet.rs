@@ -60,9 +60,8 @@ const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
 pub const PACKET_HEADER_SIZE: usize = (size_of::<NX_PACKET>() + 7) & !7;
 
 unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    // SAFETY: the caller guarantees the pool was created (private written).
     unsafe {
-        // SAFETY: the caller guarantees the pool was created (private written).
         &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
     }
 }
