@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod frames;
 pub mod parse_response;
 pub mod pool;
 pub mod split;
@@ -82,7 +83,7 @@ mod tests {
     /// (deterministic pseudo-random inputs).
     #[test]
     fn seeds_pass_and_pool_reaches_every_operation() {
-        for t in ["engine", "split", "parse_response", "pool", "walks", "api"] {
+        for t in ["engine", "split", "parse_response", "pool", "walks", "api", "frames"] {
             let dir = format!("{}/seeds/{t}", env!("CARGO_MANIFEST_DIR"));
             for e in std::fs::read_dir(dir).unwrap() {
                 let data = std::fs::read(e.unwrap().path()).unwrap();
@@ -92,6 +93,7 @@ mod tests {
                     "parse_response" => crate::parse_response::run(&data),
                     "walks" => crate::walks::run(&data),
                     "api" => crate::api::run(&data),
+                    "frames" => crate::frames::run(&data),
                     _ => crate::pool::run(&data),
                 }
             }
@@ -122,6 +124,7 @@ mod tests {
                 })
                 .collect();
             crate::api::run(&data);
+            crate::frames::run(&data);
         }
         let api: Vec<usize> = crate::api::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("api successes per operation: {api:?}");
@@ -129,6 +132,7 @@ mod tests {
         for op in [0, 2, 4, 5, 6, 10, 11] {
             assert!(api[op] > 0, "api op {op} never succeeded: {api:?}");
         }
+        assert!(crate::frames::CONNECTED.load(Ordering::Relaxed) > 0, "frames: never connected");
         let hits: Vec<usize> = crate::pool::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("pool hits (alloc, append, chained append, copy, extract, release, second release, retrieve): {hits:?}");
         assert!(hits.iter().all(|&n| n > 0), "{hits:?}");

@@ -11,13 +11,13 @@
 //! buffer space: each TCP socket's receive and transmit ring buffers
 //! ```
 //!
-//! The buffer space is handed out by [`Area`], a first-fit allocator over
+//! The buffer space is handed out by `Area`, a first-fit allocator over
 //! that part of the caller's memory (blocks carry an 8-byte-aligned 16-byte
 //! header; freed blocks are merged with their neighbours). Buffers are taken
 //! when a socket is created (and for each listen backlog socket) and given
 //! back when it is deleted, so the space a program must give is the fixed
 //! part plus, for every socket that exists at the same time,
-//! [`socket_bytes`] of its window. A socket that does not fit is refused
+//! `tcp::socket_bytes` of its window. A socket that does not fit is refused
 //! with `NX_SIZE_ERROR`, never a crash.
 
 #![deny(unsafe_op_in_unsafe_fn)]

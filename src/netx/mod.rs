@@ -22,7 +22,8 @@
 //!
 //! ip::nx_system_initialize()
 //! ip::nx_ip_create(ip, name, ip_address, network_mask, default_pool, driver, memory_ptr, memory_size, priority) -> UINT
-//! ip::nx_ip_delete(ip) -> UINT
+//! ip::nx_ip_delete(ip) -> UINT                                 // NX_SOCKETS_BOUND, NX_CALLER_ERROR
+//! ip::nx_ip_service(ip) -> UINT                                // one helper round (no helper thread)
 //! ip::nx_arp_enable(ip, cache, size) / nx_tcp_enable(ip) / nx_icmp_enable(ip) -> UINT
 //! ip::nx_ip_status_check(ip, needed, *mut ULONG actual, wait) -> UINT
 //! ip::nx_ip_interface_mtu_set / nx_ip_interface_physical_address_set / nx_ip_interface_address_mapping_configure
@@ -49,7 +50,9 @@
 //!
 //! ## Threads and locks
 //!
-//! Each IP instance has a helper thread and two locks (see [`ip`]): `core`
+//! Each IP instance has a helper thread (none on a port without threads:
+//! then every wait of an application call serves the instance itself, see
+//! [`ip::nx_ip_service`]) and two locks (see [`ip`]): `core`
 //! around smoltcp and the TCP bookkeeping, and a small `ctl` lock for the
 //! deferred receive and transmit queues. Lock order: `core` → `ctl` → a
 //! pool's lock. No lock is held while a driver or a callback is called.
@@ -60,6 +63,16 @@
 //! stack process the frame on its own thread ([`ip::poll_inline`]). Callbacks
 //! (listen, disconnect) run on whichever thread polled: an application thread
 //! or the helper.
+//!
+//! ## Memory
+//!
+//! No heap: pools carve the caller's memory into packets; an IP instance's
+//! locks, queues and lifetime state live in the `NX_IP` itself, and
+//! everything else (smoltcp's interface and socket set, the TCP tables,
+//! frame scratch, every socket's ring buffers) in the memory area given to
+//! `nx_ip_create` ([`area`]: how many bytes and why). The RAM driver's wire
+//! is a fixed table. (Only the host-only TAP driver and the std port use the
+//! heap.)
 //!
 //! ## Object lifetimes: the one rule
 //!
@@ -75,7 +88,7 @@
 //!    never torn down.** A pool's lock and an instance's `ctl` lock stay
 //!    valid after delete; the id is cleared under the lock, so a late call
 //!    takes the lock and finds the object gone (`NX_PTR_ERROR`).
-//! 3. **Every call into an instance is counted** ([`ip::enter`] gives an
+//! 3. **Every call into an instance is counted** (`ip::enter` gives an
 //!    `IpUse`, dropped on return; the helper thread and a driver's inline
 //!    poll count too). `nx_ip_delete` refuses while sockets exist
 //!    (`NX_SOCKETS_BOUND`, as NetX), refuses from the instance's own helper

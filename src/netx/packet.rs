@@ -60,9 +60,8 @@ const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
 pub const PACKET_HEADER_SIZE: usize = (size_of::<NX_PACKET>() + 7) & !7;
 
 unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    // SAFETY: the caller guarantees the pool was created (private written).
     unsafe {
-        // SAFETY: the caller guarantees the pool was created (private written).
         &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
     }
 }
@@ -240,14 +239,19 @@ pub unsafe fn nx_packet_allocate(
 
 /// Returns one packet (not its successors) to its pool.
 unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
+    // SAFETY: `pkt` is a packet the caller owns (the service's contract).
+    let pool = unsafe { (*pkt).nx_packet_pool_owner };
+    // SAFETY: a packet's owner field names NX_PACKET_POOL-sized memory; only
+    // its id and self-check field are read.
+    if !unsafe { pool_is_live(pool) } {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: a created pool's private area holds a PoolPriv, never torn down.
+    let pp = unsafe { priv_of(pool) };
+    let g = pp.lock.lock();
+    // SAFETY: the pool's fields and free list are touched only under its
+    // lock, held here; the packet is the caller's until it is on the list.
     unsafe {
-        let pool = (*pkt).nx_packet_pool_owner;
-        if !pool_is_live(pool) {
-            return NX_PTR_ERROR;
-        }
-        let pp = priv_of(pool);
-        let g = pp.lock.lock();
         // Checked again under the lock: a delete may have run since.
         if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
             return NX_PTR_ERROR;
@@ -263,39 +267,37 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
         k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
         (*pool).nx_packet_pool_available_list = pkt;
         (*pool).nx_packet_pool_available += 1;
-        // Notified under the lock: once it is released this thread no longer
-        // touches the pool (a delete may follow at once).
-        if *g > 0 {
-            pp.sig.notify_all();
-        }
-        drop(g);
-        NX_SUCCESS
     }
+    // Notified under the lock: once it is released this thread no longer
+    // touches the pool (a delete may follow at once).
+    if *g > 0 {
+        pp.sig.notify_all();
+    }
+    drop(g);
+    NX_SUCCESS
 }
 
 /// Releases a whole chain to its owner pools. `NX_PTR_ERROR` (and
 /// `nx_packet_pool_invalid_releases` + 1) for a packet that is already free;
 /// the free list is not touched then.
 pub unsafe fn nx_packet_release(packet: *mut NX_PACKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let mut p = packet;
-        let mut status = NX_SUCCESS;
-        while !p.is_null() {
-            let next = (*p).nx_packet_next;
-            let s = release_one(p);
-            if s != NX_SUCCESS {
-                // A freed packet's `next` is cleared, so stop here either way.
-                if p == packet {
-                    return s;
-                }
-                status = s;
-                break;
+    let mut p = packet;
+    let mut status = NX_SUCCESS;
+    while !p.is_null() {
+        // SAFETY: every packet of the caller's chain is the caller's; `next`
+        // is read before the packet goes back (release clears it).
+        let (next, s) = unsafe { ((*p).nx_packet_next, release_one(p)) };
+        if s != NX_SUCCESS {
+            // A freed packet's `next` is cleared, so stop here either way.
+            if p == packet {
+                return s;
             }
-            p = next;
+            status = s;
+            break;
         }
-        status
+        p = next;
     }
+    status
 }
 
 /// Same as [`nx_packet_release`] (transmitted packets are never queued here).
@@ -449,11 +451,9 @@ pub unsafe fn nx_packet_data_extract_offset(
 
 /// `*length` = the chain's total length (from the head).
 pub unsafe fn nx_packet_length_get(packet: *mut NX_PACKET, length: *mut ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        *length = (*packet).nx_packet_length;
-        NX_SUCCESS
-    }
+    // SAFETY: the caller's packet and output (the service's contract).
+    unsafe { *length = (*packet).nx_packet_length };
+    NX_SUCCESS
 }
 
 /// Copies a chain into new packet(s) from `pool`, keeping the head's headroom

@@ -3,9 +3,9 @@
 //! Each `NX_TCP_SOCKET` owns exactly one smoltcp socket (created in
 //! `nx_tcp_socket_create` with its buffers: receive = the window, at least
 //! 1460 bytes; transmit = [`TX_BUFFER`]). Its state lives in a slot of the
-//! instance's socket table ([`TcpState`], fixed size, under the instance's
+//! instance's socket table (`TcpState`, fixed size, under the instance's
 //! `core` lock); the socket's private area holds only its own address (the
-//! self-check) and a generation-checked reference to the slot ([`SockRef`]).
+//! self-check) and a generation-checked reference to the slot (`SockRef`).
 //! Delete frees the slot and bumps its generation, so a thread still inside
 //! a call on the socket finds its reference stale and returns `NX_PTR_ERROR`
 //! without reading the socket's memory again: a handle never outlives its
@@ -1029,10 +1029,15 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
                 return NX_ENTRY_NOT_FOUND;
             };
             let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
-            for (k, b) in e.backlog.iter().flatten().enumerate() {
+            for b in e.backlog.iter().flatten() {
                 core.sockets.get_mut::<Socket>(b.handle).abort();
-                // Removed after the RST went out (next poll), see below.
-                core.tcp.removed[k] = Some((b.handle, b.bufs));
+                // Removed after the RST went out (next poll, below; another
+                // unlisten in between may flush it first). With no free
+                // entry (many unlistens at once) it goes now, without RST.
+                match core.tcp.removed.iter().position(|x| x.is_none()) {
+                    Some(k) => core.tcp.removed[k] = Some((b.handle, b.bufs)),
+                    None => remove_socket(core, b.handle, b.bufs),
+                }
             }
             if let Some(r) = e.socket {
                 if let Some(p) = core.tcp.get(r) {
