@@ -56,7 +56,7 @@ pub use capa::{sasl, Capa, CapaLine, CapaParser, Capabilities, Expire};
 pub use listing::{parse_list_one, Fed, parse_uidl_one, ListEntry, ListWalk, UidlEntry, UidlWalk, Walk, WalkError, MAX_UID};
 pub use pipeline::{Pipeline, PipelineFull, ReplyKind};
 pub use command::{encode_command, Command, EncodeError};
-pub use reply::{Arg, Reply, ReplyError, ReplyParser, RespCode};
+pub use reply::{resp_code, Arg, Reply, ReplyError, ReplyParser, RespCode};
 pub use util::{find_timestamp, parse_response_word};
 
 /// Longest server reply line accepted, in bytes, counting its CR LF

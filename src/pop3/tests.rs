@@ -1045,9 +1045,18 @@ fn reply_text_capture() {
     assert_eq!(r.text(&backing[..10]), None);
     assert_eq!(&backing[..10], b"[SYS/TEMP]");
     assert!(backing[10..].iter().all(|&b| b == b'#'));
-    // The plain feed reports the length and writes nothing.
+    // The code is read from the text buffer: cut before its `]`, no code.
+    let (_, r) = parser.feed_text(line, &mut [], &mut backing[..9]);
+    assert_eq!(r.unwrap().unwrap().code, RespCode::None);
+    // The plain feed reports the length, writes nothing, and has no code.
     let (_, r) = parser.feed(line, &mut []);
-    assert_eq!(r.unwrap().unwrap().text_len, 26);
+    let r = r.unwrap().unwrap();
+    assert_eq!((r.text_len, r.code), (26, RespCode::None));
+    // The same function for a stored text.
+    assert_eq!(resp_code(b"[SYS/TEMP] try again later"), RespCode::SysTemp);
+    assert_eq!(resp_code(b"[LOGIN-DELAY]"), RespCode::LoginDelay);
+    assert_eq!(resp_code(b"[LOGIN-DELAY"), RespCode::None);
+    assert_eq!(resp_code(b""), RespCode::None);
 }
 
 // ---------------------------------------------------------------- walks
