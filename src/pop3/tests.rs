@@ -1772,4 +1772,14 @@ fn engine_state_sizes() {
     assert!(core::mem::size_of::<UidlWalk>() <= 24);
     assert!(core::mem::size_of::<CapaParser>() <= 72, "{}", core::mem::size_of::<CapaParser>());
     assert!(core::mem::size_of::<Pipeline<4>>() <= 64);
+    std::eprintln!(
+        "sizes: ReplyParser {} ListWalk {} UidlWalk {} CapaParser {} Capabilities {} Pipeline<4> {} BodyDecoder {}",
+        core::mem::size_of::<ReplyParser>(),
+        core::mem::size_of::<ListWalk>(),
+        core::mem::size_of::<UidlWalk>(),
+        core::mem::size_of::<CapaParser>(),
+        core::mem::size_of::<Capabilities>(),
+        core::mem::size_of::<Pipeline<4>>(),
+        core::mem::size_of::<BodyDecoder>()
+    );
 }
