@@ -1783,3 +1783,32 @@ fn engine_state_sizes() {
         core::mem::size_of::<BodyDecoder>()
     );
 }
+
+#[test]
+fn capa_every_sasl_mechanism() {
+    let table: &[(&[u8], u16)] = &[
+        (b"PLAIN", sasl::PLAIN),
+        (b"login", sasl::LOGIN),
+        (b"CRAM-MD5", sasl::CRAM_MD5),
+        (b"DIGEST-MD5", sasl::DIGEST_MD5),
+        (b"SCRAM-SHA-1", sasl::SCRAM_SHA_1),
+        (b"SCRAM-SHA-256", sasl::SCRAM_SHA_256),
+        (b"GSSAPI", sasl::GSSAPI),
+        (b"EXTERNAL", sasl::EXTERNAL),
+        (b"ANONYMOUS", sasl::ANONYMOUS),
+        (b"XOAUTH2", sasl::XOAUTH2),
+        (b"OAUTHBEARER", sasl::OAUTHBEARER),
+        (b"NTLM", sasl::NTLM),
+        (b"SCRAM-SHA-256-PLUS", sasl::OTHER),
+        (b"PLAINX", sasl::OTHER),
+        (b"PLAI", sasl::OTHER),
+        (b"A-NAME-FAR-LONGER-THAN-TWENTY-BYTES", sasl::OTHER),
+    ];
+    for &(name, bit) in table {
+        let mut stream = b"SASL ".to_vec();
+        stream.extend_from_slice(name);
+        stream.extend_from_slice(b"\r\n.\r\n");
+        let (_, _, p) = walk::<CapaParser>(&stream, &[], 0);
+        assert_eq!(p.capabilities().sasl, bit, "{:?}", std::string::String::from_utf8_lossy(name));
+    }
+}
