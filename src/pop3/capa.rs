@@ -52,22 +52,43 @@ pub enum Capa {
     Other = 13,
 }
 
-/// Names of the known capabilities, upper case.
-const NAMES: [(&[u8], Capa); 13] = [
-    (b"TOP", Capa::Top),
-    (b"USER", Capa::User),
-    (b"UIDL", Capa::Uidl),
-    (b"SASL", Capa::Sasl),
-    (b"RESP-CODES", Capa::RespCodes),
-    (b"AUTH-RESP-CODE", Capa::AuthRespCode),
-    (b"PIPELINING", Capa::Pipelining),
-    (b"STLS", Capa::Stls),
-    (b"UTF8", Capa::Utf8),
-    (b"LOGIN-DELAY", Capa::LoginDelay),
-    (b"EXPIRE", Capa::Expire),
-    (b"IMPLEMENTATION", Capa::Implementation),
-    (b"LANG", Capa::Lang),
+/// Names of the known capabilities, upper case, each followed by a space,
+/// in the order of [`CAPAS`] (one string: smaller than a table of slices).
+const CAPA_NAMES: &[u8] =
+    b"TOP USER UIDL SASL RESP-CODES AUTH-RESP-CODE PIPELINING STLS UTF8 LOGIN-DELAY EXPIRE IMPLEMENTATION LANG ";
+
+/// The capabilities named by [`CAPA_NAMES`].
+const CAPAS: [Capa; 13] = [
+    Capa::Top,
+    Capa::User,
+    Capa::Uidl,
+    Capa::Sasl,
+    Capa::RespCodes,
+    Capa::AuthRespCode,
+    Capa::Pipelining,
+    Capa::Stls,
+    Capa::Utf8,
+    Capa::LoginDelay,
+    Capa::Expire,
+    Capa::Implementation,
+    Capa::Lang,
 ];
+
+/// Index of `word` among the space-terminated names of `list`.
+fn find_name(list: &[u8], word: &[u8]) -> Option<usize> {
+    let mut index = 0usize;
+    let mut start = 0usize;
+    for (i, &byte) in list.iter().enumerate() {
+        if byte == b' ' {
+            if list.get(start..i) == Some(word) {
+                return Some(index);
+            }
+            index = index.saturating_add(1);
+            start = i.saturating_add(1);
+        }
+    }
+    None
+}
 
 /// SASL mechanisms as bits of [`Capabilities::sasl`].
 pub mod sasl {
@@ -98,21 +119,10 @@ pub mod sasl {
     /// Any other mechanism (see the raw line).
     pub const OTHER: u16 = 1 << 15;
 
-    /// Names of the mechanisms above, upper case.
-    pub(super) const NAMES: [(&[u8], u16); 12] = [
-        (b"PLAIN", PLAIN),
-        (b"LOGIN", LOGIN),
-        (b"CRAM-MD5", CRAM_MD5),
-        (b"DIGEST-MD5", DIGEST_MD5),
-        (b"SCRAM-SHA-1", SCRAM_SHA_1),
-        (b"SCRAM-SHA-256", SCRAM_SHA_256),
-        (b"GSSAPI", GSSAPI),
-        (b"EXTERNAL", EXTERNAL),
-        (b"ANONYMOUS", ANONYMOUS),
-        (b"XOAUTH2", XOAUTH2),
-        (b"OAUTHBEARER", OAUTHBEARER),
-        (b"NTLM", NTLM),
-    ];
+    /// Names of the mechanisms above, upper case, each followed by a
+    /// space; mechanism `i` of the list is bit `1 << i`.
+    pub(super) const NAMES: &[u8] =
+        b"PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM-SHA-1 SCRAM-SHA-256 GSSAPI EXTERNAL ANONYMOUS XOAUTH2 OAUTHBEARER NTLM ";
 }
 
 /// The `EXPIRE` policy.
@@ -332,18 +342,18 @@ impl CapaParser {
         self.words = self.words.saturating_add(1);
         self.word_len = 0;
         if index == 0 {
-            self.capa = NAMES
-                .iter()
-                .find(|(name, _)| Some(*name) == word)
-                .map_or(Capa::Other, |&(_, capa)| capa);
+            self.capa = word
+                .and_then(|w| find_name(CAPA_NAMES, w))
+                .and_then(|i| CAPAS.get(i).copied())
+                .unwrap_or(Capa::Other);
             return Ok(());
         }
         match self.capa {
             Capa::Sasl => {
-                self.sasl |= sasl::NAMES
-                    .iter()
-                    .find(|(name, _)| Some(*name) == word)
-                    .map_or(sasl::OTHER, |&(_, b)| b);
+                self.sasl |= word
+                    .and_then(|w| find_name(sasl::NAMES, w))
+                    .and_then(|i| u32::try_from(i).ok())
+                    .map_or(sasl::OTHER, |i| 1u16.wrapping_shl(i));
             }
             Capa::LoginDelay | Capa::Expire => match (index, word) {
                 (1, Some(b"NEVER")) if self.capa == Capa::Expire => self.never = true,

@@ -24,6 +24,63 @@
 //!
 //! Only `core` is used; no `unsafe`, no allocation, and no code path can
 //! panic whatever the input (enforced by the clippy lints below).
+//!
+//! # Driving a reply
+//!
+//! Each command's reply is a status line, read with [`ReplyParser`], then,
+//! for `+OK` to a multi-line command ([`ReplyKind::multi_line`]), lines read
+//! with the parser of its [`ReplyKind`]. Every parser takes whatever bytes
+//! have arrived, says how many it consumed, and stops right after each
+//! result, so the caller keeps the rest (the next entry, or the next reply
+//! when commands were sent ahead: [`Pipeline`] says which one comes). A
+//! `UIDL` walk with commands sent ahead, entries into the caller's buffer:
+//!
+//! ```
+//! use nx_pop3_client::pop3::*;
+//!
+//! let mut out = [0u8; MAX_CLIENT_COMMAND];
+//! let mut queue: Pipeline<4> = Pipeline::new();
+//! for cmd in [Command::UidlAll, Command::Noop] {
+//!     let len = encode_command(&cmd, &mut out).unwrap(); // send out[..len]
+//!     queue.push(cmd.reply_kind(), len).unwrap();
+//! }
+//! // What the server sent, in segments cut anywhere.
+//! let segments: [&[u8]; 3] = [b"+OK\r\n1 whq", b"tswO00WBw418f9t5JxYwZ\r\n2 Qhd", b"PYR:00WBw1Ph7x7\r\n.\r\n+OK\r\n"];
+//! let (mut status, mut walk) = (ReplyParser::new(), UidlWalk::new());
+//! let (mut in_listing, mut uid, mut text) = (false, [0u8; MAX_UID], [0u8; 64]);
+//! let mut seen = 0;
+//! for mut data in segments {
+//!     while !data.is_empty() {
+//!         let used = if in_listing {
+//!             let (used, result) = walk.feed(data, &mut uid);
+//!             match result {
+//!                 Some(Ok(Walk::Entry(e))) => seen += e.number, // uid[..e.uid_len]
+//!                 Some(Ok(Walk::End)) => {
+//!                     in_listing = false;
+//!                     queue.pop();
+//!                 }
+//!                 Some(Err(e)) => panic!("server error {e:?}"), // the walk skips to the end
+//!                 None => {}
+//!             }
+//!             used
+//!         } else {
+//!             let (used, result) = status.feed_text(data, &mut [], &mut text);
+//!             if let Some(Ok(reply)) = result {
+//!                 // reply.code, reply.text(&text): e.g. [IN-USE] on -ERR.
+//!                 if queue.front().unwrap().multi_line(reply.ok) {
+//!                     in_listing = true;
+//!                     walk = UidlWalk::new();
+//!                 } else {
+//!                     queue.pop();
+//!                 }
+//!             }
+//!             used
+//!         };
+//!         data = &data[used..];
+//!     }
+//! }
+//! assert_eq!((seen, queue.is_empty()), (3, true));
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(
@@ -56,7 +113,7 @@ pub use capa::{sasl, Capa, CapaLine, CapaParser, Capabilities, Expire};
 pub use listing::{parse_list_one, Fed, parse_uidl_one, ListEntry, ListWalk, UidlEntry, UidlWalk, Walk, WalkError, MAX_UID};
 pub use pipeline::{Pipeline, PipelineFull, ReplyKind};
 pub use command::{encode_command, Command, EncodeError};
-pub use reply::{Arg, Reply, ReplyError, ReplyParser, RespCode};
+pub use reply::{resp_code, Arg, Reply, ReplyError, ReplyParser, RespCode};
 pub use util::{find_timestamp, parse_response_word};
 
 /// Longest server reply line accepted, in bytes, counting its CR LF

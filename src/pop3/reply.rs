@@ -22,7 +22,10 @@ pub enum Arg {
 /// Codes are hierarchical (`SYS/TEMP`); levels are compared without regard
 /// to case and levels past the ones known here are ignored (`[SYS/TEMP/X]`
 /// is [`RespCode::SysTemp`]). Recognised on every status line, `+OK` too
-/// (the grammar allows it); servers send them on `-ERR`.
+/// (the grammar allows it; servers send them on `-ERR`), by
+/// [`ReplyParser::feed_text`] when the code fits in its text buffer (16
+/// bytes hold each code named here, `[LOGIN-DELAY]` being the longest),
+/// and by [`resp_code`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RespCode {
     /// No code: the text does not start with a well-formed `[...]`
@@ -45,6 +48,65 @@ pub enum RespCode {
     Other,
 }
 
+/// The response code at the start of `text` (a status line's text, after
+/// `+OK ` or `-ERR `): `[`, levels of bytes 0x21 to 0x7E other than `/` and
+/// `]`, separated by `/`, then `]` (RFC 2449 section 9).
+pub fn resp_code(text: &[u8]) -> RespCode {
+    if text.first() != Some(&b'[') {
+        return RespCode::None;
+    }
+    // The first two levels, as ranges of `text`.
+    let mut levels = [(0usize, 0usize); 2];
+    let mut count = 0usize;
+    let mut start = 1usize;
+    for (i, &byte) in text.iter().enumerate().skip(1) {
+        if byte == b'/' || byte == b']' {
+            if i == start {
+                return RespCode::None;
+            }
+            if let Some(level) = levels.get_mut(count) {
+                *level = (start, i);
+            }
+            count = count.saturating_add(1);
+            start = i.saturating_add(1);
+            if byte == b']' {
+                return known_code(text, levels);
+            }
+        } else if !(0x21..=0x7e).contains(&byte) {
+            break;
+        }
+    }
+    RespCode::None
+}
+
+/// The code named by the first two levels (ranges of `text`).
+#[inline(never)]
+fn known_code(text: &[u8], levels: [(usize, usize); 2]) -> RespCode {
+    let [first, second] = levels.map(|(a, b)| text.get(a..b).unwrap_or(&[]));
+    let is = same_name;
+    if is(first, b"IN-USE") {
+        RespCode::InUse
+    } else if is(first, b"LOGIN-DELAY") {
+        RespCode::LoginDelay
+    } else if is(first, b"AUTH") {
+        RespCode::Auth
+    } else if !is(first, b"SYS") {
+        RespCode::Other
+    } else if is(second, b"TEMP") {
+        RespCode::SysTemp
+    } else if is(second, b"PERM") {
+        RespCode::SysPerm
+    } else {
+        RespCode::Sys
+    }
+}
+
+/// `level` is `name` (upper case) without regard to case.
+#[inline(never)]
+fn same_name(level: &[u8], name: &[u8]) -> bool {
+    level.len() == name.len() && level.iter().zip(name).all(|(a, b)| a.to_ascii_uppercase() == *b)
+}
+
 /// A parsed status line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -56,7 +118,10 @@ pub struct Reply {
     /// start of the timestamp buffer given to [`ReplyParser::feed`]; 0 if
     /// there is none, or it did not fit, or it was malformed.
     pub timestamp_len: usize,
-    /// The response code at the start of the text.
+    /// The response code at the start of the text, read by
+    /// [`resp_code`] from the text buffer given to
+    /// [`ReplyParser::feed_text`] (so found if its `]` fits in it);
+    /// always [`RespCode::None`] from [`ReplyParser::feed`].
     pub code: RespCode,
     /// Length of the text: everything after the status and its SP, up to
     /// the line end (CR LF or LF) excluded, response code included. The
@@ -111,28 +176,6 @@ enum Stamp {
     Failed,
 }
 
-/// Progress of the response code (`[...]`) recognition, see [`RespCode`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Code {
-    /// No text byte seen yet.
-    Start,
-    /// Inside the brackets: `level` (1-based), bytes `pos` of it so far,
-    /// `mask` the known names of this level it still matches, `first` and
-    /// `second` the indexes of the known first and second levels (or
-    /// [`UNKNOWN`]).
-    Level { level: u8, pos: u8, mask: u8, first: u8, second: u8 },
-    /// `]` seen: the code.
-    Done(RespCode),
-    /// No code on this line.
-    Off,
-}
-
-/// Known first levels and the second levels of `SYS`.
-const LEVEL1: [&[u8]; 4] = [b"IN-USE", b"LOGIN-DELAY", b"SYS", b"AUTH"];
-const LEVEL2: [&[u8]; 2] = [b"TEMP", b"PERM"];
-const SYS: u8 = 2;
-const UNKNOWN: u8 = u8::MAX;
-
 /// Streaming status-line parser. It keeps no line buffer, only a few bytes
 /// of state, so a reply may arrive split at any byte: the result is the
 /// same whatever the split.
@@ -160,7 +203,6 @@ pub struct ReplyParser {
     args: [Arg; 2],
     stamp: Stamp,
     stamp_len: u16,
-    code: Code,
     /// Bytes of text seen (see [`Reply::text_len`]).
     text_len: u16,
 }
@@ -192,7 +234,6 @@ impl ReplyParser {
             args: [Arg::None; 2],
             stamp: Stamp::Search,
             stamp_len: 0,
-            code: Code::Start,
             text_len: 0,
         }
     }
@@ -270,7 +311,7 @@ impl ReplyParser {
             return self.fail(ReplyError::TooLong, byte);
         }
         if byte == b'\n' {
-            let result = self.end_of_line();
+            let result = self.end_of_line(text);
             self.reset();
             return Some(result);
         }
@@ -339,64 +380,12 @@ impl ReplyParser {
                     *slot = byte;
                 }
                 self.text_len = self.text_len.saturating_add(1);
-                self.code_byte(byte);
                 self.stamp_byte(byte, timestamp);
                 self.word_byte(byte);
                 Ok(())
             }
             Phase::Discard => Ok(()),
         }
-    }
-
-    /// Follows the response code at the start of the text.
-    fn code_byte(&mut self, byte: u8) {
-        self.code = match self.code {
-            Code::Start if byte == b'[' => Code::Level { level: 1, pos: 0, mask: 0b1111, first: UNKNOWN, second: UNKNOWN },
-            Code::Level { pos: 0, .. } if byte == b'/' || byte == b']' => Code::Off,
-            Code::Level { level, pos, mask, first, second } if byte == b'/' || byte == b']' => {
-                let names: &[&[u8]] = if level == 1 { &LEVEL1 } else { &LEVEL2 };
-                // The name of this level matched whole, if any.
-                let matched = names
-                    .iter()
-                    .zip(0u8..)
-                    .find(|(name, i)| mask & (1u8 << i) != 0 && name.len() == usize::from(pos))
-                    .map_or(UNKNOWN, |(_, i)| i);
-                let (first, second) = match level {
-                    1 => (matched, UNKNOWN),
-                    2 => (first, matched),
-                    _ => (first, second),
-                };
-                if byte == b']' {
-                    Code::Done(match (first, second) {
-                        (0, _) => RespCode::InUse,
-                        (1, _) => RespCode::LoginDelay,
-                        (3, _) => RespCode::Auth,
-                        (SYS, 0) => RespCode::SysTemp,
-                        (SYS, 1) => RespCode::SysPerm,
-                        (SYS, _) => RespCode::Sys,
-                        _ => RespCode::Other,
-                    })
-                } else {
-                    // Only the second level of SYS is known; deeper levels
-                    // are read (for the syntax) but not compared.
-                    let mask = if level == 1 && first == SYS { 0b11 } else { 0 };
-                    Code::Level { level: level.saturating_add(1), pos: 0, mask, first, second }
-                }
-            }
-            Code::Level { level, pos, mask, first, second } if (0x21..=0x7e).contains(&byte) => {
-                let names: &[&[u8]] = if level == 1 { &LEVEL1 } else { &LEVEL2 };
-                let upper = byte.to_ascii_uppercase();
-                let mut keep = 0u8;
-                for (name, i) in names.iter().zip(0u8..) {
-                    if mask & (1u8 << i) != 0 && name.get(usize::from(pos)) == Some(&upper) {
-                        keep |= 1u8 << i;
-                    }
-                }
-                Code::Level { level, pos: pos.saturating_add(1), mask: keep, first, second }
-            }
-            Code::Done(code) => Code::Done(code),
-            _ => Code::Off,
-        };
     }
 
     /// Follows the first `<...>` of the line.
@@ -453,7 +442,7 @@ impl ReplyParser {
     }
 
     /// The LF of a line that is not (yet) known to be bad.
-    fn end_of_line(&mut self) -> Result<Reply, ReplyError> {
+    fn end_of_line(&mut self, text: &[u8]) -> Result<Reply, ReplyError> {
         if self.phase == Phase::Status {
             return Err(ReplyError::BadStatus);
         }
@@ -466,10 +455,7 @@ impl ReplyParser {
             } else {
                 0
             },
-            code: match self.code {
-                Code::Done(code) => code,
-                _ => RespCode::None,
-            },
+            code: resp_code(text.get(..usize::from(self.text_len)).unwrap_or(text)),
             text_len: usize::from(self.text_len),
         })
     }

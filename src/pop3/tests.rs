@@ -1045,9 +1045,18 @@ fn reply_text_capture() {
     assert_eq!(r.text(&backing[..10]), None);
     assert_eq!(&backing[..10], b"[SYS/TEMP]");
     assert!(backing[10..].iter().all(|&b| b == b'#'));
-    // The plain feed reports the length and writes nothing.
+    // The code is read from the text buffer: cut before its `]`, no code.
+    let (_, r) = parser.feed_text(line, &mut [], &mut backing[..9]);
+    assert_eq!(r.unwrap().unwrap().code, RespCode::None);
+    // The plain feed reports the length, writes nothing, and has no code.
     let (_, r) = parser.feed(line, &mut []);
-    assert_eq!(r.unwrap().unwrap().text_len, 26);
+    let r = r.unwrap().unwrap();
+    assert_eq!((r.text_len, r.code), (26, RespCode::None));
+    // The same function for a stored text.
+    assert_eq!(resp_code(b"[SYS/TEMP] try again later"), RespCode::SysTemp);
+    assert_eq!(resp_code(b"[LOGIN-DELAY]"), RespCode::LoginDelay);
+    assert_eq!(resp_code(b"[LOGIN-DELAY"), RespCode::None);
+    assert_eq!(resp_code(b""), RespCode::None);
 }
 
 // ---------------------------------------------------------------- walks
@@ -1763,4 +1772,43 @@ fn engine_state_sizes() {
     assert!(core::mem::size_of::<UidlWalk>() <= 24);
     assert!(core::mem::size_of::<CapaParser>() <= 72, "{}", core::mem::size_of::<CapaParser>());
     assert!(core::mem::size_of::<Pipeline<4>>() <= 64);
+    std::eprintln!(
+        "sizes: ReplyParser {} ListWalk {} UidlWalk {} CapaParser {} Capabilities {} Pipeline<4> {} BodyDecoder {}",
+        core::mem::size_of::<ReplyParser>(),
+        core::mem::size_of::<ListWalk>(),
+        core::mem::size_of::<UidlWalk>(),
+        core::mem::size_of::<CapaParser>(),
+        core::mem::size_of::<Capabilities>(),
+        core::mem::size_of::<Pipeline<4>>(),
+        core::mem::size_of::<BodyDecoder>()
+    );
+}
+
+#[test]
+fn capa_every_sasl_mechanism() {
+    let table: &[(&[u8], u16)] = &[
+        (b"PLAIN", sasl::PLAIN),
+        (b"login", sasl::LOGIN),
+        (b"CRAM-MD5", sasl::CRAM_MD5),
+        (b"DIGEST-MD5", sasl::DIGEST_MD5),
+        (b"SCRAM-SHA-1", sasl::SCRAM_SHA_1),
+        (b"SCRAM-SHA-256", sasl::SCRAM_SHA_256),
+        (b"GSSAPI", sasl::GSSAPI),
+        (b"EXTERNAL", sasl::EXTERNAL),
+        (b"ANONYMOUS", sasl::ANONYMOUS),
+        (b"XOAUTH2", sasl::XOAUTH2),
+        (b"OAUTHBEARER", sasl::OAUTHBEARER),
+        (b"NTLM", sasl::NTLM),
+        (b"SCRAM-SHA-256-PLUS", sasl::OTHER),
+        (b"PLAINX", sasl::OTHER),
+        (b"PLAI", sasl::OTHER),
+        (b"A-NAME-FAR-LONGER-THAN-TWENTY-BYTES", sasl::OTHER),
+    ];
+    for &(name, bit) in table {
+        let mut stream = b"SASL ".to_vec();
+        stream.extend_from_slice(name);
+        stream.extend_from_slice(b"\r\n.\r\n");
+        let (_, _, p) = walk::<CapaParser>(&stream, &[], 0);
+        assert_eq!(p.capabilities().sasl, bit, "{:?}", std::string::String::from_utf8_lossy(name));
+    }
 }
