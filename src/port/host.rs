@@ -1,24 +1,17 @@
-//! Operating-system services the stack needs, behind one small interface.
+//! The host port: `std` threads, futex-based locks, the monotonic clock.
 //!
-//! Everything above this room (netx, drivers, client) reaches threads, locks,
-//! timed waits and the tick clock only through here. The host implementation
-//! below uses `std`; a ThreadX port replaces this file only (TX_MUTEX for
-//! [`Lock`], event flags for [`Signal`], `tx_time_get` for [`ticks`],
-//! `tx_thread_create` for [`spawn`]).
-//!
-//! Every type here can live inside a C object's private area: it holds no
-//! pointer to itself, allocates nothing when created, and may be moved while
-//! unlocked (Linux futex-based `std` primitives).
+//! Every type here may be moved while unlocked (Linux futex-based `std`
+//! primitives hold no pointer to themselves).
 
+use super::{StackArea, TICKS_PER_SECOND, WAIT_FOREVER};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-/// NetX ticks per second (`NX_IP_PERIODIC_RATE`).
-pub(crate) const TICKS_PER_SECOND: u32 = 100;
 /// Milliseconds per tick.
-pub(crate) const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
-/// `NX_WAIT_FOREVER`.
-pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
+const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
+
+/// True: this port runs a helper thread per IP instance.
+pub const HAS_THREADS: bool = true;
 
 /// A mutual-exclusion lock. Poisoning is ignored: a panic on another thread
 /// never turns into a second panic here (panics are caught at the C boundary).
@@ -26,6 +19,11 @@ pub struct Lock<T>(Mutex<T>);
 
 /// Held lock.
 pub type Guard<'a, T> = MutexGuard<'a, T>;
+
+/// A lock an ISR may take: on the host (no interrupts) a plain [`Lock`].
+pub type IsrLock<T> = Lock<T>;
+/// Held [`IsrLock`].
+pub type IsrGuard<'a, T> = Guard<'a, T>;
 
 impl<T> Lock<T> {
     /// A new, unlocked lock.
@@ -178,6 +176,47 @@ pub fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Option<Thread> {
         .map(Thread)
 }
 
+/// Storage for a helper thread started by [`spawn_in`] (nothing on the host:
+/// the OS keeps the thread).
+#[derive(Default)]
+pub struct ThreadSlot {
+    _private: (),
+}
+
+impl ThreadSlot {
+    /// Empty storage.
+    pub const fn new() -> Self {
+        ThreadSlot { _private: () }
+    }
+}
+
+/// Starts `entry(arg)` on a helper thread. The host ignores `stack` and
+/// `priority` (the OS gives a 256 KiB stack); see the ThreadX port for their
+/// meaning. `None` if the OS refuses.
+///
+/// # Safety
+/// `slot` must stay where it is until [`Thread::join`] returns (other ports
+/// keep the thread's control block there); `arg` must be valid for `entry`
+/// on another thread for as long as it runs.
+pub unsafe fn spawn_in(
+    _slot: *mut ThreadSlot,
+    name: &'static core::ffi::CStr,
+    _stack: StackArea,
+    _priority: u32,
+    entry: fn(usize),
+    arg: usize,
+) -> Option<Thread> {
+    std::thread::Builder::new()
+        .name(name.to_string_lossy().into_owned())
+        .stack_size(256 * 1024)
+        .spawn(move || entry(arg))
+        .ok()
+        .map(Thread)
+}
+
+/// Bare metal only; the host's helper threads make progress on their own.
+pub fn set_idle_hook(_hook: Option<fn()>) {}
+
 impl Thread {
     /// Waits for the thread to end.
     pub fn join(self) {
@@ -187,11 +226,6 @@ impl Thread {
     pub fn is_current(&self) -> bool {
         self.0.thread().id() == std::thread::current().id()
     }
-}
-
-/// Runs `f`, turning a panic into `None` (used at the C boundary only).
-pub fn catch_panic<R, F: FnOnce() -> R>(f: F) -> Option<R> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
 
 #[cfg(test)]

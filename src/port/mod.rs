@@ -1,0 +1,141 @@
+//! Operating-system services the stack needs, behind one small interface.
+//!
+//! Everything above this room (netx, drivers, client) reaches threads, locks,
+//! timed waits and the tick clock only through here. Three implementations,
+//! chosen by cargo feature (README "Build configurations"):
+//!
+//! | port | feature | locks | waits | clock | helper thread |
+//! |------|---------|-------|-------|-------|---------------|
+//! | std (host, `host.rs`) | default | futex mutex | condvar | `Instant` | `std::thread` |
+//! | ThreadX | `port-threadx` | `TX_MUTEX` (priority inheritance) | event flags | `tx_time_get` | `tx_thread_create` on the caller's stack and priority |
+//! | bare metal | `port-baremetal` | interrupt-masking critical section | runs the idle hook until the deadline | `nx_port_ticks_get()` from the application | none |
+//!
+//! # The interface (the same names in every port)
+//!
+//! - [`Lock<T>`]: `const fn new`, `lock() -> Guard`, `try_lock() -> Option<Guard>`.
+//!   Not re-entrant: locking a lock the caller already holds deadlocks (std)
+//!   or panics (ThreadX, bare metal). Never taken from an ISR.
+//! - [`IsrLock<T>`]: the same interface for state an interrupt handler
+//!   touches (a driver calling `_nx_ip_driver_deferred_receive` or
+//!   allocating a packet with `NX_NO_WAIT` from its ISR). A short critical
+//!   section with interrupts masked on ThreadX and bare metal (keep it short,
+//!   never wait inside it); the same type as [`Lock`] on std.
+//! - [`Signal`]: `wait_until(guard, deadline) -> (guard, timed_out)` releases
+//!   the lock ([`Guard`] or [`IsrGuard`]), waits and re-takes it; spurious
+//!   wake-ups happen on every port, so callers re-check their condition in a
+//!   loop. `notify_all` / `notify_one` may be called from an ISR on ThreadX
+//!   (no lock needed). On bare metal a wait runs the idle hook once instead
+//!   of sleeping (see below) and notify does nothing.
+//! - [`Deadline`]: `after_ticks(wait_option)`, `after_ms`, `never`, `expired`,
+//!   `min`, `remaining_ticks`.
+//! - Clock: [`now_ms`] (monotonic, 64-bit), [`ticks`] (NetX ticks, wraps like
+//!   `tx_time_get`), [`sleep_ticks`], [`random_u64`].
+//! - Threads: [`spawn_in`] starts a helper thread in caller-given storage
+//!   ([`ThreadSlot`], which must not move until [`Thread::join`]) on a
+//!   caller-given stack ([`StackArea`], e.g. `nx_ip_create`'s
+//!   `memory_ptr`/`memory_size`) at a caller-given ThreadX priority (e.g.
+//!   `nx_ip_create`'s `priority`); `None` if it cannot start, and always on
+//!   bare metal ([`HAS_THREADS`] is false there). [`spawn`] takes a closure
+//!   and needs the heap: std only (it returns `None` without `std`).
+//! - [`set_idle_hook`]: bare metal only (a no-op elsewhere): the function a
+//!   blocking wait runs to make progress (poll drivers, deferred queues,
+//!   smoltcp, timers). netx registers it when the first IP instance is
+//!   created; it must not block.
+//! - [`catch_panic`]: at the C boundary only; a plain call when panics abort.
+//!
+//! # Moving and lifetimes
+//!
+//! Every type here can live inside a C object's private area: it holds no
+//! pointer to itself and allocates nothing when created. On ThreadX the
+//! kernel object behind a [`Lock`] or [`Signal`] is created in place on first
+//! use (ThreadX links created objects into its lists), so from then on the
+//! lock must not move (a moved one panics on its next use instead of
+//! corrupting ThreadX's lists), and dropping it deletes the kernel object.
+//! Build objects in their final memory (or move them only before first use).
+//!
+//! # ThreadX rules
+//!
+//! No waiting in ISRs, timer callbacks or `tx_application_define` (a wait
+//! there returns at once, timed out); [`Lock`] is never taken from an ISR
+//! ([`IsrLock`] is). The ThreadX services are reached through
+//! `src/port/nx_port_threadx.c`, which the application compiles with its own
+//! `tx_api.h` (it checks at compile time that `TX_MUTEX`, `TX_EVENT_FLAGS_GROUP`
+//! and `TX_THREAD` fit the storage reserved here, and maps to `_tx_`/`_txe_`
+//! as the application's ThreadX configuration does).
+//!
+//! # Application hooks (embedded builds)
+//!
+//! - `VOID nx_port_panic(const CHAR *file, ULONG file_length, ULONG line)`:
+//!   called on a panic (a bug: the library never panics on bad input); must
+//!   not return (reset, or log and halt). Both embedded ports.
+//! - `ULONG nx_port_ticks_get(VOID)`: bare metal only: a tick counter at
+//!   [`TICKS_PER_SECOND`] (100 Hz, 10 ms; e.g. counted by the SysTick
+//!   handler), wrapping at 2^32.
+//!
+//! A missing hook fails at link time with its name.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+#[cfg(not(any(feature = "std", feature = "port-threadx", feature = "port-baremetal")))]
+compile_error!("choose a port: the default `std` feature, or `port-threadx`, or `port-baremetal`");
+
+#[cfg(all(feature = "port-threadx", feature = "port-baremetal"))]
+compile_error!("`port-threadx` and `port-baremetal` exclude each other");
+
+/// NetX ticks per second (`NX_IP_PERIODIC_RATE`) on the std and bare-metal
+/// ports. The ThreadX port uses the application's `TX_TIMER_TICKS_PER_SECOND`.
+pub const TICKS_PER_SECOND: u32 = 100;
+/// `NX_WAIT_FOREVER`.
+pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
+
+#[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
+mod host;
+#[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
+pub use self::host::*;
+
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+mod tick;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub use self::tick::Deadline;
+
+#[cfg(feature = "port-threadx")]
+mod threadx;
+#[cfg(feature = "port-threadx")]
+pub use self::threadx::*;
+
+#[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
+mod baremetal;
+#[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
+pub use self::baremetal::*;
+
+#[cfg(all(not(feature = "std"), not(test)))]
+mod panic;
+
+/// A caller-given stack for a helper thread (`nx_ip_create`'s
+/// `memory_ptr`/`memory_size`). Ignored by the std port (the OS gives the
+/// stack); the ThreadX port requires at least [`MIN_STACK_BYTES`].
+#[derive(Clone, Copy, Debug)]
+pub struct StackArea {
+    /// Lowest address of the area.
+    pub ptr: *mut u8,
+    /// Size in bytes.
+    pub size: usize,
+}
+
+/// The smallest helper-thread stack [`spawn_in`] accepts (ThreadX's
+/// `TX_MINIMUM_STACK` is about 200 bytes on Cortex-M; the helper does more).
+pub const MIN_STACK_BYTES: usize = 1024;
+
+/// Runs `f`, turning a panic into `None` (used at the C boundary only).
+/// Where panics abort (every embedded build), this is a plain call.
+#[inline(always)]
+pub fn catch_panic<R, F: FnOnce() -> R>(f: F) -> Option<R> {
+    #[cfg(all(feature = "std", panic = "unwind"))]
+    {
+        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(f)).ok()
+    }
+    #[cfg(not(all(feature = "std", panic = "unwind")))]
+    {
+        Some(f())
+    }
+}
