@@ -7,7 +7,7 @@
 //! | port | feature | locks | waits | clock | helper thread |
 //! |------|---------|-------|-------|-------|---------------|
 //! | std (host, `host.rs`) | default | futex mutex | condvar | `Instant` | `std::thread` |
-//! | ThreadX | `port-threadx` | `TX_MUTEX` (priority inheritance) | event flags | `tx_time_get` | `tx_thread_create` on the caller's stack and priority |
+//! | ThreadX | `port-threadx` | atomics, blocking on event flags | event flags | `tx_time_get` | `tx_thread_create` on the caller's stack and priority |
 //! | bare metal | `port-baremetal` | interrupt-masking critical section | runs the idle hook until the deadline | `nx_port_ticks_get()` from the application | none |
 //!
 //! # The interface (the same names in every port)

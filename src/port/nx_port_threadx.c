@@ -7,10 +7,10 @@
        arm-none-eabi-gcc -c -I<threadx>/common/inc -I<threadx>/ports/<port>/inc \
            src/port/nx_port_threadx.c
 
-   Why a C file: ThreadX defines its services as macros (tx_mutex_create is
-   _txe_mutex_create(..., sizeof(TX_MUTEX)) with error checking and
-   _tx_mutex_create with TX_DISABLE_ERROR_CHECKING), and the size of each
-   control block depends on your configuration. This file follows your
+   Why a C file: ThreadX defines its services as macros (tx_event_flags_create
+   is _txe_event_flags_create(..., sizeof(TX_EVENT_FLAGS_GROUP)) with error
+   checking and _tx_event_flags_create with TX_DISABLE_ERROR_CHECKING), and
+   the size of each control block depends on your configuration. This file follows your
    configuration, and the _Static_asserts below stop the build if a control
    block is larger than the room the library reserves for it.
 
@@ -23,43 +23,19 @@
 
 /* Room the library reserves per control block, in pointer-sized words.
    Kept equal to the constants in src/port/threadx.rs by a unit test. */
-#define NX_PORT_TX_MUTEX_WORDS 24
 #define NX_PORT_TX_FLAGS_WORDS 20
 #define NX_PORT_TX_THREAD_WORDS 96
 #define NX_PORT_TX_ALIGN 8
 
-_Static_assert(sizeof(TX_MUTEX) <= NX_PORT_TX_MUTEX_WORDS * sizeof(void *),
-               "TX_MUTEX is larger than nx_pop3_client's ThreadX port reserves (NX_PORT_TX_MUTEX_WORDS)");
 _Static_assert(sizeof(TX_EVENT_FLAGS_GROUP) <= NX_PORT_TX_FLAGS_WORDS * sizeof(void *),
                "TX_EVENT_FLAGS_GROUP is larger than nx_pop3_client's ThreadX port reserves (NX_PORT_TX_FLAGS_WORDS)");
 _Static_assert(sizeof(TX_THREAD) <= NX_PORT_TX_THREAD_WORDS * sizeof(void *),
                "TX_THREAD is larger than nx_pop3_client's ThreadX port reserves (NX_PORT_TX_THREAD_WORDS)");
-_Static_assert(_Alignof(TX_MUTEX) <= NX_PORT_TX_ALIGN && _Alignof(TX_EVENT_FLAGS_GROUP) <= NX_PORT_TX_ALIGN &&
-                   _Alignof(TX_THREAD) <= NX_PORT_TX_ALIGN,
+_Static_assert(_Alignof(TX_EVENT_FLAGS_GROUP) <= NX_PORT_TX_ALIGN && _Alignof(TX_THREAD) <= NX_PORT_TX_ALIGN,
                "a ThreadX control block needs more than 8-byte alignment");
 _Static_assert(sizeof(ULONG) == 4 && sizeof(UINT) == 4, "ULONG and UINT must be 32 bits");
 
 static CHAR nx_port_name[] = "nx_port";
-
-UINT nx_port_tx_mutex_create(VOID *mutex)
-{
-    return tx_mutex_create((TX_MUTEX *)mutex, nx_port_name, TX_INHERIT);
-}
-
-UINT nx_port_tx_mutex_get(VOID *mutex, ULONG wait_option)
-{
-    return tx_mutex_get((TX_MUTEX *)mutex, wait_option);
-}
-
-UINT nx_port_tx_mutex_put(VOID *mutex)
-{
-    return tx_mutex_put((TX_MUTEX *)mutex);
-}
-
-UINT nx_port_tx_mutex_delete(VOID *mutex)
-{
-    return tx_mutex_delete((TX_MUTEX *)mutex);
-}
 
 UINT nx_port_tx_flags_create(VOID *group)
 {
@@ -77,11 +53,6 @@ UINT nx_port_tx_flags_get(VOID *group, ULONG requested, ULONG wait_option)
 UINT nx_port_tx_flags_set(VOID *group, ULONG flags, UINT and_mask)
 {
     return tx_event_flags_set((TX_EVENT_FLAGS_GROUP *)group, flags, and_mask ? TX_AND : TX_OR);
-}
-
-UINT nx_port_tx_flags_delete(VOID *group)
-{
-    return tx_event_flags_delete((TX_EVENT_FLAGS_GROUP *)group);
 }
 
 UINT nx_port_tx_thread_create(VOID *thread, CHAR *name, VOID (*entry)(ULONG), VOID *stack, ULONG stack_size,

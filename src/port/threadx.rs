@@ -1,18 +1,25 @@
-//! The ThreadX port: `TX_MUTEX` locks, event-flag waits, `tx_time_get`,
+//! The ThreadX port: locks and waits on ThreadX event flags, `tx_time_get`,
 //! `tx_thread_create` on the caller's stack and priority.
+//!
+//! Compact by design: a [`Lock`] is three words plus its value and a
+//! [`Signal`] one word, so they fit the private areas of NetX control blocks
+//! (a `TX_MUTEX` is 52 to 76 bytes). Both block on ONE event flags group the
+//! port creates on first use (a static, never deleted): each blocked thread
+//! claims one of its 32 flags and waits for it; a release or notify sets the
+//! flags its waiters claimed (ThreadX wakes every suspended thread the set
+//! satisfies). A 33rd simultaneously blocked thread polls once a tick
+//! instead. Like NetX's own `nx_ip_protection` mutex (`TX_NO_INHERIT`),
+//! locks do not inherit priority; they are never held across a wait.
 //!
 //! The ThreadX services are reached through the small C file
 //! `src/port/nx_port_threadx.c` the application compiles with its own
-//! `tx_api.h`: real ThreadX defines every service as a macro (`tx_mutex_create`
-//! becomes `_txe_mutex_create(..., sizeof(TX_MUTEX))` with error checking,
-//! `_tx_mutex_create` without), and the sizes of its control blocks depend on
-//! the application's `tx_user.h` and `tx_port.h`. The C file checks at
-//! compile time that each control block fits the storage reserved here
-//! (`NX_PORT_TX_*_WORDS`, kept equal to the constants below by a unit test).
-//!
-//! Kernel objects are created in place on first use (so `Lock::new` stays
-//! `const` and a lock can be built in its final memory by any means) and
-//! deleted when their owner is dropped.
+//! `tx_api.h`: real ThreadX defines every service as a macro
+//! (`tx_event_flags_create` becomes `_txe_event_flags_create(...,
+//! sizeof(TX_EVENT_FLAGS_GROUP))` with error checking, `_tx_...` without),
+//! and the sizes of its control blocks depend on the application's
+//! `tx_user.h` and `tx_port.h`. The C file checks at compile time that each
+//! control block fits the storage reserved here (`NX_PORT_TX_*_WORDS`, kept
+//! equal to the constants below by a unit test).
 
 use super::{Deadline, StackArea, MIN_STACK_BYTES};
 use core::cell::UnsafeCell;
@@ -22,9 +29,6 @@ use core::mem::MaybeUninit;
 use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
-/// Words (pointer-sized) reserved for a `TX_MUTEX` (52 bytes on a 32-bit
-/// ThreadX, 76 with `TX_MUTEX_ENABLE_PERFORMANCE_INFO`).
-pub const TX_MUTEX_WORDS: usize = 24;
 /// Words reserved for a `TX_EVENT_FLAGS_GROUP` (40 bytes, 56 with
 /// performance information).
 pub const TX_FLAGS_WORDS: usize = 20;
@@ -34,7 +38,6 @@ pub const TX_THREAD_WORDS: usize = 96;
 
 const TX_SUCCESS: u32 = 0x00;
 const TX_WAIT_ERROR: u32 = 0x04;
-const TX_NO_WAIT: u32 = 0;
 const TX_WAIT_FOREVER: u32 = 0xFFFF_FFFF;
 
 /// The default ThreadX priority of a thread started by [`spawn`] (host tests).
@@ -46,14 +49,9 @@ pub const HAS_THREADS: bool = true;
 // The services of src/port/nx_port_threadx.c (compiled by the application
 // with its tx_api.h). UINT and ULONG are 32 bits on every ThreadX target.
 extern "C" {
-    fn nx_port_tx_mutex_create(mutex: *mut c_void) -> u32;
-    fn nx_port_tx_mutex_get(mutex: *mut c_void, wait_option: u32) -> u32;
-    fn nx_port_tx_mutex_put(mutex: *mut c_void) -> u32;
-    fn nx_port_tx_mutex_delete(mutex: *mut c_void) -> u32;
     fn nx_port_tx_flags_create(group: *mut c_void) -> u32;
     fn nx_port_tx_flags_get(group: *mut c_void, requested: u32, wait_option: u32) -> u32;
     fn nx_port_tx_flags_set(group: *mut c_void, flags: u32, and_mask: u32) -> u32;
-    fn nx_port_tx_flags_delete(group: *mut c_void) -> u32;
     fn nx_port_tx_thread_create(
         thread: *mut c_void,
         name: *const c_char,
@@ -100,6 +98,10 @@ struct TxObject<const W: usize> {
     /// list, so it must not move afterwards.
     home: AtomicUsize,
 }
+
+// SAFETY: the storage is handed to ThreadX once (under the CREATING state)
+// and only ever used through ThreadX services, which any thread may call.
+unsafe impl<const W: usize> Sync for TxObject<W> {}
 
 impl<const W: usize> TxObject<W> {
     const fn new() -> Self {
@@ -154,15 +156,6 @@ impl<const W: usize> TxObject<W> {
             None
         }
     }
-
-    /// Deletes the object if it was created here.
-    fn delete(&mut self, delete: unsafe extern "C" fn(*mut c_void) -> u32) {
-        if let Some(p) = self.get() {
-            // SAFETY: created here, and `&mut self` means nobody uses it.
-            unsafe { delete(p) };
-            self.state.store(UNINIT, Ordering::Relaxed);
-        }
-    }
 }
 
 // ---------------------------------------------------------------- critical sections
@@ -200,86 +193,154 @@ pub(super) fn critical<R>(f: impl FnOnce() -> R) -> R {
     r
 }
 
+// ---------------------------------------------------------------- wake flags
+
+/// The event flags group every blocked thread waits on.
+static WAKE: TxObject<TX_FLAGS_WORDS> = TxObject::new();
+/// Flags of [`WAKE`] claimed by blocked threads.
+static WAKE_CLAIMED: AtomicU32 = AtomicU32::new(0);
+
+/// Claims a free flag of the wake group (0 when all 32 are taken).
+fn claim_flag() -> u32 {
+    loop {
+        let m = WAKE_CLAIMED.load(Ordering::Relaxed);
+        if m == u32::MAX {
+            return 0;
+        }
+        let b = 1u32 << (!m).trailing_zeros();
+        if WAKE_CLAIMED.compare_exchange(m, m | b, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
+            return b;
+        }
+    }
+}
+
+/// Gives a flag back, cleared: a waker that read the claim before it was
+/// dropped may still set it, which costs the next owner one spurious wake.
+fn release_flag(group: *mut c_void, bit: u32) {
+    // SAFETY: `group` is the created wake group.
+    unsafe { nx_port_tx_flags_set(group, !bit, 1) };
+    WAKE_CLAIMED.fetch_and(!bit, Ordering::Release);
+}
+
+/// Blocks until `bit` is set or `ticks` pass (`bit` 0: sleeps one tick).
+/// Returns the ThreadX status.
+fn block(group: *mut c_void, bit: u32, ticks: u32) -> u32 {
+    // SAFETY: created group; plain ThreadX services.
+    unsafe {
+        if bit == 0 {
+            nx_port_tx_thread_sleep(1)
+        } else {
+            nx_port_tx_flags_get(group, bit, ticks)
+        }
+    }
+}
+
+/// Sets the flags in `claimed` (wakes the threads that claimed them).
+fn wake(claimed: &AtomicU32) {
+    let m = claimed.load(Ordering::SeqCst);
+    if m != 0 {
+        if let Some(group) = WAKE.get() {
+            // SAFETY: created group; tx_event_flags_set may be called from ISRs.
+            unsafe { nx_port_tx_flags_set(group, m, 0) };
+        }
+    }
+}
+
+fn current_thread() -> usize {
+    // SAFETY: plain ThreadX service.
+    unsafe { nx_port_tx_thread_identify() as usize }
+}
+
 // ---------------------------------------------------------------- Lock
 
-/// A mutual-exclusion lock on a ThreadX mutex (priority inheritance).
-/// Not re-entrant: a thread locking a lock it holds panics.
+const FREE: u32 = 0;
+const HELD: u32 = 1;
+/// Held, and a thread may be blocked waiting for it.
+const CONTENDED: u32 = 2;
+
+/// A mutual-exclusion lock (three words plus the value). Uncontended, one
+/// atomic operation each way; contended, the waiter blocks on the wake
+/// group. Not re-entrant: a thread locking a lock it holds panics. Never
+/// from an ISR (see [`IsrLock`]). May be moved while unlocked.
 pub struct Lock<T> {
-    mutex: TxObject<TX_MUTEX_WORDS>,
-    held: AtomicBool,
+    state: AtomicU32,
+    /// Wake flags claimed by threads blocked on this lock.
+    waiters: AtomicU32,
+    /// The holding thread (`tx_thread_identify`), to catch re-entry.
+    owner: AtomicUsize,
     value: UnsafeCell<T>,
 }
 
-// SAFETY: the mutex gives one thread at a time access to the value.
+// SAFETY: the lock gives one thread at a time access to the value.
 unsafe impl<T: Send> Sync for Lock<T> {}
 unsafe impl<T: Send> Send for Lock<T> {}
 
-/// Held lock. Released on drop, on the thread that took it.
+/// Held lock. Released on drop.
 pub struct Guard<'a, T> {
     lock: &'a Lock<T>,
     _not_send: PhantomData<*const ()>,
 }
 
 impl<T> Lock<T> {
-    /// A new, unlocked lock (its mutex is created on first use).
+    /// A new, unlocked lock.
     pub const fn new(value: T) -> Self {
-        Lock { mutex: TxObject::new(), held: AtomicBool::new(false), value: UnsafeCell::new(value) }
+        Lock {
+            state: AtomicU32::new(FREE),
+            waiters: AtomicU32::new(0),
+            owner: AtomicUsize::new(0),
+            value: UnsafeCell::new(value),
+        }
     }
 
-    fn take(&self, wait_option: u32) -> bool {
-        let m = self.mutex.ensure(nx_port_tx_mutex_create);
-        // SAFETY: `m` is a created mutex.
-        let mut status = unsafe { nx_port_tx_mutex_get(m, wait_option) };
-        if status == TX_WAIT_ERROR {
-            // Not on a thread (tx_application_define): no other thread runs.
-            // SAFETY: as above.
-            status = unsafe { nx_port_tx_mutex_get(m, TX_NO_WAIT) };
-        }
-        if status != TX_SUCCESS {
-            return false;
-        }
-        if self.held.swap(true, Ordering::Acquire) {
-            // ThreadX mutexes nest for their owner: this thread holds it.
-            // SAFETY: undoes our get.
-            unsafe { nx_port_tx_mutex_put(m) };
-            if wait_option == TX_NO_WAIT {
-                return false;
-            }
-            panic!("port: a lock taken twice by one thread");
-        }
-        true
+    fn guard(&self) -> Guard<'_, T> {
+        self.owner.store(current_thread(), Ordering::Relaxed);
+        Guard { lock: self, _not_send: PhantomData }
     }
 
     /// Blocks until the lock is held.
     pub fn lock(&self) -> Guard<'_, T> {
-        if !self.take(TX_WAIT_FOREVER) {
-            panic!("port: tx_mutex_get failed (called from an ISR?)");
+        if self.state.compare_exchange(FREE, HELD, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+            return self.guard();
         }
-        Guard { lock: self, _not_send: PhantomData }
+        let me = current_thread();
+        if me != 0 && self.owner.load(Ordering::Relaxed) == me {
+            panic!("port: a lock taken twice by one thread");
+        }
+        let group = WAKE.ensure(nx_port_tx_flags_create);
+        let bit = claim_flag();
+        self.waiters.fetch_or(bit, Ordering::SeqCst);
+        // Drepper's mutex: mark it contended; whoever releases it then
+        // wakes the claimed flags (ours included: claimed before the swap).
+        while self.state.swap(CONTENDED, Ordering::SeqCst) != FREE {
+            if block(group, bit, TX_WAIT_FOREVER) == TX_WAIT_ERROR {
+                // Outside a thread nothing can wait, and nothing else runs.
+                self.waiters.fetch_and(!bit, Ordering::SeqCst);
+                release_flag(group, bit);
+                panic!("port: a held lock taken outside a thread (ISR?)");
+            }
+        }
+        self.waiters.fetch_and(!bit, Ordering::SeqCst);
+        if bit != 0 {
+            release_flag(group, bit);
+        }
+        self.guard()
     }
 
     /// Takes the lock only if it is free.
     pub fn try_lock(&self) -> Option<Guard<'_, T>> {
-        if self.take(TX_NO_WAIT) {
-            Some(Guard { lock: self, _not_send: PhantomData })
+        if self.state.compare_exchange(FREE, HELD, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+            Some(self.guard())
         } else {
             None
         }
     }
 }
 
-impl<T> Drop for Lock<T> {
-    fn drop(&mut self) {
-        self.mutex.delete(nx_port_tx_mutex_delete);
-    }
-}
-
 impl<T> Drop for Guard<'_, T> {
     fn drop(&mut self) {
-        self.lock.held.store(false, Ordering::Release);
-        if let Some(m) = self.lock.mutex.get() {
-            // SAFETY: we own the mutex.
-            unsafe { nx_port_tx_mutex_put(m) };
+        self.lock.owner.store(0, Ordering::Relaxed);
+        if self.lock.state.swap(FREE, Ordering::SeqCst) == CONTENDED {
+            wake(&self.lock.waiters);
         }
     }
 }
@@ -287,14 +348,14 @@ impl<T> Drop for Guard<'_, T> {
 impl<T> Deref for Guard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: the mutex is held.
+        // SAFETY: the lock is held.
         unsafe { &*self.lock.value.get() }
     }
 }
 
 impl<T> DerefMut for Guard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the mutex is held, and this guard is its only holder.
+        // SAFETY: the lock is held, and this guard is its only holder.
         unsafe { &mut *self.lock.value.get() }
     }
 }
@@ -399,29 +460,22 @@ impl<'a, T: 'a> Relock<'a> for IsrGuard<'a, T> {
 
 // ---------------------------------------------------------------- Signal
 
-/// Wait-with-timeout / notify on a ThreadX event flags group.
+/// Wait-with-timeout / notify (one word).
 ///
-/// Each waiter claims one of the group's 32 flags (while it still holds the
-/// caller's lock), then waits for that flag; notify sets every claimed flag.
+/// A waiter claims a wake flag and records it here while it still holds the
+/// caller's lock, then waits for the flag; notify sets every recorded flag.
 /// A notifier changes the waited-for state under the lock before it
 /// notifies, so it sees every waiter that checked the state before the
 /// change: no wake-up is lost, whether the waiter is already suspended or
-/// between releasing the lock and suspending (its flag stays set). A 33rd
-/// simultaneous waiter polls once a tick instead.
+/// between releasing the lock and suspending (its flag stays set).
 pub struct Signal {
-    group: TxObject<TX_FLAGS_WORDS>,
     claimed: AtomicU32,
 }
 
-// SAFETY: ThreadX event flags are safe to use from any thread and from ISRs.
-unsafe impl Sync for Signal {}
-unsafe impl Send for Signal {}
-
 impl Signal {
-    /// A new signal with no waiters (its event flags group is created by
-    /// the first wait).
+    /// A new signal with no waiters.
     pub const fn new() -> Self {
-        Signal { group: TxObject::new(), claimed: AtomicU32::new(0) }
+        Signal { claimed: AtomicU32::new(0) }
     }
 
     /// Releases the guard, waits for a notification or the deadline, and
@@ -434,33 +488,14 @@ impl Signal {
         if ticks == 0 {
             return (guard, true);
         }
-        let group = self.group.ensure(nx_port_tx_flags_create);
-        let bit = loop {
-            let m = self.claimed.load(Ordering::Relaxed);
-            if m == u32::MAX {
-                break 0;
-            }
-            let b = 1u32 << (!m).trailing_zeros();
-            if self.claimed.compare_exchange(m, m | b, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
-                break b;
-            }
-        };
+        let group = WAKE.ensure(nx_port_tx_flags_create);
+        let bit = claim_flag();
+        self.claimed.fetch_or(bit, Ordering::SeqCst);
         let lock = guard.unlock();
-        // SAFETY: `group` is created; plain ThreadX services.
-        let status = unsafe {
-            if bit == 0 {
-                nx_port_tx_thread_sleep(1)
-            } else {
-                nx_port_tx_flags_get(group, bit, ticks)
-            }
-        };
+        let status = block(group, bit, ticks);
+        self.claimed.fetch_and(!bit, Ordering::SeqCst);
         if bit != 0 {
-            self.claimed.fetch_and(!bit, Ordering::Release);
-            // A notifier that read the claim before we released it may
-            // still set the flag: clear it so the next owner of the bit
-            // does not wake for us (a late one costs a spurious wake-up).
-            // SAFETY: as above.
-            unsafe { nx_port_tx_flags_set(group, !bit, 1) };
+            release_flag(group, bit);
         }
         let guard = G::relock(lock);
         let timed_out = status == TX_WAIT_ERROR || deadline.expired();
@@ -469,13 +504,7 @@ impl Signal {
 
     /// Wakes every waiter. May be called from an ISR, with or without the lock.
     pub fn notify_all(&self) {
-        let m = self.claimed.load(Ordering::Acquire);
-        if m != 0 {
-            if let Some(group) = self.group.get() {
-                // SAFETY: created group; tx_event_flags_set is ISR-safe.
-                unsafe { nx_port_tx_flags_set(group, m, 0) };
-            }
-        }
+        wake(&self.claimed);
     }
 
     /// Wakes at least one waiter (here: every waiter; spurious wake-ups are
@@ -488,12 +517,6 @@ impl Signal {
 impl Default for Signal {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-impl Drop for Signal {
-    fn drop(&mut self) {
-        self.group.delete(nx_port_tx_flags_delete);
     }
 }
 
@@ -703,7 +726,6 @@ mod tests {
     fn storage_constants_match_the_c_file() {
         let c = include_str!("nx_port_threadx.c");
         for (name, value) in [
-            ("NX_PORT_TX_MUTEX_WORDS", TX_MUTEX_WORDS),
             ("NX_PORT_TX_FLAGS_WORDS", TX_FLAGS_WORDS),
             ("NX_PORT_TX_THREAD_WORDS", TX_THREAD_WORDS),
         ] {
@@ -851,15 +873,32 @@ mod tests {
     }
 
     #[test]
-    fn dropped_objects_are_deleted_and_a_moved_lock_panics() {
-        let l = Lock::new(5u8);
-        drop(l.lock());
-        drop(l);
+    fn a_lock_moves_while_unlocked_and_stays_small() {
         let l = Lock::new(5u8);
         drop(l.lock());
         let moved = Box::new(l);
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(moved.lock())));
-        assert!(r.is_err());
-        std::mem::forget(moved);
+        *moved.lock() += 1;
+        assert_eq!(*moved.try_lock().unwrap(), 6);
+        assert!(core::mem::size_of::<Lock<()>>() <= 3 * core::mem::size_of::<usize>());
+        assert_eq!(core::mem::size_of::<Signal>(), 4);
+    }
+
+    #[test]
+    fn many_blocked_threads_share_the_32_flags() {
+        // 40 threads block on one lock: 32 on flags, the rest poll.
+        let l = Arc::new(Lock::new(0u32));
+        let g = l.lock();
+        let mut ts = Vec::new();
+        for _ in 0..40 {
+            let l = l.clone();
+            ts.push(std::thread::spawn(move || *l.lock() += 1));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        drop(g);
+        for t in ts {
+            t.join().unwrap();
+        }
+        assert_eq!(*l.lock(), 40);
+        assert_eq!(WAKE_CLAIMED.load(Ordering::Relaxed), 0);
     }
 }

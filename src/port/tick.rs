@@ -113,7 +113,7 @@ pub fn random_u64() -> u64 {
 }
 
 /// Tests: restart the 64-bit clock at a raw reading (a fake clock may go back).
-#[cfg(test)]
+#[cfg(all(test, feature = "port-baremetal"))]
 pub(super) fn restart_at(raw: u32) {
     HI.store(0, Ordering::SeqCst);
     LO.store(raw, Ordering::SeqCst);
