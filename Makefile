@@ -117,3 +117,58 @@ bench:
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- embedded builds (issue 10)
+# Build configurations: README "Build configurations". The ThreadX port calls
+# ThreadX through src/port/nx_port_threadx.c (compiled with the application's
+# tx_api.h); host programs get the application hooks (nx_port_panic,
+# nx_port_ticks_get) from ffi-tests/harness/nx_port_hooks.c.
+EMB_CARGO   := RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 /usr/bin/cargo
+THUMB       := thumbv7em-none-eabihf
+PORT_SHIM   := src/port/nx_port_threadx.c
+PORT_HOOKS  := ffi-tests/harness/nx_port_hooks.c
+LIB_THREADX := $(BUILD)/threadx/libnx_pop3_client.a
+# The host ThreadX library keeps `std` (heap only: threads, locks and clock
+# are ThreadX's) until src/netx and src/drivers are heap-free; then it becomes
+# `--no-default-features --features port-threadx --profile embedded`.
+THREADX_CARGO_FLAGS ?= --features port-threadx --release
+THREADX_PROFILE_DIR ?= release
+TX_HARNESS  := $(HARNESS) $(PORT_SHIM) $(PORT_HOOKS)
+
+.PHONY: lib-threadx ctest-threadx demo-threadx port-test firmware-lib firmware-toolchain check-symbols
+
+lib-threadx:
+	CARGO_TARGET_DIR=target/threadx $(CARGO) build --lib $(THREADX_CARGO_FLAGS)
+	@mkdir -p $(BUILD)/threadx
+	cp target/threadx/$(THREADX_PROFILE_DIR)/libnx_pop3_client.a $(LIB_THREADX)
+
+$(BUILD)/threadx/t/%: ffi-tests/%.c $(TX_HARNESS) $(HEADERS) lib-threadx
+	@mkdir -p $(BUILD)/threadx/t
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(TX_HARNESS) $(LIB_THREADX) $(SYSLIBS)
+
+$(BUILD)/threadx/x/%: examples-c/%.c $(TX_HARNESS) $(HEADERS) lib-threadx
+	@mkdir -p $(BUILD)/threadx/x
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(TX_HARNESS) $(LIB_THREADX) $(SYSLIBS)
+
+# Every C test and the demo again, on the ThreadX port (over the harness).
+ctest-threadx: $(addprefix $(BUILD)/threadx/t/,$(CTESTS)) $(BUILD)/threadx/x/pop3_demo
+	@set -e; for t in $(CTESTS); do echo "== $$t (threadx port)"; $(BUILD)/threadx/t/$$t; done
+	@$(BUILD)/threadx/x/pop3_demo > $(BUILD)/threadx/demo.log 2>&1 || { cat $(BUILD)/threadx/demo.log; exit 1; }
+	@echo "demo (threadx port): ok"
+
+demo-threadx: $(BUILD)/threadx/x/pop3_demo
+	$(BUILD)/threadx/x/pop3_demo
+
+# The ports' own unit tests: the ThreadX port against the harness (linked
+# into the Rust test binary), the bare-metal port with a fake clock.
+port-test:
+	@mkdir -p $(BUILD)/threadx
+	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(HARNESS) -o $(BUILD)/threadx/tx_port.o
+	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(PORT_SHIM) -o $(BUILD)/threadx/nx_port_threadx.o
+	ar rcs $(BUILD)/threadx/libnx_port_harness.a $(BUILD)/threadx/tx_port.o $(BUILD)/threadx/nx_port_threadx.o
+	CARGO_TARGET_DIR=target/port-tx $(CARGO) rustc --quiet --features port-threadx --lib --profile test \
+	  --message-format=json -- -L $(BUILD)/threadx -l static=nx_port_harness \
+	  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' > $(BUILD)/threadx/port-test-bin
+	"$$(cat $(BUILD)/threadx/port-test-bin)" --quiet
+	CARGO_TARGET_DIR=target/port-bm $(CARGO) test --quiet --no-default-features \
+	  --features port-baremetal,smoltcp/alloc --lib port::
