@@ -96,6 +96,7 @@ test: check-header check-layers
 	$(MAKE) ctest
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
+	$(MAKE) test-embedded
 	$(MAKE) interop
 	$(MAKE) fuzz
 
@@ -135,7 +136,7 @@ THREADX_CARGO_FLAGS ?= --features port-threadx --release
 THREADX_PROFILE_DIR ?= release
 TX_HARNESS  := $(HARNESS) $(PORT_SHIM) $(PORT_HOOKS)
 
-.PHONY: lib-threadx ctest-threadx demo-threadx port-test firmware-lib firmware-toolchain check-symbols
+.PHONY: lib-threadx ctest-threadx demo-threadx port-test firmware-lib firmware-toolchain check-symbols test-embedded
 
 lib-threadx:
 	CARGO_TARGET_DIR=target/threadx $(CARGO) build --lib $(THREADX_CARGO_FLAGS)
@@ -172,3 +173,39 @@ port-test:
 	"$$(cat $(BUILD)/threadx/port-test-bin)" --quiet
 	CARGO_TARGET_DIR=target/port-bm $(CARGO) test --quiet --no-default-features \
 	  --features port-baremetal,smoltcp/alloc --lib port::
+
+# The cross toolchain (Debian packages: rustup cannot fetch other targets
+# here). Installs what is missing.
+firmware-toolchain:
+	@if [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -d /usr/lib/rustlib/src/rust/library/core ] \
+	    && command -v arm-none-eabi-gcc >/dev/null 2>&1 && [ -d /usr/lib/arm-none-eabi/newlib ] \
+	    && command -v qemu-system-arm >/dev/null 2>&1; then :; else \
+	  echo "installing the cross toolchain (rustc-web cargo-web rust-web-src gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src \
+	    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm; fi
+
+# libnx_pop3_client.a for Cortex-M4F with each embedded port:
+# build/thumbv7em/baremetal/ and build/thumbv7em/threadx/.
+firmware-lib: firmware-toolchain
+	@set -e; for port in baremetal threadx; do \
+	  echo "== $(THUMB), port-$$port"; \
+	  CARGO_TARGET_DIR=target/thumb-$$port $(EMB_CARGO) build --quiet -Zbuild-std=core --target $(THUMB) \
+	    --no-default-features --features port-$$port --profile embedded --lib; \
+	  mkdir -p $(BUILD)/thumbv7em/$$port; \
+	  cp target/thumb-$$port/$(THUMB)/embedded/libnx_pop3_client.a $(BUILD)/thumbv7em/$$port/; \
+	done
+
+# Undefined symbols of the embedded libraries: ThreadX services (through the
+# shim), documented hooks and compiler helpers only. CHECK_HOST_THREADX=yes
+# checks build/threadx too (once it is built without std).
+CHECK_HOST_THREADX ?= no
+check-symbols: firmware-lib
+	sh scripts/check-symbols.sh baremetal $(BUILD)/thumbv7em/baremetal/libnx_pop3_client.a
+	sh scripts/check-symbols.sh threadx $(BUILD)/thumbv7em/threadx/libnx_pop3_client.a
+	@if [ "$(CHECK_HOST_THREADX)" = yes ]; then $(MAKE) lib-threadx && sh scripts/check-symbols.sh threadx $(LIB_THREADX); fi
+
+# What `make test` runs of the embedded builds. firmware-lib and
+# check-symbols join once src/netx and src/drivers build without alloc.
+EMBEDDED_TESTS ?= port-test ctest-threadx
+test-embedded:
+	$(MAKE) $(EMBEDDED_TESTS)

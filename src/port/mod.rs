@@ -100,6 +100,8 @@ pub use self::tick::Deadline;
 
 #[cfg(feature = "port-threadx")]
 mod threadx;
+#[cfg(all(feature = "port-threadx", feature = "std"))]
+mod threadx_heap;
 #[cfg(feature = "port-threadx")]
 pub use self::threadx::*;
 

@@ -40,8 +40,7 @@ const TX_SUCCESS: u32 = 0x00;
 const TX_WAIT_ERROR: u32 = 0x04;
 const TX_WAIT_FOREVER: u32 = 0xFFFF_FFFF;
 
-/// The default ThreadX priority of a thread started by [`spawn`] (host tests).
-const DEFAULT_PRIORITY: u32 = 1;
+
 
 /// True: this port runs a helper thread per IP instance.
 pub const HAS_THREADS: bool = true;
@@ -588,8 +587,9 @@ impl Default for ThreadSlot {
 /// A helper thread of the stack.
 pub struct Thread {
     slot: *mut ThreadSlot,
+    /// The heap storage of a thread started by [`spawn`] (std only).
     #[cfg(feature = "std")]
-    owned: Option<(Box<ThreadSlot>, Box<[u64]>)>,
+    pub(super) owned: Option<super::threadx_heap::Owned>,
 }
 
 // SAFETY: the handle only names the slot; join and is_current use ThreadX
@@ -654,39 +654,17 @@ pub unsafe fn spawn_in(
     })
 }
 
-/// Starts a helper thread running a closure. Needs the heap for the closure,
-/// its control block and its stack (64 KiB): with `std` only; `None`
-/// otherwise (use [`spawn_in`]).
-pub fn spawn<F: FnOnce() + Send + 'static>(_name: &str, f: F) -> Option<Thread> {
+/// Starts a helper thread running a closure: with `std` only (the heap holds
+/// the closure, the control block and the stack; see `threadx_heap.rs`);
+/// `None` otherwise (use [`spawn_in`]).
+pub fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Option<Thread> {
     #[cfg(feature = "std")]
     {
-        type Job = Box<dyn FnOnce() + Send>;
-        fn run(arg: usize) {
-            // SAFETY: `arg` is the Box<Job> leaked below, run once.
-            let job = unsafe { Box::from_raw(arg as *mut Job) };
-            job();
-        }
-        let mut slot = Box::new(ThreadSlot::new());
-        let mut stack = vec![0u64; 8192].into_boxed_slice();
-        let job: Box<Job> = Box::new(Box::new(f));
-        let arg = Box::into_raw(job) as usize;
-        let area = StackArea { ptr: stack.as_mut_ptr() as *mut u8, size: stack.len() * 8 };
-        // SAFETY: slot and stack are owned by the Thread until its join.
-        match unsafe { spawn_in(&mut *slot, c"nx helper", area, DEFAULT_PRIORITY, run, arg) } {
-            Some(mut t) => {
-                t.owned = Some((slot, stack));
-                Some(t)
-            }
-            None => {
-                // SAFETY: the thread did not start; the job is ours again.
-                drop(unsafe { Box::from_raw(arg as *mut Job) });
-                None
-            }
-        }
+        super::threadx_heap::spawn(name, f)
     }
     #[cfg(not(feature = "std"))]
     {
-        let _ = f;
+        let _ = (name, f);
         None
     }
 }
