@@ -163,6 +163,7 @@ demo-threadx: $(BUILD)/threadx/x/pop3_demo
 # The ports' own unit tests: the ThreadX port against the harness (linked
 # into the Rust test binary), the bare-metal port with a fake clock.
 port-test:
+	CARGO_TARGET_DIR=target/port-tx $(CARGO) clippy --quiet --features port-threadx --lib --tests -- -D warnings
 	@mkdir -p $(BUILD)/threadx
 	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(HARNESS) -o $(BUILD)/threadx/tx_port.o
 	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(PORT_SHIM) -o $(BUILD)/threadx/nx_port_threadx.o

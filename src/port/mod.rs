@@ -43,25 +43,36 @@
 //!   created; it must not block.
 //! - [`catch_panic`]: at the C boundary only; a plain call when panics abort.
 //!
-//! # Moving and lifetimes
+//! # Moving, sizes, where things live
 //!
-//! Every type here can live inside a C object's private area: it holds no
-//! pointer to itself and allocates nothing when created. On ThreadX the
-//! kernel object behind a [`Lock`] or [`Signal`] is created in place on first
-//! use (ThreadX links created objects into its lists), so from then on the
-//! lock must not move (a moved one panics on its next use instead of
-//! corrupting ThreadX's lists), and dropping it deletes the kernel object.
-//! Build objects in their final memory (or move them only before first use).
+//! Every type here can live inside a C object's private area or the memory
+//! an application gives (`nx_ip_create`'s `memory_ptr`): it holds no pointer
+//! to itself, allocates nothing when created (`const fn new`), and may be
+//! moved while unlocked and without waiters. Sizes on a 32-bit target:
+//! [`Lock<T>`] is 12 bytes + `T` on ThreadX (a state, a waiter mask, the
+//! owner), 1 byte + `T` on bare metal; [`Signal`] 4 bytes on ThreadX, 0 on
+//! bare metal. [`ThreadSlot`] holds a `TX_THREAD` (about 400 bytes in all) and
+//! must not move while its thread exists; give the helper thread's stack
+//! with it ([`StackArea`], at least [`MIN_STACK_BYTES`]).
 //!
 //! # ThreadX rules
 //!
 //! No waiting in ISRs, timer callbacks or `tx_application_define` (a wait
-//! there returns at once, timed out); [`Lock`] is never taken from an ISR
-//! ([`IsrLock`] is). The ThreadX services are reached through
-//! `src/port/nx_port_threadx.c`, which the application compiles with its own
-//! `tx_api.h` (it checks at compile time that `TX_MUTEX`, `TX_EVENT_FLAGS_GROUP`
-//! and `TX_THREAD` fit the storage reserved here, and maps to `_tx_`/`_txe_`
-//! as the application's ThreadX configuration does).
+//! there returns at once, timed out; an uncontended [`Lock`] works there);
+//! [`Lock`] is never taken from an ISR ([`IsrLock`] is). Never hold an
+//! [`IsrLock`] across a wait or while taking a [`Lock`]. The ThreadX
+//! services are reached through `src/port/nx_port_threadx.c`, which the
+//! application compiles with its own `tx_api.h` (it checks at compile time
+//! that `TX_EVENT_FLAGS_GROUP` and `TX_THREAD` fit the storage reserved
+//! here, and maps to `_tx_`/`_txe_` as the application's ThreadX
+//! configuration does).
+//!
+//! # Bare-metal rules
+//!
+//! Interrupts are masked while any lock is held, so keep lock sections
+//! short and never hold one lock across a wait on another's [`Signal`]
+//! (the idle hook would find it held and panic). Waits inside the idle hook
+//! (a callback) do not run the hook again: they spin until their deadline.
 //!
 //! # Application hooks (embedded builds)
 //!

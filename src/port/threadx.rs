@@ -32,8 +32,9 @@ use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering}
 /// Words reserved for a `TX_EVENT_FLAGS_GROUP` (40 bytes, 56 with
 /// performance information).
 pub const TX_FLAGS_WORDS: usize = 20;
-/// Words reserved for a `TX_THREAD` (about 180 bytes on Cortex-M with every
-/// option on).
+/// Words reserved for a `TX_THREAD` (42 words in ThreadX's default
+/// configuration on Cortex-M, about 64 with every option and execution
+/// profiling; the rest is room for `TX_THREAD_USER_EXTENSION`).
 pub const TX_THREAD_WORDS: usize = 96;
 
 const TX_SUCCESS: u32 = 0x00;
