@@ -129,19 +129,27 @@ THUMB       := thumbv7em-none-eabihf
 PORT_SHIM   := src/port/nx_port_threadx.c
 PORT_HOOKS  := ffi-tests/harness/nx_port_hooks.c
 LIB_THREADX := $(BUILD)/threadx/libnx_pop3_client.a
-# The host ThreadX library keeps `std` (heap only: threads, locks and clock
-# are ThreadX's) until src/netx and src/drivers are heap-free; then it becomes
-# `--no-default-features --features port-threadx --profile embedded`.
-THREADX_CARGO_FLAGS ?= --features port-threadx --release
-THREADX_PROFILE_DIR ?= release
+# The host ThreadX library: with THREADX_NOSTD=yes it is built like the
+# firmware (`no_std`, core only, panic = "abort", -Zbuild-std=core: the
+# precompiled host core would need _Unwind_Resume and rust_eh_personality).
+# Until src/netx and src/drivers are heap-free it keeps `std` for the heap
+# only (threads, locks and clock are ThreadX's); then set the default to yes.
+THREADX_NOSTD ?= no
+HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 TX_HARNESS  := $(HARNESS) $(PORT_SHIM) $(PORT_HOOKS)
 
 .PHONY: lib-threadx ctest-threadx demo-threadx port-test firmware-lib firmware-toolchain check-symbols test-embedded
 
 lib-threadx:
-	CARGO_TARGET_DIR=target/threadx $(CARGO) build --lib $(THREADX_CARGO_FLAGS)
 	@mkdir -p $(BUILD)/threadx
-	cp target/threadx/$(THREADX_PROFILE_DIR)/libnx_pop3_client.a $(LIB_THREADX)
+ifeq ($(THREADX_NOSTD),yes)
+	CARGO_TARGET_DIR=target/threadx-nostd $(EMB_CARGO) build --quiet -Zbuild-std=core --target $(HOST_TRIPLE) \
+	  --no-default-features --features port-threadx --profile embedded --lib
+	cp target/threadx-nostd/$(HOST_TRIPLE)/embedded/libnx_pop3_client.a $(LIB_THREADX)
+else
+	CARGO_TARGET_DIR=target/threadx $(CARGO) build --quiet --lib --features port-threadx --release
+	cp target/threadx/release/libnx_pop3_client.a $(LIB_THREADX)
+endif
 
 $(BUILD)/threadx/t/%: ffi-tests/%.c $(TX_HARNESS) $(HEADERS) lib-threadx
 	@mkdir -p $(BUILD)/threadx/t
