@@ -85,6 +85,24 @@
 //!
 //! A missing hook fails at link time with its name.
 
+//! # What the stack does to run on the embedded ports
+//!
+//! - Start the helper thread with [`spawn_in`], its [`ThreadSlot`] and
+//!   stack in the application's memory (`nx_ip_create`'s
+//!   `memory_ptr`/`memory_size`, `priority`); `NX_SIZE_ERROR`-style status
+//!   when the area is too small, never a panic. [`spawn`] (closure) needs
+//!   the heap and exists for the host only.
+//! - When [`HAS_THREADS`] is false, register an idle hook with
+//!   [`set_idle_hook`] that does what the helper thread does once: the
+//!   drivers' deferred processing, the receive queue, smoltcp's poll and
+//!   timers, the transmit flush, then callbacks. Blocking calls then make
+//!   progress by themselves; a `Deadline::never()` wait spins on the hook.
+//! - State an ISR touches (the deferred-receive queue; a pool's free list
+//!   when a driver allocates with `NX_NO_WAIT` from its ISR) goes under an
+//!   [`IsrLock`], and its signal is notified after the lock is released.
+//! - No `std`, `alloc`, `Box`, `Vec` (`make check-layers`); the TAP driver
+//!   and its exports are `#[cfg(feature = "std")]`.
+//!
 #![deny(unsafe_op_in_unsafe_fn)]
 
 #[cfg(not(any(feature = "std", feature = "port-threadx", feature = "port-baremetal")))]
