@@ -25,9 +25,6 @@
 // `std` (the test harness needs it), whatever the port.
 #![cfg_attr(not(any(feature = "std", test)), no_std)]
 
-/// OS services (crate-internal interface; nothing here is a C export).
-///
-/// cbindgen:ignore
 pub mod port;
 pub mod pop3;
 pub mod netx;

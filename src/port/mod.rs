@@ -111,35 +111,44 @@ compile_error!("choose a port: the default `std` feature, or `port-threadx`, or 
 #[cfg(all(feature = "port-threadx", feature = "port-baremetal"))]
 compile_error!("`port-threadx` and `port-baremetal` exclude each other");
 
+// The port modules hold imports (extern blocks) and constants, no C
+// exports: cbindgen skips them.
+
 /// NetX ticks per second (`NX_IP_PERIODIC_RATE`) on the std and bare-metal
 /// ports. The ThreadX port uses the application's `TX_TIMER_TICKS_PER_SECOND`.
-pub const TICKS_PER_SECOND: u32 = 100;
+pub(crate) const TICKS_PER_SECOND: u32 = 100;
 /// `NX_WAIT_FOREVER`.
 pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
 
 #[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
+/// cbindgen:ignore
 mod host;
 #[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
 pub use self::host::*;
 
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+/// cbindgen:ignore
 mod tick;
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
 pub use self::tick::Deadline;
 
 #[cfg(feature = "port-threadx")]
+/// cbindgen:ignore
 mod threadx;
 #[cfg(all(feature = "port-threadx", feature = "std"))]
+/// cbindgen:ignore
 mod threadx_heap;
 #[cfg(feature = "port-threadx")]
 pub use self::threadx::*;
 
 #[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
+/// cbindgen:ignore
 mod baremetal;
 #[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
 pub use self::baremetal::*;
 
 #[cfg(all(not(feature = "std"), not(test)))]
+/// cbindgen:ignore
 mod panic;
 
 /// A caller-given stack for a helper thread (`nx_ip_create`'s
@@ -155,7 +164,7 @@ pub struct StackArea {
 
 /// The smallest helper-thread stack [`spawn_in`] accepts (ThreadX's
 /// `TX_MINIMUM_STACK` is about 200 bytes on Cortex-M; the helper does more).
-pub const MIN_STACK_BYTES: usize = 1024;
+pub(crate) const MIN_STACK_BYTES: usize = 1024;
 
 /// Runs `f`, turning a panic into `None` (used at the C boundary only).
 /// Where panics abort (every embedded build), this is a plain call.
