@@ -116,6 +116,7 @@ compile_error!("`port-threadx` and `port-baremetal` exclude each other");
 
 /// NetX ticks per second (`NX_IP_PERIODIC_RATE`) on the std and bare-metal
 /// ports. The ThreadX port uses the application's `TX_TIMER_TICKS_PER_SECOND`.
+#[allow(dead_code)] // the ThreadX port uses the application's rate
 pub(crate) const TICKS_PER_SECOND: u32 = 100;
 /// `NX_WAIT_FOREVER`.
 pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
@@ -164,6 +165,7 @@ pub struct StackArea {
 
 /// The smallest helper-thread stack [`spawn_in`] accepts (ThreadX's
 /// `TX_MINIMUM_STACK` is about 200 bytes on Cortex-M; the helper does more).
+#[allow(dead_code)] // the std port ignores stacks
 pub(crate) const MIN_STACK_BYTES: usize = 1024;
 
 /// Runs `f`, turning a panic into `None` (used at the C boundary only).
