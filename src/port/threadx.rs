@@ -613,7 +613,9 @@ extern "C" fn thread_entry(_input: u32) {
 /// Starts `entry(arg)` on a new ThreadX thread whose control block lives in
 /// `slot`, on the stack `stack` (at least [`MIN_STACK_BYTES`]), at ThreadX
 /// `priority` (preemption threshold the same, no time slice). `None` when
-/// the stack is missing or too small or ThreadX refuses.
+/// the slot is NULL or misaligned, the stack NULL or smaller than
+/// [`MIN_STACK_BYTES`] once 8-byte aligned, or ThreadX refuses (a priority
+/// beyond `TX_MAX_PRIORITIES`...).
 ///
 /// # Safety
 /// `slot` must be valid, unused by another thread, and stay where it is
@@ -628,7 +630,13 @@ pub unsafe fn spawn_in(
     entry: fn(usize),
     arg: usize,
 ) -> Option<Thread> {
-    if slot.is_null() || stack.ptr.is_null() || stack.size < MIN_STACK_BYTES {
+    if slot.is_null() || (slot as usize) % core::mem::align_of::<ThreadSlot>() != 0 || stack.ptr.is_null() {
+        return None;
+    }
+    // ThreadX wants an 8-byte aligned stack: use the aligned part.
+    let skip = (stack.ptr as usize).wrapping_neg() % 8;
+    let size = stack.size.saturating_sub(skip) & !7;
+    if size < MIN_STACK_BYTES {
         return None;
     }
     // SAFETY: the caller gives us the slot; the thread does not exist yet.
@@ -640,8 +648,8 @@ pub unsafe fn spawn_in(
             (*slot).tcb.ptr(),
             name.as_ptr(),
             thread_entry,
-            stack.ptr as *mut c_void,
-            stack.size.min(u32::MAX as usize) as u32,
+            stack.ptr.wrapping_add(skip) as *mut c_void,
+            size.min(u32::MAX as usize) as u32,
             priority,
         );
         if status != TX_SUCCESS {
@@ -838,8 +846,20 @@ mod tests {
         t.join();
         assert_eq!(SLOT_RAN.load(Ordering::Acquire), 42);
         let small = StackArea { ptr: stack.as_mut_ptr() as *mut u8, size: 100 };
-        // SAFETY: refused before anything starts.
+        // SAFETY: each is refused before anything starts.
         assert!(unsafe { spawn_in(&mut *slot, c"test", small, 3, entry, 1) }.is_none());
+        // Exactly the minimum, but not 8-aligned: too small once aligned.
+        let odd = StackArea { ptr: (stack.as_mut_ptr() as *mut u8).wrapping_add(1), size: MIN_STACK_BYTES };
+        assert!(unsafe { spawn_in(&mut *slot, c"test", odd, 3, entry, 1) }.is_none());
+        let null = StackArea { ptr: core::ptr::null_mut(), size: 8192 };
+        assert!(unsafe { spawn_in(&mut *slot, c"test", null, 3, entry, 1) }.is_none());
+        let misaligned_slot = ((&mut *slot as *mut ThreadSlot as usize) + 4) as *mut ThreadSlot;
+        assert!(unsafe { spawn_in(misaligned_slot, c"test", area, 3, entry, 1) }.is_none());
+        // An unaligned but large enough area runs, on its aligned part.
+        let shifted = StackArea { ptr: (stack.as_mut_ptr() as *mut u8).wrapping_add(3), size: 4000 };
+        let t = unsafe { spawn_in(&mut *slot, c"test", shifted, 3, entry, 9) }.expect("thread");
+        t.join();
+        assert_eq!(SLOT_RAN.load(Ordering::Acquire), 9);
     }
 
     #[test]
