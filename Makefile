@@ -213,8 +213,27 @@ check-symbols: firmware-lib
 	sh scripts/check-symbols.sh threadx $(BUILD)/thumbv7em/threadx/libnx_pop3_client.a
 	@if [ "$(CHECK_HOST_THREADX)" = yes ]; then $(MAKE) lib-threadx && sh scripts/check-symbols.sh threadx $(LIB_THREADX); fi
 
+# The bare-metal port on the host: single-threaded programs only (no
+# ThreadX thread, no tx_kernel_enter). Keeps `std` for the heap like
+# lib-threadx. Needs netx to register its idle hook (port docs).
+LIB_BAREMETAL := $(BUILD)/baremetal/libnx_pop3_client.a
+BAREMETAL_CTESTS := test_netx_onethread
+.PHONY: lib-baremetal ctest-baremetal
+lib-baremetal:
+	@mkdir -p $(BUILD)/baremetal
+	CARGO_TARGET_DIR=target/baremetal $(CARGO) build --quiet --lib --features port-baremetal --release
+	cp target/baremetal/release/libnx_pop3_client.a $(LIB_BAREMETAL)
+
+$(BUILD)/baremetal/t/%: ffi-tests/%.c $(TX_HARNESS) $(HEADERS) lib-baremetal
+	@mkdir -p $(BUILD)/baremetal/t
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(PORT_HOOKS) $(LIB_BAREMETAL) $(SYSLIBS)
+
+ctest-baremetal: $(addprefix $(BUILD)/baremetal/t/,$(BAREMETAL_CTESTS))
+	@set -e; for t in $(BAREMETAL_CTESTS); do echo "== $$t (bare-metal port)"; $(BUILD)/baremetal/t/$$t; done
+
 # What `make test` runs of the embedded builds. firmware-lib and
-# check-symbols join once src/netx and src/drivers build without alloc.
+# check-symbols join once src/netx and src/drivers build without alloc,
+# ctest-baremetal once netx registers the bare-metal idle hook.
 EMBEDDED_TESTS ?= port-test ctest-threadx
 test-embedded:
 	$(MAKE) $(EMBEDDED_TESTS)
