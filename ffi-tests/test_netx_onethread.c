@@ -12,7 +12,14 @@
 #include <string.h>
 
 static UCHAR mem_a[32 * 1600], mem_b[32 * 1600];
-static ULONG stack_a[1024], stack_b[1024];
+/* nx_ip_create's memory area: the helper thread's stack, and wherever the
+   stack keeps the instance's and its sockets' state. */
+#ifdef NX_IP_MEMORY_OVERHEAD
+#define IP_MEMORY (NX_IP_MEMORY_OVERHEAD + 4096 + 2 * NX_TCP_SOCKET_MEMORY_MAX)
+#else
+#define IP_MEMORY 8192
+#endif
+static ULONG stack_a[IP_MEMORY / sizeof(ULONG)], stack_b[IP_MEMORY / sizeof(ULONG)];
 static NX_PACKET_POOL pool_a, pool_b;
 static NX_IP ip_a, ip_b;
 static NX_TCP_SOCKET srv, cli;
