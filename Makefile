@@ -231,6 +231,25 @@ $(BUILD)/baremetal/t/%: ffi-tests/%.c $(TX_HARNESS) $(HEADERS) lib-baremetal
 ctest-baremetal: $(addprefix $(BUILD)/baremetal/t/,$(BAREMETAL_CTESTS))
 	@set -e; for t in $(BAREMETAL_CTESTS); do echo "== $$t (bare-metal port)"; $(BUILD)/baremetal/t/$$t; done
 
+# The bare-metal port on an emulated Cortex-M4 (QEMU mps2-an386, the board
+# files of firmware/mps2-an386): the single-threaded tests linked with the
+# thumb library, SysTick as nx_port_ticks_get, output through semihosting.
+FW_BOARD_DIR ?= firmware/mps2-an386
+FW_CPU_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+.PHONY: qemu-baremetal-test
+qemu-baremetal-test: firmware-lib
+	@mkdir -p $(BUILD)/thumbv7em/qemu
+	@set -e; for t in $(BAREMETAL_CTESTS); do \
+	  arm-none-eabi-gcc $(FW_CPU_FLAGS) -std=c11 -Os -g -ffunction-sections -fdata-sections -Wall -Wextra \
+	    -Iinclude -Ifirmware/include -I$(FW_BOARD_DIR) --specs=rdimon.specs -nostartfiles \
+	    -T $(FW_BOARD_DIR)/mps2_an386.ld -Wl,--gc-sections -o $(BUILD)/thumbv7em/qemu/$$t.elf \
+	    $(FW_BOARD_DIR)/startup.c $(FW_BOARD_DIR)/board.c $(FW_BOARD_DIR)/nx_port_hooks.c \
+	    ffi-tests/harness/tx_time_from_port.c ffi-tests/$$t.c $(BUILD)/thumbv7em/baremetal/libnx_pop3_client.a; \
+	  echo "== $$t (bare-metal port, Cortex-M4 in QEMU)"; \
+	  timeout 300 qemu-system-arm -M mps2-an386 -nographic -serial none -monitor none \
+	    -semihosting-config enable=on,target=native -kernel $(BUILD)/thumbv7em/qemu/$$t.elf; \
+	done
+
 # What `make test` runs of the embedded builds. firmware-lib and
 # check-symbols join once src/netx and src/drivers build without alloc,
 # ctest-baremetal once netx registers the bare-metal idle hook.
