@@ -44,7 +44,7 @@ check-header:
 
 # Doors point one way: ffi -> client -> {pop3, netx}; drivers -> netx; netx -> port.
 check-layers:
-	@sh scripts/check-layers.sh
+	@EMBEDDED_READY=$(EMBEDDED_READY) sh scripts/check-layers.sh
 
 # ---------------------------------------------------------------- C programs
 $(BUILD)/plain/%: ffi-tests/%.c $(HARNESS) $(HEADERS) lib
@@ -129,12 +129,19 @@ THUMB       := thumbv7em-none-eabihf
 PORT_SHIM   := src/port/nx_port_threadx.c
 PORT_HOOKS  := ffi-tests/harness/nx_port_hooks.c
 LIB_THREADX := $(BUILD)/threadx/libnx_pop3_client.a
-# The host ThreadX library: with THREADX_NOSTD=yes it is built like the
-# firmware (`no_std`, core only, panic = "abort", -Zbuild-std=core: the
-# precompiled host core would need _Unwind_Resume and rust_eh_personality).
-# Until src/netx and src/drivers are heap-free it keeps `std` for the heap
-# only (threads, locks and clock are ThreadX's); then set the default to yes.
-THREADX_NOSTD ?= no
+# EMBEDDED_READY=yes once src/netx and src/drivers are heap-free, the TAP
+# driver is behind `std` and nx_ip_create starts its helper with spawn_in
+# (bare metal: registers its idle hook). It switches on, in one place:
+# - host libraries for the C tests built like the firmware (THREADX_NOSTD:
+#   `no_std`, core only, panic = "abort", -Zbuild-std=core, since the
+#   precompiled host core would need _Unwind_Resume and rust_eh_personality);
+#   until then they keep `std` for the heap only (threads, locks and clock
+#   are the port's);
+# - in `make test`: firmware-lib, check-symbols (thumb and host ThreadX),
+#   ctest-baremetal and qemu-baremetal-test;
+# - check-layers: no file may still use std/alloc (no "pending" list).
+EMBEDDED_READY ?= no
+THREADX_NOSTD ?= $(EMBEDDED_READY)
 HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 TX_HARNESS  := $(HARNESS) $(PORT_SHIM) $(PORT_HOOKS)
 
@@ -207,7 +214,7 @@ firmware-lib: firmware-toolchain
 # Undefined symbols of the embedded libraries: ThreadX services (through the
 # shim), documented hooks and compiler helpers only. CHECK_HOST_THREADX=yes
 # checks build/threadx too (once it is built without std).
-CHECK_HOST_THREADX ?= no
+CHECK_HOST_THREADX ?= $(EMBEDDED_READY)
 check-symbols: firmware-lib
 	sh scripts/check-symbols.sh baremetal $(BUILD)/thumbv7em/baremetal/libnx_pop3_client.a
 	sh scripts/check-symbols.sh threadx $(BUILD)/thumbv7em/threadx/libnx_pop3_client.a
@@ -221,8 +228,14 @@ BAREMETAL_CTESTS := test_netx_onethread
 .PHONY: lib-baremetal ctest-baremetal
 lib-baremetal:
 	@mkdir -p $(BUILD)/baremetal
+ifeq ($(THREADX_NOSTD),yes)
+	CARGO_TARGET_DIR=target/baremetal-nostd $(EMB_CARGO) build --quiet -Zbuild-std=core --target $(HOST_TRIPLE) \
+	  --no-default-features --features port-baremetal --profile embedded --lib
+	cp target/baremetal-nostd/$(HOST_TRIPLE)/embedded/libnx_pop3_client.a $(LIB_BAREMETAL)
+else
 	CARGO_TARGET_DIR=target/baremetal $(CARGO) build --quiet --lib --features port-baremetal --release
 	cp target/baremetal/release/libnx_pop3_client.a $(LIB_BAREMETAL)
+endif
 
 $(BUILD)/baremetal/t/%: ffi-tests/%.c $(TX_HARNESS) $(HEADERS) lib-baremetal
 	@mkdir -p $(BUILD)/baremetal/t
@@ -250,9 +263,11 @@ qemu-baremetal-test: firmware-lib
 	    -semihosting-config enable=on,target=native -kernel $(BUILD)/thumbv7em/qemu/$$t.elf; \
 	done
 
-# What `make test` runs of the embedded builds. firmware-lib and
-# check-symbols join once src/netx and src/drivers build without alloc,
-# ctest-baremetal once netx registers the bare-metal idle hook.
+# What `make test` runs of the embedded builds (see EMBEDDED_READY).
+ifeq ($(EMBEDDED_READY),yes)
+EMBEDDED_TESTS ?= port-test ctest-threadx ctest-baremetal check-symbols qemu-baremetal-test
+else
 EMBEDDED_TESTS ?= port-test ctest-threadx
+endif
 test-embedded:
 	$(MAKE) $(EMBEDDED_TESTS)

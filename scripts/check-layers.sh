@@ -18,9 +18,10 @@ done
 # other room compiles unchanged in the no_std embedded builds (issue 10).
 # Test code is exempt (tests.rs files, and everything after `#[cfg(test)]`).
 HOST_ONLY='src/port/host.rs src/port/threadx_heap.rs src/drivers/tap.rs src/ffi/tap.rs'
-# Files still being made heap-free (issue 10): reported, not failed. Empty
-# this list when src/netx and src/drivers build without alloc.
+# Files still being made heap-free (issue 10): reported, not failed, until
+# the Makefile's EMBEDDED_READY is yes.
 PENDING='src/netx/ip.rs src/netx/tcp.rs src/drivers/ram.rs'
+[ "${EMBEDDED_READY:-no}" = yes ] && PENDING=''
 for f in $(find src -name '*.rs' | sort); do
   case " $HOST_ONLY " in *" $f "*) continue ;; esac
   case $f in */tests.rs) continue ;; esac
