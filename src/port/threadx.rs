@@ -273,7 +273,6 @@ pub struct Lock<T> {
 
 // SAFETY: the lock gives one thread at a time access to the value.
 unsafe impl<T: Send> Sync for Lock<T> {}
-unsafe impl<T: Send> Send for Lock<T> {}
 
 /// Held lock. Released on drop.
 pub struct Guard<'a, T> {
@@ -565,7 +564,6 @@ pub struct ThreadSlot {
 
 // SAFETY: entry/arg are written before the thread starts and read by it only.
 unsafe impl Sync for ThreadSlot {}
-unsafe impl Send for ThreadSlot {}
 
 impl ThreadSlot {
     /// Empty storage.
