@@ -15,6 +15,15 @@
 //! - [`client`]: the blocking NetX-style POP3 client.
 //! - [`ffi`]: the only `extern "C"` code: argument checks and status codes.
 //! - [`port`]: threads, locks, timed waits and the tick clock.
+//!
+//! Build configurations (cargo features, README "Build configurations"): the
+//! host build (default `std`: std port, TAP driver) and the embedded builds
+//! (`--no-default-features --features port-threadx` or `port-baremetal`):
+//! `no_std`, no `alloc`, panic = "abort".
+
+// Embedded builds have no `std` (and no `alloc`). Unit tests always link
+// `std` (the test harness needs it), whatever the port.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 
 pub mod port;
 pub mod pop3;

@@ -105,6 +105,42 @@ VOID test_application_define(VOID *first_unused_memory);
    thread is done. tx_kernel_enter returns only through this. */
 VOID test_control_return(UINT status);
 
+/* ---- Services the library's ThreadX port calls (src/port/nx_port_threadx.c) ---- */
+#define TX_DELETED 0x01
+#define TX_WAIT_ERROR 0x04
+#define TX_NO_EVENTS 0x07
+#define TX_OPTION_ERROR 0x08
+#define TX_GROUP_ERROR 0x06
+#define TX_CALLER_ERROR 0x13
+#define TX_INT_DISABLE 1
+#define TX_INT_ENABLE 0
+
+typedef struct TX_EVENT_FLAGS_GROUP_STRUCT {
+    ULONG tx_event_flags_group_id;
+    CHAR *tx_event_flags_group_name;
+    ULONG tx_event_flags_group_current;
+    pthread_mutex_t tx_event_flags_group_mutex;
+    pthread_cond_t tx_event_flags_group_cond;
+    VOID *tx_event_flags_group_waiters; /* suspended threads (host) */
+} TX_EVENT_FLAGS_GROUP;
+
+UINT tx_event_flags_create(TX_EVENT_FLAGS_GROUP *group_ptr, CHAR *name_ptr);
+UINT tx_event_flags_delete(TX_EVENT_FLAGS_GROUP *group_ptr);
+/* Every waiter whose request the flags satisfy at the moment of a set wakes,
+   even if an earlier one clears them (ThreadX evaluates the suspended
+   threads against the flags as set). Unlike ThreadX, any host thread may
+   wait (a test's main() is not a ThreadX thread). */
+UINT tx_event_flags_get(TX_EVENT_FLAGS_GROUP *group_ptr, ULONG requested_flags, UINT get_option,
+                        ULONG *actual_flags_ptr, ULONG wait_option);
+UINT tx_event_flags_set(TX_EVENT_FLAGS_GROUP *group_ptr, ULONG flags_to_set, UINT set_option);
+/* Interrupts do not exist on the host: TX_INT_DISABLE takes one process-wide
+   lock (held per thread, nesting), TX_INT_ENABLE releases it; returns the
+   calling thread's previous posture. */
+UINT tx_interrupt_control(UINT new_posture);
+/* The host cannot stop a thread from outside: waits for it to end (the
+   library terminates only threads whose entry has returned). */
+UINT tx_thread_terminate(TX_THREAD *thread_ptr);
+
 #ifdef __cplusplus
 }
 #endif

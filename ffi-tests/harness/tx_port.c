@@ -258,3 +258,171 @@ VOID tx_kernel_enter(VOID)
     fflush(stderr);
     exit(end_status == 0 ? 0 : 1);
 }
+
+/* ---- Services the library's ThreadX port calls (src/port/nx_port_threadx.c) ---- */
+
+#define TX_EVENTS_ID 0x4456444EUL
+
+UINT tx_event_flags_create(TX_EVENT_FLAGS_GROUP *g, CHAR *name_ptr)
+{
+    if (g == NULL)
+        return TX_GROUP_ERROR;
+    g->tx_event_flags_group_id = TX_EVENTS_ID;
+    g->tx_event_flags_group_name = name_ptr;
+    g->tx_event_flags_group_current = 0;
+    g->tx_event_flags_group_waiters = NULL;
+    pthread_mutex_init(&g->tx_event_flags_group_mutex, NULL);
+    pthread_cond_init(&g->tx_event_flags_group_cond, NULL);
+    return TX_SUCCESS;
+}
+
+UINT tx_event_flags_delete(TX_EVENT_FLAGS_GROUP *g)
+{
+    if (g == NULL || g->tx_event_flags_group_id != TX_EVENTS_ID)
+        return TX_GROUP_ERROR;
+    g->tx_event_flags_group_id = 0;
+    pthread_cond_destroy(&g->tx_event_flags_group_cond);
+    pthread_mutex_destroy(&g->tx_event_flags_group_mutex);
+    return TX_SUCCESS;
+}
+
+static ULONG flags_satisfied(ULONG current, ULONG requested, UINT option)
+{
+    ULONG got = current & requested;
+    if ((option & TX_AND) == TX_AND)
+        return got == requested ? got : 0;
+    return got;
+}
+
+/* A thread suspended on an event flags group (lives on its stack). */
+struct flags_waiter {
+    ULONG requested;
+    UINT option;
+    int satisfied;
+    ULONG actual;
+    struct flags_waiter *next;
+};
+
+static void flags_unlink(TX_EVENT_FLAGS_GROUP *g, struct flags_waiter *w)
+{
+    struct flags_waiter **pp = (struct flags_waiter **)&g->tx_event_flags_group_waiters;
+    while (*pp != NULL && *pp != w)
+        pp = &(*pp)->next;
+    if (*pp == w)
+        *pp = w->next;
+}
+
+UINT tx_event_flags_get(TX_EVENT_FLAGS_GROUP *g, ULONG requested, UINT option, ULONG *actual, ULONG wait_option)
+{
+    struct timespec ts;
+    struct flags_waiter w;
+    UINT status = TX_SUCCESS;
+    ULONG got;
+    if (g == NULL || g->tx_event_flags_group_id != TX_EVENTS_ID)
+        return TX_GROUP_ERROR;
+    if (actual == NULL || requested == 0 || option > TX_AND_CLEAR)
+        return TX_OPTION_ERROR;
+    pthread_mutex_lock(&g->tx_event_flags_group_mutex);
+    got = flags_satisfied(g->tx_event_flags_group_current, requested, option);
+    if (got) {
+        *actual = g->tx_event_flags_group_current;
+        if (option & 1) /* TX_OR_CLEAR, TX_AND_CLEAR */
+            g->tx_event_flags_group_current &= ~requested;
+        pthread_mutex_unlock(&g->tx_event_flags_group_mutex);
+        return TX_SUCCESS;
+    }
+    if (wait_option == TX_NO_WAIT) {
+        pthread_mutex_unlock(&g->tx_event_flags_group_mutex);
+        return TX_NO_EVENTS;
+    }
+    if (wait_option != TX_WAIT_FOREVER)
+        deadline_after(&ts, wait_option);
+    /* Suspend: tx_event_flags_set decides for us, with the flags as set. */
+    w.requested = requested;
+    w.option = option;
+    w.satisfied = 0;
+    w.actual = 0;
+    w.next = (struct flags_waiter *)g->tx_event_flags_group_waiters;
+    g->tx_event_flags_group_waiters = &w;
+    while (!w.satisfied) {
+        if (wait_option == TX_WAIT_FOREVER) {
+            pthread_cond_wait(&g->tx_event_flags_group_cond, &g->tx_event_flags_group_mutex);
+        } else if (pthread_cond_timedwait(&g->tx_event_flags_group_cond, &g->tx_event_flags_group_mutex, &ts) ==
+                       ETIMEDOUT &&
+                   !w.satisfied) {
+            flags_unlink(g, &w);
+            status = TX_NO_EVENTS;
+            break;
+        }
+    }
+    if (status == TX_SUCCESS)
+        *actual = w.actual;
+    pthread_mutex_unlock(&g->tx_event_flags_group_mutex);
+    return status;
+}
+
+UINT tx_event_flags_set(TX_EVENT_FLAGS_GROUP *g, ULONG flags, UINT set_option)
+{
+    struct flags_waiter **pp;
+    ULONG snapshot, to_clear = 0;
+    int woke = 0;
+    if (g == NULL || g->tx_event_flags_group_id != TX_EVENTS_ID)
+        return TX_GROUP_ERROR;
+    if (set_option != TX_OR && set_option != TX_AND)
+        return TX_OPTION_ERROR;
+    pthread_mutex_lock(&g->tx_event_flags_group_mutex);
+    if (set_option == TX_AND) {
+        g->tx_event_flags_group_current &= flags;
+        pthread_mutex_unlock(&g->tx_event_flags_group_mutex);
+        return TX_SUCCESS;
+    }
+    g->tx_event_flags_group_current |= flags;
+    /* Every suspended waiter is judged against the flags as set; clears
+       requested by the ones satisfied are applied afterwards. */
+    snapshot = g->tx_event_flags_group_current;
+    pp = (struct flags_waiter **)&g->tx_event_flags_group_waiters;
+    while (*pp != NULL) {
+        struct flags_waiter *w = *pp;
+        if (flags_satisfied(snapshot, w->requested, w->option)) {
+            w->satisfied = 1;
+            w->actual = snapshot;
+            if (w->option & 1)
+                to_clear |= w->requested;
+            *pp = w->next;
+            woke = 1;
+        } else {
+            pp = &w->next;
+        }
+    }
+    g->tx_event_flags_group_current &= ~to_clear;
+    if (woke)
+        pthread_cond_broadcast(&g->tx_event_flags_group_cond);
+    pthread_mutex_unlock(&g->tx_event_flags_group_mutex);
+    return TX_SUCCESS;
+}
+
+/* The "interrupt lockout": one process-wide lock, held per thread. */
+static pthread_mutex_t interrupt_mutex = PTHREAD_MUTEX_INITIALIZER;
+static __thread UINT interrupt_posture = TX_INT_ENABLE;
+
+UINT tx_interrupt_control(UINT new_posture)
+{
+    UINT old = interrupt_posture;
+    if (new_posture == TX_INT_DISABLE && old == TX_INT_ENABLE)
+        pthread_mutex_lock(&interrupt_mutex);
+    else if (new_posture == TX_INT_ENABLE && old == TX_INT_DISABLE)
+        pthread_mutex_unlock(&interrupt_mutex);
+    interrupt_posture = new_posture == TX_INT_DISABLE ? TX_INT_DISABLE : TX_INT_ENABLE;
+    return old;
+}
+
+UINT tx_thread_terminate(TX_THREAD *thread_ptr)
+{
+    if (thread_ptr == NULL || thread_ptr->tx_thread_id != TX_THREAD_ID)
+        return TX_THREAD_ERROR;
+    if (thread_ptr->tx_thread_started && pthread_equal(thread_ptr->tx_thread_pthread, pthread_self()))
+        pthread_exit(NULL);
+    if (thread_ptr->tx_thread_started)
+        tx_thread_join(thread_ptr);
+    return TX_SUCCESS;
+}

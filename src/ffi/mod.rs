@@ -36,4 +36,6 @@ pub(crate) use {check_ptr, ffi_status, ffi_void};
 pub mod netx;
 pub mod netx_compat;
 pub mod pop3;
+/// The TAP driver's exports (host builds only: Linux TAP).
+#[cfg(feature = "std")]
 pub mod tap;

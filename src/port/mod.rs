@@ -1,219 +1,183 @@
 //! Operating-system services the stack needs, behind one small interface.
 //!
 //! Everything above this room (netx, drivers, client) reaches threads, locks,
-//! timed waits and the tick clock only through here. The host implementation
-//! below uses `std`; a ThreadX port replaces this file only (TX_MUTEX for
-//! [`Lock`], event flags for [`Signal`], `tx_time_get` for [`ticks`],
-//! `tx_thread_create` for [`spawn`]).
+//! timed waits and the tick clock only through here. Three implementations,
+//! chosen by cargo feature (README "Build configurations"):
 //!
-//! Every type here can live inside a C object's private area: it holds no
-//! pointer to itself, allocates nothing when created, and may be moved while
-//! unlocked (Linux futex-based `std` primitives).
+//! | port | feature | locks | waits | clock | helper thread |
+//! |------|---------|-------|-------|-------|---------------|
+//! | std (host, `host.rs`) | default | futex mutex | condvar | `Instant` | `std::thread` |
+//! | ThreadX | `port-threadx` | atomics, blocking on event flags | event flags | `tx_time_get` | `tx_thread_create` on the caller's stack and priority |
+//! | bare metal | `port-baremetal` | interrupt-masking critical section | runs the idle hook until the deadline | `nx_port_ticks_get()` from the application | none |
+//!
+//! # The interface (the same names in every port)
+//!
+//! - [`Lock<T>`]: `const fn new`, `lock() -> Guard`, `try_lock() -> Option<Guard>`.
+//!   Not re-entrant: locking a lock the caller already holds deadlocks (std)
+//!   or panics (ThreadX, bare metal). Never taken from an ISR.
+//! - [`IsrLock<T>`]: the same interface for state an interrupt handler
+//!   touches (a driver calling `_nx_ip_driver_deferred_receive` or
+//!   allocating a packet with `NX_NO_WAIT` from its ISR). A short critical
+//!   section with interrupts masked on ThreadX and bare metal (keep it short,
+//!   never wait inside it); the same type as [`Lock`] on std.
+//! - [`Signal`]: `wait_until(guard, deadline) -> (guard, timed_out)` releases
+//!   the lock ([`Guard`] or [`IsrGuard`]), waits and re-takes it; spurious
+//!   wake-ups happen on every port, so callers re-check their condition in a
+//!   loop. `notify_all` / `notify_one` may be called from an ISR on ThreadX
+//!   (no lock needed). On bare metal a wait runs the idle hook once instead
+//!   of sleeping (see below) and notify does nothing.
+//! - [`Deadline`]: `after_ticks(wait_option)`, `after_ms`, `never`, `expired`,
+//!   `min`, `remaining_ticks`.
+//! - Clock: [`now_ms`] (monotonic, 64-bit), [`ticks`] (NetX ticks, wraps like
+//!   `tx_time_get`), [`sleep_ticks`], [`random_u64`].
+//! - Threads: [`spawn_in`] starts a helper thread in caller-given storage
+//!   ([`ThreadSlot`], which must not move until [`Thread::join`]) on a
+//!   caller-given stack ([`StackArea`], e.g. `nx_ip_create`'s
+//!   `memory_ptr`/`memory_size`) at a caller-given ThreadX priority (e.g.
+//!   `nx_ip_create`'s `priority`); `None` if it cannot start, and always on
+//!   bare metal ([`HAS_THREADS`] is false there). [`spawn`] takes a closure
+//!   and needs the heap: std only (it returns `None` without `std`).
+//! - [`set_idle_hook`]: bare metal only (a no-op elsewhere): the function a
+//!   blocking wait runs to make progress (poll drivers, deferred queues,
+//!   smoltcp, timers). netx registers it when the first IP instance is
+//!   created; it must not block.
+//! - [`catch_panic`]: at the C boundary only; a plain call when panics abort.
+//!
+//! # Moving, sizes, where things live
+//!
+//! Every type here can live inside a C object's private area or the memory
+//! an application gives (`nx_ip_create`'s `memory_ptr`): it holds no pointer
+//! to itself, allocates nothing when created (`const fn new`), and may be
+//! moved while unlocked and without waiters. Sizes on a 32-bit target:
+//! [`Lock<T>`] is 12 bytes + `T` on ThreadX (a state, a waiter mask, the
+//! owner), 1 byte + `T` on bare metal; [`Signal`] 4 bytes on ThreadX, 0 on
+//! bare metal. [`ThreadSlot`] holds a `TX_THREAD` (about 400 bytes in all) and
+//! must not move while its thread exists; give the helper thread's stack
+//! with it ([`StackArea`], at least [`MIN_STACK_BYTES`]).
+//!
+//! # ThreadX rules
+//!
+//! No waiting in ISRs, timer callbacks or `tx_application_define` (a wait
+//! there returns at once, timed out; an uncontended [`Lock`] works there);
+//! [`Lock`] is never taken from an ISR ([`IsrLock`] is). Never hold an
+//! [`IsrLock`] across a wait or while taking a [`Lock`]. The ThreadX
+//! services are reached through `src/port/nx_port_threadx.c`, which the
+//! application compiles with its own `tx_api.h` (it checks at compile time
+//! that `TX_EVENT_FLAGS_GROUP` and `TX_THREAD` fit the storage reserved
+//! here, and maps to `_tx_`/`_txe_` as the application's ThreadX
+//! configuration does).
+//!
+//! # Bare-metal rules
+//!
+//! Interrupts are masked while any lock is held, so keep lock sections
+//! short and never hold one lock across a wait on another's [`Signal`]
+//! (the idle hook would find it held and panic). Waits inside the idle hook
+//! (a callback) do not run the hook again: they spin until their deadline.
+//!
+//! # Application hooks (embedded builds)
+//!
+//! - `VOID nx_port_panic(const CHAR *file, ULONG file_length, ULONG line)`:
+//!   called on a panic (a bug: the library never panics on bad input); must
+//!   not return (reset, or log and halt). Both embedded ports.
+//! - `ULONG nx_port_ticks_get(VOID)`: bare metal only: a tick counter at
+//!   [`TICKS_PER_SECOND`] (100 Hz, 10 ms; e.g. counted by the SysTick
+//!   handler), wrapping at 2^32.
+//!
+//! A missing hook fails at link time with its name.
 
-use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+//! # What the stack does to run on the embedded ports
+//!
+//! - Start the helper thread with [`spawn_in`], its [`ThreadSlot`] and
+//!   stack in the application's memory (`nx_ip_create`'s
+//!   `memory_ptr`/`memory_size`, `priority`); `NX_SIZE_ERROR`-style status
+//!   when the area is too small, never a panic. [`spawn`] (closure) needs
+//!   the heap and exists for the host only.
+//! - When [`HAS_THREADS`] is false, register an idle hook with
+//!   [`set_idle_hook`] that does what the helper thread does once: the
+//!   drivers' deferred processing, the receive queue, smoltcp's poll and
+//!   timers, the transmit flush, then callbacks. Blocking calls then make
+//!   progress by themselves; a `Deadline::never()` wait spins on the hook.
+//! - State an ISR touches (the deferred-receive queue; a pool's free list
+//!   when a driver allocates with `NX_NO_WAIT` from its ISR) goes under an
+//!   [`IsrLock`], and its signal is notified after the lock is released.
+//! - No `std`, `alloc`, `Box`, `Vec` (`make check-layers`); the TAP driver
+//!   and its exports are `#[cfg(feature = "std")]`.
+//!
+#![deny(unsafe_op_in_unsafe_fn)]
 
-/// NetX ticks per second (`NX_IP_PERIODIC_RATE`).
+#[cfg(not(any(feature = "std", feature = "port-threadx", feature = "port-baremetal")))]
+compile_error!("choose a port: the default `std` feature, or `port-threadx`, or `port-baremetal`");
+
+#[cfg(all(feature = "port-threadx", feature = "port-baremetal"))]
+compile_error!("`port-threadx` and `port-baremetal` exclude each other");
+
+// The port modules hold imports (extern blocks) and constants, no C
+// exports: cbindgen skips them.
+
+/// NetX ticks per second (`NX_IP_PERIODIC_RATE`) on the std and bare-metal
+/// ports. The ThreadX port uses the application's `TX_TIMER_TICKS_PER_SECOND`.
+#[allow(dead_code)] // the ThreadX port uses the application's rate
 pub(crate) const TICKS_PER_SECOND: u32 = 100;
-/// Milliseconds per tick.
-pub(crate) const MS_PER_TICK: u64 = 1000 / TICKS_PER_SECOND as u64;
 /// `NX_WAIT_FOREVER`.
 pub(crate) const WAIT_FOREVER: u32 = 0xFFFF_FFFF;
 
-/// A mutual-exclusion lock. Poisoning is ignored: a panic on another thread
-/// never turns into a second panic here (panics are caught at the C boundary).
-pub struct Lock<T>(Mutex<T>);
+#[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
+/// cbindgen:ignore
+mod host;
+#[cfg(all(feature = "std", not(any(feature = "port-threadx", feature = "port-baremetal"))))]
+pub use self::host::*;
 
-/// Held lock.
-pub type Guard<'a, T> = MutexGuard<'a, T>;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+/// cbindgen:ignore
+mod tick;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub use self::tick::Deadline;
 
-impl<T> Lock<T> {
-    /// A new, unlocked lock.
-    pub const fn new(value: T) -> Self {
-        Lock(Mutex::new(value))
-    }
-    /// Blocks until the lock is held.
-    pub fn lock(&self) -> Guard<'_, T> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-    /// Takes the lock only if it is free.
-    pub fn try_lock(&self) -> Option<Guard<'_, T>> {
-        match self.0.try_lock() {
-            Ok(g) => Some(g),
-            Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
-    }
-}
+#[cfg(feature = "port-threadx")]
+/// cbindgen:ignore
+mod threadx;
+#[cfg(all(feature = "port-threadx", feature = "std"))]
+/// cbindgen:ignore
+mod threadx_heap;
+#[cfg(feature = "port-threadx")]
+pub use self::threadx::*;
 
-/// A point in time after which a wait gives up; `None` inside means forever.
+#[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
+/// cbindgen:ignore
+mod baremetal;
+#[cfg(all(feature = "port-baremetal", not(feature = "port-threadx")))]
+pub use self::baremetal::*;
+
+#[cfg(all(not(feature = "std"), not(test)))]
+/// cbindgen:ignore
+mod panic;
+
+/// A caller-given stack for a helper thread (`nx_ip_create`'s
+/// `memory_ptr`/`memory_size`). Ignored by the std port (the OS gives the
+/// stack); the ThreadX port requires at least [`MIN_STACK_BYTES`].
 #[derive(Clone, Copy, Debug)]
-pub struct Deadline(Option<Instant>);
-
-impl Deadline {
-    /// From a NetX `wait_option` in ticks (`NX_WAIT_FOREVER` = never).
-    pub fn after_ticks(wait_option: u32) -> Self {
-        if wait_option == WAIT_FOREVER {
-            Deadline(None)
-        } else {
-            Deadline(Some(
-                Instant::now() + Duration::from_millis(wait_option as u64 * MS_PER_TICK),
-            ))
-        }
-    }
-    /// After a number of milliseconds.
-    pub fn after_ms(ms: u64) -> Self {
-        Deadline(Some(Instant::now() + Duration::from_millis(ms)))
-    }
-    /// Never expires.
-    pub const fn never() -> Self {
-        Deadline(None)
-    }
-    /// True once the deadline has passed.
-    pub fn expired(&self) -> bool {
-        matches!(self.0, Some(t) if Instant::now() >= t)
-    }
-    /// The earlier of two deadlines.
-    pub fn min(self, other: Deadline) -> Deadline {
-        match (self.0, other.0) {
-            (Some(a), Some(b)) => Deadline(Some(a.min(b))),
-            (Some(a), None) | (None, Some(a)) => Deadline(Some(a)),
-            (None, None) => Deadline(None),
-        }
-    }
-    /// Ticks left, rounded up, as a NetX `wait_option` (`NX_WAIT_FOREVER` for never).
-    pub fn remaining_ticks(&self) -> u32 {
-        match self.remaining() {
-            None => WAIT_FOREVER,
-            Some(d) => {
-                let t = (d.as_millis() as u64).div_ceil(MS_PER_TICK);
-                t.min(WAIT_FOREVER as u64 - 1) as u32
-            }
-        }
-    }
-    fn remaining(&self) -> Option<Duration> {
-        self.0.map(|t| t.saturating_duration_since(Instant::now()))
-    }
+pub struct StackArea {
+    /// Lowest address of the area.
+    pub ptr: *mut u8,
+    /// Size in bytes.
+    pub size: usize,
 }
 
-/// Wait-with-timeout / notify, paired with a [`Lock`].
-pub struct Signal(Condvar);
-
-impl Signal {
-    /// A new signal with no waiters.
-    pub const fn new() -> Self {
-        Signal(Condvar::new())
-    }
-    /// Releases the guard, waits for a notification or the deadline, and
-    /// takes the lock again. Returns the guard and whether the deadline passed.
-    /// Spurious wake-ups happen: callers re-check their condition.
-    pub fn wait_until<'a, T>(&self, guard: Guard<'a, T>, deadline: Deadline) -> (Guard<'a, T>, bool) {
-        match deadline.remaining() {
-            None => (self.0.wait(guard).unwrap_or_else(|e| e.into_inner()), false),
-            Some(d) if d.is_zero() => (guard, true),
-            Some(d) => {
-                let (g, r) = self.0.wait_timeout(guard, d).unwrap_or_else(|e| e.into_inner());
-                (g, r.timed_out() || deadline.expired())
-            }
-        }
-    }
-    /// Wakes every waiter.
-    pub fn notify_all(&self) {
-        self.0.notify_all();
-    }
-    /// Wakes one waiter.
-    pub fn notify_one(&self) {
-        self.0.notify_one();
-    }
-}
-
-impl Default for Signal {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn epoch() -> Instant {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    *EPOCH.get_or_init(Instant::now)
-}
-
-/// Milliseconds since the stack's clock started (first use in the process).
-pub fn now_ms() -> u64 {
-    epoch().elapsed().as_millis() as u64
-}
-
-/// NetX ticks (10 ms) since the clock started; wraps like `tx_time_get`.
-pub fn ticks() -> u32 {
-    (now_ms() / MS_PER_TICK) as u32
-}
-
-/// 64 unpredictable bits (seeded by the OS once per process): for TCP
-/// initial sequence numbers and the first ephemeral port, so that a program
-/// restarted at once does not reuse the previous run's port and sequence
-/// space (a peer still in TIME_WAIT would answer the new SYN with an ACK
-/// for the old connection, costing a one-second retransmission).
-pub fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(now_ms());
-    h.finish()
-}
-
-/// Sleeps the calling thread for a number of ticks.
-pub fn sleep_ticks(ticks: u32) {
-    std::thread::sleep(Duration::from_millis(ticks as u64 * MS_PER_TICK));
-}
-
-/// A helper thread of the stack (an IP instance's thread, a driver's reader).
-pub struct Thread(std::thread::JoinHandle<()>);
-
-/// Starts a named helper thread. `None` if the OS refuses.
-pub fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Option<Thread> {
-    std::thread::Builder::new()
-        .name(name.into())
-        .stack_size(256 * 1024)
-        .spawn(f)
-        .ok()
-        .map(Thread)
-}
-
-impl Thread {
-    /// Waits for the thread to end.
-    pub fn join(self) {
-        let _ = self.0.join();
-    }
-    /// True when called on this thread itself.
-    pub fn is_current(&self) -> bool {
-        self.0.thread().id() == std::thread::current().id()
-    }
-}
+/// The smallest helper-thread stack [`spawn_in`] accepts (ThreadX's
+/// `TX_MINIMUM_STACK` is about 200 bytes on Cortex-M; the helper does more).
+#[allow(dead_code)] // the std port ignores stacks
+pub(crate) const MIN_STACK_BYTES: usize = 1024;
 
 /// Runs `f`, turning a panic into `None` (used at the C boundary only).
+/// Where panics abort (every embedded build), this is a plain call.
+#[inline(always)]
 pub fn catch_panic<R, F: FnOnce() -> R>(f: F) -> Option<R> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signal_times_out_after_about_the_deadline() {
-        let l = Lock::new(0u32);
-        let s = Signal::new();
-        let start = now_ms();
-        let (g, timed_out) = s.wait_until(l.lock(), Deadline::after_ticks(5));
-        drop(g);
-        assert!(timed_out);
-        assert!(now_ms() - start >= 45);
+    #[cfg(all(feature = "std", panic = "unwind"))]
+    {
+        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(f)).ok()
     }
-
-    #[test]
-    fn no_wait_deadline_is_already_expired() {
-        let l = Lock::new(());
-        let s = Signal::new();
-        let (_g, timed_out) = s.wait_until(l.lock(), Deadline::after_ticks(0));
-        assert!(timed_out);
+    #[cfg(not(all(feature = "std", panic = "unwind")))]
+    {
+        Some(f())
     }
 }
