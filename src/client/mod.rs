@@ -13,12 +13,14 @@
 
 mod ext;
 mod ops;
+mod services;
 
 pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
+pub use services::*;
 
 use crate::netx::types::*;
-use crate::pop3::{BodyDecoder, ReplyParser};
+use crate::pop3::{BodyDecoder, Pipeline, ReplyParser};
 
 /// The layout limits of this build (`build.rs`: environment variables
 /// `NX_POP3_MAX_USERNAME`, `NX_POP3_MAX_PASSWORD`,
@@ -73,7 +75,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 28;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 44;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.
@@ -147,6 +149,19 @@ pub(crate) struct ClientState {
     pub body: BodyDecoder,
     /// The server's last status line (extension; survives a failed create).
     pub last_reply: ext::LastReply,
+    /// The capability flags of the last `CAPA` (extension, issue 12).
+    pub capa_flags: u16,
+    /// A `LIST` or `UIDL` listing being walked (extension).
+    pub walk: services::WalkState,
+    /// `RETR` commands sent ahead (PIPELINING): replies expected, oldest
+    /// first, after the one being read (extension).
+    pub pipe: Pipeline<{ services::PIPELINE_DEPTH }>,
+    /// Message number of the oldest reply in `pipe`.
+    pub pipe_next_reply: u32,
+    /// Next message number of the request to send `RETR` for, and the end
+    /// of the request (exclusive): nothing more to send when equal.
+    pub req_next_send: u32,
+    pub req_end: u32,
 }
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());

@@ -10,9 +10,9 @@ use crate::netx::{packet, tcp};
 use crate::pop3::{self, Arg, Command, EncodeError, Reply};
 use crate::port::Deadline;
 
-type Status = Result<(), UINT>;
+pub(super) type Status = Result<(), UINT>;
 
-fn check(status: UINT) -> Status {
+pub(super) fn check(status: UINT) -> Status {
     if status == NX_SUCCESS {
         Ok(())
     } else {
@@ -20,7 +20,7 @@ fn check(status: UINT) -> Status {
     }
 }
 
-fn done(result: Status) -> UINT {
+pub(super) fn done(result: Status) -> UINT {
     match result {
         Ok(()) => NX_SUCCESS,
         Err(status) => status,
@@ -28,7 +28,7 @@ fn done(result: Status) -> UINT {
 }
 
 /// The bytes of one packet of a chain, `prepend_ptr .. append_ptr`.
-unsafe fn segment<'a>(p: *mut NX_PACKET) -> &'a mut [u8] {
+pub(super) unsafe fn segment<'a>(p: *mut NX_PACKET) -> &'a mut [u8] {
     let start = (*p).nx_packet_prepend_ptr;
     let end = (*p).nx_packet_append_ptr;
     if start.is_null() || (end as usize) <= (start as usize) {
@@ -72,7 +72,7 @@ fn field_mut(bytes: &mut [CHAR]) -> &mut [u8] {
     unsafe { slice::from_raw_parts_mut(bytes.as_mut_ptr() as *mut u8, bytes.len()) }
 }
 
-unsafe fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
+pub(super) unsafe fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
     ptr::addr_of_mut!((*c).nx_pop3_client_tcp_socket)
 }
 
@@ -80,7 +80,7 @@ unsafe fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
 
 /// The held bytes not consumed yet; empty when nothing is held. Fully consumed
 /// packets are released on the way.
-unsafe fn held<'a>(c: *mut NX_POP3_CLIENT) -> &'a mut [u8] {
+pub(super) unsafe fn held<'a>(c: *mut NX_POP3_CLIENT) -> &'a mut [u8] {
     let st = state(c);
     loop {
         let p = (*c).nx_pop3_client_message_ptr;
@@ -100,7 +100,7 @@ unsafe fn held<'a>(c: *mut NX_POP3_CLIENT) -> &'a mut [u8] {
 }
 
 /// Unlinks the first packet of a chain; returns the rest (a chain of its own).
-unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
+pub(super) unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
     let next = (*p).nx_packet_next;
     (*p).nx_packet_next = ptr::null_mut();
     (*p).nx_packet_last = ptr::null_mut();
@@ -117,7 +117,7 @@ unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
 }
 
 /// Makes sure some unconsumed bytes are held, receiving until the deadline.
-unsafe fn fill(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Status {
+pub(super) unsafe fn fill(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Status {
     while held(c).is_empty() {
         let mut p: *mut NX_PACKET = ptr::null_mut();
         check(tcp::nx_tcp_socket_receive(socket(c), &mut p, deadline.remaining_ticks()))?;
@@ -128,7 +128,7 @@ unsafe fn fill(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Status {
 }
 
 /// Releases every held byte and packet.
-unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
+pub(super) unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
     let p = (*c).nx_pop3_client_message_ptr;
     let mut bytes = 0usize;
     let mut q = p;
@@ -150,7 +150,14 @@ unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
 
 /// Reads one status line, within the reply timeout. With `greeting`, the
 /// first `<...>` of the line is kept in `nx_pop3_server_process_id`.
-unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UINT> {
+pub(super) unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UINT> {
+    read_reply_text(c, greeting, &mut [])
+}
+
+/// [`read_reply`], also copying the line's text (after the status and its
+/// space) into `text`, as much as fits ([`Reply::text_len`] says how long
+/// the text is).
+pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, text: &mut [u8]) -> Result<Reply, UINT> {
     let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
     ext::reply_expected(c);
     loop {
@@ -162,7 +169,7 @@ unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UI
         let id = field_mut(&mut (*c).nx_pop3_server_process_id);
         let stamp: &mut [u8] = if greeting { &mut id[..NX_POP3_SERVER_PROCESS_ID_SIZE] } else { &mut [] };
         let st = state(c);
-        let (used, result) = st.reply.feed(input, stamp);
+        let (used, result) = st.reply.feed_text(input, stamp, text);
         st.rx_offset += used as u32;
         ext::record_reply(c, &input[..used], result.is_some());
         match result {
@@ -184,7 +191,7 @@ unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Result<Reply, UI
 }
 
 /// Reads and drops the rest of a message the application stopped reading.
-unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
+pub(super) unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
     // message_get clears the flag (through `c`) when the message ends.
     loop {
         if (*c).nx_pop3_client_ready_to_download != NX_TRUE {
@@ -198,7 +205,7 @@ unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
 }
 
 /// Drops whatever arrived after a message's terminator: nothing was asked for.
-unsafe fn drop_stray(c: *mut NX_POP3_CLIENT) {
+pub(super) unsafe fn drop_stray(c: *mut NX_POP3_CLIENT) {
     let mut stray = drop_held(c);
     loop {
         let mut p: *mut NX_PACKET = ptr::null_mut();
@@ -220,8 +227,12 @@ unsafe fn drop_stray(c: *mut NX_POP3_CLIENT) {
 // ---------------------------------------------------------------- send side
 
 /// Sends one command line in one packet from the client's pool.
-unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
+pub(super) unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
     finish_message(c)?;
+    // Replies of commands sent ahead, and the rest of a listing, are not
+    // what this command waits for: read and drop them first.
+    services::drain_pipeline(c)?;
+    services::finish_walk(c)?;
     if state(c).after_body {
         drop_stray(c);
     }
@@ -257,13 +268,13 @@ unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
 }
 
 /// One command and its status line.
-unsafe fn transact(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Result<Reply, UINT> {
+pub(super) unsafe fn transact(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Result<Reply, UINT> {
     send_command(c, cmd)?;
     read_reply(c, false)
 }
 
 /// `+OK` or `NX_POP3_SERVER_ERROR_STATUS`.
-unsafe fn expect_ok(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
+pub(super) unsafe fn expect_ok(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> Status {
     if transact(c, cmd)?.ok {
         Ok(())
     } else {
@@ -314,6 +325,12 @@ pub unsafe fn create(
             reply: pop3::ReplyParser::new(),
             body: pop3::BodyDecoder::new(),
             last_reply: ext::LastReply::new(),
+            capa_flags: 0,
+            walk: services::WalkState::None,
+            pipe: pop3::Pipeline::new(),
+            pipe_next_reply: 0,
+            req_next_send: 0,
+            req_end: 0,
         },
     );
     field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
@@ -430,7 +447,7 @@ pub unsafe fn mail_items_get(c: *mut NX_POP3_CLIENT, items: *mut UINT, size: *mu
     }
 }
 
-fn check_index(c: *mut NX_POP3_CLIENT, item: UINT) -> Status {
+pub(super) fn check_index(c: *mut NX_POP3_CLIENT, item: UINT) -> Status {
     if item == 0 {
         return Err(NX_POP3_CLIENT_INVALID_INDEX);
     }
@@ -478,7 +495,16 @@ pub unsafe fn mail_item_get(c: *mut NX_POP3_CLIENT, item: UINT, item_size: *mut 
     }
     done((|| {
         check_index(c, item)?;
-        let reply = transact(c, &Command::Retr(item))?;
+        // A RETR sent ahead (nx_pop3_client_mail_items_request) is not sent again.
+        let reply = services::retr(c, item)?;
+        start_download(c, item, reply, item_size)
+    })())
+}
+
+/// After the `+OK` or `-ERR` of `RETR` or `TOP`: ready to hand out the
+/// message data, `*item_size` from the octet count if any.
+pub(super) unsafe fn start_download(c: *mut NX_POP3_CLIENT, item: UINT, reply: Reply, item_size: *mut ULONG) -> Status {
+    {
         if !reply.ok {
             return Err(NX_POP3_SERVER_ERROR_STATUS);
         }
@@ -495,7 +521,7 @@ pub unsafe fn mail_item_get(c: *mut NX_POP3_CLIENT, item: UINT, item_size: *mut 
             Arg::TooBig => Err(NX_POP3_SERVER_ERROR_STATUS),
             Arg::None | Arg::Text => Ok(()),
         }
-    })())
+    }
 }
 
 /// Hands out the next packet of message data (dot-unstuffed, terminator
@@ -536,15 +562,40 @@ pub unsafe fn message_get(
             st.rx_offset += d.consumed as u32;
             continue;
         }
+        let mut rest = detach(p);
         if d.end {
-            // Bytes after the terminator were not asked for: dropped, counted.
-            st.stray_bytes = st.stray_bytes.saturating_add((buf.len() - d.consumed) as u32);
-            st.after_body = true;
+            let after = &buf[d.consumed..];
+            if !st.pipe.is_empty() {
+                // Commands were sent ahead: what follows the terminator is
+                // their replies. The packet goes to the application, so the
+                // bytes after the terminator are kept in a packet of their own.
+                if !after.is_empty() {
+                    match services::keep_copy(p, after, rest, deadline) {
+                        Ok(q) => rest = q,
+                        Err(status) => {
+                            // No packet for the bytes after the terminator:
+                            // they are lost, and with them the step of the
+                            // replies still expected. Drop it all; the
+                            // session is out of step (delete the client).
+                            (*p).nx_packet_next = rest;
+                            (*c).nx_pop3_client_message_ptr = p;
+                            drop_held(c);
+                            services::forget_pipeline(c);
+                            (*c).nx_pop3_client_ready_to_download = NX_FALSE;
+                            return status;
+                        }
+                    }
+                }
+            } else {
+                // Bytes after the terminator were not asked for: dropped, counted.
+                st.stray_bytes = st.stray_bytes.saturating_add(after.len() as u32);
+                st.after_body = true;
+            }
             (*c).nx_pop3_client_ready_to_download = NX_FALSE;
             *final_packet = NX_TRUE;
         }
         // The decoded bytes are at the start of the unconsumed part: hand the packet over.
-        (*c).nx_pop3_client_message_ptr = detach(p);
+        (*c).nx_pop3_client_message_ptr = rest;
         st.rx_offset = 0;
         let start = (*p).nx_packet_prepend_ptr.add(off);
         (*p).nx_packet_prepend_ptr = start;
