@@ -317,54 +317,51 @@ static void t_pipelined_split(void)
     p3_end();
 }
 
-/* 40 messages: the pipeline is topped up as replies are read, never more
-   than its depth in flight; a -ERR in the middle is that message's. */
-static char many[40 * 40];
+/* 100 messages: 64 RETRs go ahead (the depth), more as replies are read
+   (when half the pipeline is free); a -ERR in between is that message's. */
+#define MANY 100
+static char many[MANY * 24];
 static void t_pipelined_many(void)
 {
-    static P3_STEP s[200];
-    static char expects[40][16];
-    UINT k = 0, n = 0;
-    P3_STEP login[] = {P3_LOGIN, EXPECT("CAPA"), SEND(PIPE_CAPA), EXPECT("STAT"), SEND("+OK 40 400\r\n")};
+    static P3_STEP s[MANY + 40];
+    static char expects[MANY][16];
+    UINT k = 0, n = 0, answered = 0;
+    P3_STEP login[] = {P3_LOGIN, EXPECT("CAPA"), SEND(PIPE_CAPA), EXPECT("STAT"), SEND("+OK 100 1000\r\n")};
     for (UINT i = 0; i < sizeof login / sizeof login[0]; i++)
         s[k++] = login[i];
-    /* The first 16 RETRs arrive before any reply. */
-    for (UINT i = 1; i <= 40; i++) {
+    for (UINT i = 1; i <= MANY; i++) {
         snprintf(expects[i - 1], sizeof expects[0], "RETR %u", i);
         s[k++] = (P3_STEP)EXPECT_STR(expects[i - 1]);
-        if (i >= 16 && i % 8 == 0) {
-            /* Answer 8 (they were all asked for): the client then sends more. */
+        /* After 64 RETRs, and then after each 32 more: answer 32 (all the
+           client waits for before it may send more). */
+        if (i == 64 || (i > 64 && (i - 64) % 32 == 0) || i == MANY) {
             ULONG len = 0;
-            for (UINT j = i - 15; j <= i - 8; j++)
-                len += (ULONG)sprintf(many + n + len, j == 20 ? "-ERR [SYS/TEMP] no\r\n" : "+OK\r\nmsg %02u\r\n.\r\n", j);
+            UINT upto = i == MANY ? MANY : answered + 32;
+            for (UINT j = answered + 1; j <= upto; j++)
+                len += (ULONG)sprintf(many + n + len, j == 20 ? "-ERR [SYS/TEMP] no\r\n" : "+OK\r\nmsg %03u\r\n.\r\n", j);
+            answered = upto;
             s[k++] = (P3_STEP)SEND_BUF(many + n, len);
             n += len;
         }
-    }
-    {
-        ULONG len = 0;
-        for (UINT j = 33; j <= 40; j++)
-            len += (ULONG)sprintf(many + n + len, "+OK\r\nmsg %02u\r\n.\r\n", j);
-        s[k++] = (P3_STEP)SEND_BUF(many + n, len);
     }
     s[k++] = (P3_STEP)EXPECT("QUIT");
     s[k++] = (P3_STEP)SEND("+OK\r\n");
     s[k++] = (P3_STEP)END;
     NX_POP3_CAPABILITIES caps;
-    p3_begin("pipelining: 40 messages, topped up as replies are read, a -ERR in between", s);
+    p3_begin("pipelining: 100 messages, 64 ahead, topped up as replies are read, a -ERR in between", s);
     CHECK_ST(p3_login(), NX_SUCCESS);
     CHECK_ST(nx_pop3_client_capabilities_get(&p3_client, &caps, NX_NULL, 0, NX_NULL), NX_SUCCESS);
     CHECK_ST(stat_ok(), NX_SUCCESS);
-    CHECK_ST(nx_pop3_client_mail_items_request(&p3_client, 1, 40), NX_SUCCESS);
-    for (UINT i = 1; i <= 40; i++) {
+    CHECK_ST(nx_pop3_client_mail_items_request(&p3_client, 1, MANY), NX_SUCCESS);
+    for (UINT i = 1; i <= MANY; i++) {
         char want[16];
-        snprintf(want, sizeof want, "msg %02u\r\n", i);
+        snprintf(want, sizeof want, "msg %03u\r\n", i);
         if (i == 20) {
             ULONG size = 1;
             CHECK_ST(nx_pop3_client_mail_item_get(&p3_client, i, &size), NX_POP3_SERVER_ERROR_STATUS);
             continue;
         }
-        p3_retr_expect_at(__LINE__, i, 0, want, 8);
+        p3_retr_expect_at(__LINE__, i, 0, want, 9);
     }
     CHECK_ST(nx_pop3_client_quit(&p3_client), NX_SUCCESS);
     p3_end();

@@ -75,7 +75,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 44;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 64;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.

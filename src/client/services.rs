@@ -27,9 +27,9 @@ use crate::pop3::{self, Capa, CapaParser, Command, Expire, ListWalk, ReplyKind, 
 use crate::port::Deadline;
 
 /// Replies of commands sent ahead, at most.
-pub(crate) const PIPELINE_DEPTH: usize = 16;
+pub(crate) const PIPELINE_DEPTH: usize = 64;
 /// Bytes of commands sent ahead whose replies have not been read, at most.
-pub(crate) const PIPELINE_BYTES: usize = 512;
+pub(crate) const PIPELINE_BYTES: usize = 1024;
 
 /// Longest unique-id (RFC 1939): a buffer of `NX_POP3_MAX_UID + 1` bytes
 /// holds any unique-id and its NUL.
@@ -545,8 +545,8 @@ pub(super) unsafe fn retr(c: *mut NX_POP3_CLIENT, item: UINT) -> Result<pop3::Re
     }
 }
 
-/// Sends more `RETR` commands of the request, in one packet, when half the
-/// pipeline or more is free.
+/// Sends more `RETR` commands of the request when half the pipeline or more
+/// is free: up to the depth and the byte bound, as many per packet as fit.
 unsafe fn top_up(c: *mut NX_POP3_CLIENT) -> Status {
     let st = state(c);
     if st.req_next_send >= st.req_end || st.pipe.len() > PIPELINE_DEPTH / 2 {
@@ -554,6 +554,19 @@ unsafe fn top_up(c: *mut NX_POP3_CLIENT) -> Status {
     }
     if st.pipe.is_empty() {
         st.pipe_next_reply = st.req_next_send;
+    }
+    while top_up_packet(c)? {}
+    Ok(())
+}
+
+/// One packet of `RETR` commands; `false` when nothing more may be sent.
+unsafe fn top_up_packet(c: *mut NX_POP3_CLIENT) -> Result<bool, UINT> {
+    let st = state(c);
+    let room_for = |st: &ClientState, next: u32| -> bool {
+        next < st.req_end && st.pipe.len() < PIPELINE_DEPTH && st.pipe.bytes_in_flight() + retr_len(next) <= PIPELINE_BYTES
+    };
+    if !room_for(st, st.req_next_send) {
+        return Ok(false);
     }
     let settings = st.settings;
     let mut p: *mut NX_PACKET = ptr::null_mut();
@@ -592,7 +605,18 @@ unsafe fn top_up(c: *mut NX_POP3_CLIENT) -> Status {
         let _ = st.pipe.push(ReplyKind::Message, usize::from(size));
     }
     st.req_next_send = next;
-    Ok(())
+    Ok(room_for(st, next))
+}
+
+/// Bytes of `RETR n` CR LF.
+fn retr_len(n: u32) -> usize {
+    let mut digits = 1;
+    let mut v = n;
+    while v >= 10 {
+        v /= 10;
+        digits += 1;
+    }
+    7 + digits
 }
 
 unsafe fn socket_of(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
