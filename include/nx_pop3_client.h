@@ -132,7 +132,7 @@ typedef struct NX_POP3_CAPABILITIES_STRUCT NX_POP3_CAPABILITIES;
 /**
  * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
-#define NX_POP3_CLIENT_PRIVATE_WORDS 64
+#define NX_POP3_CLIENT_PRIVATE_WORDS 36
 
 /**
  * Bytes of the last server reply kept (the rest of a longer line is dropped).

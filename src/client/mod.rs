@@ -20,7 +20,7 @@ pub use ops::*;
 pub use services::*;
 
 use crate::netx::types::*;
-use crate::pop3::{BodyDecoder, Pipeline, ReplyParser};
+use crate::pop3::{BodyDecoder, ReplyParser};
 
 /// The layout limits of this build (`build.rs`: environment variables
 /// `NX_POP3_MAX_USERNAME`, `NX_POP3_MAX_PASSWORD`,
@@ -75,7 +75,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 64;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 36;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.
@@ -155,7 +155,7 @@ pub(crate) struct ClientState {
     pub walk: services::WalkState,
     /// `RETR` commands sent ahead (PIPELINING): replies expected, oldest
     /// first, after the one being read (extension).
-    pub pipe: Pipeline<{ services::PIPELINE_DEPTH }>,
+    pub pipe: services::Ahead,
     /// Message number of the oldest reply in `pipe`.
     pub pipe_next_reply: u32,
     /// Next message number of the request to send `RETR` for, and the end

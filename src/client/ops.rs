@@ -327,7 +327,7 @@ pub unsafe fn create(
             last_reply: ext::LastReply::new(),
             capa_flags: 0,
             walk: services::WalkState::None,
-            pipe: pop3::Pipeline::new(),
+            pipe: services::Ahead::new(),
             pipe_next_reply: 0,
             req_next_send: 0,
             req_end: 0,

@@ -23,7 +23,7 @@ use super::ops::{check, check_index, done, expect_ok, fill, finish_message, held
                  send_command, start_download, transact, Status};
 use super::*;
 use crate::netx::{packet, tcp};
-use crate::pop3::{self, Capa, CapaParser, Command, Expire, ListWalk, ReplyKind, RespCode, UidlWalk, Walk, WalkError};
+use crate::pop3::{self, Capa, CapaParser, Command, Expire, ListWalk, RespCode, UidlWalk, Walk, WalkError};
 use crate::port::Deadline;
 
 /// Replies of commands sent ahead, at most.
@@ -186,6 +186,44 @@ pub const NX_POP3_RESP_CODE_SYS: UINT = 5;
 pub const NX_POP3_RESP_CODE_AUTH: UINT = 6;
 /// Another well-formed `[...]` code.
 pub const NX_POP3_RESP_CODE_OTHER: UINT = 7;
+
+/// `RETR` commands sent ahead whose replies have not been read: all are
+/// `RETR` of consecutive messages from `pipe_next_reply` on, so two counters
+/// say everything (the engine's general queue, [`pop3::Pipeline`], would
+/// keep a kind and a size per command: 216 bytes of the client struct at
+/// this depth).
+#[derive(Clone, Copy)]
+pub(crate) struct Ahead {
+    len: u16,
+    bytes: u16,
+}
+
+impl Ahead {
+    pub(crate) const fn new() -> Self {
+        Ahead { len: 0, bytes: 0 }
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+    fn bytes_in_flight(&self) -> usize {
+        usize::from(self.bytes)
+    }
+    fn push(&mut self, size: usize) {
+        self.len = self.len.saturating_add(1);
+        self.bytes = self.bytes.saturating_add(size as u16);
+    }
+    /// The reply to `RETR n` has been read.
+    fn pop(&mut self, n: u32) {
+        self.len = self.len.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(retr_len(n) as u16);
+    }
+    fn clear(&mut self) {
+        *self = Self::new();
+    }
+}
 
 /// A listing being walked.
 #[derive(Clone, Copy)]
@@ -534,7 +572,7 @@ pub(super) unsafe fn retr(c: *mut NX_POP3_CLIENT, item: UINT) -> Result<pop3::Re
     match read_reply(c, false) {
         Ok(reply) => {
             let st = state(c);
-            st.pipe.pop();
+            st.pipe.pop(st.pipe_next_reply);
             st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
             Ok(reply)
         }
@@ -601,8 +639,7 @@ unsafe fn top_up_packet(c: *mut NX_POP3_CLIENT) -> Result<bool, UINT> {
     }
     let st = state(c);
     for &size in &sizes[..count] {
-        // Cannot fail: the loop above stopped at the depth.
-        let _ = st.pipe.push(ReplyKind::Message, usize::from(size));
+        st.pipe.push(usize::from(size));
     }
     st.req_next_send = next;
     Ok(room_for(st, next))
@@ -642,7 +679,7 @@ pub(super) unsafe fn drain_pipeline(c: *mut NX_POP3_CLIENT) -> Status {
             }
         };
         let st = state(c);
-        st.pipe.pop();
+        st.pipe.pop(st.pipe_next_reply);
         st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
         if reply.ok {
             (*c).nx_pop3_client_ready_to_download = NX_TRUE;
