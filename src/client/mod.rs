@@ -14,6 +14,7 @@
 mod ext;
 mod ops;
 mod services;
+mod stack;
 
 pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;

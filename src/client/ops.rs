@@ -6,7 +6,6 @@ use core::ptr;
 use core::slice;
 
 use super::*;
-use crate::netx::{packet, tcp};
 use crate::pop3::{self, Arg, Command, EncodeError, Reply};
 use crate::port::Deadline;
 
@@ -27,16 +26,9 @@ pub(super) fn done(result: Status) -> UINT {
     }
 }
 
-/// The bytes of one packet of a chain, `prepend_ptr .. append_ptr`.
+/// The bytes of one packet of a chain (see [`stack::data`]).
 pub(super) unsafe fn segment<'a>(p: *mut NX_PACKET) -> &'a mut [u8] {
-    let start = (*p).nx_packet_prepend_ptr;
-    let end = (*p).nx_packet_append_ptr;
-    if start.is_null() || (end as usize) <= (start as usize) {
-        return &mut [];
-    }
-    // SAFETY: a packet's prepend..append range lies inside its payload, which
-    // the client owns while it holds the packet.
-    slice::from_raw_parts_mut(start, end as usize - start as usize)
+    stack::data(p)
 }
 
 /// A NUL-terminated C string of at most `max` bytes without CR or LF.
@@ -72,9 +64,6 @@ fn field_mut(bytes: &mut [CHAR]) -> &mut [u8] {
     unsafe { slice::from_raw_parts_mut(bytes.as_mut_ptr() as *mut u8, bytes.len()) }
 }
 
-pub(super) unsafe fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
-    ptr::addr_of_mut!((*c).nx_pop3_client_tcp_socket)
-}
 
 // ---------------------------------------------------------------- receive side
 
@@ -93,35 +82,16 @@ pub(super) unsafe fn held<'a>(c: *mut NX_POP3_CLIENT) -> &'a mut [u8] {
             return &mut seg[off..];
         }
         // Done with this packet: keep the rest of the chain, release it alone.
-        (*c).nx_pop3_client_message_ptr = detach(p);
+        (*c).nx_pop3_client_message_ptr = stack::detach(p);
         st.rx_offset = 0;
-        packet::nx_packet_release(p);
+        stack::release(p);
     }
-}
-
-/// Unlinks the first packet of a chain; returns the rest (a chain of its own).
-pub(super) unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
-    let next = (*p).nx_packet_next;
-    (*p).nx_packet_next = ptr::null_mut();
-    (*p).nx_packet_last = ptr::null_mut();
-    if !next.is_null() {
-        let mut len = 0u32;
-        let mut q = next;
-        while !q.is_null() {
-            len = len.saturating_add(segment(q).len() as u32);
-            q = (*q).nx_packet_next;
-        }
-        (*next).nx_packet_length = len;
-    }
-    next
 }
 
 /// Makes sure some unconsumed bytes are held, receiving until the deadline.
 pub(super) unsafe fn fill(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Status {
     while held(c).is_empty() {
-        let mut p: *mut NX_PACKET = ptr::null_mut();
-        check(tcp::nx_tcp_socket_receive(socket(c), &mut p, deadline.remaining_ticks()))?;
-        (*c).nx_pop3_client_message_ptr = p;
+        (*c).nx_pop3_client_message_ptr = stack::receive_until(c, deadline)?;
         state(c).rx_offset = 0;
     }
     Ok(())
@@ -138,11 +108,9 @@ pub(super) unsafe fn drop_held(c: *mut NX_POP3_CLIENT) -> usize {
         let skip = if first { (state(c).rx_offset as usize).min(len) } else { 0 };
         bytes += len - skip;
         first = false;
-        q = (*q).nx_packet_next;
+        q = stack::next(q);
     }
-    if !p.is_null() {
-        packet::nx_packet_release(p);
-    }
+    stack::release(p);
     (*c).nx_pop3_client_message_ptr = ptr::null_mut();
     state(c).rx_offset = 0;
     bytes
@@ -200,24 +168,20 @@ pub(super) unsafe fn finish_message(c: *mut NX_POP3_CLIENT) -> Status {
         let mut p: *mut NX_PACKET = ptr::null_mut();
         let (mut bytes, mut last) = (0, 0);
         check(message_get(c, &mut p, &mut bytes, &mut last))?;
-        packet::nx_packet_release(p);
+        stack::release(p);
     }
 }
 
 /// Drops whatever arrived after a message's terminator: nothing was asked for.
 pub(super) unsafe fn drop_stray(c: *mut NX_POP3_CLIENT) {
     let mut stray = drop_held(c);
-    loop {
-        let mut p: *mut NX_PACKET = ptr::null_mut();
-        if tcp::nx_tcp_socket_receive(socket(c), &mut p, NX_NO_WAIT) != NX_SUCCESS {
-            break;
-        }
+    while let Ok(p) = stack::receive(c, NX_NO_WAIT) {
         let mut q = p;
         while !q.is_null() {
             stray += segment(q).len();
-            q = (*q).nx_packet_next;
+            q = stack::next(q);
         }
-        packet::nx_packet_release(p);
+        stack::release(p);
     }
     let st = state(c);
     st.stray_bytes = st.stray_bytes.saturating_add(stray as u32);
@@ -237,34 +201,12 @@ pub(super) unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> 
         drop_stray(c);
     }
     let settings = state(c).settings;
-    let mut p: *mut NX_PACKET = ptr::null_mut();
-    // No headroom: the TCP layer copies the line into its stream.
-    check(packet::nx_packet_allocate(
-        (*c).nx_pop3_client_packet_pool_ptr,
-        &mut p,
-        NX_RECEIVE_PACKET,
-        settings.packet_timeout,
-    ))?;
-    let start = (*p).nx_packet_prepend_ptr;
-    let room = ((*p).nx_packet_data_end as usize).saturating_sub(start as usize);
-    let out = slice::from_raw_parts_mut(start, room);
-    let len = match pop3::encode_command(cmd, out) {
-        Ok(len) => len,
-        Err(e) => {
-            packet::nx_packet_release(p);
-            return Err(match e {
-                EncodeError::TooLong => NX_POP3_INSUFFICIENT_PACKET_PAYLOAD,
-                EncodeError::BadArgument => NX_POP3_PARAM_ERROR,
-            });
-        }
-    };
-    (*p).nx_packet_append_ptr = start.add(len);
-    (*p).nx_packet_length = len as ULONG;
-    let status = tcp::nx_tcp_socket_send(socket(c), p, settings.send_wait);
-    if status != NX_SUCCESS {
-        packet::nx_packet_release(p);
-    }
-    check(status)
+    stack::send(c, (*c).nx_pop3_client_packet_pool_ptr, settings.packet_timeout, settings.send_wait, |out| {
+        pop3::encode_command(cmd, out).map_err(|e| match e {
+            EncodeError::TooLong => NX_POP3_INSUFFICIENT_PACKET_PAYLOAD,
+            EncodeError::BadArgument => NX_POP3_PARAM_ERROR,
+        })
+    })
 }
 
 /// One command and its status line.
@@ -338,17 +280,7 @@ pub unsafe fn create(
     (*c).nx_pop3_client_packet_pool_ptr = pool;
     (*c).nx_pop3_client_enable_APOP_authentication = (apop != 0) as UINT;
 
-    let status = tcp::nx_tcp_socket_create(
-        ip,
-        socket(c),
-        c"POP3 Client socket".as_ptr() as *mut CHAR,
-        NX_IP_NORMAL,
-        NX_FRAGMENT_OKAY,
-        NX_IP_TIME_TO_LIVE,
-        settings.window_size,
-        None,
-        None,
-    );
+    let status = stack::socket_create(c, ip, settings.window_size);
     if status != NX_SUCCESS {
         ptr::write_bytes(c, 0, 1);
         return status;
@@ -371,8 +303,7 @@ pub unsafe fn create(
 pub unsafe fn connect(c: *mut NX_POP3_CLIENT, server: &NXD_ADDRESS, port: ULONG) -> UINT {
     done((|| {
         let wait = state(c).settings.connection_timeout;
-        check(tcp::nx_tcp_client_socket_bind(socket(c), NX_ANY_PORT, wait))?;
-        check(tcp::nxd_tcp_client_socket_connect(socket(c), server, port as UINT, wait))?;
+        stack::connect(c, server, port, wait)?;
         if !read_reply(c, true)?.ok {
             return Err(NX_POP3_SERVER_ERROR_STATUS);
         }
@@ -562,7 +493,7 @@ pub unsafe fn message_get(
             st.rx_offset += d.consumed as u32;
             continue;
         }
-        let mut rest = detach(p);
+        let mut rest = stack::detach(p);
         if d.end {
             let after = &buf[d.consumed..];
             if !st.pipe.is_empty() {
@@ -577,7 +508,7 @@ pub unsafe fn message_get(
                             // they are lost, and with them the step of the
                             // replies still expected. Drop it all; the
                             // session is out of step (delete the client).
-                            (*p).nx_packet_next = rest;
+                            stack::append_chain(p, rest);
                             (*c).nx_pop3_client_message_ptr = p;
                             drop_held(c);
                             services::forget_pipeline(c);
@@ -597,10 +528,7 @@ pub unsafe fn message_get(
         // The decoded bytes are at the start of the unconsumed part: hand the packet over.
         (*c).nx_pop3_client_message_ptr = rest;
         st.rx_offset = 0;
-        let start = (*p).nx_packet_prepend_ptr.add(off);
-        (*p).nx_packet_prepend_ptr = start;
-        (*p).nx_packet_append_ptr = start.add(d.produced);
-        (*p).nx_packet_length = d.produced as ULONG;
+        stack::trim(p, off, d.produced);
         *packet_out = p;
         *bytes = d.produced as ULONG;
         return NX_SUCCESS;
@@ -616,14 +544,10 @@ unsafe fn cr_packet(
     packet_out: *mut *mut NX_PACKET,
     bytes: *mut ULONG,
 ) -> UINT {
-    let mut p: *mut NX_PACKET = ptr::null_mut();
-    let status = packet::nx_packet_allocate((*held).nx_packet_pool_owner, &mut p, NX_RECEIVE_PACKET, deadline.remaining_ticks());
-    if status != NX_SUCCESS {
-        return status;
-    }
-    *(*p).nx_packet_prepend_ptr = b'\r';
-    (*p).nx_packet_append_ptr = (*p).nx_packet_prepend_ptr.add(1);
-    (*p).nx_packet_length = 1;
+    let p = match stack::copy_new(held, b"\r", deadline) {
+        Ok(p) => p,
+        Err(status) => return status,
+    };
     state(c).body.cr_delivered();
     *packet_out = p;
     *bytes = 1;
@@ -657,10 +581,7 @@ pub unsafe fn quit(c: *mut NX_POP3_CLIENT) -> UINT {
 pub unsafe fn delete(c: *mut NX_POP3_CLIENT) -> UINT {
     drop_held(c);
     if state(c).socket_created {
-        let s = socket(c);
-        tcp::nx_tcp_socket_disconnect(s, state(c).settings.disconnect_timeout);
-        tcp::nx_tcp_client_socket_unbind(s);
-        tcp::nx_tcp_socket_delete(s);
+        stack::disconnect(c, state(c).settings.disconnect_timeout);
     }
     ptr::write_bytes(c, 0, 1);
     NX_SUCCESS

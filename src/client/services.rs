@@ -19,10 +19,10 @@
 
 use core::ptr;
 
-use super::ops::{check, check_index, done, expect_ok, fill, finish_message, held, read_reply, read_reply_text,
+use super::ops::{check_index, done, expect_ok, fill, finish_message, held, read_reply, read_reply_text,
                  send_command, start_download, transact, Status};
 use super::*;
-use crate::netx::{packet, tcp};
+use super::stack;
 use crate::pop3::{self, Capa, CapaParser, Command, Expire, ListWalk, RespCode, UidlWalk, Walk, WalkError};
 use crate::port::Deadline;
 
@@ -607,42 +607,35 @@ unsafe fn top_up_packet(c: *mut NX_POP3_CLIENT) -> Result<bool, UINT> {
         return Ok(false);
     }
     let settings = st.settings;
-    let mut p: *mut NX_PACKET = ptr::null_mut();
-    check(packet::nx_packet_allocate((*c).nx_pop3_client_packet_pool_ptr, &mut p, NX_RECEIVE_PACKET, settings.packet_timeout))?;
-    let start = (*p).nx_packet_prepend_ptr;
-    let room = ((*p).nx_packet_data_end as usize).saturating_sub(start as usize);
-    let out = core::slice::from_raw_parts_mut(start, room);
-    let (mut len, mut sizes, mut count) = (0usize, [0u16; PIPELINE_DEPTH], 0usize);
-    let mut bytes = st.pipe.bytes_in_flight();
-    let mut next = st.req_next_send;
-    while next < st.req_end && st.pipe.len() + count < PIPELINE_DEPTH {
-        let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
-        if bytes + n > PIPELINE_BYTES {
-            break;
+    let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
+    let first = st.req_next_send;
+    let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
+    stack::send(c, (*c).nx_pop3_client_packet_pool_ptr, settings.packet_timeout, settings.send_wait, |out| {
+        let mut len = 0usize;
+        let mut next = first;
+        while next < end && in_flight + count < PIPELINE_DEPTH {
+            let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
+            if bytes + n > PIPELINE_BYTES {
+                break;
+            }
+            sizes[count] = n as u16;
+            len += n;
+            bytes += n;
+            count += 1;
+            next += 1;
         }
-        sizes[count] = n as u16;
-        len += n;
-        bytes += n;
-        count += 1;
-        next += 1;
-    }
-    if count == 0 {
-        packet::nx_packet_release(p);
-        return Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD);
-    }
-    (*p).nx_packet_append_ptr = start.add(len);
-    (*p).nx_packet_length = len as ULONG;
-    let status = tcp::nx_tcp_socket_send(socket_of(c), p, settings.send_wait);
-    if status != NX_SUCCESS {
-        packet::nx_packet_release(p);
-        return Err(status);
-    }
+        if count == 0 {
+            Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD)
+        } else {
+            Ok(len)
+        }
+    })?;
     let st = state(c);
     for &size in &sizes[..count] {
         st.pipe.push(usize::from(size));
     }
-    st.req_next_send = next;
-    Ok(room_for(st, next))
+    st.req_next_send = first + count as u32;
+    Ok(room_for(st, st.req_next_send))
 }
 
 /// Bytes of `RETR n` CR LF.
@@ -654,10 +647,6 @@ fn retr_len(n: u32) -> usize {
         digits += 1;
     }
     7 + digits
-}
-
-unsafe fn socket_of(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
-    ptr::addr_of_mut!((*c).nx_pop3_client_tcp_socket)
 }
 
 unsafe fn drop_stray_now(c: *mut NX_POP3_CLIENT) {
@@ -710,14 +699,7 @@ pub(super) unsafe fn keep_copy(
     rest: *mut NX_PACKET,
     deadline: Deadline,
 ) -> Result<*mut NX_PACKET, UINT> {
-    let pool = (*p).nx_packet_pool_owner;
-    let mut q: *mut NX_PACKET = ptr::null_mut();
-    check(packet::nx_packet_allocate(pool, &mut q, NX_RECEIVE_PACKET, deadline.remaining_ticks()))?;
-    let status = packet::nx_packet_data_append(q, after.as_ptr() as *const VOID, after.len() as ULONG, pool, deadline.remaining_ticks());
-    if status != NX_SUCCESS {
-        packet::nx_packet_release(q);
-        return Err(status);
-    }
-    (*packet::chain_last(q)).nx_packet_next = rest;
+    let q = stack::copy_new(p, after, deadline)?;
+    stack::append_chain(q, rest);
     Ok(q)
 }
