@@ -10,6 +10,7 @@
 //! Message data is dot-unstuffed in place inside the received packets, which
 //! are then handed to the application as they are: no copy, no extra packet.
 #![allow(non_camel_case_types, non_snake_case)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 mod ext;
 mod ops;
@@ -178,7 +179,10 @@ fn state_ptr(client: *mut NX_POP3_CLIENT) -> *mut ClientState {
 /// `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]):
 /// create wrote a whole `ClientState` there, so every field is valid.
 pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientState {
-    &mut *state_ptr(client)
+    // SAFETY: `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]): create wrote a whole `ClientState` there, so every field is valid.
+    unsafe {
+        &mut *state_ptr(client)
+    }
 }
 
 /// True when `client` was created and not deleted since.
@@ -186,8 +190,11 @@ pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientSta
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
-    // A plain u32 read: valid whatever the memory holds.
-    core::ptr::addr_of!((*state_ptr(client)).id).read() == CLIENT_ID
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        // A plain u32 read: valid whatever the memory holds.
+        core::ptr::addr_of!((*state_ptr(client)).id).read() == CLIENT_ID
+    }
 }
 
 /// Settings a program carried to create through the service macro, if any.
@@ -195,9 +202,12 @@ pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Settings> {
-    // Settings is all u32: any bit pattern is a valid value.
-    let s = core::ptr::addr_of!((*state_ptr(client)).settings).read();
-    (s.carried == SETTINGS_CARRIED).then_some(s)
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        // Settings is all u32: any bit pattern is a valid value.
+        let s = core::ptr::addr_of!((*state_ptr(client)).settings).read();
+        (s.carried == SETTINGS_CARRIED).then_some(s)
+    }
 }
 
 /// Stores the program's compile-time settings in the client just before create
@@ -207,6 +217,9 @@ pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Set
 /// # Safety
 /// `client` points to writable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn carry_settings(client: *mut NX_POP3_CLIENT, mut settings: Settings) {
-    settings.carried = SETTINGS_CARRIED;
-    core::ptr::addr_of_mut!((*state_ptr(client)).settings).write(settings);
+    // SAFETY: `client` points to writable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        settings.carried = SETTINGS_CARRIED;
+        core::ptr::addr_of_mut!((*state_ptr(client)).settings).write(settings);
+    }
 }

@@ -247,54 +247,57 @@ pub unsafe fn capabilities_get(
     lines: &mut [u8],
     lines_length: &mut usize,
 ) -> UINT {
-    *caps = NX_POP3_CAPABILITIES::NONE;
-    *lines_length = 0;
-    if let Some(first) = lines.first_mut() {
-        *first = 0;
-    }
-    state(c).capa_flags = 0;
-    done((|| {
-        if !transact(c, &Command::Capa)?.ok {
-            return Err(NX_POP3_SERVER_ERROR_STATUS);
+    // SAFETY: `c` is a created client.
+    unsafe {
+        *caps = NX_POP3_CAPABILITIES::NONE;
+        *lines_length = 0;
+        if let Some(first) = lines.first_mut() {
+            *first = 0;
         }
-        let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
-        let mut parser = CapaParser::new();
-        // Room for line bytes: keep one byte for the LF and one for the NUL.
-        let room_end = lines.len().saturating_sub(2);
-        let (mut at, mut need, mut fits, mut bad) = (0usize, 0usize, true, false);
-        loop {
-            fill(c, deadline)?;
-            let input = held(c);
-            let out: &mut [u8] = if fits && at < room_end { &mut lines[at..room_end] } else { &mut [] };
-            let (used, result) = parser.feed(input, out);
-            state(c).rx_offset += used as u32;
-            match result {
-                None => {}
-                Some(Ok(Walk::Entry(line))) => {
-                    need = need.saturating_add(line.len + 1);
-                    if fits && at + line.len <= room_end {
-                        at += line.len;
-                        lines[at] = b'\n';
-                        at += 1;
-                    } else {
-                        fits = false;
-                    }
-                }
-                Some(Ok(Walk::End)) => break,
-                Some(Err(_)) => bad = true, // the parser skips to the end
+        state(c).capa_flags = 0;
+        done((|| {
+            if !transact(c, &Command::Capa)?.ok {
+                return Err(NX_POP3_SERVER_ERROR_STATUS);
             }
-        }
-        if let Some(nul) = lines.get_mut(at) {
-            *nul = 0;
-        }
-        *lines_length = need;
-        *caps = NX_POP3_CAPABILITIES::from(parser.capabilities());
-        if bad {
-            return Err(NX_POP3_SERVER_ERROR_STATUS);
-        }
-        state(c).capa_flags = parser.capabilities().flags;
-        Ok(())
-    })())
+            let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+            let mut parser = CapaParser::new();
+            // Room for line bytes: keep one byte for the LF and one for the NUL.
+            let room_end = lines.len().saturating_sub(2);
+            let (mut at, mut need, mut fits, mut bad) = (0usize, 0usize, true, false);
+            loop {
+                fill(c, deadline)?;
+                let input = held(c);
+                let out: &mut [u8] = if fits && at < room_end { &mut lines[at..room_end] } else { &mut [] };
+                let (used, result) = parser.feed(input, out);
+                state(c).rx_offset += used as u32;
+                match result {
+                    None => {}
+                    Some(Ok(Walk::Entry(line))) => {
+                        need = need.saturating_add(line.len + 1);
+                        if fits && at + line.len <= room_end {
+                            at += line.len;
+                            lines[at] = b'\n';
+                            at += 1;
+                        } else {
+                            fits = false;
+                        }
+                    }
+                    Some(Ok(Walk::End)) => break,
+                    Some(Err(_)) => bad = true, // the parser skips to the end
+                }
+            }
+            if let Some(nul) = lines.get_mut(at) {
+                *nul = 0;
+            }
+            *lines_length = need;
+            *caps = NX_POP3_CAPABILITIES::from(parser.capabilities());
+            if bad {
+                return Err(NX_POP3_SERVER_ERROR_STATUS);
+            }
+            state(c).capa_flags = parser.capabilities().flags;
+            Ok(())
+        })())
+    }
 }
 
 // ---------------------------------------------------------------- single commands
@@ -304,7 +307,10 @@ pub unsafe fn capabilities_get(
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn noop(c: *mut NX_POP3_CLIENT) -> UINT {
-    done(expect_ok(c, &Command::Noop))
+    // SAFETY: `c` is a created client.
+    unsafe {
+        done(expect_ok(c, &Command::Noop))
+    }
 }
 
 /// `RSET`: the messages marked deleted are unmarked.
@@ -312,7 +318,10 @@ pub unsafe fn noop(c: *mut NX_POP3_CLIENT) -> UINT {
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn rset(c: *mut NX_POP3_CLIENT) -> UINT {
-    done(expect_ok(c, &Command::Rset))
+    // SAFETY: `c` is a created client.
+    unsafe {
+        done(expect_ok(c, &Command::Rset))
+    }
 }
 
 /// `UIDL n`: the unique-id of message `item`, NUL-terminated, in `out`
@@ -322,38 +331,41 @@ pub unsafe fn rset(c: *mut NX_POP3_CLIENT) -> UINT {
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn uidl_get(c: *mut NX_POP3_CLIENT, item: UINT, out: &mut [u8], uid_length: &mut usize) -> UINT {
-    *uid_length = 0;
-    if let Some(first) = out.first_mut() {
-        *first = 0;
-    }
-    done((|| {
-        check_index(c, item)?;
-        send_command(c, &Command::Uidl(item))?;
-        let mut text = [0u8; pop3::MAX_SERVER_REPLY];
-        let reply = read_reply_text(c, false, &mut text)?;
-        if !reply.ok {
-            return Err(NX_POP3_SERVER_ERROR_STATUS);
-        }
-        let text = reply.text(&text).ok_or(NX_POP3_SERVER_ERROR_STATUS)?;
-        let room = out.len().saturating_sub(1);
-        let result = pop3::parse_uidl_one(text, &mut out[..room]);
-        match result {
-            Ok(e) if e.number == item => {
-                out[e.uid_len] = 0;
-                *uid_length = e.uid_len;
-                return Ok(());
-            }
-            _ => {}
-        }
+    // SAFETY: `c` is a created client.
+    unsafe {
+        *uid_length = 0;
         if let Some(first) = out.first_mut() {
             *first = 0;
         }
-        Err(match result {
-            Ok(_) => NX_POP3_INVALID_MAIL_ITEM,
-            Err(WalkError::UidBufferTooSmall) => NX_SIZE_ERROR,
-            Err(_) => NX_POP3_SERVER_ERROR_STATUS,
-        })
-    })())
+        done((|| {
+            check_index(c, item)?;
+            send_command(c, &Command::Uidl(item))?;
+            let mut text = [0u8; pop3::MAX_SERVER_REPLY];
+            let reply = read_reply_text(c, false, &mut text)?;
+            if !reply.ok {
+                return Err(NX_POP3_SERVER_ERROR_STATUS);
+            }
+            let text = reply.text(&text).ok_or(NX_POP3_SERVER_ERROR_STATUS)?;
+            let room = out.len().saturating_sub(1);
+            let result = pop3::parse_uidl_one(text, &mut out[..room]);
+            match result {
+                Ok(e) if e.number == item => {
+                    out[e.uid_len] = 0;
+                    *uid_length = e.uid_len;
+                    return Ok(());
+                }
+                _ => {}
+            }
+            if let Some(first) = out.first_mut() {
+                *first = 0;
+            }
+            Err(match result {
+                Ok(_) => NX_POP3_INVALID_MAIL_ITEM,
+                Err(WalkError::UidBufferTooSmall) => NX_SIZE_ERROR,
+                Err(_) => NX_POP3_SERVER_ERROR_STATUS,
+            })
+        })())
+    }
 }
 
 /// `TOP n lines`: the headers and `lines` lines of the body, handed out by
@@ -362,11 +374,14 @@ pub unsafe fn uidl_get(c: *mut NX_POP3_CLIENT, item: UINT, out: &mut [u8], uid_l
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn top_get(c: *mut NX_POP3_CLIENT, item: UINT, lines: UINT) -> UINT {
-    done((|| {
-        check_index(c, item)?;
-        let reply = transact(c, &Command::Top { message: item, lines })?;
-        start_download(c, item, reply, ptr::null_mut())
-    })())
+    // SAFETY: `c` is a created client.
+    unsafe {
+        done((|| {
+            check_index(c, item)?;
+            let reply = transact(c, &Command::Top { message: item, lines })?;
+            start_download(c, item, reply, ptr::null_mut())
+        })())
+    }
 }
 
 /// The response code of the last status line the server sent
@@ -375,25 +390,28 @@ pub unsafe fn top_get(c: *mut NX_POP3_CLIENT, item: UINT, lines: UINT) -> UINT {
 /// # Safety
 /// `c` points to readable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn last_reply_code(c: *mut NX_POP3_CLIENT) -> UINT {
-    let mut line = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE + 2];
-    let n = last_reply_get(c, &mut line);
-    if n == 0 {
-        return NX_POP3_RESP_CODE_NONE;
-    }
-    line[n] = b'\n';
-    let mut parser = pop3::ReplyParser::new();
-    match parser.feed(&line[..=n], &mut []) {
-        (_, Some(Ok(reply))) => match reply.code {
-            RespCode::None => NX_POP3_RESP_CODE_NONE,
-            RespCode::InUse => NX_POP3_RESP_CODE_IN_USE,
-            RespCode::LoginDelay => NX_POP3_RESP_CODE_LOGIN_DELAY,
-            RespCode::SysTemp => NX_POP3_RESP_CODE_SYS_TEMP,
-            RespCode::SysPerm => NX_POP3_RESP_CODE_SYS_PERM,
-            RespCode::Sys => NX_POP3_RESP_CODE_SYS,
-            RespCode::Auth => NX_POP3_RESP_CODE_AUTH,
-            RespCode::Other => NX_POP3_RESP_CODE_OTHER,
-        },
-        _ => NX_POP3_RESP_CODE_NONE,
+    // SAFETY: `c` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        let mut line = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE + 2];
+        let n = last_reply_get(c, &mut line);
+        if n == 0 {
+            return NX_POP3_RESP_CODE_NONE;
+        }
+        line[n] = b'\n';
+        let mut parser = pop3::ReplyParser::new();
+        match parser.feed(&line[..=n], &mut []) {
+            (_, Some(Ok(reply))) => match reply.code {
+                RespCode::None => NX_POP3_RESP_CODE_NONE,
+                RespCode::InUse => NX_POP3_RESP_CODE_IN_USE,
+                RespCode::LoginDelay => NX_POP3_RESP_CODE_LOGIN_DELAY,
+                RespCode::SysTemp => NX_POP3_RESP_CODE_SYS_TEMP,
+                RespCode::SysPerm => NX_POP3_RESP_CODE_SYS_PERM,
+                RespCode::Sys => NX_POP3_RESP_CODE_SYS,
+                RespCode::Auth => NX_POP3_RESP_CODE_AUTH,
+                RespCode::Other => NX_POP3_RESP_CODE_OTHER,
+            },
+            _ => NX_POP3_RESP_CODE_NONE,
+        }
     }
 }
 
@@ -405,14 +423,17 @@ pub unsafe fn last_reply_code(c: *mut NX_POP3_CLIENT) -> UINT {
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn walk_start(c: *mut NX_POP3_CLIENT, uidl: bool) -> UINT {
-    done((|| {
-        let reply = transact(c, if uidl { &Command::UidlAll } else { &Command::ListAll })?;
-        if !reply.ok {
-            return Err(NX_POP3_SERVER_ERROR_STATUS);
-        }
-        state(c).walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
-        Ok(())
-    })())
+    // SAFETY: `c` is a created client.
+    unsafe {
+        done((|| {
+            let reply = transact(c, if uidl { &Command::UidlAll } else { &Command::ListAll })?;
+            if !reply.ok {
+                return Err(NX_POP3_SERVER_ERROR_STATUS);
+            }
+            state(c).walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
+            Ok(())
+        })())
+    }
 }
 
 /// One entry of the listing [`walk_start`] began: the message number, and
@@ -436,62 +457,65 @@ pub unsafe fn walk_next(
     uid: &mut [u8],
     uid_length: &mut usize,
 ) -> UINT {
-    *number = 0;
-    *size = 0;
-    *uid_length = 0;
-    if let Some(first) = uid.first_mut() {
-        *first = 0;
-    }
-    match (state(c).walk, uidl) {
-        (WalkState::List(_), false) | (WalkState::Uidl(_), true) => {}
-        _ => return NX_POP3_CLIENT_INVALID_STATE,
-    }
-    let room = uid.len().saturating_sub(1);
-    let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
-    loop {
-        if let Err(status) = fill(c, deadline) {
-            return status;
+    // SAFETY: `c` is a created client.
+    unsafe {
+        *number = 0;
+        *size = 0;
+        *uid_length = 0;
+        if let Some(first) = uid.first_mut() {
+            *first = 0;
         }
-        let input = held(c);
-        let st = state(c);
-        let (used, result) = match &mut st.walk {
-            WalkState::List(w) => {
-                let (used, r) = w.feed(input);
-                (used, r.map(|r| r.map(|w| match w {
-                    Walk::Entry(e) => Walk::Entry((e.number, e.size, 0)),
-                    Walk::End => Walk::End,
-                })))
+        match (state(c).walk, uidl) {
+            (WalkState::List(_), false) | (WalkState::Uidl(_), true) => {}
+            _ => return NX_POP3_CLIENT_INVALID_STATE,
+        }
+        let room = uid.len().saturating_sub(1);
+        let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
+        loop {
+            if let Err(status) = fill(c, deadline) {
+                return status;
             }
-            WalkState::Uidl(w) => {
-                let (used, r) = w.feed(input, &mut uid[..room]);
-                (used, r.map(|r| r.map(|w| match w {
-                    Walk::Entry(e) => Walk::Entry((e.number, 0, e.uid_len)),
-                    Walk::End => Walk::End,
-                })))
-            }
-            WalkState::None => return NX_POP3_CLIENT_INVALID_STATE,
-        };
-        st.rx_offset += used as u32;
-        match result {
-            None => continue,
-            Some(Ok(Walk::Entry((n, s, len)))) => {
-                *number = n;
-                *size = s;
-                if uidl {
-                    uid[len] = 0;
-                    *uid_length = len;
+            let input = held(c);
+            let st = state(c);
+            let (used, result) = match &mut st.walk {
+                WalkState::List(w) => {
+                    let (used, r) = w.feed(input);
+                    (used, r.map(|r| r.map(|w| match w {
+                        Walk::Entry(e) => Walk::Entry((e.number, e.size, 0)),
+                        Walk::End => Walk::End,
+                    })))
                 }
-                return NX_SUCCESS;
-            }
-            Some(Ok(Walk::End)) => {
-                st.walk = WalkState::None;
-                return NX_NO_MORE_ENTRIES;
-            }
-            Some(Err(e)) => {
-                if let Some(first) = uid.first_mut() {
-                    *first = 0;
+                WalkState::Uidl(w) => {
+                    let (used, r) = w.feed(input, &mut uid[..room]);
+                    (used, r.map(|r| r.map(|w| match w {
+                        Walk::Entry(e) => Walk::Entry((e.number, 0, e.uid_len)),
+                        Walk::End => Walk::End,
+                    })))
                 }
-                return if e == WalkError::UidBufferTooSmall { NX_SIZE_ERROR } else { NX_POP3_SERVER_ERROR_STATUS };
+                WalkState::None => return NX_POP3_CLIENT_INVALID_STATE,
+            };
+            st.rx_offset += used as u32;
+            match result {
+                None => continue,
+                Some(Ok(Walk::Entry((n, s, len)))) => {
+                    *number = n;
+                    *size = s;
+                    if uidl {
+                        uid[len] = 0;
+                        *uid_length = len;
+                    }
+                    return NX_SUCCESS;
+                }
+                Some(Ok(Walk::End)) => {
+                    st.walk = WalkState::None;
+                    return NX_NO_MORE_ENTRIES;
+                }
+                Some(Err(e)) => {
+                    if let Some(first) = uid.first_mut() {
+                        *first = 0;
+                    }
+                    return if e == WalkError::UidBufferTooSmall { NX_SIZE_ERROR } else { NX_POP3_SERVER_ERROR_STATUS };
+                }
             }
         }
     }
@@ -499,20 +523,23 @@ pub unsafe fn walk_next(
 
 /// Reads and drops the rest of a listing the program stopped walking.
 pub(super) unsafe fn finish_walk(c: *mut NX_POP3_CLIENT) -> Status {
-    let uidl = match state(c).walk {
-        WalkState::None => return Ok(()),
-        WalkState::List(_) => false,
-        WalkState::Uidl(_) => true,
-    };
-    let mut uid = [0u8; NX_POP3_MAX_UID + 1];
-    let (mut n, mut s, mut len) = (0, 0, 0);
-    loop {
-        match walk_next(c, uidl, &mut n, &mut s, &mut uid, &mut len) {
-            NX_NO_MORE_ENTRIES => return Ok(()),
-            NX_SUCCESS | NX_POP3_SERVER_ERROR_STATUS | NX_SIZE_ERROR => {}
-            other => {
-                state(c).walk = WalkState::None;
-                return Err(other);
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        let uidl = match state(c).walk {
+            WalkState::None => return Ok(()),
+            WalkState::List(_) => false,
+            WalkState::Uidl(_) => true,
+        };
+        let mut uid = [0u8; NX_POP3_MAX_UID + 1];
+        let (mut n, mut s, mut len) = (0, 0, 0);
+        loop {
+            match walk_next(c, uidl, &mut n, &mut s, &mut uid, &mut len) {
+                NX_NO_MORE_ENTRIES => return Ok(()),
+                NX_SUCCESS | NX_POP3_SERVER_ERROR_STATUS | NX_SIZE_ERROR => {}
+                other => {
+                    state(c).walk = WalkState::None;
+                    return Err(other);
+                }
             }
         }
     }
@@ -529,56 +556,62 @@ pub(super) unsafe fn finish_walk(c: *mut NX_POP3_CLIENT) -> Status {
 /// # Safety
 /// `c` is a created client.
 pub unsafe fn mail_items_request(c: *mut NX_POP3_CLIENT, first: UINT, count: UINT) -> UINT {
-    done((|| {
-        if count == 0 {
-            return Err(NX_POP3_PARAM_ERROR);
-        }
-        check_index(c, first)?;
-        let last = first.checked_add(count - 1).ok_or(NX_POP3_INVALID_MAIL_ITEM)?;
-        check_index(c, last)?;
-        drain_pipeline(c)?;
-        let st = state(c);
-        if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
-            st.req_next_send = first;
-            st.req_end = last + 1;
-        }
-        Ok(())
-    })())
+    // SAFETY: `c` is a created client.
+    unsafe {
+        done((|| {
+            if count == 0 {
+                return Err(NX_POP3_PARAM_ERROR);
+            }
+            check_index(c, first)?;
+            let last = first.checked_add(count - 1).ok_or(NX_POP3_INVALID_MAIL_ITEM)?;
+            check_index(c, last)?;
+            drain_pipeline(c)?;
+            let st = state(c);
+            if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
+                st.req_next_send = first;
+                st.req_end = last + 1;
+            }
+            Ok(())
+        })())
+    }
 }
 
 /// The status line of `RETR item`: the reply of a command sent ahead when
 /// `item` is the next one of the request, otherwise a command sent now (which
 /// cancels the request).
 pub(super) unsafe fn retr(c: *mut NX_POP3_CLIENT, item: UINT) -> Result<pop3::Reply, UINT> {
-    let st = state(c);
-    let queued = !st.pipe.is_empty() && item == st.pipe_next_reply;
-    let starts = st.pipe.is_empty() && st.req_next_send < st.req_end && item == st.req_next_send;
-    if !queued && !starts {
-        return transact(c, &Command::Retr(item));
-    }
-    finish_message(c)?;
-    if starts {
-        finish_walk(c)?;
-        if state(c).after_body {
-            // Bytes after the previous message's end, when nothing was
-            // expected: stray.
-            drop_stray_now(c);
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        let st = state(c);
+        let queued = !st.pipe.is_empty() && item == st.pipe_next_reply;
+        let starts = st.pipe.is_empty() && st.req_next_send < st.req_end && item == st.req_next_send;
+        if !queued && !starts {
+            return transact(c, &Command::Retr(item));
         }
-    }
-    if let Err(status) = top_up(c) {
-        forget_pipeline(c);
-        return Err(status);
-    }
-    match read_reply(c, false) {
-        Ok(reply) => {
-            let st = state(c);
-            st.pipe.pop(st.pipe_next_reply);
-            st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
-            Ok(reply)
+        finish_message(c)?;
+        if starts {
+            finish_walk(c)?;
+            if state(c).after_body {
+                // Bytes after the previous message's end, when nothing was
+                // expected: stray.
+                drop_stray_now(c);
+            }
         }
-        Err(status) => {
+        if let Err(status) = top_up(c) {
             forget_pipeline(c);
-            Err(status)
+            return Err(status);
+        }
+        match read_reply(c, false) {
+            Ok(reply) => {
+                let st = state(c);
+                st.pipe.pop(st.pipe_next_reply);
+                st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
+                Ok(reply)
+            }
+            Err(status) => {
+                forget_pipeline(c);
+                Err(status)
+            }
         }
     }
 }
@@ -586,56 +619,62 @@ pub(super) unsafe fn retr(c: *mut NX_POP3_CLIENT, item: UINT) -> Result<pop3::Re
 /// Sends more `RETR` commands of the request when half the pipeline or more
 /// is free: up to the depth and the byte bound, as many per packet as fit.
 unsafe fn top_up(c: *mut NX_POP3_CLIENT) -> Status {
-    let st = state(c);
-    if st.req_next_send >= st.req_end || st.pipe.len() > PIPELINE_DEPTH / 2 {
-        return Ok(());
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        let st = state(c);
+        if st.req_next_send >= st.req_end || st.pipe.len() > PIPELINE_DEPTH / 2 {
+            return Ok(());
+        }
+        if st.pipe.is_empty() {
+            st.pipe_next_reply = st.req_next_send;
+        }
+        while top_up_packet(c)? {}
+        Ok(())
     }
-    if st.pipe.is_empty() {
-        st.pipe_next_reply = st.req_next_send;
-    }
-    while top_up_packet(c)? {}
-    Ok(())
 }
 
 /// One packet of `RETR` commands; `false` when nothing more may be sent.
 unsafe fn top_up_packet(c: *mut NX_POP3_CLIENT) -> Result<bool, UINT> {
-    let st = state(c);
-    let room_for = |st: &ClientState, next: u32| -> bool {
-        next < st.req_end && st.pipe.len() < PIPELINE_DEPTH && st.pipe.bytes_in_flight() + retr_len(next) <= PIPELINE_BYTES
-    };
-    if !room_for(st, st.req_next_send) {
-        return Ok(false);
-    }
-    let settings = st.settings;
-    let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
-    let first = st.req_next_send;
-    let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
-    stack::send(c, (*c).nx_pop3_client_packet_pool_ptr, settings.packet_timeout, settings.send_wait, |out| {
-        let mut len = 0usize;
-        let mut next = first;
-        while next < end && in_flight + count < PIPELINE_DEPTH {
-            let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
-            if bytes + n > PIPELINE_BYTES {
-                break;
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        let st = state(c);
+        let room_for = |st: &ClientState, next: u32| -> bool {
+            next < st.req_end && st.pipe.len() < PIPELINE_DEPTH && st.pipe.bytes_in_flight() + retr_len(next) <= PIPELINE_BYTES
+        };
+        if !room_for(st, st.req_next_send) {
+            return Ok(false);
+        }
+        let settings = st.settings;
+        let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
+        let first = st.req_next_send;
+        let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
+        stack::send(c, (*c).nx_pop3_client_packet_pool_ptr, settings.packet_timeout, settings.send_wait, |out| {
+            let mut len = 0usize;
+            let mut next = first;
+            while next < end && in_flight + count < PIPELINE_DEPTH {
+                let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
+                if bytes + n > PIPELINE_BYTES {
+                    break;
+                }
+                sizes[count] = n as u16;
+                len += n;
+                bytes += n;
+                count += 1;
+                next += 1;
             }
-            sizes[count] = n as u16;
-            len += n;
-            bytes += n;
-            count += 1;
-            next += 1;
+            if count == 0 {
+                Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD)
+            } else {
+                Ok(len)
+            }
+        })?;
+        let st = state(c);
+        for &size in &sizes[..count] {
+            st.pipe.push(usize::from(size));
         }
-        if count == 0 {
-            Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD)
-        } else {
-            Ok(len)
-        }
-    })?;
-    let st = state(c);
-    for &size in &sizes[..count] {
-        st.pipe.push(usize::from(size));
+        st.req_next_send = first + count as u32;
+        Ok(room_for(st, st.req_next_send))
     }
-    st.req_next_send = first + count as u32;
-    Ok(room_for(st, st.req_next_send))
 }
 
 /// Bytes of `RETR n` CR LF.
@@ -650,45 +689,54 @@ fn retr_len(n: u32) -> usize {
 }
 
 unsafe fn drop_stray_now(c: *mut NX_POP3_CLIENT) {
-    super::ops::drop_stray(c);
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        super::ops::drop_stray(c);
+    }
 }
 
 /// Reads and drops the replies of commands sent ahead (and their message
 /// data), and cancels the rest of the request.
 pub(super) unsafe fn drain_pipeline(c: *mut NX_POP3_CLIENT) -> Status {
-    let st = state(c);
-    st.req_next_send = 0;
-    st.req_end = 0;
-    while !state(c).pipe.is_empty() {
-        let reply = match read_reply(c, false) {
-            Ok(reply) => reply,
-            Err(status) => {
-                forget_pipeline(c);
-                return Err(status);
-            }
-        };
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
         let st = state(c);
-        st.pipe.pop(st.pipe_next_reply);
-        st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
-        if reply.ok {
-            (*c).nx_pop3_client_ready_to_download = NX_TRUE;
-            st.body.reset();
-            if let Err(status) = finish_message(c) {
-                forget_pipeline(c);
-                return Err(status);
+        st.req_next_send = 0;
+        st.req_end = 0;
+        while !state(c).pipe.is_empty() {
+            let reply = match read_reply(c, false) {
+                Ok(reply) => reply,
+                Err(status) => {
+                    forget_pipeline(c);
+                    return Err(status);
+                }
+            };
+            let st = state(c);
+            st.pipe.pop(st.pipe_next_reply);
+            st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
+            if reply.ok {
+                (*c).nx_pop3_client_ready_to_download = NX_TRUE;
+                st.body.reset();
+                if let Err(status) = finish_message(c) {
+                    forget_pipeline(c);
+                    return Err(status);
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Forgets the commands sent ahead and the request (the connection is out of
 /// step or lost).
 pub(super) unsafe fn forget_pipeline(c: *mut NX_POP3_CLIENT) {
-    let st = state(c);
-    st.pipe.clear();
-    st.req_next_send = 0;
-    st.req_end = 0;
+    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
+    unsafe {
+        let st = state(c);
+        st.pipe.clear();
+        st.req_next_send = 0;
+        st.req_end = 0;
+    }
 }
 
 /// Copies `after` (bytes after a message's terminator, inside `p`) into a
@@ -699,7 +747,10 @@ pub(super) unsafe fn keep_copy(
     rest: *mut NX_PACKET,
     deadline: Deadline,
 ) -> Result<*mut NX_PACKET, UINT> {
-    let q = stack::copy_new(p, after, deadline)?;
-    stack::append_chain(q, rest);
-    Ok(q)
+    // SAFETY: `p` is the packet being handed out, still the client's, `after` lies in it, `rest` is a chain the client holds (message_get).
+    unsafe {
+        let q = stack::copy_new(p, after, deadline)?;
+        stack::append_chain(q, rest);
+        Ok(q)
+    }
 }
