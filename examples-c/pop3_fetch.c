@@ -1009,9 +1009,11 @@ static void name_message(unsigned long k, const char *uid)
         if (opt.maildir) {
             snprintf(final_name, sizeof final_name, "%s", part_name);
         } else {
+            /* With --keep the name is recorded before the rename: take one
+               that is free now (the rename still never replaces a file). */
             for (;;) {
                 snprintf(final_name, sizeof(final_name), "%lu.eml", next_n);
-                if (faccessat(out_fd, final_name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+                if (!uid || (faccessat(out_fd, final_name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT))
                     break;
                 next_n++;
             }
