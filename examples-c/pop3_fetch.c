@@ -1,15 +1,31 @@
 /* pop3_fetch: download a POP3 maildrop from a real server, through a TAP.
 
-     pop3_fetch --tap IFNAME --ip ADDR/PREFIX --server ADDR[:PORT]
+     pop3_fetch --tap IFNAME --ip ADDR/PREFIX [--gateway ADDR] --server ADDR[:PORT]
                 --user NAME [--pass PASSWORD | --pass-file FILE]
-                [--apop [--apop-fallback]] [--delete] [--timeout SECONDS] --out DIR
+                [--apop [--apop-fallback]] [--delete | --keep] [--timeout SECONDS]
+                (--out DIR | --maildir DIR | --capa)
 
    The program is a NetX application like any other: tx_application_define
    creates a packet pool and an IP instance on the TAP driver
    (_nx_tap_network_driver, interface chosen with
    nx_tap_network_driver_interface_set), and a thread runs the POP3 client:
-   log in (APOP with --apop), STAT, then RETR each message into a file; with
-   --delete, DELE it once the file is safe; QUIT.
+   log in (APOP with --apop), CAPA, STAT, then RETR each message into a file
+   (the RETRs sent ahead when the server offers PIPELINING); with --delete,
+   DELE each once every file is safe; QUIT. --capa prints the server's
+   capabilities and stops there.
+
+   --keep leaves the mail on the server and fetches only the messages whose
+   unique-id (UIDL) is not in the state file DIR/.pop3_fetch-uidl. The state
+   is an append-only log, each record fsync'd: "P uid name" before a message
+   file gets its final name, "C uid" once the name and the directory are
+   synced. A message counts as fetched when it has a C record, or when it has
+   the last P record and its file exists (a run killed between the rename and
+   the C record): a killed run neither loses nor fetches twice. A record cut
+   short by a crash is cut off at the next start.
+
+   --maildir DIR delivers into a Maildir: DIR/tmp/NAME, fsync'd, renamed to
+   DIR/new/NAME, DIR/new fsync'd; NAME is "SECONDS.MMICROSPPIDQCOUNT.HOST"
+   (the Maildir convention: unique per host).
 
    No mail is lost, whatever happens and however often it runs (cron):
    - A message file is never overwritten. Files are DIR/N.eml; a run numbers
@@ -32,9 +48,10 @@
    while handling the K-th message of the run (K = 1 if omitted), to check
    that a run killed there loses nothing. POINTs: part-written (half of the
    message is in the .part file), before-rename (whole file synced, not
-   named), after-rename (named, directory not synced), before-dele (all done
-   but DELE), after-dele (DELE answered), before-quit (every message done,
-   QUIT not sent; K is ignored).
+   named), after-rename (named, directory not synced), before-state (named
+   and synced, --keep's C record not written), before-dele (all done but
+   DELE), after-dele (DELE answered), before-quit (every message done, QUIT
+   not sent; K is ignored).
 
    Output: a progress line per message on stderr; one summary line on stdout,
    "N messages, B bytes, T s, R MB/s" ("1 message, ..."; T from connecting
@@ -69,6 +86,7 @@ extern ULONG fetch_timeout_ticks;
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,21 +106,24 @@ static struct {
     const char *tap;
     ULONG address, mask;
     ULONG server;
+    ULONG gateway;
     UINT port;
     const char *server_text;
     const char *user;
     char pass[NX_POP3_MAX_PASSWORD + 1];
-    int apop, apop_fallback, delete_after;
+    int apop, apop_fallback, delete_after, keep, capa;
     unsigned long timeout;
-    const char *out;
+    const char *out;     /* --out or --maildir */
+    int maildir;
 } opt;
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: pop3_fetch --tap IFNAME --ip ADDR/PREFIX --server ADDR[:PORT]\n"
+            "usage: pop3_fetch --tap IFNAME --ip ADDR/PREFIX [--gateway ADDR] --server ADDR[:PORT]\n"
             "                  --user NAME [--pass PASSWORD | --pass-file FILE]\n"
-            "                  [--apop [--apop-fallback]] [--delete] [--timeout SECONDS] --out DIR\n"
+            "                  [--apop [--apop-fallback]] [--delete | --keep] [--timeout SECONDS]\n"
+            "                  (--out DIR | --maildir DIR | --capa)\n"
             "\n"
             "Downloads every message of a POP3 maildrop to DIR/N.eml (the message's exact\n"
             "bytes), over the nx_pop3_client TCP/IP stack on a Linux TAP interface.\n"
@@ -111,6 +132,8 @@ static void usage(FILE *f)
             "  --tap IFNAME           existing TAP interface to use (ip tuntap add dev IFNAME mode tap)\n"
             "  --ip ADDR/PREFIX       this client's IPv4 address on that link, e.g. 192.0.2.2/24\n"
             "                         (an address of its own, not the host's address of the TAP)\n"
+            "  --gateway ADDR         router on that link for a server beyond it (the host routes\n"
+            "                         or NATs the TAP: see README)\n"
             "  --server ADDR[:PORT]   POP3 server's IPv4 address, port %d by default\n"
             "  --user NAME            mailbox user name (at most %d bytes)\n"
             "  --pass PASSWORD        password (at most %d bytes); visible to other users in ps:\n"
@@ -120,10 +143,14 @@ static void usage(FILE *f)
             "                         server refuses APOP or does not offer it\n"
             "  --apop-fallback        with --apop, fall back to USER/PASS (password in clear)\n"
             "                         when the server refuses APOP\n"
-            "  --delete               delete each message on the server once its file is safely\n"
-            "                         on disk (the server deletes at QUIT)\n"
+            "  --delete               delete the messages on the server once their files are\n"
+            "                         safely on disk (the server deletes at QUIT)\n"
+            "  --keep                 leave the mail on the server; fetch only messages whose\n"
+            "                         unique-id is not in DIR/.pop3_fetch-uidl (needs UIDL)\n"
             "  --timeout SECONDS      connection and reply timeout, 1 to %d (default %d)\n"
             "  --out DIR              where to write N.eml (created, with its parents, if missing)\n"
+            "  --maildir DIR          deliver into the Maildir DIR (tmp/ then new/) instead\n"
+            "  --capa                 print the server's capabilities (CAPA) and exit\n"
             "  --help                 this text\n"
             "\n"
             "Without --pass or --pass-file the password comes from POP3_PASSWORD.\n"
@@ -208,9 +235,12 @@ static void parse_options(int argc, char **argv)
         {"apop", no_argument, 0, 'a'},           {"apop-fallback", no_argument, 0, 'F'},
         {"delete", no_argument, 0, 'd'},         {"timeout", required_argument, 0, 'T'},
         {"out", required_argument, 0, 'o'},      {"help", no_argument, 0, 'h'},
+        {"keep", no_argument, 0, 'k'},           {"maildir", required_argument, 0, 'm'},
+        {"capa", no_argument, 0, 'c'},           {"gateway", required_argument, 0, 'g'},
         {0, 0, 0, 0},
     };
-    const char *ip_text = NULL, *pass = NULL, *pass_file = NULL, *timeout_text = NULL;
+    const char *ip_text = NULL, *pass = NULL, *pass_file = NULL, *timeout_text = NULL, *gateway_text = NULL;
+    const char *out = NULL, *maildir = NULL;
     char buf[64], *slash, *colon;
     unsigned long n;
     ULONG host;
@@ -232,7 +262,11 @@ static void parse_options(int argc, char **argv)
         case 'F': opt.apop_fallback = 1; break;
         case 'd': opt.delete_after = 1; break;
         case 'T': timeout_text = optarg; break;
-        case 'o': opt.out = optarg; break;
+        case 'o': out = optarg; break;
+        case 'm': maildir = optarg; break;
+        case 'k': opt.keep = 1; break;
+        case 'c': opt.capa = 1; break;
+        case 'g': gateway_text = optarg; break;
         case 'h': usage(stdout); exit(0);
         case ':': bad_usage("option %s needs a value", argv[optind - 1]); break;
         default: bad_usage("unknown option %s", argv[optind - 1]); break;
@@ -244,7 +278,15 @@ static void parse_options(int argc, char **argv)
     if (!ip_text) bad_usage("%s is required", "--ip ADDR/PREFIX");
     if (!opt.server_text) bad_usage("%s is required", "--server ADDR[:PORT]");
     if (!opt.user) bad_usage("%s is required", "--user NAME");
-    if (!opt.out) bad_usage("%s is required", "--out DIR");
+    if (out && maildir)
+        bad_usage("give --out or --maildir, not both");
+    opt.out = out ? out : maildir;
+    opt.maildir = maildir != NULL;
+    if (!opt.out && !opt.capa) bad_usage("%s is required", "--out DIR (or --maildir DIR, or --capa)");
+    if (opt.capa && (opt.out || opt.keep || opt.delete_after))
+        bad_usage("--capa only prints the capabilities: no --out, --maildir, --keep or --delete with it");
+    if (opt.keep && opt.delete_after)
+        bad_usage("--keep leaves the mail on the server: not with --delete");
     if (pass && pass_file)
         bad_usage("give --pass or --pass-file, not both");
     if (pass)
@@ -309,6 +351,18 @@ static void parse_options(int argc, char **argv)
         bad_usage("--server '%s': not an IPv4 address (ADDR[:PORT])", opt.server_text);
     if (opt.server == opt.address)
         bad_usage("--server '%s': the same address as --ip", opt.server_text);
+    if (gateway_text) {
+        if (!parse_ipv4(gateway_text, &opt.gateway) || opt.gateway == 0)
+            bad_usage("--gateway '%s': not an IPv4 address", gateway_text);
+        if ((opt.gateway & opt.mask) != (opt.address & opt.mask))
+            bad_usage("--gateway '%s': not on the link of --ip %s (a gateway is reached directly)", gateway_text,
+                      ip_text);
+        if (opt.gateway == opt.address)
+            bad_usage("--gateway '%s': the same address as --ip", gateway_text);
+    } else if ((opt.server & opt.mask) != (opt.address & opt.mask)) {
+        bad_usage("--server '%s': not on the link of --ip %s; give --gateway ADDR (a router on the link)",
+                  opt.server_text, ip_text);
+    }
 
     if (opt.user[0] == 0 || strlen(opt.user) > NX_POP3_MAX_USERNAME || strpbrk(opt.user, "\r\n"))
         bad_usage("--user '%s': 1 to %d bytes, no CR or LF", opt.user, NX_POP3_MAX_USERNAME);
@@ -349,6 +403,7 @@ static void test_hook(const char *point, unsigned long k)
 /* ------------------------------------------------------------------ the output directory */
 
 static int out_fd = -1; /* DIR, opened, flock'ed for the whole run */
+static int tmp_fd = -1, new_fd = -1; /* --maildir: DIR/tmp and DIR/new */
 static unsigned long next_n = 1;
 
 /* mkdir -p; 0 or errno, with the path that failed in *failed. */
@@ -401,6 +456,128 @@ static int is_part(const char *name)
     return eml_number(num) != 0;
 }
 
+/* ------------------------------------------------------------------ --keep's state */
+
+#define STATE_NAME ".pop3_fetch-uidl"
+
+static int state_fd = -1;
+static char **done_uids; /* sorted */
+static size_t done_count, done_cap;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int uid_done(const char *uid)
+{
+    return done_count && bsearch(&uid, done_uids, done_count, sizeof(char *), cmp_str) != NULL;
+}
+
+static void done_add(const char *uid)
+{
+    if (done_count == done_cap) {
+        done_cap = done_cap ? 2 * done_cap : 256;
+        done_uids = realloc(done_uids, done_cap * sizeof(char *));
+        if (!done_uids) {
+            fprintf(stderr, "pop3_fetch: out of memory\n");
+            exit(1);
+        }
+    }
+    done_uids[done_count] = strdup(uid);
+    if (!done_uids[done_count]) {
+        fprintf(stderr, "pop3_fetch: out of memory\n");
+        exit(1);
+    }
+    done_count++;
+}
+
+static void state_fail(const char *what) __attribute__((noreturn));
+static void state_fail(const char *what)
+{
+    fprintf(stderr, "pop3_fetch: %s %s/%s: %s\n", what, opt.out, STATE_NAME, strerror(errno));
+    exit(1);
+}
+
+/* Appends one record and makes it durable. */
+static int state_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int state_append(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return -1;
+    for (int off = 0; off < n;) {
+        ssize_t w = write(state_fd, line + off, (size_t)(n - off));
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        off += (int)w;
+    }
+    return fsync(state_fd);
+}
+
+/* Reads the state: C records are fetched messages; the last P record without
+   its C is fetched if its file exists (the run stopped between the rename and
+   the C record); a record cut short by a crash is cut off. */
+static void state_load(void)
+{
+    struct stat st;
+    char *data, *line, *end, *pending_uid = NULL, *pending_name = NULL;
+    off_t good = 0;
+    state_fd = openat(out_fd, STATE_NAME, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (state_fd < 0 || fstat(state_fd, &st) != 0)
+        state_fail("opening");
+    data = malloc((size_t)st.st_size + 1);
+    if (!data)
+        state_fail("reading");
+    for (off_t got = 0; got < st.st_size;) {
+        ssize_t r = pread(state_fd, data + got, (size_t)(st.st_size - got), got);
+        if (r <= 0)
+            state_fail("reading");
+        got += r;
+    }
+    data[st.st_size] = 0;
+    for (line = data; (end = memchr(line, '\n', (size_t)(data + st.st_size - line))) != NULL; line = end + 1) {
+        char *sp;
+        *end = 0;
+        good = end + 1 - data;
+        if (line[0] == 'C' && line[1] == ' ') {
+            done_add(line + 2);
+            if (pending_uid && strcmp(pending_uid, line + 2) == 0)
+                pending_uid = NULL;
+        } else if (line[0] == 'P' && line[1] == ' ' && (sp = strchr(line + 2, ' ')) != NULL) {
+            *sp = 0;
+            pending_uid = line + 2;
+            pending_name = sp + 1;
+        } else if (line[0] != 0) {
+            fprintf(stderr, "pop3_fetch: %s/%s: ignoring a line that is not a record\n", opt.out, STATE_NAME);
+        }
+    }
+    if (good != st.st_size) {
+        /* A record cut short: the crash came before its fsync returned. */
+        if (ftruncate(state_fd, good) != 0 || fsync(state_fd) != 0)
+            state_fail("repairing");
+        fprintf(stderr, "pop3_fetch: %s/%s: removed a record cut short by an interrupted run\n", opt.out,
+                STATE_NAME);
+    }
+    if (pending_uid) {
+        struct stat f;
+        if (fstatat(out_fd, pending_name, &f, AT_SYMLINK_NOFOLLOW) == 0) {
+            if (state_append("C %s\n", pending_uid) != 0)
+                state_fail("writing");
+            done_add(pending_uid);
+            fprintf(stderr, "pop3_fetch: %s/%s was saved by an interrupted run: not fetched again\n", opt.out,
+                    pending_name);
+        }
+    }
+    free(data);
+    qsort(done_uids, done_count, sizeof(char *), cmp_str);
+}
+
 /* Before connecting: DIR exists (made with its parents), is a directory we
    can write, no other run uses it; stale parts removed; next N found. */
 static void prepare_out(void)
@@ -429,6 +606,26 @@ static void prepare_out(void)
         fprintf(stderr, "pop3_fetch: opening %s: %s\n", opt.out, strerror(errno));
         exit(1);
     }
+    if (opt.maildir) {
+        static const char *const sub[] = {"tmp", "new", "cur"};
+        for (int i = 0; i < 3; i++) {
+            if (mkdirat(out_fd, sub[i], 0700) != 0 && errno != EEXIST) {
+                fprintf(stderr, "pop3_fetch: creating %s/%s: %s\n", opt.out, sub[i], strerror(errno));
+                exit(1);
+            }
+        }
+        tmp_fd = openat(out_fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        new_fd = openat(out_fd, "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (tmp_fd < 0 || new_fd < 0) {
+            fprintf(stderr, "pop3_fetch: --maildir %s: tmp/ and new/ must be directories: %s\n", opt.out,
+                    strerror(errno));
+            exit(1);
+        }
+        if (fsync(out_fd) != 0) {
+            fprintf(stderr, "pop3_fetch: syncing %s: %s\n", opt.out, strerror(errno));
+            exit(1);
+        }
+    }
     if (flock(out_fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK) {
             fprintf(stderr, "pop3_fetch: %s: another pop3_fetch is writing there\n", opt.out);
@@ -443,7 +640,7 @@ static void prepare_out(void)
         fprintf(stderr, "pop3_fetch: reading %s: %s\n", opt.out, strerror(errno));
         exit(1);
     }
-    while ((e = readdir(d)) != NULL) {
+    while (!opt.maildir && (e = readdir(d)) != NULL) {
         unsigned long n = eml_number(e->d_name);
         if (n >= next_n)
             next_n = n + 1;
@@ -454,6 +651,8 @@ static void prepare_out(void)
         }
     }
     closedir(d);
+    if (opt.keep)
+        state_load();
 }
 
 /* ------------------------------------------------------------------ statuses */
@@ -534,16 +733,20 @@ static ULONG command_pool_memory[(COMMAND_PAYLOAD + 128) * COMMAND_PACKETS / siz
 static ULONG ip_stack[(NX_IP_MEMORY_OVERHEAD + 20000 + 2 * NX_TCP_SOCKET_MEMORY_MAX) / sizeof(ULONG)];
 static ULONG arp_cache[256];
 
-static char part_name[64], final_name[64];
+static char part_name[256], final_name[256];
 static FILE *part_file;
 
 static void fetch_entry(ULONG input);
+
+/* Where part files are written: DIR, or DIR/tmp for --maildir. */
+static int part_dir_fd(void) { return opt.maildir ? tmp_fd : out_fd; }
 
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
     test_hook_init();
-    prepare_out();
+    if (opt.out)
+        prepare_out();
     tx_kernel_enter(); /* returns only through exit */
     return 1;
 }
@@ -567,12 +770,13 @@ static void fail(UINT status, const char *fmt, ...) __attribute__((format(printf
 static void fail_file(const char *what, const char *name) __attribute__((noreturn));
 
 static void finish_failure(void) __attribute__((noreturn));
+static const char *code_name(UINT code);
 static void finish_failure(void)
 {
     if (part_file) {
         fclose(part_file);
         part_file = NULL;
-        unlinkat(out_fd, part_name, 0);
+        unlinkat(part_dir_fd(), part_name, 0);
     }
     if (client_created)
         nx_pop3_client_delete(&client);
@@ -587,7 +791,13 @@ static void fail(UINT status, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, ": %s (0x%02X)\n", status_name(status), status);
+    fprintf(stderr, ": %s (0x%02X)", status_name(status), status);
+    if (status == NX_POP3_SERVER_ERROR_STATUS) {
+        UINT code = NX_POP3_RESP_CODE_NONE;
+        if (nx_pop3_client_last_reply_code_get(&client, &code) == NX_SUCCESS && code_name(code))
+            fprintf(stderr, "; response code %s", code_name(code));
+    }
+    fprintf(stderr, "\n");
     finish_failure();
 }
 
@@ -630,6 +840,11 @@ void tx_application_define(void *first_unused_memory)
                 : e == EINVAL ? " (not a TAP interface)"
                               : "");
         fail(status, "creating the IP instance on TAP %s", opt.tap);
+    }
+    if (opt.gateway) {
+        status = nx_ip_gateway_address_set(&ip, opt.gateway);
+        if (status != NX_SUCCESS)
+            fail(status, "setting the gateway");
     }
     status = nx_arp_enable(&ip, arp_cache, sizeof(arp_cache));
     if (status == NX_SUCCESS)
@@ -742,32 +957,139 @@ static unsigned long long download(UINT index, unsigned long k)
     return bytes;
 }
 
-/* Gives the synced part file its final name: the first N.eml free from
-   next_n on (never replacing one), then syncs the directory. */
-static void name_message(unsigned long k)
+/* A Maildir name, unique on this host: SECONDS.MMICROSPPIDQCOUNT.HOST, with
+   '/' and ':' of the host name written \057 and \072 (the convention). */
+static void maildir_name(char *out, size_t cap)
 {
+    static unsigned long deliveries;
+    char host[256], safe[512];
+    size_t j = 0;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    if (gethostname(host, sizeof host) != 0)
+        strcpy(host, "localhost");
+    host[sizeof host - 1] = 0;
+    for (size_t i = 0; host[i] && j + 5 < sizeof safe; i++) {
+        if (host[i] == '/' || host[i] == ':') {
+            j += (size_t)snprintf(safe + j, sizeof safe - j, "\\%03o", (unsigned)(unsigned char)host[i]);
+        } else {
+            safe[j++] = host[i];
+        }
+    }
+    safe[j] = 0;
+    snprintf(out, cap, "%ld.M%06ldP%ldQ%lu.%.100s", (long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
+             ++deliveries, safe);
+}
+
+/* A fresh part file for the next message (part_name, in part_dir_fd()). */
+static void open_part(void)
+{
+    int fd;
+    if (opt.maildir)
+        maildir_name(part_name, sizeof part_name);
+    else
+        snprintf(part_name, sizeof(part_name), ".%lu.eml.part", next_n);
+    fd = openat(part_dir_fd(), part_name, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST && !opt.maildir) /* a part left by this run's own failure path */
+        fd = openat(part_dir_fd(), part_name, O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || !(part_file = fdopen(fd, "wb"))) {
+        if (fd >= 0)
+            close(fd);
+        fail_file("creating", part_name);
+    }
+}
+
+/* Gives the synced part file its final name, never replacing a file: the
+   first N.eml free from next_n on, or new/NAME for --maildir; syncs the
+   directory. With --keep (uid given) the name is recorded (P) before the
+   rename, and the message marked fetched (C) once the directory is synced. */
+static void name_message(unsigned long k, const char *uid)
+{
+    int dir_fd = opt.maildir ? new_fd : out_fd;
     for (;;) {
-        snprintf(final_name, sizeof(final_name), "%lu.eml", next_n);
-        if (renameat2(out_fd, part_name, out_fd, final_name, RENAME_NOREPLACE) == 0)
+        if (opt.maildir) {
+            snprintf(final_name, sizeof final_name, "%s", part_name);
+        } else {
+            /* With --keep the name is recorded before the rename: take one
+               that is free now (the rename still never replaces a file). */
+            for (;;) {
+                snprintf(final_name, sizeof(final_name), "%lu.eml", next_n);
+                if (!uid || (faccessat(out_fd, final_name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT))
+                    break;
+                next_n++;
+            }
+        }
+        if (uid && state_append("P %s %s%s\n", uid, opt.maildir ? "new/" : "", final_name) != 0)
+            fail_file("writing", STATE_NAME);
+        if (renameat2(part_dir_fd(), part_name, dir_fd, final_name, RENAME_NOREPLACE) == 0)
             break;
         if (errno != EEXIST)
             fail_file("naming", final_name);
-        next_n++;
+        if (opt.maildir) {
+            /* Taken (not by this host's deliveries): another unique name. */
+            char other[256];
+            maildir_name(other, sizeof other);
+            if (renameat(tmp_fd, part_name, tmp_fd, other) != 0)
+                fail_file("naming", other);
+            snprintf(part_name, sizeof part_name, "%s", other);
+        } else {
+            next_n++;
+        }
     }
-    next_n++;
+    if (!opt.maildir)
+        next_n++;
     test_hook("after-rename", k);
-    if (fsync(out_fd) != 0)
+    if (fsync(dir_fd) != 0)
         fail_file("syncing the directory of", final_name);
+    if (uid) {
+        test_hook("before-state", k);
+        if (state_append("C %s\n", uid) != 0)
+            fail_file("writing", STATE_NAME);
+    }
 }
+
+static const char *code_name(UINT code)
+{
+    switch (code) {
+    case NX_POP3_RESP_CODE_IN_USE: return "IN-USE (the mailbox is in use by another session)";
+    case NX_POP3_RESP_CODE_LOGIN_DELAY: return "LOGIN-DELAY (logged in too recently)";
+    case NX_POP3_RESP_CODE_SYS_TEMP: return "SYS/TEMP (temporary failure: try again later)";
+    case NX_POP3_RESP_CODE_SYS_PERM: return "SYS/PERM (permanent failure)";
+    case NX_POP3_RESP_CODE_SYS: return "SYS (system failure)";
+    case NX_POP3_RESP_CODE_AUTH: return "AUTH (the credentials were refused)";
+    case NX_POP3_RESP_CODE_OTHER: return "another code";
+    default: return NULL;
+    }
+}
+
+/* Prints CAPA's lines on stdout. */
+static void print_capa(void)
+{
+    static char lines[8192];
+    NX_POP3_CAPABILITIES caps;
+    UINT len = 0;
+    UINT status = nx_pop3_client_capabilities_get(&client, &caps, lines, sizeof lines, &len);
+    if (status != NX_SUCCESS)
+        fail_command(status, "CAPA");
+    fputs(lines, stdout);
+    if (len >= sizeof lines)
+        printf("... (%u bytes in all)\n", len);
+}
+
+typedef struct {
+    UINT index;
+    char uid[NX_POP3_MAX_UID + 1];
+} WANTED;
 
 static void fetch_entry(ULONG input)
 {
-    UINT status, count = 0, index;
+    UINT status, count = 0, index, fetched = 0, wanted_count = 0;
     ULONG maildrop_size = 0, item_size;
     unsigned long long total = 0, bytes;
     double start, elapsed;
     char server[32];
-    int fd;
+    WANTED *wanted = NULL;
+    NX_POP3_CAPABILITIES caps;
     NX_PARAMETER_NOT_USED(input);
 
     snprintf(server, sizeof(server), strchr(opt.server_text, ':') ? "%s" : "%s:110", opt.server_text);
@@ -786,27 +1108,82 @@ static void fetch_entry(ULONG input)
     if (opt.apop && !client.nx_pop3_client_enable_APOP_authentication)
         fprintf(stderr, "pop3_fetch: %s offers no APOP: logged in with USER/PASS (--apop-fallback)\n", server);
 
+    if (opt.capa) {
+        print_capa();
+        status = nx_pop3_client_quit(&client);
+        if (status != NX_SUCCESS)
+            fail_command(status, "QUIT");
+        nx_pop3_client_delete(&client);
+        client_created = 0;
+        fflush(stdout);
+        nx_ip_delete(&ip);
+        test_control_return(0);
+        return;
+    }
+
+    /* CAPA: PIPELINING lets the RETRs go ahead. A server without CAPA is fine. */
+    status = nx_pop3_client_capabilities_get(&client, &caps, NX_NULL, 0, NX_NULL);
+    if (status != NX_SUCCESS && status != NX_POP3_SERVER_ERROR_STATUS)
+        fail_command(status, "CAPA");
+
     status = nx_pop3_client_mail_items_get(&client, &count, &maildrop_size);
     if (status != NX_SUCCESS)
         fail_command(status, "STAT");
-    fprintf(stderr, "pop3_fetch: %u message%s, %lu bytes on %s\n", count, count == 1 ? "" : "s",
-            (unsigned long)maildrop_size, server);
+    fprintf(stderr, "pop3_fetch: %u message%s, %lu bytes on %s%s\n", count, count == 1 ? "" : "s",
+            (unsigned long)maildrop_size, server,
+            (status == NX_SUCCESS && (caps.nx_pop3_capabilities_flags & NX_POP3_CAPA_PIPELINING)) ? " (pipelining)"
+                                                                                                 : "");
 
-    for (index = 1; index <= count; index++) {
-        unsigned long k = index; /* the K of the test hook */
+    wanted = calloc(count ? count : 1, sizeof *wanted);
+    if (!wanted)
+        fail(NX_SUCCESS, "out of memory for %u messages", count);
+    if (opt.keep && count > 0) {
+        /* The unique-ids of the maildrop; only those not fetched yet. */
+        UINT n = 0, len = 0, seen = 0;
+        char uid[NX_POP3_MAX_UID + 1];
+        status = nx_pop3_client_uidl_start(&client);
+        if (status == NX_POP3_SERVER_ERROR_STATUS)
+            fail(status, "--keep needs unique-ids, and %s does not give them (UIDL refused: %s); nothing was "
+                 "fetched", server, server_said());
+        if (status != NX_SUCCESS)
+            fail_command(status, "UIDL");
+        while ((status = nx_pop3_client_uidl_next(&client, &n, uid, sizeof uid, &len)) == NX_SUCCESS) {
+            if (n < 1 || n > count)
+                fail(NX_POP3_INVALID_MAIL_ITEM, "UIDL: message %u listed, but STAT said %u messages", n, count);
+            seen++;
+            if (!uid_done(uid)) {
+                wanted[wanted_count].index = n;
+                memcpy(wanted[wanted_count].uid, uid, len + 1);
+                wanted_count++;
+            }
+        }
+        if (status != NX_NO_MORE_ENTRIES)
+            fail_command(status, "UIDL");
+        fprintf(stderr, "pop3_fetch: %u new (%u already fetched)\n", wanted_count, seen - wanted_count);
+    } else {
+        for (index = 1; index <= count; index++)
+            wanted[wanted_count++].index = index;
+    }
+
+    for (UINT j = 0; j < wanted_count; j++) {
+        unsigned long k = j + 1; /* the K of the test hook */
         char what[32];
+        index = wanted[j].index;
+        if (j == 0 || wanted[j - 1].index + 1 != index) {
+            /* A run of consecutive messages: sent ahead when the server pipelines. */
+            UINT run = 1;
+            while (j + run < wanted_count && wanted[j + run].index == index + run)
+                run++;
+            status = nx_pop3_client_mail_items_request(&client, index, run);
+            if (status != NX_SUCCESS)
+                fail_command(status, "RETR (sending ahead)");
+        }
         snprintf(what, sizeof(what), "RETR %u", index);
         status = nx_pop3_client_mail_item_get(&client, index, &item_size);
         if (status != NX_SUCCESS)
             fail_command(status, what);
 
-        snprintf(part_name, sizeof(part_name), ".%lu.eml.part", next_n);
-        fd = openat(out_fd, part_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0 || !(part_file = fdopen(fd, "wb"))) {
-            if (fd >= 0)
-                close(fd);
-            fail_file("creating", part_name);
-        }
+        open_part();
         bytes = download(index, k);
         /* On disk before it gets its final name. */
         if (fflush(part_file) != 0 || fsync(fileno(part_file)) != 0)
@@ -817,20 +1194,27 @@ static void fetch_entry(ULONG input)
         }
         part_file = NULL;
         test_hook("before-rename", k);
-        name_message(k);
+        name_message(k, opt.keep ? wanted[j].uid : NULL);
         total += bytes;
-        fprintf(stderr, "pop3_fetch: message %u/%u: %llu bytes -> %s/%s\n", index, count, bytes, opt.out,
-                final_name);
+        fetched++;
+        fprintf(stderr, "pop3_fetch: message %u/%u: %llu bytes -> %s/%s%s\n", index, count, bytes, opt.out,
+                opt.maildir ? "new/" : "", final_name);
+    }
 
-        if (opt.delete_after) {
-            test_hook("before-dele", k);
+    if (opt.delete_after) {
+        /* Every file is safe; the server deletes at QUIT only. */
+        for (UINT j = 0; j < wanted_count; j++) {
+            char what[32];
+            index = wanted[j].index;
+            test_hook("before-dele", j + 1);
             snprintf(what, sizeof(what), "DELE %u", index);
             status = nx_pop3_client_mail_item_delete(&client, index);
             if (status != NX_SUCCESS)
                 fail_command(status, what);
-            test_hook("after-dele", k);
+            test_hook("after-dele", j + 1);
         }
     }
+    free(wanted);
 
     test_hook("before-quit", 0);
     status = nx_pop3_client_quit(&client);
@@ -845,7 +1229,7 @@ static void fetch_entry(ULONG input)
 
     if (elapsed < 1e-6)
         elapsed = 1e-6;
-    printf("%u message%s, %llu bytes, %.3f s, %.2f MB/s\n", count, count == 1 ? "" : "s", total, elapsed,
+    printf("%u message%s, %llu bytes, %.3f s, %.2f MB/s\n", fetched, fetched == 1 ? "" : "s", total, elapsed,
            (double)total / elapsed / 1e6);
     fflush(stdout);
     nx_ip_delete(&ip);

@@ -36,6 +36,8 @@ typedef struct NXD_ADDRESS_STRUCT NXD_ADDRESS;
 typedef struct NX_TCP_SOCKET_STRUCT NX_TCP_SOCKET;
 typedef struct NX_MD5_STRUCT NX_MD5;
 typedef struct NX_POP3_CLIENT_STRUCT NX_POP3_CLIENT;
+/* Extension (issue 12): what CAPA announced. */
+typedef struct NX_POP3_CAPABILITIES_STRUCT NX_POP3_CAPABILITIES;
 
 /* Layout limits: build settings of the library. nx_pop3_config.h comes with
    the library build (the defaults in include/; a build with other limits
@@ -129,12 +131,18 @@ typedef struct NX_POP3_CLIENT_STRUCT NX_POP3_CLIENT;
 /**
  * Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
  */
-#define NX_POP3_CLIENT_PRIVATE_WORDS 28
+#define NX_POP3_CLIENT_PRIVATE_WORDS 36
 
 /**
  * Bytes of the last server reply kept (the rest of a longer line is dropped).
  */
 #define NX_POP3_CLIENT_LAST_REPLY_SIZE 127
+
+/**
+ * Longest unique-id (RFC 1939): a buffer of `NX_POP3_MAX_UID + 1` bytes
+ * holds any unique-id and its NUL.
+ */
+#define NX_POP3_MAX_UID 70
 
 /**
  * A packet pool in caller memory.
@@ -370,6 +378,32 @@ struct NX_POP3_CLIENT_STRUCT {
    * Library state. Do not touch.
    */
   uint64_t nx_pop3_client_private[NX_POP3_CLIENT_PRIVATE_WORDS];
+};
+
+/**
+ * What the server's `CAPA` reply announced (extension, RFC 2449).
+ */
+struct NX_POP3_CAPABILITIES_STRUCT {
+  /**
+   * `NX_POP3_CAPA_*` bits of the capabilities announced.
+   */
+  ULONG nx_pop3_capabilities_flags;
+  /**
+   * `NX_POP3_SASL_*` bits of the SASL mechanisms announced.
+   */
+  ULONG nx_pop3_capabilities_sasl;
+  /**
+   * `LOGIN-DELAY` seconds (0 without it).
+   */
+  ULONG nx_pop3_capabilities_login_delay;
+  /**
+   * `EXPIRE` days, `NX_POP3_EXPIRE_NEVER` or `NX_POP3_EXPIRE_UNKNOWN`.
+   */
+  ULONG nx_pop3_capabilities_expire;
+  /**
+   * `NX_POP3_CAPA_*_PER_USER` and `NX_POP3_CAPA_UTF8_USER` bits.
+   */
+  ULONG nx_pop3_capabilities_per_user;
 };
 
 /**
@@ -804,6 +838,206 @@ typedef size_t ALIGN_TYPE;
 
 
 
+/**
+ * `TOP`.
+ */
+#define NX_POP3_CAPA_TOP (1 << 0)
+
+/**
+ * `USER`.
+ */
+#define NX_POP3_CAPA_USER (1 << 1)
+
+/**
+ * `UIDL`.
+ */
+#define NX_POP3_CAPA_UIDL (1 << 2)
+
+/**
+ * `SASL` (mechanisms in `nx_pop3_capabilities_sasl`).
+ */
+#define NX_POP3_CAPA_SASL (1 << 3)
+
+/**
+ * `RESP-CODES`.
+ */
+#define NX_POP3_CAPA_RESP_CODES (1 << 4)
+
+/**
+ * `AUTH-RESP-CODE`.
+ */
+#define NX_POP3_CAPA_AUTH_RESP_CODE (1 << 5)
+
+/**
+ * `PIPELINING`.
+ */
+#define NX_POP3_CAPA_PIPELINING (1 << 6)
+
+/**
+ * `STLS`.
+ */
+#define NX_POP3_CAPA_STLS (1 << 7)
+
+/**
+ * `UTF8`.
+ */
+#define NX_POP3_CAPA_UTF8 (1 << 8)
+
+/**
+ * `LOGIN-DELAY` (seconds in `nx_pop3_capabilities_login_delay`).
+ */
+#define NX_POP3_CAPA_LOGIN_DELAY (1 << 9)
+
+/**
+ * `EXPIRE` (policy in `nx_pop3_capabilities_expire`).
+ */
+#define NX_POP3_CAPA_EXPIRE (1 << 10)
+
+/**
+ * `IMPLEMENTATION` (the text is in the raw lines).
+ */
+#define NX_POP3_CAPA_IMPLEMENTATION (1 << 11)
+
+/**
+ * `LANG`.
+ */
+#define NX_POP3_CAPA_LANG (1 << 12)
+
+/**
+ * A capability not listed here (see the raw lines).
+ */
+#define NX_POP3_CAPA_OTHER (1 << 13)
+
+/**
+ * `PLAIN`.
+ */
+#define NX_POP3_SASL_PLAIN (1 << 0)
+
+/**
+ * `LOGIN`.
+ */
+#define NX_POP3_SASL_LOGIN (1 << 1)
+
+/**
+ * `CRAM-MD5`.
+ */
+#define NX_POP3_SASL_CRAM_MD5 (1 << 2)
+
+/**
+ * `DIGEST-MD5`.
+ */
+#define NX_POP3_SASL_DIGEST_MD5 (1 << 3)
+
+/**
+ * `SCRAM-SHA-1`.
+ */
+#define NX_POP3_SASL_SCRAM_SHA_1 (1 << 4)
+
+/**
+ * `SCRAM-SHA-256`.
+ */
+#define NX_POP3_SASL_SCRAM_SHA_256 (1 << 5)
+
+/**
+ * `GSSAPI`.
+ */
+#define NX_POP3_SASL_GSSAPI (1 << 6)
+
+/**
+ * `EXTERNAL`.
+ */
+#define NX_POP3_SASL_EXTERNAL (1 << 7)
+
+/**
+ * `ANONYMOUS`.
+ */
+#define NX_POP3_SASL_ANONYMOUS (1 << 8)
+
+/**
+ * `XOAUTH2`.
+ */
+#define NX_POP3_SASL_XOAUTH2 (1 << 9)
+
+/**
+ * `OAUTHBEARER`.
+ */
+#define NX_POP3_SASL_OAUTHBEARER (1 << 10)
+
+/**
+ * `NTLM`.
+ */
+#define NX_POP3_SASL_NTLM (1 << 11)
+
+/**
+ * Another mechanism (see the raw lines).
+ */
+#define NX_POP3_SASL_OTHER (1 << 15)
+
+/**
+ * `nx_pop3_capabilities_expire`: no `EXPIRE` capability.
+ */
+#define NX_POP3_EXPIRE_UNKNOWN 4294967295
+
+/**
+ * `nx_pop3_capabilities_expire`: `EXPIRE NEVER`.
+ */
+#define NX_POP3_EXPIRE_NEVER 4294967294
+
+/**
+ * `LOGIN-DELAY n USER`: the delay varies by user.
+ */
+#define NX_POP3_CAPA_LOGIN_DELAY_PER_USER (1 << 0)
+
+/**
+ * `EXPIRE n USER`: the policy varies by user.
+ */
+#define NX_POP3_CAPA_EXPIRE_PER_USER (1 << 1)
+
+/**
+ * `UTF8 USER`: UTF-8 user names and passwords accepted.
+ */
+#define NX_POP3_CAPA_UTF8_USER (1 << 2)
+
+/**
+ * No response code.
+ */
+#define NX_POP3_RESP_CODE_NONE 0
+
+/**
+ * `[IN-USE]`: the maildrop is locked by another session.
+ */
+#define NX_POP3_RESP_CODE_IN_USE 1
+
+/**
+ * `[LOGIN-DELAY]`: logged in too recently.
+ */
+#define NX_POP3_RESP_CODE_LOGIN_DELAY 2
+
+/**
+ * `[SYS/TEMP]`: temporary failure, try again later.
+ */
+#define NX_POP3_RESP_CODE_SYS_TEMP 3
+
+/**
+ * `[SYS/PERM]`: permanent failure.
+ */
+#define NX_POP3_RESP_CODE_SYS_PERM 4
+
+/**
+ * `[SYS]` with no or another second level.
+ */
+#define NX_POP3_RESP_CODE_SYS 5
+
+/**
+ * `[AUTH]`: the credentials were refused.
+ */
+#define NX_POP3_RESP_CODE_AUTH 6
+
+/**
+ * Another well-formed `[...]` code.
+ */
+#define NX_POP3_RESP_CODE_OTHER 7
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1129,6 +1363,15 @@ UINT _nx_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                        UINT allow_fallback);
 
 /**
+ * Unchecked form of `nx_pop3_client_capabilities_get`.
+ */
+UINT _nx_pop3_client_capabilities_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                      struct NX_POP3_CAPABILITIES_STRUCT *capabilities,
+                                      CHAR *lines,
+                                      UINT lines_size,
+                                      UINT *lines_length);
+
+/**
  * Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
  * Only a client already created is refused (`NX_PTR_ERROR`).
  */
@@ -1147,6 +1390,12 @@ UINT _nx_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
 UINT _nx_pop3_client_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
+ * Unchecked form of `nx_pop3_client_last_reply_code_get` (NULL pointers are
+ * still refused).
+ */
+UINT _nx_pop3_client_last_reply_code_get(struct NX_POP3_CLIENT_STRUCT *client_ptr, UINT *code);
+
+/**
  * Unchecked form of `nx_pop3_client_last_reply_get` (NULL pointers and a
  * zero size are still refused: `NX_PTR_ERROR`).
  */
@@ -1154,6 +1403,18 @@ UINT _nx_pop3_client_last_reply_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                     CHAR *buffer,
                                     UINT buffer_size,
                                     UINT *reply_length);
+
+/**
+ * Unchecked form of `nx_pop3_client_list_next`.
+ */
+UINT _nx_pop3_client_list_next(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                               UINT *mail_index,
+                               ULONG *size);
+
+/**
+ * Unchecked form of `nx_pop3_client_list_start`.
+ */
+UINT _nx_pop3_client_list_start(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Unchecked form of `nx_pop3_client_mail_item_delete`.
@@ -1184,6 +1445,23 @@ UINT _nx_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT_STRUCT *client_ptr
                                         ULONG *size);
 
 /**
+ * Unchecked form of `nx_pop3_client_mail_item_top_get`.
+ */
+UINT _nx_pop3_client_mail_item_top_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                       UINT mail_index,
+                                       UINT body_lines);
+
+/**
+ * Unchecked form of `nx_pop3_client_mail_item_uidl_get` (NULL pointers and
+ * a zero size are still refused: `NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_mail_item_uidl_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                        UINT mail_index,
+                                        CHAR *uid_buffer,
+                                        UINT buffer_size,
+                                        UINT *uid_length);
+
+/**
  * Unchecked form of `nx_pop3_client_mail_items_get`.
  */
 UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
@@ -1191,9 +1469,26 @@ UINT _nx_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                     ULONG *maildrop_total_size);
 
 /**
+ * Unchecked form of `nx_pop3_client_mail_items_request`.
+ */
+UINT _nx_pop3_client_mail_items_request(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                        UINT first_index,
+                                        UINT count);
+
+/**
+ * Unchecked form of `nx_pop3_client_noop`.
+ */
+UINT _nx_pop3_client_noop(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
  * Unchecked form of `nx_pop3_client_quit`.
  */
 UINT _nx_pop3_client_quit(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
+ * Unchecked form of `nx_pop3_client_rset`.
+ */
+UINT _nx_pop3_client_rset(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Stores the program's compile-time POP3 settings (ticks, and the TCP receive
@@ -1220,6 +1515,21 @@ UINT _nx_pop3_client_timeouts_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                   ULONG connection_timeout,
                                   ULONG disconnect_timeout,
                                   ULONG reply_timeout);
+
+/**
+ * Unchecked form of `nx_pop3_client_uidl_next` (NULL pointers and a zero
+ * size are still refused: `NX_PTR_ERROR`).
+ */
+UINT _nx_pop3_client_uidl_next(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                               UINT *mail_index,
+                               CHAR *uid_buffer,
+                               UINT buffer_size,
+                               UINT *uid_length);
+
+/**
+ * Unchecked form of `nx_pop3_client_uidl_start`.
+ */
+UINT _nx_pop3_client_uidl_start(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Logs in with `USER` then `PASS` on a connected client.
@@ -1783,6 +2093,32 @@ UINT _nxe_pop3_client_apop_fallback_set(struct NX_POP3_CLIENT_STRUCT *client_ptr
                                         UINT allow_fallback);
 
 /**
+ * Extension (not in NetX): sends `CAPA` (RFC 2449) and reports what the
+ * server announced: `*capabilities` gets the `NX_POP3_CAPA_*` flags, the
+ * `NX_POP3_SASL_*` mechanisms, the `LOGIN-DELAY` seconds, the `EXPIRE`
+ * policy and the per-user bits. When `lines` is not NULL it gets the raw
+ * capability lines (dot-stuffing removed), each followed by LF, then a NUL,
+ * as many whole lines as fit in `lines_size` bytes; `*lines_length` (if not
+ * NULL) is the length of all lines: at least `lines_size` when some did not
+ * fit. The capabilities are remembered: `PIPELINING` enables
+ * `nx_pop3_client_mail_items_request`'s commands sent ahead.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or
+ * `capabilities`, or a client not created; `NX_POP3_SERVER_ERROR_STATUS`
+ * when the server answers `-ERR` (it has no CAPA: `*capabilities` is all
+ * clear) or a line is malformed (the capabilities of the good lines are
+ * reported, the rest of the reply is skipped: the session goes on);
+ * `NX_NOT_CONNECTED`, `NX_NO_PACKET` (no reply within the reply timeout)
+ * and the statuses of sending as for the NetX services. Packets: the
+ * command packet comes from the client's pool; no packet changes owner.
+ */
+UINT _nxe_pop3_client_capabilities_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                       struct NX_POP3_CAPABILITIES_STRUCT *capabilities,
+                                       CHAR *lines,
+                                       UINT lines_size,
+                                       UINT *lines_length);
+
+/**
  * Creates a POP3 client, connects to the IPv4 server and logs in
  * (`nx_pop3_client_create`, checked form).
  *
@@ -1835,6 +2171,19 @@ UINT _nxe_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
 UINT _nxe_pop3_client_delete(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
+ * Extension (not in NetX): the response code (RFC 2449 section 8, RFC 3206)
+ * of the server's last status line, the one `nx_pop3_client_last_reply_get`
+ * copies: `NX_POP3_RESP_CODE_NONE`, `_IN_USE` (the maildrop is locked: try
+ * later), `_LOGIN_DELAY`, `_SYS_TEMP` (try later), `_SYS_PERM`, `_SYS`,
+ * `_AUTH` (wrong credentials) or `_OTHER`. Readable after a failed create, as
+ * the line is.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer. No packet changes
+ * owner.
+ */
+UINT _nxe_pop3_client_last_reply_code_get(struct NX_POP3_CLIENT_STRUCT *client_ptr, UINT *code);
+
+/**
  * Extension (not in NetX): copies the server's last status line (`+OK ...`
  * or `-ERR ...`, the greeting included, CR LF removed) to `buffer`,
  * NUL-terminated: at most `buffer_size - 1` bytes, and at most
@@ -1857,6 +2206,37 @@ UINT _nxe_pop3_client_last_reply_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                      CHAR *buffer,
                                      UINT buffer_size,
                                      UINT *reply_length);
+
+/**
+ * Extension (not in NetX): the next entry of the listing
+ * `nx_pop3_client_list_start` began: `*mail_index` and `*size` (octets).
+ *
+ * Returns `NX_SUCCESS`; `NX_NO_MORE_ENTRIES` at the end of the listing (the
+ * walk is over); `NX_PTR_ERROR` for NULL or a client not created;
+ * `NX_POP3_CLIENT_INVALID_STATE` when no LIST walk is going on;
+ * `NX_POP3_SERVER_ERROR_STATUS` for a malformed, too long or out-of-order
+ * line (the rest of the listing is skipped: the next call returns
+ * `NX_NO_MORE_ENTRIES` when its end has arrived, and any command may
+ * follow); `NX_NOT_CONNECTED` when the connection closed before the end;
+ * `NX_NO_PACKET` when nothing arrived within the reply timeout. The outputs
+ * are 0 unless `NX_SUCCESS`. No packet changes owner.
+ */
+UINT _nxe_pop3_client_list_next(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                UINT *mail_index,
+                                ULONG *size);
+
+/**
+ * Extension (not in NetX): sends `LIST` (no argument) and reads its status
+ * line; the scan listing is then handed out one entry per call by
+ * `nx_pop3_client_list_next`, straight from the received packets (no
+ * buffer, no limit on the number of messages). Any other command first
+ * reads and drops the rest of the listing.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+ * `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`; the TCP statuses as for the NetX
+ * services.
+ */
+UINT _nxe_pop3_client_list_start(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
@@ -1921,6 +2301,44 @@ UINT _nxe_pop3_client_mail_item_size_get(struct NX_POP3_CLIENT_STRUCT *client_pt
                                          ULONG *size);
 
 /**
+ * Extension (not in NetX): sends `TOP mail_index body_lines` (RFC 1939): the
+ * message's headers and its first `body_lines` body lines are then handed
+ * out by `nx_pop3_client_mail_item_message_get`, exactly as after
+ * `nx_pop3_client_mail_item_get` (dot-stuffing removed, one packet per call,
+ * the application releases each packet).
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+ * `NX_POP3_CLIENT_INVALID_INDEX` for index 0; `NX_POP3_INVALID_MAIL_ITEM`
+ * above the last STAT's count; `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`; the
+ * TCP statuses as for the NetX services.
+ */
+UINT _nxe_pop3_client_mail_item_top_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                        UINT mail_index,
+                                        UINT body_lines);
+
+/**
+ * Extension (not in NetX): sends `UIDL mail_index` and copies the message's
+ * unique-id (1 to `NX_POP3_MAX_UID` printable bytes, RFC 1939) to
+ * `uid_buffer`, NUL-terminated; `*uid_length` (if not NULL) gets its length.
+ * A buffer of `NX_POP3_MAX_UID + 1` bytes always suffices.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or
+ * `uid_buffer`, or a client not created; `NX_POP3_PARAM_ERROR` for a
+ * `buffer_size` of 0; `NX_POP3_CLIENT_INVALID_INDEX` for index 0;
+ * `NX_POP3_INVALID_MAIL_ITEM` for an index above the last STAT's count or a
+ * reply naming another message; `NX_SIZE_ERROR` when the unique-id does not
+ * fit (never truncated); `NX_POP3_SERVER_ERROR_STATUS` on `-ERR` or a reply
+ * that is not `+OK n unique-id` with a valid unique-id; the TCP statuses as
+ * for the NetX services. On failure `uid_buffer` holds an empty string. No
+ * packet changes owner.
+ */
+UINT _nxe_pop3_client_mail_item_uidl_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                         UINT mail_index,
+                                         CHAR *uid_buffer,
+                                         UINT buffer_size,
+                                         UINT *uid_length);
+
+/**
  * Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
  * stores n in `nx_pop3_client_maildrop_items` and size in
  * `nx_pop3_client_total_message_size` and in the outputs.
@@ -1936,6 +2354,38 @@ UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                      ULONG *maildrop_total_size);
 
 /**
+ * Extension (not in NetX): asks for messages `first_index` to
+ * `first_index + count - 1`, which the program then fetches in that order
+ * with `nx_pop3_client_mail_item_get` and
+ * `nx_pop3_client_mail_item_message_get`, one message at a time as usual.
+ * When the server announced `PIPELINING` in the last
+ * `nx_pop3_client_capabilities_get`, the client sends the `RETR` commands
+ * ahead (from the first `mail_item_get` on; at most 64 replies expected and
+ * 1024 bytes of commands in flight, so a send never waits for the server)
+ * while the program reads the earlier messages; otherwise nothing changes:
+ * one command at a time. Asking for another message, or any other command,
+ * first reads and drops the replies still expected and ends the request.
+ *
+ * Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+ * `NX_POP3_PARAM_ERROR` for a `count` of 0; `NX_POP3_CLIENT_INVALID_INDEX`
+ * for index 0; `NX_POP3_INVALID_MAIL_ITEM` when the range goes past the last
+ * STAT's count; the statuses of reading the replies of an earlier request.
+ * No command is sent by this call itself (but for an earlier request's
+ * replies). No packet changes owner.
+ */
+UINT _nxe_pop3_client_mail_items_request(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                         UINT first_index,
+                                         UINT count);
+
+/**
+ * Extension (not in NetX): sends `NOOP`. Returns `NX_SUCCESS` on `+OK`;
+ * `NX_POP3_SERVER_ERROR_STATUS` on `-ERR` or a reply that is not POP3;
+ * `NX_PTR_ERROR` for NULL or a client not created; the TCP statuses as for
+ * the NetX services. No packet changes owner.
+ */
+UINT _nxe_pop3_client_noop(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
  * Sends `QUIT` (`nx_pop3_client_quit`, checked form). Does not disconnect:
  * `nx_pop3_client_delete` does.
  *
@@ -1943,6 +2393,12 @@ UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
  * for `-ERR` or a malformed reply; TCP and packet statuses as they come.
  */
 UINT _nxe_pop3_client_quit(struct NX_POP3_CLIENT_STRUCT *client_ptr);
+
+/**
+ * Extension (not in NetX): sends `RSET` (the messages marked deleted in
+ * this session are unmarked). Statuses as for `nx_pop3_client_noop`.
+ */
+UINT _nxe_pop3_client_rset(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Extension (not in NetX): changes a created client's timeouts at run time,
@@ -1961,6 +2417,31 @@ UINT _nxe_pop3_client_timeouts_set(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                                    ULONG connection_timeout,
                                    ULONG disconnect_timeout,
                                    ULONG reply_timeout);
+
+/**
+ * Extension (not in NetX): the next entry of the listing
+ * `nx_pop3_client_uidl_start` began: `*mail_index`, and the unique-id in
+ * `uid_buffer`, NUL-terminated, `*uid_length` (if not NULL) bytes. A buffer
+ * of `NX_POP3_MAX_UID + 1` bytes always suffices.
+ *
+ * Returns as `nx_pop3_client_list_next`; also `NX_POP3_PARAM_ERROR` for a
+ * `buffer_size` of 0, `NX_SIZE_ERROR` for a unique-id longer than the
+ * buffer (never truncated; the rest of the listing is skipped), and
+ * `NX_POP3_SERVER_ERROR_STATUS` for a unique-id that is not 1 to 70 bytes
+ * 0x21 to 0x7E. On failure `uid_buffer` holds an empty string.
+ */
+UINT _nxe_pop3_client_uidl_next(struct NX_POP3_CLIENT_STRUCT *client_ptr,
+                                UINT *mail_index,
+                                CHAR *uid_buffer,
+                                UINT buffer_size,
+                                UINT *uid_length);
+
+/**
+ * Extension (not in NetX): sends `UIDL` (no argument) and reads its status
+ * line; the unique-id listing is then handed out one entry per call by
+ * `nx_pop3_client_uidl_next`. As `nx_pop3_client_list_start` otherwise.
+ */
+UINT _nxe_pop3_client_uidl_start(struct NX_POP3_CLIENT_STRUCT *client_ptr);
 
 /**
  * Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),

@@ -120,4 +120,33 @@
 #define nx_pop3_client_apop_fallback_set _nx_pop3_client_apop_fallback_set
 #endif
 
+/* Extensions (issue 12): CAPA, NOOP, RSET, UIDL n, TOP, the last reply's
+   response code, the LIST and UIDL walks, RETR commands sent ahead
+   (PIPELINING). No NetX program calls them: nothing it sees changes. */
+#ifndef NX_DISABLE_ERROR_CHECKING
+#define nx_pop3_client_capabilities_get _nxe_pop3_client_capabilities_get
+#define nx_pop3_client_noop _nxe_pop3_client_noop
+#define nx_pop3_client_rset _nxe_pop3_client_rset
+#define nx_pop3_client_mail_item_uidl_get _nxe_pop3_client_mail_item_uidl_get
+#define nx_pop3_client_mail_item_top_get _nxe_pop3_client_mail_item_top_get
+#define nx_pop3_client_last_reply_code_get _nxe_pop3_client_last_reply_code_get
+#define nx_pop3_client_list_start _nxe_pop3_client_list_start
+#define nx_pop3_client_list_next _nxe_pop3_client_list_next
+#define nx_pop3_client_uidl_start _nxe_pop3_client_uidl_start
+#define nx_pop3_client_uidl_next _nxe_pop3_client_uidl_next
+#define nx_pop3_client_mail_items_request _nxe_pop3_client_mail_items_request
+#else
+#define nx_pop3_client_capabilities_get _nx_pop3_client_capabilities_get
+#define nx_pop3_client_noop _nx_pop3_client_noop
+#define nx_pop3_client_rset _nx_pop3_client_rset
+#define nx_pop3_client_mail_item_uidl_get _nx_pop3_client_mail_item_uidl_get
+#define nx_pop3_client_mail_item_top_get _nx_pop3_client_mail_item_top_get
+#define nx_pop3_client_last_reply_code_get _nx_pop3_client_last_reply_code_get
+#define nx_pop3_client_list_start _nx_pop3_client_list_start
+#define nx_pop3_client_list_next _nx_pop3_client_list_next
+#define nx_pop3_client_uidl_start _nx_pop3_client_uidl_start
+#define nx_pop3_client_uidl_next _nx_pop3_client_uidl_next
+#define nx_pop3_client_mail_items_request _nx_pop3_client_mail_items_request
+#endif
+
 #endif /* NX_POP3_SETTINGS_H */

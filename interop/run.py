@@ -64,6 +64,24 @@ class Suite:
         self.servers: list[h.Server] = []
         self.mini: list[subprocess.Popen] = []
         self.seq = 0
+        self.probe = self.build_probe()
+
+    def build_probe(self) -> list[str] | None:
+        """Builds interop/services_probe.c against pop3_fetch's library build
+        (make build/pop3_fetch first); None if that fails."""
+        root = os.path.dirname(HERE)
+        lib = os.path.join(root, "build", "fetch-lib", "release", "libnx_pop3_client.a")
+        exe = os.path.join(self.workdir, "services_probe")
+        cmd = ["cc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror",
+               "-I" + os.path.join(root, "build", "fetch-lib", "include"), "-I" + os.path.join(root, "include"),
+               "-I" + os.path.join(root, "ffi-tests", "harness"), "-o", exe, os.path.join(HERE, "services_probe.c"),
+               os.path.join(root, "ffi-tests", "harness", "tx_port.c"), lib,
+               "-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"]
+        r = h.run(cmd, check=False)
+        if r.returncode != 0:
+            h.log(f"services_probe.c did not build: {r.stderr.strip()[-400:]}")
+            return None
+        return [exe]
 
     # -- bookkeeping ------------------------------------------------------
     def record(self, group: str, name: str, ok: bool, detail: str = "") -> None:
@@ -81,7 +99,7 @@ class Suite:
                    apop: bool = False, delete: bool = False, timeout: float = FETCH_TIMEOUT,
                    extra: list[str] | None = None, raw_args: list[str] | None = None,
                    during=None, pass_mode: str = "arg", env: dict | None = None,
-                   log_dir: str | None = None):
+                   log_dir: str | None = None, command: list[str] | None = None):
         """Run the client in the namespace.  Returns (rc or None on timeout,
         stdout, stderr, seconds).  ``during`` is polled while it runs.
         ``pass_mode``: the password as --pass ("arg"), in POP3_PASSWORD
@@ -113,7 +131,7 @@ class Suite:
         with open(base + ".stdout", "wb") as so, open(base + ".stderr", "wb") as se:
             so_path, se_path = so.name, se.name
             t0 = time.monotonic()
-            p = subprocess.Popen(self.ns.wrap(self.client_cmd + args), stdin=subprocess.DEVNULL,
+            p = subprocess.Popen(self.ns.wrap((command or self.client_cmd) + args), stdin=subprocess.DEVNULL,
                                  stdout=so, stderr=se, env=child_env)
             rc = None
             try:
@@ -711,6 +729,233 @@ class Suite:
         self.record("none", "bad --ip/--out/--timeout/password refused in words (exit 2)", ok,
                     f"{len(cases) + 1} cases" if ok else "; ".join(problems))
 
+    # -- issue 12: --capa, --keep, --maildir, the services ------------------
+    MAILDIR_NAME = re.compile(r"^\d+\.M\d{6}P\d+Q\d+\..+$")
+    # Headers GNU Mailutils adds or rewrites when a session touches a mailbox.
+    VOLATILE = (b"x-uidl:", b"x-imapbase:", b"x-uid:", b"status:")
+
+    @classmethod
+    def stable(cls, s: h.Server, messages: list[bytes]) -> list[bytes]:
+        """The messages as a sorted list, without the headers the server
+        rewrites between sessions (Mailutils); as they are for Dovecot."""
+        if isinstance(s, h.Dovecot):
+            return sorted(messages)
+        out = []
+        for m in messages:
+            head, sep, body = m.partition(b"\r\n\r\n") if b"\r\n\r\n" in m else m.partition(b"\n\n")
+            lines = [l for l in head.splitlines(keepends=True) if not l.lower().startswith(cls.VOLATILE)]
+            out.append(b"".join(lines) + sep + body)
+        return sorted(out)
+
+    def check_capa(self, s: h.Server) -> None:
+        """--capa prints the server's CAPA lines (UIDL and TOP among them) and
+        downloads nothing."""
+        d = self.newdir(f"{s.name}-capa")
+        rc, so, se, _ = self.run_client("capa", s.address, s.login_name("alice"), h.PASSWORDS["alice"], "",
+                                        raw_args=["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address,
+                                                  "--user", s.login_name("alice"), "--pass",
+                                                  h.PASSWORDS["alice"], "--capa"], log_dir=d)
+        lines = [l.split(" ")[0].upper() for l in so.splitlines() if l.strip()]
+        ok = rc == 0 and "UIDL" in lines and "TOP" in lines
+        self.record(s.name, "--capa prints the capabilities", ok,
+                    f"{', '.join(lines)}" if ok else f"exit {rc}: {self.last_line(se)}; stdout {so[:120]!r}")
+
+    def check_keep_twice(self, s: h.Server) -> None:
+        """--keep twice: the second run fetches nothing and the mail stays;
+        (Dovecot) a message added between runs is then fetched alone."""
+        name = "--keep twice: nothing new the second time, mail stays" + \
+            ("; a new message fetched alone" if isinstance(s, h.Dovecot) else "")
+        d = self.newdir(f"{s.name}-keep-twice")
+        s.reseed("alice")
+        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
+        if "error" in ref:
+            self.record(s.name, name, False, f"reference failed: {ref['error']}")
+            return
+        originals = self.contents(os.path.join(d, "ref"))
+        out = os.path.join(d, "client")
+        user = s.login_name("alice")
+        problems = []
+        rc1, so1, se1, _ = self.run_client("keep1", s.address, user, h.PASSWORDS["alice"], out, extra=["--keep"])
+        if rc1 != 0:
+            problems.append(f"run 1: exit {rc1}: {self.last_line(se1)}")
+        if self.stable(s, self.contents(out)) != self.stable(s, originals):
+            problems.append(f"run 1: {len(self.contents(out))} files, not the {len(originals)} messages")
+        rc2, so2, se2, _ = self.run_client("keep2", s.address, user, h.PASSWORDS["alice"], out, extra=["--keep"])
+        if rc2 != 0 or not so2.startswith("0 messages, "):
+            problems.append(f"run 2: exit {rc2}, summary {so2.strip()[:40]!r}: {self.last_line(se2)}")
+        if len(self.contents(out)) != len(originals):
+            problems.append(f"run 2 wrote files: {len(self.contents(out))} now")
+        st = s.ref_stat("alice")
+        if st.get("count") != len(originals):
+            problems.append(f"server holds {st.get('count', st.get('error'))} messages, expected {len(originals)}")
+        if isinstance(s, h.Dovecot):
+            new = b"Subject: arrived between --keep runs\n\nonly this one is new\n"
+            s.deliver("alice", [new])
+            rc3, so3, se3, _ = self.run_client("keep3", s.address, user, h.PASSWORDS["alice"], out,
+                                               extra=["--keep"])
+            got = self.contents(out)
+            added = [c for c in got if c not in originals]
+            if rc3 != 0 or not so3.startswith("1 message, "):
+                problems.append(f"run 3: exit {rc3}, summary {so3.strip()[:40]!r}: {self.last_line(se3)}")
+            if len(got) != len(originals) + 1 or len(added) != 1 or \
+                    added[0].replace(b"\r\n", b"\n").rstrip(b"\n") != new.rstrip(b"\n"):
+                problems.append(f"run 3: {len(got)} files, {len(added)} new")
+        ok = not problems
+        self.record(s.name, name, ok, f"{len(self.contents(out))} files" if ok else "; ".join(problems))
+        s.reseed("alice")
+
+    KEEP_KILL_POINTS = (("before-rename", 2), ("after-rename", 2), ("before-state", 3))
+
+    def check_keep_killed(self, s: h.Server, point: str, k: int) -> None:
+        """--keep killed at POINT of message K, then --keep again: every message
+        exactly once (none lost, none fetched twice), all still on the server."""
+        name = f"--keep killed at {point} (message {k}), rerun: each message once"
+        d = self.newdir(f"{s.name}-keep-kill-{point}")
+        s.reseed("alice")
+        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
+        if "error" in ref:
+            self.record(s.name, name, False, f"reference failed: {ref['error']}")
+            return
+        originals = self.contents(os.path.join(d, "ref"))
+        out = os.path.join(d, "client")
+        user = s.login_name("alice")
+        problems = []
+        rc1, _, se1, _ = self.run_client("killed", s.address, user, h.PASSWORDS["alice"], out, extra=["--keep"],
+                                         env={"POP3_FETCH_TEST_EXIT": f"{point}:{k}"})
+        if rc1 != 99:
+            problems.append(f"hooked run: exit {rc1}, expected 99: {self.last_line(se1)}")
+        rc2, _, se2, _ = self.run_client("rerun", s.address, user, h.PASSWORDS["alice"], out, extra=["--keep"])
+        if rc2 != 0:
+            problems.append(f"rerun: exit {rc2}: {self.last_line(se2)}")
+        got = self.contents(out)
+        if self.stable(s, got) != self.stable(s, originals):
+            stable_got = self.stable(s, got)
+            missing = sum(1 for m in self.stable(s, originals) if m not in stable_got)
+            problems.append(f"{len(got)} files for {len(originals)} messages ({missing} missing)")
+        if self.parts(out):
+            problems.append(f".part files left: {self.parts(out)}")
+        st = s.ref_stat("alice")
+        if st.get("count") != len(originals):
+            problems.append(f"server holds {st.get('count', st.get('error'))} messages")
+        ok = not problems
+        self.record(s.name, name, ok, f"{len(got)} files, none twice" if ok else "; ".join(problems))
+        s.reseed("alice")
+
+    def check_maildir(self, s: h.Server) -> None:
+        """--maildir: every message in new/ under a Maildir name, tmp/ empty."""
+        d = self.newdir(f"{s.name}-maildir")
+        s.reseed("alice")
+        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
+        if "error" in ref:
+            self.record(s.name, "--maildir", False, f"reference failed: {ref['error']}")
+            return
+        originals = self.contents(os.path.join(d, "ref"))
+        md = os.path.join(d, "Maildir")
+        rc, _, se, _ = self.run_client("maildir", s.address, s.login_name("alice"), h.PASSWORDS["alice"], "",
+                                       raw_args=["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address,
+                                                 "--user", s.login_name("alice"), "--pass", h.PASSWORDS["alice"],
+                                                 "--maildir", md], log_dir=d)
+        problems = []
+        if rc != 0:
+            problems.append(f"exit {rc}: {self.last_line(se)}")
+        names = sorted(os.listdir(os.path.join(md, "new"))) if os.path.isdir(os.path.join(md, "new")) else []
+        got = []
+        for n in names:
+            with open(os.path.join(md, "new", n), "rb") as f:
+                got.append(f.read())
+        if self.stable(s, got) != self.stable(s, originals):
+            problems.append(f"new/ holds {len(got)} files, not the {len(originals)} messages")
+        bad = [n for n in names if not self.MAILDIR_NAME.match(n)]
+        if bad:
+            problems.append(f"not Maildir names: {bad[:3]}")
+        for sub in ("tmp", "cur"):
+            p = os.path.join(md, sub)
+            if not os.path.isdir(p) or os.listdir(p):
+                problems.append(f"{sub}/ missing or not empty")
+        ok = not problems
+        self.record(s.name, "--maildir: new/ holds every message, tmp/ empty", ok,
+                    f"{len(names)} files, e.g. new/{names[0] if names else ''}" if ok else "; ".join(problems))
+
+    def check_keep_no_uidl(self) -> None:
+        """--keep against a server without UIDL: refused in words, nothing fetched."""
+        d = self.newdir("mini-keep-no-uidl")
+        p, _ = self.start_mini("noapop", d)
+        out = os.path.join(d, "client")
+        try:
+            rc, _, se, _ = self.run_client("keep-no-uidl", f"{h.SERVER_IP}:{h.MINI_PORT}", "mini", "mini-pw", out,
+                                           extra=["--keep"], timeout=30)
+        finally:
+            self.stop_mini(p)
+        ok = rc == 1 and "--keep needs unique-ids" in se and not self.contents(out)
+        self.record("python", "--keep refused when the server has no UIDL", ok,
+                    self.last_line(se) if not ok else self.last_line(se)[:100])
+
+    def check_services(self, s: h.Server) -> None:
+        """The C services through interop/services_probe.c: CAPA, STAT, the
+        UIDL and LIST walks, UIDL n, TOP n 0, NOOP, DELE + RSET, compared
+        with poplib's answers."""
+        name = "services: CAPA, UIDL/LIST walks, UIDL n, TOP, NOOP, RSET"
+        if not self.probe:
+            self.record(s.name, name, False, "interop/services_probe.c did not build")
+            return
+        d = self.newdir(f"{s.name}-services")
+        s.reseed("alice")
+        before = self.ref_services(s, "alice")
+        rc, so, se, _ = self.run_client("probe", s.address, "", "", "", log_dir=d, raw_args=[
+            "--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address, "--user", s.login_name("alice"),
+            "--pass", h.PASSWORDS["alice"]], command=self.probe)
+        after = self.ref_services(s, "alice")
+        if "error" in before or "error" in after:
+            self.record(s.name, name, False, f"reference failed: {before.get('error') or after.get('error')}")
+            return
+        problems = []
+        try:
+            got = json.loads(so)
+        except ValueError:
+            got = {}
+            problems.append(f"exit {rc}: {self.last_line(se)}; stdout {so[:100]!r}")
+        # Mailutils rewrites a mailbox when a session ends: the probe's view
+        # must be poplib's view of the session before it or after it.
+        def view(v: dict, key: str):
+            x = v.get(key)
+            if key == "top_headers" and isinstance(x, list) and not isinstance(s, h.Dovecot):
+                x = [l for l in x if not l.lower().encode().startswith(self.VOLATILE)]
+            return x
+        for key in ("uidl", "list", "uidl_one", "top_headers", "count_after_rset"):
+            if view(got, key) not in (view(before, key), view(after, key)):
+                problems.append(f"{key}: {str(got.get(key))[:80]} != {str(after.get(key))[:80]}")
+        if not got.get("capa_uidl") or not got.get("capa_top"):
+            problems.append(f"CAPA flags: {got.get('capa_flags')}")
+        if got.get("noop") != 0 or got.get("rset") != 0:
+            problems.append(f"NOOP {got.get('noop')} RSET {got.get('rset')}")
+        ok = not problems and rc == 0
+        self.record(s.name, name, ok, f"{len(got.get('uidl', []))} unique-ids, pipelining "
+                    f"{'offered' if got.get('capa_pipelining') else 'not offered'}" if ok else "; ".join(problems))
+        s.reseed("alice")
+
+    def ref_services(self, s: h.Server, user: str) -> dict:
+        code = r"""
+import json, poplib, sys
+c = poplib.POP3(sys.argv[1].split(':')[0], int(sys.argv[1].split(':')[1]) if ':' in sys.argv[1] else 110)
+c.user(sys.argv[2]); c.pass_(sys.argv[3])
+n, _ = c.stat()
+uidl = [l.decode().split(' ', 1)[1] for l in c.uidl()[1]]
+lst = [int(l.split()[1]) for l in c.list()[1]]
+one = c.uidl(1).decode().split()[2] if n else ''
+top = [l.decode('latin-1') for l in c.top(1, 0)[1]] if n else []
+hdr = top[:top.index('')] if '' in top else top
+c.dele(1); c.rset()
+after = c.stat()[0]
+c.quit()
+print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr, 'count_after_rset': after}))
+"""
+        r = h.run(self.ns.wrap([sys.executable, "-c", code, s.address, s.login_name(user), h.PASSWORDS[user]]),
+                  check=False)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            return {"error": r.stderr.strip()[-300:]}
+
     # -- driver ------------------------------------------------------------
     def run(self) -> int:
         self.ns.setup()
@@ -732,6 +977,12 @@ class Suite:
             self.check_delete(s, "alice", False)
             self.check_delete(s, "bob", True)
             self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
+            self.check_capa(s)
+            self.check_services(s)
+            self.check_keep_twice(s)
+            for point, k in self.KEEP_KILL_POINTS:
+                self.check_keep_killed(s, point, k)
+            self.check_maildir(s)
             for apop in (False, True):
                 self.check_wrong_password(s, apop)
             if isinstance(s, h.Dovecot):
@@ -750,6 +1001,7 @@ class Suite:
                 for fallback in (False, True):
                     self.check_apop_refusal(mode, fallback)
             self.check_usage_words()
+            self.check_keep_no_uidl()
             self.check_out_locked()
             self.check_mid_download("close")
             self.check_mid_download("kill")

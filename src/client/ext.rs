@@ -54,7 +54,10 @@ fn last_reply_ptr(c: *mut NX_POP3_CLIENT) -> *mut LastReply {
 /// # Safety
 /// `c` is a created client.
 pub(crate) unsafe fn reply_expected(c: *mut NX_POP3_CLIENT) {
-    state(c).last_reply.open = false;
+    // SAFETY: `c` is a created client.
+    unsafe {
+        state(c).last_reply.open = false;
+    }
 }
 
 /// Notes bytes of a status line as the reply parser consumes them. `start`
@@ -64,30 +67,33 @@ pub(crate) unsafe fn reply_expected(c: *mut NX_POP3_CLIENT) {
 /// # Safety
 /// `c` is a created client.
 pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: bool) {
-    let r = &mut state(c).last_reply;
-    if !r.open {
-        r.len = 0;
-        r.open = true;
-    }
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            if end && i + 1 == bytes.len() {
-                break; // this line's own end
-            }
-            // The end of a bad line the parser skipped: keep what follows.
+    // SAFETY: `c` is a created client.
+    unsafe {
+        let r = &mut state(c).last_reply;
+        if !r.open {
             r.len = 0;
-            continue;
+            r.open = true;
         }
-        let n = r.len as usize;
-        if n < NX_POP3_CLIENT_LAST_REPLY_SIZE {
-            r.text[n] = b;
-            r.len += 1;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                if end && i + 1 == bytes.len() {
+                    break; // this line's own end
+                }
+                // The end of a bad line the parser skipped: keep what follows.
+                r.len = 0;
+                continue;
+            }
+            let n = r.len as usize;
+            if n < NX_POP3_CLIENT_LAST_REPLY_SIZE {
+                r.text[n] = b;
+                r.len += 1;
+            }
         }
-    }
-    if end {
-        r.open = false;
-        if r.len > 0 && r.text[r.len as usize - 1] == b'\r' {
-            r.len -= 1;
+        if end {
+            r.open = false;
+            if r.len > 0 && r.text[r.len as usize - 1] == b'\r' {
+                r.len -= 1;
+            }
         }
     }
 }
@@ -99,13 +105,16 @@ pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: boo
 /// # Safety
 /// `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
 pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*mut NX_POP3_CLIENT) -> UINT) -> UINT {
-    // Plain u8 reads (a bool is avoided: only len and text are carried over).
-    let old = last_reply_ptr(c);
-    let len = ptr::addr_of!((*old).len).read();
-    let text = ptr::addr_of!((*old).text).read();
-    let status = f(c);
-    last_reply_ptr(c).write(LastReply { len, text, open: false });
-    status
+    // SAFETY: `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
+    unsafe {
+        // Plain u8 reads (a bool is avoided: only len and text are carried over).
+        let old = last_reply_ptr(c);
+        let len = ptr::addr_of!((*old).len).read();
+        let text = ptr::addr_of!((*old).text).read();
+        let status = f(c);
+        last_reply_ptr(c).write(LastReply { len, text, open: false });
+        status
+    }
 }
 
 /// Copies the last status line the server sent (CRLF removed, at most
@@ -115,19 +124,22 @@ pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*
 /// # Safety
 /// `c` points to readable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn last_reply_get(c: *mut NX_POP3_CLIENT, out: &mut [u8]) -> usize {
-    if out.is_empty() {
-        return 0;
+    // SAFETY: `c` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        if out.is_empty() {
+            return 0;
+        }
+        let r = last_reply_ptr(c);
+        // Plain u8 reads: valid whatever the memory holds.
+        let len = ptr::addr_of!((*r).len).read();
+        let text = ptr::addr_of!((*r).text).read();
+        let stored = LastReply { len, text, open: false };
+        let b = stored.bytes();
+        let n = b.len().min(out.len() - 1);
+        out[..n].copy_from_slice(&b[..n]);
+        out[n] = 0;
+        n
     }
-    let r = last_reply_ptr(c);
-    // Plain u8 reads: valid whatever the memory holds.
-    let len = ptr::addr_of!((*r).len).read();
-    let text = ptr::addr_of!((*r).text).read();
-    let stored = LastReply { len, text, open: false };
-    let b = stored.bytes();
-    let n = b.len().min(out.len() - 1);
-    out[..n].copy_from_slice(&b[..n]);
-    out[n] = 0;
-    n
 }
 
 /// Whether a refused or impossible APOP may fall back to USER/PASS.
@@ -135,7 +147,10 @@ pub unsafe fn last_reply_get(c: *mut NX_POP3_CLIENT, out: &mut [u8]) -> usize {
 /// # Safety
 /// `c` is a created client.
 pub(crate) unsafe fn apop_fallback(c: *mut NX_POP3_CLIENT) -> bool {
-    state(c).settings.flags & FLAG_NO_APOP_FALLBACK == 0
+    // SAFETY: `c` is a created client.
+    unsafe {
+        state(c).settings.flags & FLAG_NO_APOP_FALLBACK == 0
+    }
 }
 
 /// Allows (NetX's default) or refuses APOP's fallback to USER/PASS: for a
@@ -145,19 +160,22 @@ pub(crate) unsafe fn apop_fallback(c: *mut NX_POP3_CLIENT) -> bool {
 /// # Safety
 /// `c` points to writable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn apop_fallback_set(c: *mut NX_POP3_CLIENT, allow: bool) {
-    let set = |s: &mut Settings| {
-        if allow {
-            s.flags &= !FLAG_NO_APOP_FALLBACK;
+    // SAFETY: `c` points to writable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        let set = |s: &mut Settings| {
+            if allow {
+                s.flags &= !FLAG_NO_APOP_FALLBACK;
+            } else {
+                s.flags |= FLAG_NO_APOP_FALLBACK;
+            }
+        };
+        if is_created(c) {
+            set(&mut state(c).settings);
         } else {
-            s.flags |= FLAG_NO_APOP_FALLBACK;
+            let mut s = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
+            set(&mut s);
+            carry_settings(c, s);
         }
-    };
-    if is_created(c) {
-        set(&mut state(c).settings);
-    } else {
-        let mut s = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
-        set(&mut s);
-        carry_settings(c, s);
     }
 }
 

@@ -10,12 +10,16 @@
 //! Message data is dot-unstuffed in place inside the received packets, which
 //! are then handed to the application as they are: no copy, no extra packet.
 #![allow(non_camel_case_types, non_snake_case)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 mod ext;
 mod ops;
+mod services;
+mod stack;
 
 pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
+pub use services::*;
 
 use crate::netx::types::*;
 use crate::pop3::{BodyDecoder, ReplyParser};
@@ -73,7 +77,7 @@ pub const NX_POP3_CLIENT_INVALID_STATE: UINT = 0xB7;
 pub const NX_POP3_CLIENT_INVALID_INDEX: UINT = 0xB8;
 
 /// Size of the private tail of [`NX_POP3_CLIENT`], in 64-bit words.
-pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 28;
+pub const NX_POP3_CLIENT_PRIVATE_WORDS: usize = 36;
 
 /// Defaults of the compile-time settings (ticks), used when the program's
 /// values did not travel with `nx_pop3_client_create`.
@@ -147,6 +151,19 @@ pub(crate) struct ClientState {
     pub body: BodyDecoder,
     /// The server's last status line (extension; survives a failed create).
     pub last_reply: ext::LastReply,
+    /// The capability flags of the last `CAPA` (extension, issue 12).
+    pub capa_flags: u16,
+    /// A `LIST` or `UIDL` listing being walked (extension).
+    pub walk: services::WalkState,
+    /// `RETR` commands sent ahead (PIPELINING): replies expected, oldest
+    /// first, after the one being read (extension).
+    pub pipe: services::Ahead,
+    /// Message number of the oldest reply in `pipe`.
+    pub pipe_next_reply: u32,
+    /// Next message number of the request to send `RETR` for, and the end
+    /// of the request (exclusive): nothing more to send when equal.
+    pub req_next_send: u32,
+    pub req_end: u32,
 }
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());
@@ -162,7 +179,10 @@ fn state_ptr(client: *mut NX_POP3_CLIENT) -> *mut ClientState {
 /// `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]):
 /// create wrote a whole `ClientState` there, so every field is valid.
 pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientState {
-    &mut *state_ptr(client)
+    // SAFETY: `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]): create wrote a whole `ClientState` there, so every field is valid.
+    unsafe {
+        &mut *state_ptr(client)
+    }
 }
 
 /// True when `client` was created and not deleted since.
@@ -170,8 +190,11 @@ pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientSta
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
-    // A plain u32 read: valid whatever the memory holds.
-    core::ptr::addr_of!((*state_ptr(client)).id).read() == CLIENT_ID
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        // A plain u32 read: valid whatever the memory holds.
+        core::ptr::addr_of!((*state_ptr(client)).id).read() == CLIENT_ID
+    }
 }
 
 /// Settings a program carried to create through the service macro, if any.
@@ -179,9 +202,12 @@ pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Settings> {
-    // Settings is all u32: any bit pattern is a valid value.
-    let s = core::ptr::addr_of!((*state_ptr(client)).settings).read();
-    (s.carried == SETTINGS_CARRIED).then_some(s)
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        // Settings is all u32: any bit pattern is a valid value.
+        let s = core::ptr::addr_of!((*state_ptr(client)).settings).read();
+        (s.carried == SETTINGS_CARRIED).then_some(s)
+    }
 }
 
 /// Stores the program's compile-time settings in the client just before create
@@ -191,6 +217,9 @@ pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Set
 /// # Safety
 /// `client` points to writable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn carry_settings(client: *mut NX_POP3_CLIENT, mut settings: Settings) {
-    settings.carried = SETTINGS_CARRIED;
-    core::ptr::addr_of_mut!((*state_ptr(client)).settings).write(settings);
+    // SAFETY: `client` points to writable memory of `NX_POP3_CLIENT` size.
+    unsafe {
+        settings.carried = SETTINGS_CARRIED;
+        core::ptr::addr_of_mut!((*state_ptr(client)).settings).write(settings);
+    }
 }

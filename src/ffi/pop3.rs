@@ -605,6 +605,426 @@ pub unsafe extern "C" fn _nx_pop3_client_apop_fallback_set(client_ptr: *mut NX_P
     })
 }
 
+// ---------------------------------------------------------------- extensions (issue 12)
+
+/// Extension (not in NetX): sends `CAPA` (RFC 2449) and reports what the
+/// server announced: `*capabilities` gets the `NX_POP3_CAPA_*` flags, the
+/// `NX_POP3_SASL_*` mechanisms, the `LOGIN-DELAY` seconds, the `EXPIRE`
+/// policy and the per-user bits. When `lines` is not NULL it gets the raw
+/// capability lines (dot-stuffing removed), each followed by LF, then a NUL,
+/// as many whole lines as fit in `lines_size` bytes; `*lines_length` (if not
+/// NULL) is the length of all lines: at least `lines_size` when some did not
+/// fit. The capabilities are remembered: `PIPELINING` enables
+/// `nx_pop3_client_mail_items_request`'s commands sent ahead.
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or
+/// `capabilities`, or a client not created; `NX_POP3_SERVER_ERROR_STATUS`
+/// when the server answers `-ERR` (it has no CAPA: `*capabilities` is all
+/// clear) or a line is malformed (the capabilities of the good lines are
+/// reported, the rest of the reply is skipped: the session goes on);
+/// `NX_NOT_CONNECTED`, `NX_NO_PACKET` (no reply within the reply timeout)
+/// and the statuses of sending as for the NetX services. Packets: the
+/// command packet comes from the client's pool; no packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_capabilities_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    capabilities: *mut client::NX_POP3_CAPABILITIES,
+    lines: *mut CHAR,
+    lines_size: UINT,
+    lines_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(capabilities);
+        created!(client_ptr);
+        capabilities_get(client_ptr, capabilities, lines, lines_size, lines_length)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_capabilities_get`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_capabilities_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    capabilities: *mut client::NX_POP3_CAPABILITIES,
+    lines: *mut CHAR,
+    lines_size: UINT,
+    lines_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, capabilities);
+        capabilities_get(client_ptr, capabilities, lines, lines_size, lines_length)
+    })
+}
+
+unsafe fn capabilities_get(
+    c: *mut NX_POP3_CLIENT,
+    caps: *mut client::NX_POP3_CAPABILITIES,
+    lines: *mut CHAR,
+    lines_size: UINT,
+    lines_length: *mut UINT,
+) -> UINT {
+    let out: &mut [u8] = if lines.is_null() { &mut [] } else { slice::from_raw_parts_mut(lines as *mut u8, lines_size as usize) };
+    let mut need = 0usize;
+    let status = client::capabilities_get(c, &mut *caps, out, &mut need);
+    if !lines_length.is_null() {
+        *lines_length = need.min(UINT::MAX as usize) as UINT;
+    }
+    status
+}
+
+/// Extension (not in NetX): sends `NOOP`. Returns `NX_SUCCESS` on `+OK`;
+/// `NX_POP3_SERVER_ERROR_STATUS` on `-ERR` or a reply that is not POP3;
+/// `NX_PTR_ERROR` for NULL or a client not created; the TCP statuses as for
+/// the NetX services. No packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::noop(client_ptr)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_noop`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::noop(client_ptr)
+    })
+}
+
+/// Extension (not in NetX): sends `RSET` (the messages marked deleted in
+/// this session are unmarked). Statuses as for `nx_pop3_client_noop`.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_rset(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::rset(client_ptr)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_rset`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_rset(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::rset(client_ptr)
+    })
+}
+
+/// Extension (not in NetX): sends `UIDL mail_index` and copies the message's
+/// unique-id (1 to `NX_POP3_MAX_UID` printable bytes, RFC 1939) to
+/// `uid_buffer`, NUL-terminated; `*uid_length` (if not NULL) gets its length.
+/// A buffer of `NX_POP3_MAX_UID + 1` bytes always suffices.
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL `client_ptr` or
+/// `uid_buffer`, or a client not created; `NX_POP3_PARAM_ERROR` for a
+/// `buffer_size` of 0; `NX_POP3_CLIENT_INVALID_INDEX` for index 0;
+/// `NX_POP3_INVALID_MAIL_ITEM` for an index above the last STAT's count or a
+/// reply naming another message; `NX_SIZE_ERROR` when the unique-id does not
+/// fit (never truncated); `NX_POP3_SERVER_ERROR_STATUS` on `-ERR` or a reply
+/// that is not `+OK n unique-id` with a valid unique-id; the TCP statuses as
+/// for the NetX services. On failure `uid_buffer` holds an empty string. No
+/// packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_mail_item_uidl_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: UINT,
+    uid_buffer: *mut CHAR,
+    buffer_size: UINT,
+    uid_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(uid_buffer);
+        created!(client_ptr);
+        if buffer_size == 0 {
+            return NX_POP3_PARAM_ERROR;
+        }
+        uidl_get(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_mail_item_uidl_get` (NULL pointers and
+/// a zero size are still refused: `NX_PTR_ERROR`).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_mail_item_uidl_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: UINT,
+    uid_buffer: *mut CHAR,
+    buffer_size: UINT,
+    uid_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, uid_buffer);
+        if buffer_size == 0 {
+            return NX_PTR_ERROR;
+        }
+        uidl_get(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+    })
+}
+
+unsafe fn uidl_get(c: *mut NX_POP3_CLIENT, item: UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
+    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
+    let mut n = 0usize;
+    let status = client::uidl_get(c, item, out, &mut n);
+    if !length.is_null() {
+        *length = n as UINT;
+    }
+    status
+}
+
+/// Extension (not in NetX): sends `TOP mail_index body_lines` (RFC 1939): the
+/// message's headers and its first `body_lines` body lines are then handed
+/// out by `nx_pop3_client_mail_item_message_get`, exactly as after
+/// `nx_pop3_client_mail_item_get` (dot-stuffing removed, one packet per call,
+/// the application releases each packet).
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+/// `NX_POP3_CLIENT_INVALID_INDEX` for index 0; `NX_POP3_INVALID_MAIL_ITEM`
+/// above the last STAT's count; `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`; the
+/// TCP statuses as for the NetX services.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_mail_item_top_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: UINT,
+    body_lines: UINT,
+) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::top_get(client_ptr, mail_index, body_lines)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_mail_item_top_get`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_mail_item_top_get(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: UINT,
+    body_lines: UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::top_get(client_ptr, mail_index, body_lines)
+    })
+}
+
+/// Extension (not in NetX): the response code (RFC 2449 section 8, RFC 3206)
+/// of the server's last status line, the one `nx_pop3_client_last_reply_get`
+/// copies: `NX_POP3_RESP_CODE_NONE`, `_IN_USE` (the maildrop is locked: try
+/// later), `_LOGIN_DELAY`, `_SYS_TEMP` (try later), `_SYS_PERM`, `_SYS`,
+/// `_AUTH` (wrong credentials) or `_OTHER`. Readable after a failed create, as
+/// the line is.
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for a NULL pointer. No packet changes
+/// owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_last_reply_code_get(client_ptr: *mut NX_POP3_CLIENT, code: *mut UINT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, code);
+        *code = client::last_reply_code(client_ptr);
+        NX_SUCCESS
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_last_reply_code_get` (NULL pointers are
+/// still refused).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_last_reply_code_get(client_ptr: *mut NX_POP3_CLIENT, code: *mut UINT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, code);
+        *code = client::last_reply_code(client_ptr);
+        NX_SUCCESS
+    })
+}
+
+/// Extension (not in NetX): sends `LIST` (no argument) and reads its status
+/// line; the scan listing is then handed out one entry per call by
+/// `nx_pop3_client_list_next`, straight from the received packets (no
+/// buffer, no limit on the number of messages). Any other command first
+/// reads and drops the rest of the listing.
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+/// `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`; the TCP statuses as for the NetX
+/// services.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_list_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::walk_start(client_ptr, false)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_list_start`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_list_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::walk_start(client_ptr, false)
+    })
+}
+
+/// Extension (not in NetX): the next entry of the listing
+/// `nx_pop3_client_list_start` began: `*mail_index` and `*size` (octets).
+///
+/// Returns `NX_SUCCESS`; `NX_NO_MORE_ENTRIES` at the end of the listing (the
+/// walk is over); `NX_PTR_ERROR` for NULL or a client not created;
+/// `NX_POP3_CLIENT_INVALID_STATE` when no LIST walk is going on;
+/// `NX_POP3_SERVER_ERROR_STATUS` for a malformed, too long or out-of-order
+/// line (the rest of the listing is skipped: the next call returns
+/// `NX_NO_MORE_ENTRIES` when its end has arrived, and any command may
+/// follow); `NX_NOT_CONNECTED` when the connection closed before the end;
+/// `NX_NO_PACKET` when nothing arrived within the reply timeout. The outputs
+/// are 0 unless `NX_SUCCESS`. No packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_list_next(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: *mut UINT,
+    size: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(mail_index, size);
+        created!(client_ptr);
+        list_next(client_ptr, mail_index, size)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_list_next`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_list_next(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: *mut UINT,
+    size: *mut ULONG,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, mail_index, size);
+        list_next(client_ptr, mail_index, size)
+    })
+}
+
+unsafe fn list_next(c: *mut NX_POP3_CLIENT, mail_index: *mut UINT, size: *mut ULONG) -> UINT {
+    let mut len = 0usize;
+    client::walk_next(c, false, &mut *mail_index, &mut *size, &mut [], &mut len)
+}
+
+/// Extension (not in NetX): sends `UIDL` (no argument) and reads its status
+/// line; the unique-id listing is then handed out one entry per call by
+/// `nx_pop3_client_uidl_next`. As `nx_pop3_client_list_start` otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_uidl_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::walk_start(client_ptr, true)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_uidl_start`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_uidl_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::walk_start(client_ptr, true)
+    })
+}
+
+/// Extension (not in NetX): the next entry of the listing
+/// `nx_pop3_client_uidl_start` began: `*mail_index`, and the unique-id in
+/// `uid_buffer`, NUL-terminated, `*uid_length` (if not NULL) bytes. A buffer
+/// of `NX_POP3_MAX_UID + 1` bytes always suffices.
+///
+/// Returns as `nx_pop3_client_list_next`; also `NX_POP3_PARAM_ERROR` for a
+/// `buffer_size` of 0, `NX_SIZE_ERROR` for a unique-id longer than the
+/// buffer (never truncated; the rest of the listing is skipped), and
+/// `NX_POP3_SERVER_ERROR_STATUS` for a unique-id that is not 1 to 70 bytes
+/// 0x21 to 0x7E. On failure `uid_buffer` holds an empty string.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_uidl_next(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: *mut UINT,
+    uid_buffer: *mut CHAR,
+    buffer_size: UINT,
+    uid_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(mail_index, uid_buffer);
+        created!(client_ptr);
+        if buffer_size == 0 {
+            return NX_POP3_PARAM_ERROR;
+        }
+        uidl_next(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_uidl_next` (NULL pointers and a zero
+/// size are still refused: `NX_PTR_ERROR`).
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_uidl_next(
+    client_ptr: *mut NX_POP3_CLIENT,
+    mail_index: *mut UINT,
+    uid_buffer: *mut CHAR,
+    buffer_size: UINT,
+    uid_length: *mut UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr, mail_index, uid_buffer);
+        if buffer_size == 0 {
+            return NX_PTR_ERROR;
+        }
+        uidl_next(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+    })
+}
+
+unsafe fn uidl_next(c: *mut NX_POP3_CLIENT, mail_index: *mut UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
+    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
+    let (mut octets, mut n) = (0, 0usize);
+    let status = client::walk_next(c, true, &mut *mail_index, &mut octets, out, &mut n);
+    if !length.is_null() {
+        *length = n as UINT;
+    }
+    status
+}
+
+/// Extension (not in NetX): asks for messages `first_index` to
+/// `first_index + count - 1`, which the program then fetches in that order
+/// with `nx_pop3_client_mail_item_get` and
+/// `nx_pop3_client_mail_item_message_get`, one message at a time as usual.
+/// When the server announced `PIPELINING` in the last
+/// `nx_pop3_client_capabilities_get`, the client sends the `RETR` commands
+/// ahead (from the first `mail_item_get` on; at most 64 replies expected and
+/// 1024 bytes of commands in flight, so a send never waits for the server)
+/// while the program reads the earlier messages; otherwise nothing changes:
+/// one command at a time. Asking for another message, or any other command,
+/// first reads and drops the replies still expected and ends the request.
+///
+/// Returns `NX_SUCCESS`; `NX_PTR_ERROR` for NULL or a client not created;
+/// `NX_POP3_PARAM_ERROR` for a `count` of 0; `NX_POP3_CLIENT_INVALID_INDEX`
+/// for index 0; `NX_POP3_INVALID_MAIL_ITEM` when the range goes past the last
+/// STAT's count; the statuses of reading the replies of an earlier request.
+/// No command is sent by this call itself (but for an earlier request's
+/// replies). No packet changes owner.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_pop3_client_mail_items_request(
+    client_ptr: *mut NX_POP3_CLIENT,
+    first_index: UINT,
+    count: UINT,
+) -> UINT {
+    ffi_status!({
+        created!(client_ptr);
+        client::mail_items_request(client_ptr, first_index, count)
+    })
+}
+
+/// Unchecked form of `nx_pop3_client_mail_items_request`.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_pop3_client_mail_items_request(
+    client_ptr: *mut NX_POP3_CLIENT,
+    first_index: UINT,
+    count: UINT,
+) -> UINT {
+    ffi_status!({
+        check_ptr!(client_ptr);
+        client::mail_items_request(client_ptr, first_index, count)
+    })
+}
+
 // ---------------------------------------------------------------- exported helpers
 
 /// Binds the created client's socket, connects to the server within the
