@@ -399,7 +399,9 @@ pub unsafe fn last_reply_code(c: *mut NX_POP3_CLIENT) -> UINT {
         }
         line[n] = b'\n';
         let mut parser = pop3::ReplyParser::new();
-        match parser.feed(&line[..=n], &mut []) {
+        // The code is read from the reply's text, so the text must be captured.
+        let mut text = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE];
+        match parser.feed_text(&line[..=n], &mut [], &mut text) {
             (_, Some(Ok(reply))) => match reply.code {
                 RespCode::None => NX_POP3_RESP_CODE_NONE,
                 RespCode::InUse => NX_POP3_RESP_CODE_IN_USE,
