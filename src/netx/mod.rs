@@ -143,3 +143,4 @@ pub mod ip;
 pub mod tcp;
 pub mod area;
 pub mod compat;
+pub mod ipv6;
