@@ -35,5 +35,6 @@ pub(crate) use {check_ptr, ffi_status, ffi_void};
 
 pub mod netx;
 pub mod netx_compat;
+pub mod netx_ipv6;
 pub mod pop3;
 pub mod tap;
