@@ -88,13 +88,15 @@ class Suite:
         ("env") or in a file given with --pass-file ("file")."""
         # A new client run may bring a new MAC address: forget the old one.
         h.run(self.ns.wrap(["ip", "neigh", "flush", "dev", h.TAP]), check=False)
+        h.run(self.ns.wrap(["ip", "-6", "neigh", "flush", "dev", h.TAP]), check=False)
         base = os.path.join(log_dir or (os.path.dirname(out) if out else self.logdir), f"client-{label}")
         child_env = dict(os.environ)
         child_env.pop("POP3_PASSWORD", None)
         child_env.pop("POP3_FETCH_TEST_EXIT", None)
         child_env.update(env or {})
         if raw_args is None:
-            args = ["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", server, "--user", user]
+            cidr = h.CLIENT_CIDR6 if h.USE_V6 else h.CLIENT_CIDR
+            args = ["--tap", h.TAP, "--ip", cidr, "--server", server, "--user", user]
             if pass_mode == "env":
                 child_env["POP3_PASSWORD"] = password
             elif pass_mode == "file":
@@ -712,6 +714,23 @@ class Suite:
                     f"{len(cases) + 1} cases" if ok else "; ".join(problems))
 
     # -- driver ------------------------------------------------------------
+    def server_cases(self, s: h.Server) -> None:
+        for user in ("alice", "bob"):
+            for apop in (False, True):
+                self.check_fetch(s, user, apop)
+        self.check_delete(s, "alice", False)
+        self.check_delete(s, "bob", True)
+        self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
+        for apop in (False, True):
+            self.check_wrong_password(s, apop)
+        if isinstance(s, h.Dovecot):
+            self.check_timeout_words(s)
+            self.check_two_delete_runs(s)
+            for point, k in self.KILL_POINTS:
+                self.check_killed_run(s, point, k)
+            self.check_long_credentials(s)
+            self.check_out_created(s)
+
     def run(self) -> int:
         self.ns.setup()
         h.log(f"namespace {self.ns.name}, TAP {h.TAP} {h.SERVER_IP}/24, workdir {self.workdir}")
@@ -726,21 +745,16 @@ class Suite:
             except Exception as e:  # noqa: BLE001
                 self.record(s.name, "server starts", False, str(e)[:300])
                 continue
-            for user in ("alice", "bob"):
-                for apop in (False, True):
-                    self.check_fetch(s, user, apop)
-            self.check_delete(s, "alice", False)
-            self.check_delete(s, "bob", True)
-            self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
-            for apop in (False, True):
-                self.check_wrong_password(s, apop)
-            if isinstance(s, h.Dovecot):
-                self.check_timeout_words(s)
-                self.check_two_delete_runs(s)
-                for point, k in self.KILL_POINTS:
-                    self.check_killed_run(s, point, k)
-                self.check_long_credentials(s)
-                self.check_out_created(s)
+            self.server_cases(s)
+            # IPv6 (issue 13): every case again, client and reference client
+            # connecting to [2001:db8::1]:PORT, the client at 2001:db8::2/64.
+            h.USE_V6 = True
+            s.name = cls.name + "-v6"
+            try:
+                self.server_cases(s)
+            finally:
+                h.USE_V6 = False
+                s.name = cls.name
         if not self.only or self.only == "dovecot":
             self.check_dovecot_tool()
         if not self.only or self.only == "python":
