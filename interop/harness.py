@@ -454,7 +454,7 @@ server {SERVER_IP}:{self.port} {{
   transcript no;
   timeout 600;
 }};
-server [{SERVER_IP6}]:{self.port} {{
+server "inet6://[{SERVER_IP6}]:{self.port}" {{
   tls-mode no;
   transcript no;
   timeout 600;
