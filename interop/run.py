@@ -15,7 +15,10 @@ namespace nxpop3-<pid> with a TAP device nxtap0 (192.0.2.1/24 on the kernel
 side), starts Dovecot (port 110) and GNU Mailutils pop3d (port 1110) from
 configuration written to a fresh temporary directory, seeds the maildrops,
 and checks the client against an independent reference client
-(ref_client.py) byte for byte.  Everything is torn down at the end, also on
+(ref_client.py) byte for byte.  Every server case runs twice: over IPv4,
+then over IPv6 (the TAP also has 2001:db8::1/64, the client gets
+--ip 2001:db8::2/64 --server [2001:db8::1]:PORT; groups "dovecot-v6",
+"mailutils-v6").  Everything is torn down at the end, also on
 failure or Ctrl-C.  Exit status 0 only if every check passed.
 """
 
@@ -596,6 +599,47 @@ class Suite:
         self.record("none", "unreachable host -> 'no answer within 3 s'", ok,
                     f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
 
+    def check_ipv6_python(self) -> None:
+        """IPv6 (issue 13): an unreachable IPv6 server ends in words within
+        the timeout (no neighbor answers); a refused port too; IPv6 --ip or
+        --server given wrong are refused in words."""
+        h.USE_V6 = True
+        try:
+            d = self.newdir("unreachable-v6")
+            out = os.path.join(d, "client")
+            rc, _, se, dt = self.run_client("unreach6", "[2001:db8::99]:110", "alice", "x", out,
+                                            extra=["--timeout", "3"], timeout=30)
+            ok = rc == 1 and "no answer within 3 s" in se and 2.5 <= dt <= 12
+            self.record("none", "IPv6: unreachable host -> 'no answer within 3 s'", ok,
+                        f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+            d = self.newdir("refused-v6")
+            out = os.path.join(d, "client")
+            rc, _, se, dt = self.run_client("refused6", f"[{h.SERVER_IP6}]:{h.DEAD_PORT}", "alice", "x", out,
+                                            extra=["--timeout", "3"], timeout=30)
+            ok = rc == 1 and dt < 5
+            self.record("none", "IPv6: nobody on the port -> exit 1 at once", ok,
+                        f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+        finally:
+            h.USE_V6 = False
+        afile = os.path.join(self.newdir("usage-v6"), "f")
+        cases = [
+            (["--ip", "2001:db8::2/64", "--server", h.SERVER_IP], "an IPv4 server needs an IPv4 --ip"),
+            (["--ip", h.CLIENT_CIDR, "--server", f"[{h.SERVER_IP6}]:110"], "an IPv6 server needs an IPv6 --ip"),
+            (["--ip", "2001:db8::2/129", "--server", h.SERVER_IP6], "prefix length must be 1 to 128"),
+            (["--ip", "ff02::1/64", "--server", h.SERVER_IP6], "not a host address"),
+            (["--ip", "2001:db8::2/64", "--server", "[ff02::1]:110"], "not a usable IPv6 address"),
+            (["--ip", "2001:db8::2/64", "--server", f"[{h.SERVER_IP6}]:0"], "the port must be 1 to 65535"),
+            (["--ip", "2001:db8::2/64", "--server", f"[{h.SERVER_IP6}"], "expected [ADDR]:PORT"),
+        ]
+        problems = []
+        for extra, want in cases:
+            rc, _, se, _ = self.run_client("usage-v6", "", "", "", afile, timeout=30, raw_args=[
+                "--tap", h.TAP, "--user", "a", "--pass", "b", "--out", os.path.dirname(afile)] + extra)
+            if rc != 2 or want not in se:
+                problems.append(f"{' '.join(extra)}: exit {rc}: {self.last_line(se)}")
+        self.record("none", "IPv6: bad --ip/--server refused in words (exit 2)", not problems,
+                    f"{len(cases)} cases" if not problems else "; ".join(problems))
+
     def check_apop_refusal(self, mode: str, fallback: bool) -> None:
         """--apop never sends the password unless --apop-fallback."""
         label = {"noapop": "server offers no APOP", "apop-refused": "server refuses APOP"}[mode]
@@ -760,6 +804,7 @@ class Suite:
         if not self.only or self.only == "python":
             self.check_no_server()
             self.check_unreachable()
+            self.check_ipv6_python()
             for mode in ("noapop", "apop-refused"):
                 for fallback in (False, True):
                     self.check_apop_refusal(mode, fallback)
