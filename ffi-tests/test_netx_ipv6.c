@@ -492,8 +492,17 @@ static USHORT icmpv6_checksum(const UCHAR *ip6)
     return (USHORT)~sum;
 }
 
-/* An IPv6 packet from fe80::99 to dst carrying ICMPv6 type/code and body. */
+/* An IPv6 packet from src (NULL: fe80::99) to dst carrying ICMPv6 type
+   (code 0) and body. */
+static ULONG build_from(UCHAR *buf, const NXD_ADDRESS *src, const NXD_ADDRESS *dst, UCHAR hop, UCHAR type,
+                        const UCHAR *body, ULONG body_len, int good_sum);
 static ULONG build(UCHAR *buf, const NXD_ADDRESS *dst, UCHAR hop, UCHAR type, const UCHAR *body, ULONG body_len, int good_sum)
+{
+    return build_from(buf, NULL, dst, hop, type, body, body_len, good_sum);
+}
+
+static ULONG build_from(UCHAR *buf, const NXD_ADDRESS *src, const NXD_ADDRESS *dst, UCHAR hop, UCHAR type,
+                        const UCHAR *body, ULONG body_len, int good_sum)
 {
     ULONG i, len = 4 + body_len;
     USHORT c;
@@ -504,6 +513,11 @@ static ULONG build(UCHAR *buf, const NXD_ADDRESS *dst, UCHAR hop, UCHAR type, co
     buf[6] = 58;
     buf[7] = hop;
     buf[8] = 0xfe; buf[9] = 0x80; buf[23] = 0x99;
+    for (i = 0; src != NULL && i < 4; i++) {
+        ULONG w = src->nxd_ip_address.v6[i];
+        buf[8 + 4 * i] = (UCHAR)(w >> 24); buf[9 + 4 * i] = (UCHAR)(w >> 16);
+        buf[10 + 4 * i] = (UCHAR)(w >> 8); buf[11 + 4 * i] = (UCHAR)w;
+    }
     for (i = 0; i < 4; i++) {
         ULONG w = dst->nxd_ip_address.v6[i];
         buf[24 + 4 * i] = (UCHAR)(w >> 24); buf[25 + 4 * i] = (UCHAR)(w >> 16);
@@ -605,6 +619,23 @@ static void test_netx_driver(void)
     CHECK(exchange(&c1, &srv, &cli, "and back"));
     pair_close(&c1, &srv, &cli, 6020);
     CHECK(nx_ram_netx_stats.received_ip > before);
+    /* Echo: a request "from c2" handed to c1 is answered (the reply reaches
+       c2 through the driver); one with a bad checksum is not. */
+    {
+        UCHAR buf[128], body[8] = { 0, 7, 0, 1, 'p', 'i', 'n', 'g' };
+        ULONG len, n0;
+        tx_thread_sleep(5);
+        n0 = nx_ram_netx_stats.received_ipv6;
+        len = build_from(buf, &g2, &g1, 64, 128, body, sizeof body, 1);
+        inject(&c1, buf, len);
+        tx_thread_sleep(10);
+        CHECK_EQ(nx_ram_netx_stats.received_ipv6, n0 + 1);
+        n0 = nx_ram_netx_stats.received_ipv6;
+        len = build_from(buf, &g2, &g1, 64, 128, body, sizeof body, 0);
+        inject(&c1, buf, len);
+        tx_thread_sleep(10);
+        CHECK_EQ(nx_ram_netx_stats.received_ipv6, n0);
+    }
     CHECK(nx_ram_netx_stats.received_ipv6 > 0);
     CHECK_EQ(nxd_ipv6_disable(&c1.ip), NX_SUCCESS);
     CHECK_EQ(nxd_ipv6_disable(&c2.ip), NX_SUCCESS);
