@@ -14,6 +14,7 @@
 #include "netx_test_common.h"
 #include "nx_link.h"
 #include "nx_ram_driver_netx.h"
+#include "nxd_pop3_client.h"
 
 #define BULK_BYTES (slow_mode() ? 1024UL * 1024 : 10UL * 1024 * 1024)
 #define SEQ_CONNECTIONS 100
@@ -228,6 +229,23 @@ static void test_bad_input_before_enable(void)
     }
     CHECK_EQ(nx_tcp_client_socket_unbind(&s), NX_SUCCESS);
     CHECK_EQ(nx_tcp_socket_delete(&s), NX_SUCCESS);
+    /* nxd_pop3_client_create: zero, multicast or unknown-version server
+       addresses are refused before anything is sent. */
+    {
+        static NX_POP3_CLIENT pc;
+        NXD_ADDRESS bad[3];
+        int i;
+        bad[0] = v6(0, 0, 0, 0);
+        bad[1] = v6(0xff020000UL, 0, 0, 1);
+        bad[2] = g;
+        bad[2].nxd_ip_version = 5;
+        for (i = 0; i < 3; i++)
+            CHECK_EQ(nxd_pop3_client_create(&pc, NX_FALSE, &b2.ip, &b2.pool, &bad[i], 110, (CHAR *)"u", (CHAR *)"p"),
+                     NX_POP3_PARAM_ERROR);
+        /* Before nxd_ipv6_enable, a good IPv6 server: the connect's status. */
+        CHECK_EQ(nxd_pop3_client_create(&pc, NX_FALSE, &b2.ip, &b2.pool, &g, 110, (CHAR *)"u", (CHAR *)"p"),
+                 NX_NOT_ENABLED);
+    }
     report("IPv6 bad input and calls before nxd_ipv6_enable: NetX statuses", f);
 }
 
