@@ -464,6 +464,48 @@ static void test_unknown_destination(void)
     report("IPv6: unknown destination gives NX_NOT_CONNECTED within the connect timeout", f);
 }
 
+/* Frames the library's RAM driver delivered to an instance. */
+static ULONG ram_rx_count(NODE *n)
+{
+    NX_IP_DRIVER req;
+    ULONG v = 0;
+    memset(&req, 0, sizeof(req));
+    req.nx_ip_driver_command = NX_LINK_GET_RX_COUNT;
+    req.nx_ip_driver_ptr = &n->ip;
+    req.nx_ip_driver_interface = &n->ip.nx_ip_interface[0];
+    req.nx_ip_driver_return_ptr = &v;
+    _nx_ram_network_driver(&req);
+    return v;
+}
+
+/* An off-link destination: without a default router nothing leaves; with
+   b1 as the router, b2 sends the SYN to b1.s link-local address (resolved
+   by ND; b1 does not forward: the connect times out either way). */
+static void test_default_router(void)
+{
+    int f = failures;
+    NX_TCP_SOCKET c;
+    NXD_ADDRESS far = v6(0x20010db8UL, 0xffff0000UL, 0, 1), ll1 = link_local_of(&b1.ip), bad;
+    ULONG rx0;
+    CHECK_EQ(nx_tcp_socket_create(&b2.ip, &c, "far", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_bind(&c, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    tx_thread_sleep(5);
+    rx0 = ram_rx_count(&b1);
+    CHECK_EQ(nxd_tcp_client_socket_connect(&c, &far, 110, NX_IP_PERIODIC_RATE / 2), NX_NOT_CONNECTED);
+    CHECK_EQ(ram_rx_count(&b1), rx0);
+    bad = v6(0xff020000UL, 0, 0, 2);
+    CHECK_EQ(nxd_ipv6_default_router_add(&b2.ip, &bad, 0xFFFF, 0), NX_IP_ADDRESS_ERROR);
+    CHECK_EQ(nxd_ipv6_default_router_add(&b2.ip, &ll1, 0xFFFF, 1), NX_INVALID_INTERFACE);
+    CHECK_EQ(nxd_ipv6_default_router_add(&b2.ip, NULL, 0xFFFF, 0), NX_PTR_ERROR);
+    CHECK_EQ(nxd_ipv6_default_router_add(&b2.ip, &ll1, 0xFFFF, 0), NX_SUCCESS);
+    rx0 = ram_rx_count(&b1);
+    CHECK_EQ(nxd_tcp_client_socket_connect(&c, &far, 110, NX_IP_PERIODIC_RATE / 2), NX_NOT_CONNECTED);
+    CHECK(ram_rx_count(&b1) >= rx0 + 1); /* the SYN (b1 is a known neighbor by now) */
+    CHECK_EQ(nx_tcp_client_socket_unbind(&c), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&c), NX_SUCCESS);
+    report("IPv6 default router: off-link traffic goes to it, none without it", f);
+}
+
 /* ---------------------------------------------------------------- dual stack */
 
 static void test_dual_stack(void)
@@ -693,6 +735,7 @@ static void main_entry(ULONG input)
         test_v6_bulk();
         test_v6_sequential_link_local();
         test_unknown_destination();
+        test_default_router();
         test_dual_stack();
         test_malformed_icmpv6();
         test_netx_driver();
