@@ -479,7 +479,7 @@ static ULONG ram_rx_count(NODE *n)
 }
 
 /* An off-link destination: without a default router nothing leaves; with
-   b1 as the router, b2 sends the SYN to b1.s link-local address (resolved
+   b1 as the router, b2 sends the SYN to b1's link-local address (resolved
    by ND; b1 does not forward: the connect times out either way). */
 static void test_default_router(void)
 {
