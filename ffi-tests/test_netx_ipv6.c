@@ -506,6 +506,33 @@ static void test_default_router(void)
     report("IPv6 default router: off-link traffic goes to it, none without it", f);
 }
 
+/* Neighbor Discovery needs nxd_icmp_enable, as in NetX Duo: until d1 calls
+   it, d1 drops d2's neighbor solicitations and the connect times out. */
+static void test_nd_needs_icmpv6(void)
+{
+    int f = failures;
+    static NODE d1, d2;
+    static NX_TCP_SOCKET srv, cli;
+    NXD_ADDRESS g1 = v6(0x20010db8UL, 0xd, 0, 1), g2 = v6(0x20010db8UL, 0xd, 0, 2);
+    CHECK_EQ(node_create(&d1, "d1", 0, 64, _nx_ram_network_driver), NX_SUCCESS);
+    CHECK_EQ(node_create(&d2, "d2", 0, 64, _nx_ram_network_driver), NX_SUCCESS);
+    CHECK_EQ(nxd_ipv6_enable(&d1.ip), NX_SUCCESS);
+    CHECK_EQ(nxd_ipv6_global_address_set(&d1.ip, &g1, 64), NX_SUCCESS);
+    CHECK_EQ(setup_v6(&d2, &g2), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&d1.ip, &srv, "srv", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&d2.ip, &cli, "cli", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4096, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_listen(&d1.ip, 6030, &srv, 1, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_bind(&cli, NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nxd_tcp_client_socket_connect(&cli, &g1, 6030, NX_IP_PERIODIC_RATE / 2), NX_NOT_CONNECTED);
+    CHECK_EQ(nxd_icmp_enable(&d1.ip), NX_SUCCESS);
+    CHECK_EQ(nxd_tcp_client_socket_connect(&cli, &g1, 6030, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_accept(&srv, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    pair_close(&d1, &srv, &cli, 6030);
+    node_delete(&d1);
+    node_delete(&d2);
+    report("Neighbor Discovery answers only after nxd_icmp_enable", f);
+}
+
 /* ---------------------------------------------------------------- dual stack */
 
 static void test_dual_stack(void)
@@ -736,6 +763,7 @@ static void main_entry(ULONG input)
         test_v6_sequential_link_local();
         test_unknown_destination();
         test_default_router();
+        test_nd_needs_icmpv6();
         test_dual_stack();
         test_malformed_icmpv6();
         test_netx_driver();
