@@ -89,6 +89,10 @@ MULTI_CTESTS := test_netx_netx_driver test_pop3_netx_driver test_pop3_sample tes
 $(foreach t,$(MULTI_CTESTS),$(eval $(BUILD)/plain/$(t) $(BUILD)/asan/$(t): $(CTEST_SRCS_$(t)) \
     ffi-tests/nx_ram_driver_netx.h ffi-tests/pop3_sample_server.h))
 
+# IPv6 (issue 13): the library's RAM driver and the NetX-shaped C driver.
+CTEST_SRCS_test_netx_ipv6 := $(NETX_DRIVER)
+$(BUILD)/plain/test_netx_ipv6 $(BUILD)/asan/test_netx_ipv6: $(NETX_DRIVER) ffi-tests/nx_ram_driver_netx.h
+
 $(BUILD)/%: examples-c/%.c $(HARNESS) $(HEADERS) lib
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $< $(HARNESS) $(LIB) $(SYSLIBS)

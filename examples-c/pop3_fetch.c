@@ -115,6 +115,10 @@ static struct {
     unsigned long timeout;
     const char *out;     /* --out or --maildir */
     int maildir;
+    /* IPv6 (issue 13): --ip and --server given as IPv6 addresses. */
+    int v6;
+    NXD_ADDRESS address6, server6;
+    ULONG prefix6;
 } opt;
 
 static void usage(FILE *f)
@@ -130,11 +134,13 @@ static void usage(FILE *f)
             "N continues after the highest N.eml already in DIR: no file is ever overwritten.\n"
             "\n"
             "  --tap IFNAME           existing TAP interface to use (ip tuntap add dev IFNAME mode tap)\n"
-            "  --ip ADDR/PREFIX       this client's IPv4 address on that link, e.g. 192.0.2.2/24\n"
+            "  --ip ADDR/PREFIX       this client's IPv4 or IPv6 address on that link, e.g.\n"
+            "                         192.0.2.2/24 or 2001:db8::2/64\n"
             "                         (an address of its own, not the host's address of the TAP)\n"
             "  --gateway ADDR         router on that link for a server beyond it (the host routes\n"
             "                         or NATs the TAP: see README)\n"
-            "  --server ADDR[:PORT]   POP3 server's IPv4 address, port %d by default\n"
+            "  --server ADDR[:PORT]   POP3 server's address, port %d by default; IPv6 as\n"
+            "                         [ADDR]:PORT or a bare ADDR\n"
             "  --user NAME            mailbox user name (at most %d bytes)\n"
             "  --pass PASSWORD        password (at most %d bytes); visible to other users in ps:\n"
             "                         prefer --pass-file or the POP3_PASSWORD environment variable\n"
@@ -182,6 +188,32 @@ static int parse_number(const char *s, unsigned long min, unsigned long max, uns
     errno = 0;
     *out = strtoul(s, &end, 10);
     return errno == 0 && *end == 0 && *out >= min && *out <= max;
+}
+
+/* An IPv6 address in NXD_ADDRESS form (four host-order words). */
+static int parse_ipv6(const char *s, NXD_ADDRESS *out)
+{
+    struct in6_addr a;
+    int i;
+    if (inet_pton(AF_INET6, s, &a) != 1)
+        return 0;
+    memset(out, 0, sizeof(*out));
+    out->nxd_ip_version = NX_IP_VERSION_V6;
+    for (i = 0; i < 4; i++)
+        out->nxd_ip_address.v6[i] = ((ULONG)a.s6_addr[4 * i] << 24) | ((ULONG)a.s6_addr[4 * i + 1] << 16) |
+                                    ((ULONG)a.s6_addr[4 * i + 2] << 8) | (ULONG)a.s6_addr[4 * i + 3];
+    return 1;
+}
+
+/* Not unspecified, multicast or loopback: an address a host may have. */
+static int ipv6_usable(const NXD_ADDRESS *a)
+{
+    const ULONG *w = a->nxd_ip_address.v6;
+    if ((w[0] >> 24) == 0xff)
+        return 0;
+    if (w[0] == 0 && w[1] == 0 && w[2] == 0 && (w[3] == 0 || w[3] == 1))
+        return 0;
+    return 1;
 }
 
 static int parse_ipv4(const char *s, ULONG *out)
@@ -316,6 +348,18 @@ static void parse_options(int argc, char **argv)
     slash = strchr(buf, '/');
     if (slash)
         *slash = 0;
+    if (strchr(buf, ':')) {
+        /* IPv6: ADDR/PREFIX; the instance has no IPv4 address. */
+        opt.v6 = 1;
+        if (!parse_ipv6(buf, &opt.address6))
+            bad_usage("--ip '%s': not an IPv6 address (expected ADDR/PREFIX, e.g. 2001:db8::2/64)", ip_text);
+        if (!slash || !parse_number(slash + 1, 1, 128, &n))
+            bad_usage("--ip '%s': the prefix length must be 1 to 128 (ADDR/PREFIX, e.g. 2001:db8::2/64)", ip_text);
+        if (!ipv6_usable(&opt.address6))
+            bad_usage("--ip '%s': an unspecified, multicast or loopback address, not a host address", ip_text);
+        opt.prefix6 = n;
+        goto server;
+    }
     if (!parse_ipv4(buf, &opt.address))
         bad_usage("--ip '%s': not an IPv4 address (expected ADDR/PREFIX, e.g. 192.0.2.2/24)", ip_text);
     if (!slash)
@@ -335,10 +379,39 @@ static void parse_options(int argc, char **argv)
     if ((opt.address >> 24) == 127)
         bad_usage("--ip '%s': a loopback address cannot be used on a TAP link", ip_text);
 
+server:
     /* --server ADDR[:PORT] */
     if (strlen(opt.server_text) >= sizeof(buf))
         bad_usage("--server '%s': expected ADDR[:PORT]", opt.server_text);
     strcpy(buf, opt.server_text);
+    if (buf[0] == '[' || strchr(buf, ':') != strrchr(buf, ':')) {
+        /* IPv6: [ADDR]:PORT, [ADDR] or a bare ADDR (no port). */
+        char *addr = buf, *end;
+        opt.port = DEFAULT_PORT;
+        if (buf[0] == '[') {
+            addr = buf + 1;
+            end = strchr(addr, ']');
+            if (!end)
+                bad_usage("--server '%s': expected [ADDR]:PORT", opt.server_text);
+            *end = 0;
+            if (end[1] == ':') {
+                if (!parse_number(end + 2, 1, 65535, &n))
+                    bad_usage("--server '%s': the port must be 1 to 65535", opt.server_text);
+                opt.port = (UINT)n;
+            } else if (end[1] != 0) {
+                bad_usage("--server '%s': expected [ADDR]:PORT", opt.server_text);
+            }
+        }
+        if (!parse_ipv6(addr, &opt.server6) || !ipv6_usable(&opt.server6))
+            bad_usage("--server '%s': not a usable IPv6 address ([ADDR]:PORT or a bare ADDR)", opt.server_text);
+        if (!opt.v6)
+            bad_usage("--server '%s': an IPv6 server needs an IPv6 --ip", opt.server_text);
+        if (memcmp(opt.server6.nxd_ip_address.v6, opt.address6.nxd_ip_address.v6, 16) == 0)
+            bad_usage("--server '%s': the same address as --ip", opt.server_text);
+        goto user;
+    }
+    if (opt.v6)
+        bad_usage("--server '%s': an IPv4 server needs an IPv4 --ip", opt.server_text);
     colon = strchr(buf, ':');
     opt.port = DEFAULT_PORT;
     if (colon) {
@@ -364,6 +437,7 @@ static void parse_options(int argc, char **argv)
                   opt.server_text, ip_text);
     }
 
+user:
     if (opt.user[0] == 0 || strlen(opt.user) > NX_POP3_MAX_USERNAME || strpbrk(opt.user, "\r\n"))
         bad_usage("--user '%s': 1 to %d bytes, no CR or LF", opt.user, NX_POP3_MAX_USERNAME);
     /* "APOP name digest\r\n" must fit in one command line. */
@@ -851,6 +925,16 @@ void tx_application_define(void *first_unused_memory)
         status = nx_icmp_enable(&ip);
     if (status == NX_SUCCESS)
         status = nx_tcp_enable(&ip);
+    if (status == NX_SUCCESS && opt.v6) {
+        /* IPv6: link-local from the MAC, then the address given. */
+        status = nxd_ipv6_enable(&ip);
+        if (status == NX_SUCCESS)
+            status = nxd_icmp_enable(&ip);
+        if (status == NX_SUCCESS)
+            status = nxd_ipv6_linklocal_address_set(&ip, NX_NULL);
+        if (status == NX_SUCCESS)
+            status = nxd_ipv6_global_address_set(&ip, &opt.address6, opt.prefix6);
+    }
     if (status == NX_SUCCESS)
         status = nx_ip_status_check(&ip, NX_IP_LINK_ENABLED, &actual, 1 * NX_IP_PERIODIC_RATE);
     if (status != NX_SUCCESS) {
@@ -1087,20 +1171,28 @@ static void fetch_entry(ULONG input)
     ULONG maildrop_size = 0, item_size;
     unsigned long long total = 0, bytes;
     double start, elapsed;
-    char server[32];
+    char server[80];
     WANTED *wanted = NULL;
     NX_POP3_CAPABILITIES caps;
     NX_PARAMETER_NOT_USED(input);
 
-    snprintf(server, sizeof(server), strchr(opt.server_text, ':') ? "%s" : "%s:110", opt.server_text);
+    if (opt.v6)
+        snprintf(server, sizeof(server), opt.server_text[0] == '[' && strstr(opt.server_text, "]:") ? "%s" : "[%s]:110",
+                 opt.server_text);
+    else
+        snprintf(server, sizeof(server), strchr(opt.server_text, ':') ? "%s" : "%s:110", opt.server_text);
     if (opt.apop && !opt.apop_fallback) {
         status = nx_pop3_client_apop_fallback_set(&client, NX_FALSE);
         if (status != NX_SUCCESS)
             fail(status, "refusing APOP's fallback to USER/PASS");
     }
     start = seconds_now();
-    status = nx_pop3_client_create(&client, opt.apop ? NX_TRUE : NX_FALSE, &ip, &command_pool, opt.server,
-                                   opt.port, (CHAR *)opt.user, opt.pass);
+    if (opt.v6)
+        status = nxd_pop3_client_create(&client, opt.apop ? NX_TRUE : NX_FALSE, &ip, &command_pool, &opt.server6,
+                                        opt.port, (CHAR *)opt.user, opt.pass);
+    else
+        status = nx_pop3_client_create(&client, opt.apop ? NX_TRUE : NX_FALSE, &ip, &command_pool, opt.server,
+                                       opt.port, (CHAR *)opt.user, opt.pass);
     memset(opt.pass, 0, sizeof(opt.pass));
     if (status != NX_SUCCESS)
         fail_login(status, server, seconds_now() - start);

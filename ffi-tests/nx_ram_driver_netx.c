@@ -200,8 +200,12 @@ VOID _nx_ram_network_driver_netx(struct NX_IP_DRIVER_STRUCT *driver_req_ptr)
                 break;
             }
         }
-        if (mcast_index == NX_RAM_DRIVER_MAX_MCAST_ADDRESSES)
+        if (mcast_index == NX_RAM_DRIVER_MAX_MCAST_ADDRESSES) {
             driver_req_ptr->nx_ip_driver_status = NX_NO_MORE_ENTRIES;
+            nx_ram_netx_stats.multicast_errors++;
+        } else {
+            nx_ram_netx_stats.multicast_joined++;
+        }
         break;
     }
 
@@ -216,8 +220,12 @@ VOID _nx_ram_network_driver_netx(struct NX_IP_DRIVER_STRUCT *driver_req_ptr)
                 break;
             }
         }
-        if (mcast_index == NX_RAM_DRIVER_MAX_MCAST_ADDRESSES)
+        if (mcast_index == NX_RAM_DRIVER_MAX_MCAST_ADDRESSES) {
             driver_req_ptr->nx_ip_driver_status = NX_ENTRY_NOT_FOUND;
+            nx_ram_netx_stats.multicast_errors++;
+        } else {
+            nx_ram_netx_stats.multicast_joined--;
+        }
         break;
     }
 
@@ -344,6 +352,8 @@ void _nx_ram_network_driver_netx_receive(NX_IP *ip_ptr, NX_PACKET *packet_ptr, U
         packet_ptr->nx_packet_prepend_ptr = packet_ptr->nx_packet_prepend_ptr + NX_ETHERNET_SIZE;
         packet_ptr->nx_packet_length = packet_ptr->nx_packet_length - NX_ETHERNET_SIZE;
         nx_ram_netx_stats.received_ip++;
+        if (packet_type == NX_ETHERNET_IPV6)
+            nx_ram_netx_stats.received_ipv6++;
 #ifdef NX_DIRECT_ISR_CALL
         _nx_ip_packet_receive(ip_ptr, packet_ptr);
 #else

@@ -15,6 +15,9 @@ typedef struct NX_RAM_NETX_STATS_STRUCT {
     ULONG received_arp;  /* ARP frames handed to the IP instance */
     ULONG copy_failures; /* receiver's pool empty: frame lost */
     ULONG unhandled;     /* commands answered NX_UNHANDLED_COMMAND */
+    ULONG received_ipv6; /* of received_ip: EtherType 0x86DD */
+    ULONG multicast_joined; /* groups joined now (JOIN minus LEAVE) */
+    ULONG multicast_errors; /* JOIN with no free slot, LEAVE of a group not joined */
 } NX_RAM_NETX_STATS;
 
 extern NX_RAM_NETX_STATS nx_ram_netx_stats;

@@ -643,10 +643,50 @@ static P3_UNUSED void p3_end(void)
 
 /* ---------------------------------------------------------------- client helpers */
 
+#ifdef P3_IPV6
+/* IPv6 mode (P3_IPV6 defined before inclusion): every instance also gets
+   IPv6 (nxd_ipv6_enable, nxd_icmp_enable, the link-local address from its
+   MAC and the global address 2001:db8::<last byte of its IPv4 address>/64),
+   and p3_create_as connects through nxd_pop3_client_create to the server's
+   IPv6 address 2001:db8::1; the connection is checked to be IPv6. */
+static NXD_ADDRESS p3_v6_of(ULONG v4)
+{
+    NXD_ADDRESS a;
+    memset(&a, 0, sizeof a);
+    a.nxd_ip_version = NX_IP_VERSION_V6;
+    a.nxd_ip_address.v6[0] = 0x20010db8UL;
+    a.nxd_ip_address.v6[3] = v4 & 0xff;
+    return a;
+}
+
+static UINT p3_make_v6(NX_IP *ip, ULONG v4)
+{
+    NXD_ADDRESS a = p3_v6_of(v4);
+    UINT st = nxd_ipv6_enable(ip);
+    if (st == NX_SUCCESS)
+        st = nxd_icmp_enable(ip);
+    if (st == NX_SUCCESS)
+        st = nxd_ipv6_linklocal_address_set(ip, NX_NULL);
+    if (st == NX_SUCCESS)
+        st = nxd_ipv6_global_address_set(ip, &a, 64);
+    return st;
+}
+#endif
+
 static P3_UNUSED UINT p3_create_as(UINT apop, const char *name, const char *pass)
 {
+#ifdef P3_IPV6
+    NXD_ADDRESS server = p3_v6_of(P3_SERVER_ADDRESS);
+    UINT st = nxd_pop3_client_create(&p3_client, apop, p3_ip, &p3_cmd_pool, &server, P3_PORT, (CHAR *)name,
+                                     (CHAR *)pass);
+    if (st == NX_SUCCESS &&
+        p3_client.nx_pop3_client_tcp_socket.nx_tcp_socket_connect_ip.nxd_ip_version != NX_IP_VERSION_V6) {
+        p3_fail(__LINE__, "the POP3 connection is not IPv6");
+    }
+#else
     UINT st = nx_pop3_client_create(&p3_client, apop, p3_ip, &p3_cmd_pool, P3_SERVER_ADDRESS, P3_PORT, (CHAR *)name,
                                     (CHAR *)pass);
+#endif
     if (st == NX_SUCCESS)
         p3_created = 1;
     return st;
@@ -790,7 +830,14 @@ static P3_UNUSED UINT p3_make_ip(NX_IP *ip, CHAR *name, ULONG address, NX_PACKET
     st = nx_tcp_enable(ip);
     if (st != NX_SUCCESS)
         return st;
+#ifdef P3_IPV6
+    st = nx_icmp_enable(ip);
+    if (st != NX_SUCCESS)
+        return st;
+    return p3_make_v6(ip, address);
+#else
     return nx_icmp_enable(ip);
+#endif
 }
 
 static P3_UNUSED void p3_watchdog_entry(ULONG input)

@@ -101,4 +101,31 @@
 
 #endif /* NX_DISABLE_ERROR_CHECKING */
 
+/* NetX Duo IPv6 services (src/ffi/netx_ipv6.rs). */
+#ifndef NX_DISABLE_ERROR_CHECKING
+#define nxd_ipv6_enable _nxde_ipv6_enable
+#define nxd_ipv6_disable _nxde_ipv6_disable
+#define nxd_icmp_enable _nxde_icmp_enable
+#define nxd_ipv6_address_set _nxde_ipv6_address_set
+#define nxd_ipv6_address_get _nxde_ipv6_address_get
+#define nxd_ipv6_address_delete _nxde_ipv6_address_delete
+#define nxd_ipv6_default_router_add _nxde_ipv6_default_router_add
+#define nxd_tcp_socket_peer_info_get _nxde_tcp_socket_peer_info_get
+#define nx_icmp_info_get _nxe_icmp_info_get
+#else
+#define nxd_ipv6_enable _nxd_ipv6_enable
+#define nxd_ipv6_disable _nxd_ipv6_disable
+#define nxd_icmp_enable _nxd_icmp_enable
+#define nxd_ipv6_address_set _nxd_ipv6_address_set
+#define nxd_ipv6_address_get _nxd_ipv6_address_get
+#define nxd_ipv6_address_delete _nxd_ipv6_address_delete
+#define nxd_ipv6_default_router_add _nxd_ipv6_default_router_add
+#define nxd_tcp_socket_peer_info_get _nxd_tcp_socket_peer_info_get
+#define nx_icmp_info_get _nx_icmp_info_get
+#endif
+/* The legacy forms, as NetX Duo's nx_api.h maps them (interface 0; a NULL
+   address with prefix length 10 is the link-local address from the MAC). */
+#define nxd_ipv6_linklocal_address_set(i, a) nxd_ipv6_address_set(i, 0, a, 10, NX_NULL)
+#define nxd_ipv6_global_address_set(i, a, p) nxd_ipv6_address_set(i, 0, a, p, NX_NULL)
+
 #endif /* NX_API_SERVICES_H */

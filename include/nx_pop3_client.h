@@ -79,6 +79,12 @@ typedef struct NX_POP3_CAPABILITIES_STRUCT NX_POP3_CAPABILITIES;
 #define NX_TCP_SOCKET_PRIVATE_WORDS 8
 
 /**
+ * Addresses in an instance's IPv6 address table (NetX Duo's default for
+ * one physical interface: three per interface).
+ */
+#define NX_MAX_IPV6_ADDRESSES 3
+
+/**
  * Longest user name, in bytes (layout: a build setting of the library, default 40).
  */
 #define NX_POP3_MAX_USERNAME NX_POP3_LIB_MAX_USERNAME
@@ -1061,6 +1067,20 @@ void _nx_arp_packet_deferred_receive(struct NX_IP_STRUCT *ip_ptr,
 UINT _nx_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
 
 /**
+ * ICMP counters. `*icmp_checksum_errors` and `*icmp_unhandled_messages`
+ * count the ICMPv6/Neighbor Discovery messages dropped on receive (bad
+ * checksum; malformed, or ND not from the link); the ping counters are 0
+ * (this library sends no pings). Any output may be NULL. `NX_SUCCESS`.
+ */
+UINT _nx_icmp_info_get(struct NX_IP_STRUCT *ip_ptr,
+                       ULONG *pings_sent,
+                       ULONG *ping_timeouts,
+                       ULONG *ping_threads_suspended,
+                       ULONG *ping_responses_received,
+                       ULONG *icmp_checksum_errors,
+                       ULONG *icmp_unhandled_messages);
+
+/**
  * Stores the primary interface's address and network mask (host byte order).
  * Returns `NX_SUCCESS`.
  */
@@ -1807,6 +1827,81 @@ UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                ULONG wait_option);
 
 /**
+ * Enables ICMPv4 and ICMPv6: echo requests are answered and Neighbor
+ * Discovery runs (without it no IPv6 neighbor is resolved, as in NetX Duo).
+ * `NX_SUCCESS`, `NX_ALREADY_ENABLED`.
+ */
+UINT _nxd_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Removes IPv6 address table entry `address_index`; the driver is asked to
+ * leave its solicited-node group unless another address shares it.
+ * `NX_SUCCESS`; `NX_NO_MORE_ENTRIES` (index out of range);
+ * `NX_NO_INTERFACE_ADDRESS` (entry empty).
+ */
+UINT _nxd_ipv6_address_delete(struct NX_IP_STRUCT *ip_ptr, UINT address_index);
+
+/**
+ * Reads IPv6 address table entry `address_index`: address (version 6,
+ * host-order words), prefix length, interface index.
+ * `NX_SUCCESS`; `NX_NO_MORE_ENTRIES` (index not below
+ * `NX_MAX_IPV6_ADDRESSES`); `NX_NO_INTERFACE_ADDRESS` (entry empty: outputs
+ * untouched).
+ */
+UINT _nxd_ipv6_address_get(struct NX_IP_STRUCT *ip_ptr,
+                           UINT address_index,
+                           struct NXD_ADDRESS_STRUCT *ip_address,
+                           ULONG *prefix_length,
+                           UINT *interface_index);
+
+/**
+ * Adds an IPv6 address (`NX_IP_VERSION_V6`, four host-order words) with
+ * its prefix length on interface `interface_index`; `*address_index` (may
+ * be NULL) gets its table index. A NULL `ip_address` with `prefix_length`
+ * 10 makes the link-local address from the interface's MAC
+ * (`nxd_ipv6_linklocal_address_set`). May be called before
+ * `nxd_ipv6_enable`: the address takes effect then. While IPv6 is enabled
+ * the driver is asked to join the address's solicited-node group.
+ *
+ * `NX_SUCCESS`; `NX_IP_ADDRESS_ERROR` (NULL address with another prefix
+ * length, version not 6, unspecified or multicast address, prefix length
+ * over 128); `NX_INVALID_INTERFACE`; `NX_DUPLICATED_ENTRY`;
+ * `NX_NO_MORE_ENTRIES` (table of `NX_MAX_IPV6_ADDRESSES` full).
+ */
+UINT _nxd_ipv6_address_set(struct NX_IP_STRUCT *ip_ptr,
+                           UINT interface_index,
+                           struct NXD_ADDRESS_STRUCT *ip_address,
+                           ULONG prefix_length,
+                           UINT *address_index);
+
+/**
+ * Sets the IPv6 default router (one; a new one replaces it) for
+ * `router_lifetime` seconds (0xFFFF: forever), reached on interface
+ * `interface_index`. `NX_SUCCESS`; `NX_IP_ADDRESS_ERROR` (version not 6,
+ * unspecified or multicast); `NX_INVALID_INTERFACE`; `NX_NOT_ENABLED`
+ * (before `nxd_ipv6_enable`); `NX_NO_MORE_ENTRIES` (route table full).
+ */
+UINT _nxd_ipv6_default_router_add(struct NX_IP_STRUCT *ip_ptr,
+                                  struct NXD_ADDRESS_STRUCT *router_addr,
+                                  ULONG router_lifetime,
+                                  UINT interface_index);
+
+/**
+ * Disables IPv6: every IPv6 address and the default router are removed and
+ * the driver is asked to leave the groups (`NX_LINK_MULTICAST_LEAVE`).
+ * `NX_SUCCESS`, `NX_NOT_ENABLED`.
+ */
+UINT _nxd_ipv6_disable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Enables IPv6 on `ip_ptr`: the addresses set so far take effect and the
+ * driver is asked (`NX_LINK_MULTICAST_JOIN`) to join all-nodes
+ * (33:33:00:00:00:01) and each address's solicited-node group.
+ * `NX_SUCCESS`, `NX_ALREADY_ENABLED`.
+ */
+UINT _nxd_ipv6_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
  * Binds the created client's socket, connects to the server within the
  * connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
  * in create). Called by create; exported as NetX does.
@@ -1831,8 +1926,10 @@ UINT _nxd_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                              CHAR *client_password);
 
 /**
- * Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
- * IPv6 gives `NX_NOT_SUPPORTED` for now.
+ * Connect with an `NXD_ADDRESS` (IPv4 or IPv6, host-order words). IPv4 as
+ * `_nx_tcp_client_socket_connect`; IPv6 the same statuses, and
+ * `NX_NOT_ENABLED` before `nxd_ipv6_enable`, `NX_NO_INTERFACE_ADDRESS` when
+ * no IPv6 address is set; `NX_IP_ADDRESS_ERROR` for another version.
  */
 UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                     struct NXD_ADDRESS_STRUCT *server_ip,
@@ -1840,10 +1937,70 @@ UINT _nxd_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                     ULONG wait_option);
 
 /**
+ * The connected peer's address (`NX_IP_VERSION_V4` or `_V6`) and port.
+ * `NX_SUCCESS`; `NX_NOT_CONNECTED` unless the connection is established.
+ */
+UINT _nxd_tcp_socket_peer_info_get(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                   struct NXD_ADDRESS_STRUCT *peer_ip_address,
+                                   ULONG *peer_port);
+
+/**
+ * Checked `nxd_icmp_enable`: `NX_PTR_ERROR` for NULL or an IP not created.
+ */
+UINT _nxde_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nxd_ipv6_address_delete`: `NX_PTR_ERROR` for an IP not created,
+ * then as `_nxd_ipv6_address_delete`.
+ */
+UINT _nxde_ipv6_address_delete(struct NX_IP_STRUCT *ip_ptr, UINT address_index);
+
+/**
+ * Checked `nxd_ipv6_address_get`: `NX_PTR_ERROR` for a NULL output or an
+ * IP not created, then as `_nxd_ipv6_address_get`.
+ */
+UINT _nxde_ipv6_address_get(struct NX_IP_STRUCT *ip_ptr,
+                            UINT address_index,
+                            struct NXD_ADDRESS_STRUCT *ip_address,
+                            ULONG *prefix_length,
+                            UINT *interface_index);
+
+/**
+ * Checked `nxd_ipv6_address_set`: `NX_PTR_ERROR` for an IP not created,
+ * `NX_IP_ADDRESS_ERROR` for an address of another version, then as
+ * `_nxd_ipv6_address_set`.
+ */
+UINT _nxde_ipv6_address_set(struct NX_IP_STRUCT *ip_ptr,
+                            UINT interface_index,
+                            struct NXD_ADDRESS_STRUCT *ip_address,
+                            ULONG prefix_length,
+                            UINT *address_index);
+
+/**
+ * Checked `nxd_ipv6_default_router_add`: `NX_PTR_ERROR` for NULL or an IP
+ * not created, then as `_nxd_ipv6_default_router_add`.
+ */
+UINT _nxde_ipv6_default_router_add(struct NX_IP_STRUCT *ip_ptr,
+                                   struct NXD_ADDRESS_STRUCT *router_addr,
+                                   ULONG router_lifetime,
+                                   UINT interface_index);
+
+/**
+ * Checked `nxd_ipv6_disable`: `NX_PTR_ERROR` for NULL or an IP not created.
+ */
+UINT _nxde_ipv6_disable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nxd_ipv6_enable`: `NX_PTR_ERROR` for NULL or an IP not created.
+ */
+UINT _nxde_ipv6_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
  * Creates a POP3 client for an IPv4 or IPv6 server address
  * (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
  * `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
- * version is neither 4 nor 6, or an IPv4 address of zero.
+ * version is neither 4 nor 6, an IPv4 address of zero, or an IPv6 address
+ * that is unspecified or multicast.
  */
 UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
                               UINT APOP_authentication,
@@ -1856,13 +2013,21 @@ UINT _nxde_pop3_client_create(struct NX_POP3_CLIENT_STRUCT *client_ptr,
 
 /**
  * Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
- * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
- * `NX_INVALID_PORT`.
+ * created), `NX_IP_ADDRESS_ERROR` (version not 4/6, IPv4 address 0, IPv6
+ * address unspecified or multicast), `NX_INVALID_PORT`.
  */
 UINT _nxde_tcp_client_socket_connect(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                      struct NXD_ADDRESS_STRUCT *server_ip,
                                      UINT server_port,
                                      ULONG wait_option);
+
+/**
+ * Checked `nxd_tcp_socket_peer_info_get`: `NX_PTR_ERROR` for a NULL
+ * pointer or a socket not created, then as `_nxd_tcp_socket_peer_info_get`.
+ */
+UINT _nxde_tcp_socket_peer_info_get(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                    struct NXD_ADDRESS_STRUCT *peer_ip_address,
+                                    ULONG *peer_port);
 
 /**
  * Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
@@ -1874,6 +2039,17 @@ UINT _nxe_arp_enable(struct NX_IP_STRUCT *ip_ptr, VOID *arp_cache_memory, ULONG 
  * Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
  */
 UINT _nxe_icmp_enable(struct NX_IP_STRUCT *ip_ptr);
+
+/**
+ * Checked `nx_icmp_info_get`: `NX_PTR_ERROR` for an IP not created.
+ */
+UINT _nxe_icmp_info_get(struct NX_IP_STRUCT *ip_ptr,
+                        ULONG *pings_sent,
+                        ULONG *ping_timeouts,
+                        ULONG *ping_threads_suspended,
+                        ULONG *ping_responses_received,
+                        ULONG *icmp_checksum_errors,
+                        ULONG *icmp_unhandled_messages);
 
 /**
  * Checked `nx_ip_address_get`: `NX_PTR_ERROR` for an IP not created or a

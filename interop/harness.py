@@ -31,6 +31,12 @@ NS_PREFIX = "nxpop3-"
 TAP = "nxtap0"
 SERVER_IP = "192.0.2.1"
 CLIENT_CIDR = "192.0.2.2/24"
+# IPv6 (issue 13): the TAP also gets 2001:db8::1/64 (the documentation
+# prefix), every server listens there too, the client is 2001:db8::2/64.
+# While USE_V6 is set, Server.address is the bracketed IPv6 form.
+SERVER_IP6 = "2001:db8::1"
+CLIENT_CIDR6 = "2001:db8::2/64"
+USE_V6 = False
 MAIL_USER = "nxpop3"
 DOMAIN = "interop.test"  # Mailutils virtual domain; its users log in as NAME@interop.test
 
@@ -174,9 +180,14 @@ class Netns:
         tap = self.tap
         self.exec_check(["ip", "link", "set", "lo", "up"])
         self.exec_check(["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
-        # no IPv6 chatter (router/neighbour solicitations) towards the client's stack
-        run(self.wrap(["sysctl", "-q", "-w", f"net.ipv6.conf.{tap}.disable_ipv6=1"]), check=False)
+        # IPv6 on for the IPv6 cases, with as little chatter as the kernel
+        # allows: no router solicitations, no RA processing, no DAD (the
+        # client's stack drops IPv6 frames until it enables IPv6).
+        for key, val in (("accept_ra", 0), ("router_solicitations", 0), ("accept_dad", 0),
+                         ("dad_transmits", 0), ("disable_ipv6", 0)):
+            run(self.wrap(["sysctl", "-q", "-w", f"net.ipv6.conf.{tap}.{key}={val}"]), check=False)
         self.exec_check(["ip", "addr", "add", f"{SERVER_IP}/24", "dev", tap])
+        self.exec_check(["ip", "-6", "addr", "add", f"{SERVER_IP6}/64", "dev", tap, "nodad"])
         self.exec_check(["ip", "link", "set", tap, "up"])
 
     def exec_check(self, cmd: list[str]) -> None:
@@ -232,6 +243,8 @@ class Server:
 
     @property
     def address(self) -> str:
+        if USE_V6:
+            return f"[{SERVER_IP6}]:{self.port}"
         return f"{SERVER_IP}:{self.port}"
 
     def login_name(self, user: str) -> str:
@@ -325,7 +338,7 @@ instance_name = {self.ns.name}-dovecot
 base_dir = {d}/run
 state_dir = {d}/state
 protocols = pop3
-listen = {SERVER_IP}
+listen = {SERVER_IP}, {SERVER_IP6}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain apop
@@ -345,7 +358,7 @@ userdb {{
 }}
 service pop3-login {{
   inet_listener pop3 {{
-    address = {SERVER_IP}
+    address = {SERVER_IP}, {SERVER_IP6}
     port = {self.port}
   }}
   inet_listener pop3s {{
@@ -437,6 +450,11 @@ tcp-wrappers {{
   enable no;
 }};
 server {SERVER_IP}:{self.port} {{
+  tls-mode no;
+  transcript no;
+  timeout 600;
+}};
+server "inet6://[{SERVER_IP6}]:{self.port}" {{
   tls-mode no;
   transcript no;
   timeout 600;

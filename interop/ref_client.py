@@ -140,6 +140,12 @@ class RawPop3:
 
 
 def parse_server(s: str) -> tuple[str, int]:
+    """ADDR[:PORT]; IPv6 as [ADDR]:PORT, [ADDR] or a bare ADDR."""
+    if s.startswith("["):
+        host, _, rest = s[1:].partition("]")
+        return host, int(rest[1:] or 110) if rest.startswith(":") else 110
+    if s.count(":") > 1:
+        return s, 110
     host, _, port = s.partition(":")
     return host, int(port or 110)
 

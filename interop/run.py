@@ -15,7 +15,10 @@ namespace nxpop3-<pid> with a TAP device nxtap0 (192.0.2.1/24 on the kernel
 side), starts Dovecot (port 110) and GNU Mailutils pop3d (port 1110) from
 configuration written to a fresh temporary directory, seeds the maildrops,
 and checks the client against an independent reference client
-(ref_client.py) byte for byte.  Everything is torn down at the end, also on
+(ref_client.py) byte for byte.  Every server case runs twice: over IPv4,
+then over IPv6 (the TAP also has 2001:db8::1/64, the client gets
+--ip 2001:db8::2/64 --server [2001:db8::1]:PORT; groups "dovecot-v6",
+"mailutils-v6").  Everything is torn down at the end, also on
 failure or Ctrl-C.  Exit status 0 only if every check passed.
 """
 
@@ -106,13 +109,15 @@ class Suite:
         ("env") or in a file given with --pass-file ("file")."""
         # A new client run may bring a new MAC address: forget the old one.
         h.run(self.ns.wrap(["ip", "neigh", "flush", "dev", h.TAP]), check=False)
+        h.run(self.ns.wrap(["ip", "-6", "neigh", "flush", "dev", h.TAP]), check=False)
         base = os.path.join(log_dir or (os.path.dirname(out) if out else self.logdir), f"client-{label}")
         child_env = dict(os.environ)
         child_env.pop("POP3_PASSWORD", None)
         child_env.pop("POP3_FETCH_TEST_EXIT", None)
         child_env.update(env or {})
         if raw_args is None:
-            args = ["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", server, "--user", user]
+            cidr = h.CLIENT_CIDR6 if h.USE_V6 else h.CLIENT_CIDR
+            args = ["--tap", h.TAP, "--ip", cidr, "--server", server, "--user", user]
             if pass_mode == "env":
                 child_env["POP3_PASSWORD"] = password
             elif pass_mode == "file":
@@ -612,6 +617,47 @@ class Suite:
         self.record("none", "unreachable host -> 'no answer within 3 s'", ok,
                     f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
 
+    def check_ipv6_python(self) -> None:
+        """IPv6 (issue 13): an unreachable IPv6 server ends in words within
+        the timeout (no neighbor answers); a refused port too; IPv6 --ip or
+        --server given wrong are refused in words."""
+        h.USE_V6 = True
+        try:
+            d = self.newdir("unreachable-v6")
+            out = os.path.join(d, "client")
+            rc, _, se, dt = self.run_client("unreach6", "[2001:db8::99]:110", "alice", "x", out,
+                                            extra=["--timeout", "3"], timeout=30)
+            ok = rc == 1 and "no answer within 3 s" in se and 2.5 <= dt <= 12
+            self.record("none", "IPv6: unreachable host -> 'no answer within 3 s'", ok,
+                        f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+            d = self.newdir("refused-v6")
+            out = os.path.join(d, "client")
+            rc, _, se, dt = self.run_client("refused6", f"[{h.SERVER_IP6}]:{h.DEAD_PORT}", "alice", "x", out,
+                                            extra=["--timeout", "3"], timeout=30)
+            ok = rc == 1 and dt < 5
+            self.record("none", "IPv6: nobody on the port -> exit 1 at once", ok,
+                        f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
+        finally:
+            h.USE_V6 = False
+        afile = os.path.join(self.newdir("usage-v6"), "f")
+        cases = [
+            (["--ip", "2001:db8::2/64", "--server", h.SERVER_IP], "an IPv4 server needs an IPv4 --ip"),
+            (["--ip", h.CLIENT_CIDR, "--server", f"[{h.SERVER_IP6}]:110"], "an IPv6 server needs an IPv6 --ip"),
+            (["--ip", "2001:db8::2/129", "--server", h.SERVER_IP6], "prefix length must be 1 to 128"),
+            (["--ip", "ff02::1/64", "--server", h.SERVER_IP6], "not a host address"),
+            (["--ip", "2001:db8::2/64", "--server", "[ff02::1]:110"], "not a usable IPv6 address"),
+            (["--ip", "2001:db8::2/64", "--server", f"[{h.SERVER_IP6}]:0"], "the port must be 1 to 65535"),
+            (["--ip", "2001:db8::2/64", "--server", f"[{h.SERVER_IP6}"], "expected [ADDR]:PORT"),
+        ]
+        problems = []
+        for extra, want in cases:
+            rc, _, se, _ = self.run_client("usage-v6", "", "", "", afile, timeout=30, raw_args=[
+                "--tap", h.TAP, "--user", "a", "--pass", "b", "--out", os.path.dirname(afile)] + extra)
+            if rc != 2 or want not in se:
+                problems.append(f"{' '.join(extra)}: exit {rc}: {self.last_line(se)}")
+        self.record("none", "IPv6: bad --ip/--server refused in words (exit 2)", not problems,
+                    f"{len(cases)} cases" if not problems else "; ".join(problems))
+
     def check_apop_refusal(self, mode: str, fallback: bool) -> None:
         """--apop never sends the password unless --apop-fallback."""
         label = {"noapop": "server offers no APOP", "apop-refused": "server refuses APOP"}[mode]
@@ -957,6 +1003,29 @@ print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr
             return {"error": r.stderr.strip()[-300:]}
 
     # -- driver ------------------------------------------------------------
+    def server_cases(self, s: h.Server) -> None:
+        for user in ("alice", "bob"):
+            for apop in (False, True):
+                self.check_fetch(s, user, apop)
+        self.check_delete(s, "alice", False)
+        self.check_delete(s, "bob", True)
+        self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
+        self.check_capa(s)
+        self.check_services(s)
+        self.check_keep_twice(s)
+        for point, k in self.KEEP_KILL_POINTS:
+            self.check_keep_killed(s, point, k)
+        self.check_maildir(s)
+        for apop in (False, True):
+            self.check_wrong_password(s, apop)
+        if isinstance(s, h.Dovecot):
+            self.check_timeout_words(s)
+            self.check_two_delete_runs(s)
+            for point, k in self.KILL_POINTS:
+                self.check_killed_run(s, point, k)
+            self.check_long_credentials(s)
+            self.check_out_created(s)
+
     def run(self) -> int:
         self.ns.setup()
         h.log(f"namespace {self.ns.name}, TAP {h.TAP} {h.SERVER_IP}/24, workdir {self.workdir}")
@@ -971,32 +1040,22 @@ print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr
             except Exception as e:  # noqa: BLE001
                 self.record(s.name, "server starts", False, str(e)[:300])
                 continue
-            for user in ("alice", "bob"):
-                for apop in (False, True):
-                    self.check_fetch(s, user, apop)
-            self.check_delete(s, "alice", False)
-            self.check_delete(s, "bob", True)
-            self.check_fetch(s, "alice", True)  # maildrop is whole again after reseeding
-            self.check_capa(s)
-            self.check_services(s)
-            self.check_keep_twice(s)
-            for point, k in self.KEEP_KILL_POINTS:
-                self.check_keep_killed(s, point, k)
-            self.check_maildir(s)
-            for apop in (False, True):
-                self.check_wrong_password(s, apop)
-            if isinstance(s, h.Dovecot):
-                self.check_timeout_words(s)
-                self.check_two_delete_runs(s)
-                for point, k in self.KILL_POINTS:
-                    self.check_killed_run(s, point, k)
-                self.check_long_credentials(s)
-                self.check_out_created(s)
+            self.server_cases(s)
+            # IPv6 (issue 13): every case again, client and reference client
+            # connecting to [2001:db8::1]:PORT, the client at 2001:db8::2/64.
+            h.USE_V6 = True
+            s.name = cls.name + "-v6"
+            try:
+                self.server_cases(s)
+            finally:
+                h.USE_V6 = False
+                s.name = cls.name
         if not self.only or self.only == "dovecot":
             self.check_dovecot_tool()
         if not self.only or self.only == "python":
             self.check_no_server()
             self.check_unreachable()
+            self.check_ipv6_python()
             for mode in ("noapop", "apop-refused"):
                 for fallback in (False, True):
                     self.check_apop_refusal(mode, fallback)

@@ -4,8 +4,10 @@
 //! Instance n (in order of `NX_LINK_INITIALIZE`) gets MAC
 //! 00:11:22:33:44:56 + n (msw 0x0011, lsw 0x22334456 + n) and MTU 1500. A
 //! frame goes to the instance whose MAC matches, or to all the others when it
-//! is a broadcast. It is copied into the receiver's default pool with
-//! `NX_NO_WAIT`, leaving `NX_PHYSICAL_HEADER` bytes of headroom; when that
+//! is a broadcast or multicast (IPv6's 33:33:xx groups included:
+//! `NX_LINK_MULTICAST_JOIN` / `LEAVE` are accepted and every station hears
+//! every group, as NetX's own RAM driver does). It is copied into the
+//! receiver's default pool with `NX_NO_WAIT`, leaving `NX_PHYSICAL_HEADER` bytes of headroom; when that
 //! pool is empty the frame is dropped, as a real NIC would, and counted
 //! (`NX_LINK_GET_ALLOC_ERRORS`). The sender's packet is always released with
 //! `nx_packet_transmit_release`.

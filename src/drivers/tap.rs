@@ -21,6 +21,9 @@
 //! bytes of headroom. An empty pool drops the frame, as a NIC would, and
 //! counts it (`NX_LINK_GET_ALLOC_ERRORS`). IPv4 and IPv6 go to
 //! `_nx_ip_packet_deferred_receive`, ARP to `_nx_arp_packet_deferred_receive`.
+//! Multicast frames (IPv6's 33:33:xx groups for Neighbor Discovery) are all
+//! kept: the kernel writes every frame of the link to the TAP, so
+//! `NX_LINK_MULTICAST_JOIN` / `LEAVE` need no filter and just succeed.
 //!
 //! Transmit: the Ethernet header goes into the packet's headroom (or, with
 //! less than 14 bytes of it, in front through `writev`), the frame is written,

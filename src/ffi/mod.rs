@@ -35,6 +35,7 @@ pub(crate) use {check_ptr, ffi_status, ffi_void};
 
 pub mod netx;
 pub mod netx_compat;
+pub mod netx_ipv6;
 pub mod pop3;
 /// The TAP driver's exports (host builds only: Linux TAP).
 #[cfg(feature = "std")]

@@ -972,8 +972,10 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_connect(
     })
 }
 
-/// Connect with an `NXD_ADDRESS`. IPv4 as `_nx_tcp_client_socket_connect`;
-/// IPv6 gives `NX_NOT_SUPPORTED` for now.
+/// Connect with an `NXD_ADDRESS` (IPv4 or IPv6, host-order words). IPv4 as
+/// `_nx_tcp_client_socket_connect`; IPv6 the same statuses, and
+/// `NX_NOT_ENABLED` before `nxd_ipv6_enable`, `NX_NO_INTERFACE_ADDRESS` when
+/// no IPv6 address is set; `NX_IP_ADDRESS_ERROR` for another version.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_tcp_client_socket_connect(
     socket_ptr: *mut NX_TCP_SOCKET,
@@ -985,8 +987,8 @@ pub unsafe extern "C" fn _nxd_tcp_client_socket_connect(
 }
 
 /// Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
-/// created), `NX_IP_ADDRESS_ERROR` (version not 4/6, or IPv4 address 0),
-/// `NX_INVALID_PORT`.
+/// created), `NX_IP_ADDRESS_ERROR` (version not 4/6, IPv4 address 0, IPv6
+/// address unspecified or multicast), `NX_INVALID_PORT`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
     socket_ptr: *mut NX_TCP_SOCKET,
@@ -1002,6 +1004,7 @@ pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
         let v = (*server_ip).nxd_ip_version;
         if (v != NX_IP_VERSION_V4 && v != NX_IP_VERSION_V6)
             || (v == NX_IP_VERSION_V4 && (*server_ip).nxd_ip_address.v4 == 0)
+            || (v == NX_IP_VERSION_V6 && !crate::netx::ipv6::v6_of(&*server_ip).is_some_and(crate::netx::ipv6::v6_usable))
         {
             return NX_IP_ADDRESS_ERROR;
         }

@@ -171,7 +171,8 @@ pub unsafe extern "C" fn _nx_pop3_client_create(
 /// Creates a POP3 client for an IPv4 or IPv6 server address
 /// (`nxd_pop3_client_create`, checked form). Same behaviour and statuses as
 /// `_nxe_pop3_client_create`; `NX_POP3_PARAM_ERROR` also for an address whose
-/// version is neither 4 nor 6, or an IPv4 address of zero.
+/// version is neither 4 nor 6, an IPv4 address of zero, or an IPv6 address
+/// that is unspecified or multicast.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_pop3_client_create(
     client_ptr: *mut NX_POP3_CLIENT,
@@ -192,7 +193,7 @@ pub unsafe extern "C" fn _nxde_pop3_client_create(
         let a = *server_ip_address;
         match a.nxd_ip_version {
             NX_IP_VERSION_V4 if a.nxd_ip_address.v4 != 0 => {}
-            NX_IP_VERSION_V6 => {}
+            NX_IP_VERSION_V6 if crate::netx::ipv6::v6_of(&a).is_some_and(crate::netx::ipv6::v6_usable) => {}
             _ => return NX_POP3_PARAM_ERROR,
         }
         client::create(

@@ -139,6 +139,8 @@ pub(crate) struct NxDevice {
     out_tail: *mut NX_PACKET,
     rx_count: usize,
     pub(crate) tx_drops: u64,
+    /// IPv6 state and receive gate (see `ipv6`).
+    pub(crate) v6: crate::netx::ipv6::V6State,
 }
 
 /// smoltcp sockets per instance: the TCP sockets plus every listen backlog
@@ -514,15 +516,24 @@ impl Device for NxDevice {
 
     fn receive(&mut self, _t: SInstant) -> Option<(NxRxToken<'_>, NxTxToken<'_>)> {
         self.refill_rx();
-        let pkt = self.rx_list;
-        if pkt.is_null() {
-            return None;
-        }
-        // SAFETY: packets on our list are ours.
-        unsafe {
-            self.rx_list = (*pkt).nx_packet_queue_next;
-            (*pkt).nx_packet_queue_next = ptr::null_mut();
-        }
+        let pkt = loop {
+            let pkt = self.rx_list;
+            if pkt.is_null() {
+                return None;
+            }
+            // SAFETY: packets on our list are ours.
+            unsafe {
+                self.rx_list = (*pkt).nx_packet_queue_next;
+                (*pkt).nx_packet_queue_next = ptr::null_mut();
+                // IPv6 gate: not enabled, or malformed ICMPv6/ND: dropped
+                // and counted (`ipv6`).
+                if (*pkt).nx_packet_reserved[0] != RX_KIND_ARP && self.v6.rx_drop(pkt, self.rx_buf) {
+                    packet::nx_packet_release(pkt);
+                    continue;
+                }
+            }
+            break pkt;
+        };
         self.rx_count += 1;
         let NxDevice { pool, rx_buf, tx_scratch, out_head, out_tail, tx_drops, .. } = self;
         Some((
@@ -656,7 +667,7 @@ impl IpShared {
                 } else {
                     NX_LINK_ARP_RESPONSE_SEND
                 }
-            } else if mac[0] & 1 != 0 {
+            } else if mac.iter().all(|&b| b == 0xff) {
                 NX_LINK_PACKET_BROADCAST
             } else {
                 NX_LINK_PACKET_SEND
@@ -1045,6 +1056,7 @@ pub unsafe fn nx_ip_create(
             out_tail: ptr::null_mut(),
             rx_count: 0,
             tx_drops: 0,
+            v6: crate::netx::ipv6::V6State::new(),
         };
         let mac = mac_of(ifc);
         let n = dev.rx_buf.len();

@@ -45,6 +45,14 @@
 //! tcp::nx_tcp_socket_disconnect(socket, wait) -> UINT
 //! tcp::nx_tcp_socket_state_wait(socket, desired_state, wait) -> UINT
 //! tcp::nx_tcp_socket_bytes_available(socket, *mut ULONG) -> UINT
+//! tcp::nxd_tcp_socket_peer_info_get(socket, *mut NXD_ADDRESS, *mut ULONG) -> UINT
+//!
+//! ipv6::nxd_ipv6_enable(ip) / nxd_ipv6_disable(ip) / nxd_icmp_enable(ip) -> UINT
+//! ipv6::nxd_ipv6_address_set(ip, interface_index, *const NXD_ADDRESS or NULL, prefix_length, *mut UINT) -> UINT
+//! ipv6::nxd_ipv6_address_get(ip, address_index, *mut NXD_ADDRESS, *mut ULONG, *mut UINT) -> UINT
+//! ipv6::nxd_ipv6_address_delete(ip, address_index) -> UINT
+//! ipv6::nxd_ipv6_default_router_add(ip, *const NXD_ADDRESS, lifetime, interface_index) -> UINT
+//! ipv6::nx_icmp_info_get(ip, 6 × *mut ULONG) -> UINT
 //! ```
 
 //!
@@ -131,8 +139,8 @@
 //!   default pool, data at `data_start` (no headroom).
 //! - ICMP echo is answered whether or not `nx_icmp_enable` was called; the
 //!   ARP cache memory is checked but smoltcp keeps its own cache.
-//! - IPv6 is not configured yet: `nxd_tcp_client_socket_connect` with an IPv6
-//!   address gives `NX_NOT_SUPPORTED`.
+//! - IPv6 ([`ipv6`]): static addresses only (no DAD, SLAAC or MLD), one
+//!   default router; neighbors are learnt from NS/NA options.
 //! - The MTU a driver sets during `NX_LINK_INITIALIZE` is used (capped so a
 //!   frame fits one pool packet); later `nx_ip_interface_mtu_set` calls are
 //!   recorded only.
@@ -143,3 +151,4 @@ pub mod ip;
 pub mod tcp;
 pub mod area;
 pub mod compat;
+pub mod ipv6;

@@ -336,10 +336,7 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
         if is_synchronized(st) && !p.was_connected {
             p.was_connected = true;
             if let Some(ep) = sock.remote_endpoint() {
-                if let IpAddress::Ipv4(a) = ep.addr {
-                    (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
-                    (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = u32::from_be_bytes(a.octets());
-                }
+                (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(ep.addr);
                 (*s).nx_tcp_socket_connect_port = ep.port as UINT;
             }
             if let Some(ep) = sock.local_endpoint() {
@@ -672,6 +669,13 @@ pub unsafe fn nx_tcp_client_socket_unbind(s: *mut NX_TCP_SOCKET) -> UINT {
 /// or `NX_NOT_CONNECTED` on refusal, timeout or a disconnect by another
 /// thread; `NX_NOT_BOUND` if unbound meanwhile. `NX_NOT_BOUND`, `NX_NOT_CLOSED`.
 pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULONG, server_port: UINT, wait_option: ULONG) -> UINT {
+    let a = server_ip.to_be_bytes();
+    // SAFETY: the service's contract, passed on.
+    unsafe { connect_to(s, IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port, wait_option) }
+}
+
+/// Connect to either address version (IPv6: `ipv6::connect_check` first).
+unsafe fn connect_to(s: *mut NX_TCP_SOCKET, server: IpAddress, server_port: UINT, wait_option: ULONG) -> UINT {
     // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
     unsafe {
         let (sh, r) = enter_sock!(s);
@@ -693,8 +697,13 @@ pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULO
             if sock.state() != State::Closed {
                 return NX_NOT_CLOSED;
             }
-            let a = server_ip.to_be_bytes();
-            let remote = (IpAddress::Ipv4(Ipv4Address::new(a[0], a[1], a[2], a[3])), server_port as u16);
+            if matches!(server, IpAddress::Ipv6(_)) {
+                if let Err(e) = crate::netx::ipv6::connect_check(core) {
+                    return e;
+                }
+            }
+            let remote = (server, server_port as u16);
+            let sock = core.sockets.get_mut::<Socket>(h);
             let cx = core.iface.context();
             if sock.connect(cx, remote, local).is_err() {
                 return NX_NOT_SUCCESSFUL;
@@ -702,8 +711,7 @@ pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULO
             let p = slot!(core, r);
             p.was_connected = false;
             p.cb_done = false;
-            (*s).nx_tcp_socket_connect_ip.nxd_ip_version = NX_IP_VERSION_V4;
-            (*s).nx_tcp_socket_connect_ip.nxd_ip_address.v4 = server_ip;
+            (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(server);
             (*s).nx_tcp_socket_connect_port = server_port;
             (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
         }
@@ -732,15 +740,41 @@ pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULO
     }
 }
 
-/// IPv6-capable connect. IPv4 addresses go to [`nx_tcp_client_socket_connect`];
-/// IPv6 gives `NX_NOT_SUPPORTED` (no IPv6 address is configured yet).
+/// Connect with an `NXD_ADDRESS`: IPv4 as [`nx_tcp_client_socket_connect`];
+/// IPv6 the same, after `NX_NOT_ENABLED` (before `nxd_ipv6_enable`) and
+/// `NX_NO_INTERFACE_ADDRESS` (no IPv6 address set). `NX_IP_ADDRESS_ERROR` for
+/// another version.
 pub unsafe fn nxd_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: *const NXD_ADDRESS, server_port: UINT, wait_option: ULONG) -> UINT {
     // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
     unsafe {
-        if (*server_ip).nxd_ip_version != NX_IP_VERSION_V4 {
-            return NX_NOT_SUPPORTED;
+        match (*server_ip).nxd_ip_version {
+            NX_IP_VERSION_V4 => nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option),
+            NX_IP_VERSION_V6 => match crate::netx::ipv6::v6_of(&*server_ip) {
+                Some(a) => connect_to(s, IpAddress::Ipv6(a), server_port, wait_option),
+                None => NX_IP_ADDRESS_ERROR,
+            },
+            _ => NX_IP_ADDRESS_ERROR,
         }
-        nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option)
+    }
+}
+
+/// The connected peer's address (IPv4 or IPv6) and port. `NX_NOT_CONNECTED`
+/// unless the socket is established (or later, the peer still known).
+pub unsafe fn nxd_tcp_socket_peer_info_get(s: *mut NX_TCP_SOCKET, peer_ip_address: *mut NXD_ADDRESS, peer_port: *mut ULONG) -> UINT {
+    // SAFETY: the service's NetX contract (module doc); the socket's fields are read under the `core` lock while its slot is valid.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        let sock = core.sockets.get::<Socket>(p.handle);
+        if !is_synchronized(sock.state()) {
+            return NX_NOT_CONNECTED;
+        }
+        let Some(ep) = sock.remote_endpoint() else { return NX_NOT_CONNECTED };
+        *peer_ip_address = crate::netx::ipv6::nxd_of(ep.addr);
+        *peer_port = ep.port as ULONG;
+        NX_SUCCESS
     }
 }
 
