@@ -673,24 +673,37 @@ typedef size_t ALIGN_TYPE;
 
 /**
  * Fixed part of the memory area `nx_ip_create` needs besides twice
- * (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
- * socket storage, with alignment slack (checked at compile time).
+ * (MTU + 20) bytes of frame scratch: the helper thread's control block and
+ * its 8,192-byte stack (ThreadX port; the std port carves the stack too,
+ * bare metal neither), the instance's state and smoltcp's socket storage,
+ * with alignment slack (checked at compile time).
  */
-#define NX_IP_MEMORY_OVERHEAD 26624
+#define NX_IP_MEMORY_OVERHEAD 35840
 
 /**
- * Most bytes of the IP instance's memory area one socket (or listen
- * backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
- * receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
- * socket with a window of `w` bytes takes `round8(max(w, 1460))` + 65,536
- * (its transmit buffer) + 32 (67,616 bytes for windows up to 2,048).
+ * Bytes of the IP instance's memory area one socket (or listen backlog
+ * socket) takes on the host (std port, 64 KiB default transmit buffer)
+ * with a window of up to 65,536 bytes: 64 KiB of receive and 64 KiB of
+ * transmit buffer plus two 16-byte block headers. In general a socket with
+ * a window of `w` bytes and a transmit buffer of `t` bytes (default
+ * 65,536 on the host, 5,840 on the embedded ports, else `max_queue_depth`
+ * × 1460 from `nx_tcp_socket_transmit_configure`) takes
+ * `round8(max(w, 1460))` + `round8(t)` + 32.
  */
 #define NX_TCP_SOCKET_MEMORY_MAX 131104
 
 /**
- * Bytes of the area a socket with a window of at most 2,048 bytes takes.
+ * Bytes of the area a socket with a window of at most 2,048 bytes and the
+ * host's default transmit buffer (64 KiB) takes.
  */
 #define NX_TCP_SOCKET_MEMORY_SMALL 67616
+
+/**
+ * Bytes of the area a socket with a window of at most 2,048 bytes and the
+ * embedded ports' default transmit buffer (4 × 1460 = 5,840) takes: what a
+ * POP3 client needs on a microcontroller.
+ */
+#define NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED 7920
 
 #define NX_INVALID_SOCKET 19
 
@@ -1113,9 +1126,20 @@ UINT _nx_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG net
  * does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
  * memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
  *
- * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
- * fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
- * initialize or no thread can be started (everything undone then).
+ * Too small an area (less than the fixed part plus one socket with a
+ * 1460-byte window, e.g. the 2,048 bytes of NetX's own samples, where it
+ * is the IP thread's stack): on the host (std port) the instance takes
+ * 1 MiB from the heap once, here, instead (fixed part and about seven
+ * sockets with 64 KiB windows; given back by `nx_ip_delete`; the caller's
+ * area is then not used); on the embedded ports (ThreadX, bare metal: no
+ * heap) `NX_SIZE_ERROR`, or, when the fixed part fits, sockets that do not
+ * fit get `NX_SIZE_ERROR`.
+ *
+ * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory is NULL, or cannot
+ * hold the fixed part on an embedded port (or the heap refused on the
+ * host); `NX_NOT_SUCCESSFUL` if the driver fails to initialize (everything
+ * undone then). No helper thread (bare metal, or the OS refused one): the
+ * application's blocking calls and `nx_ip_service` drive the instance.
  */
 UINT _nx_ip_create(struct NX_IP_STRUCT *ip_ptr,
                    CHAR *name,
@@ -1827,6 +1851,28 @@ UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                ULONG wait_option);
 
 /**
+ * Sets a socket's transmit buffer to `max_queue_depth` segments of 1460
+ * bytes (at least one, at most 1 MiB) instead of the build's default
+ * (65,536 bytes on the host, 4 × 1460 = 5,840 on the embedded ports). Call
+ * it after `nx_tcp_socket_create`, before connect or listen: the buffer is
+ * taken from the IP instance's memory area at once (see `nx_ip_create`)
+ * and the old one given back; listen backlog sockets made later get the
+ * same size. A send larger than the free room waits for acknowledgements.
+ * `timeout`, `max_retries` and `timeout_shift` are accepted and not used
+ * (retransmissions are timed from the measured round-trip time).
+ *
+ * `NX_SUCCESS`; `NX_NOT_CLOSED` while the socket is connecting, connected,
+ * closing or listening; `NX_SIZE_ERROR` when the area has no room for the
+ * new buffer (the socket keeps its old one); `NX_PTR_ERROR` for a socket
+ * deleted meanwhile.
+ */
+UINT _nx_tcp_socket_transmit_configure(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                       ULONG max_queue_depth,
+                                       ULONG timeout,
+                                       ULONG max_retries,
+                                       ULONG timeout_shift);
+
+/**
  * Enables ICMPv4 and ICMPv6: echo requests are answered and Neighbor
  * Discovery runs (without it no IPv6 neighbor is resolved, as in NetX Duo).
  * `NX_SUCCESS`, `NX_ALREADY_ENABLED`.
@@ -2066,8 +2112,10 @@ UINT _nxe_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG ne
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
  * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
- * checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
+ * smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the exact
+ * need, MTU included, is checked by `_nx_ip_create`; the host takes a
+ * small area's memory from the heap, see there). `NX_OPTION_ERROR`:
+ * priority above 31.
  */
 UINT _nxe_ip_create(struct NX_IP_STRUCT *ip_ptr,
                     CHAR *name,
@@ -2746,6 +2794,17 @@ UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                 UINT desired_state,
                                 ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_transmit_configure`, as NetX: `NX_PTR_ERROR` for
+ * NULL or a socket not created; `NX_OPTION_ERROR` for a `max_queue_depth`,
+ * `timeout` or `max_retries` of 0.
+ */
+UINT _nxe_tcp_socket_transmit_configure(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                        ULONG max_queue_depth,
+                                        ULONG timeout,
+                                        ULONG max_retries,
+                                        ULONG timeout_shift);
 
 /**
  * Chooses the TAP interface (e.g. `"tap0"`) that the TAP driver opens for
