@@ -175,8 +175,8 @@ test:
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
 	$(MAKE) test-embedded
-	# issue 11 (firmware block below): driver + board self-test in QEMU, 32-bit layout, the POP3 firmware against Dovecot
-	$(MAKE) firmware-lib firmware-selftest check-layout-thumb firmware-test
+	# issue 11 (firmware block below): driver + board self-test in QEMU, 32-bit layout, the POP3 firmware against Dovecot, the CMake package (~2 min)
+	$(MAKE) firmware-lib firmware-selftest check-layout-thumb firmware-test check-cmake
 	$(MAKE) interop
 	$(MAKE) fuzz
 
