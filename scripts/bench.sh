@@ -87,6 +87,17 @@ if make -s firmware-lib firmware-app > build/bench-m4-build.log 2>&1 && [ -f bui
         cat build/bench-m4-stack.txt
         echo '```'
         echo
+        echo "Which frames make it: \`python3 bench/m4/stack_graph.py\` (rustc -Z emit-stack-sizes frames, direct"
+        echo "calls from the disassembly; indirect calls such as the driver entry not followed):"
+        echo
+        echo '```'
+        if python3 bench/m4/stack_graph.py --top 12 > build/bench-m4-graph.txt 2> build/bench-m4-graph.log; then
+            cat build/bench-m4-graph.txt
+        else
+            echo "(stack_graph.py failed: build/bench-m4-graph.log)"
+        fi
+        echo '```'
+        echo
         echo "### Firmware image per origin and download rate in QEMU (emulator figures)"
         echo
         echo "\`make firmware-bench\`: build/firmware/pop3_app.elf (mps2-an386, LAN9118 driver in C); rates from"

@@ -140,11 +140,22 @@ def main() -> int:
         print(f"  {sz:6d}  {names.get(addr, hex(addr))[:110]}")
     print()
     rev = {v: k for k, v in names.items()}
-    for r in ROOTS:
-        if r not in rev:
+    roots = ROOTS + sorted(n for n in rev if re.match(r"_nxe_(tcp|ip|arp|packet)_", n))
+    results = [(r, deepest(rev[r])) for r in roots if r in rev]
+    print("Deepest direct-call path per service (static upper bound of the direct calls; indirect calls not followed):")
+    for r, (total, _) in results:
+        print(f"  {total:6d}  {r}")
+    print()
+    shown = set()
+    for prefix in ("_nxe_pop3_", "_nxe_tcp_", "_nxe_ip_"):
+        group = [x for x in results if x[0].startswith(prefix)]
+        if not group:
             continue
-        total, path = deepest(rev[r])
-        print(f"{r}: deepest direct-call path {total} B (indirect calls not followed)")
+        r, (total, path) = max(group, key=lambda x: x[1][0])
+        if r in shown:
+            continue
+        shown.add(r)
+        print(f"{r}: {total} B")
         for f in path:
             print(f"  {sizes.get(f, 0):6d}  {names.get(f, hex(f))[:110]}")
         print()
