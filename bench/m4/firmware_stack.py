@@ -34,11 +34,14 @@ import harness as h  # noqa: E402
 import run as interop  # noqa: E402
 
 STACK_RE = re.compile(r"deepest stack use of a POP3 call: (\d+) bytes \(([^)]*)\)")
+PER_CALL_RE = re.compile(r"stack use of (\w+): (\d+) bytes")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--elf", required=True)
+    ap.add_argument("--small-elf", help="the firmware built with the memory m4_size.py counts "
+                    "(make firmware-app-m4ram): downloads alice's maildrop, files must equal the first run's")
     a = ap.parse_args()
     err = interop.preflight()
     if err:
@@ -48,6 +51,8 @@ def main() -> int:
     client = f"{shlex.quote(sys.executable)} {shlex.quote(qemu_fetch)} --elf {shlex.quote(os.path.abspath(a.elf))} --"
     suite = interop.Suite(client, None, "dovecot")
     best = (0, "none")
+    per_call: dict[str, int] = {}
+    first_out = None
     failed = False
     try:
         suite.ns.setup()
@@ -72,11 +77,31 @@ def main() -> int:
                       f"{(se.strip().splitlines() or [''])[-1]}")
                 continue
             used, call = int(m.group(1)), m.group(2)
+            for c, n in PER_CALL_RE.findall(se + so):
+                per_call[c] = max(per_call.get(c, 0), int(n))
+            if first_out is None and want_rc == 0:
+                first_out = out
             print(f"{label}: exit {rc} in {dt:.1f} s, deepest POP3 call {used} B ({call})")
             if used > best[0]:
                 best = (used, call)
+        if a.small_elf and first_out:
+            out = os.path.join(suite.newdir("alice-m4ram"), "client")
+            os.makedirs(out)
+            suite.client_cmd = [sys.executable, qemu_fetch, "--elf", os.path.abspath(a.small_elf), "--"]
+            rc, so, se, dt = suite.run_client("alice-m4ram", s.address, s.login_name("alice"), h.PASSWORDS["alice"],
+                                              out, apop=True, timeout=300)
+            want = sorted(os.listdir(first_out))
+            got = sorted(os.listdir(out))
+            same = rc == 0 and want == got and all(
+                open(os.path.join(out, f), "rb").read() == open(os.path.join(first_out, f), "rb").read() for f in want)
+            print(f"minimal-memory build (16 packets, 52-byte ARP cache, m4_size.py's RAM): exit {rc} in {dt:.1f} s, "
+                  f"{len(got)} files, {'identical to' if same else 'DIFFERENT from'} the first run's "
+                  f"({(so.strip().splitlines() or [''])[-1]})")
+            failed |= not same
     finally:
         suite.cleanup()
+    for c, n in sorted(per_call.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:6d} B  {c}")
     if failed:
         return 1
     print(f"m4_max_stack_bytes={best[0]}")

@@ -22,6 +22,8 @@ NX_TCP_SOCKET sock;
 NX_POP3_CLIENT client;
 ULONG m4_pool_area[M4_POOL_BYTES / sizeof(ULONG)];
 ULONG m4_ip_area[M4_IP_AREA_BYTES / sizeof(ULONG)];
+/* nx_arp_enable: at least one NetX ARP entry (52 bytes). */
+ULONG m4_arp_area[52 / sizeof(ULONG)];
 
 ULONG nx_port_ticks_get(VOID);
 VOID nx_port_panic(const CHAR *file, ULONG file_length, ULONG line);
@@ -36,7 +38,7 @@ static void m4_stack_services(NX_PACKET **p)
     nx_system_initialize();
     nx_packet_pool_create(&pool, "pool", M4_PAYLOAD, m4_pool_area, sizeof(m4_pool_area));
     nx_ip_create(&ip, "ip", IP_ADDRESS(192, 0, 2, 2), 0xFFFFFF00UL, &pool, m4_driver, m4_ip_area, sizeof(m4_ip_area), 1);
-    nx_arp_enable(&ip, NX_NULL, 0);
+    nx_arp_enable(&ip, m4_arp_area, sizeof(m4_arp_area));
     nx_tcp_enable(&ip);
     nx_tcp_socket_create(&ip, &sock, "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 1460, NX_NULL, NX_NULL);
     nx_tcp_client_socket_bind(&sock, NX_ANY_PORT, 0);

@@ -145,7 +145,7 @@ def main() -> int:
     no_md5 = pop3["text"] - md5
     stack_lib_syms = {ad: v for ad, v in s_syms.items() if v[0] != "main" and not v[0].startswith("m4_")}
 
-    names = ["pool", "ip", "client", "m4_pool_area", "m4_ip_area"]
+    names = ["pool", "ip", "client", "m4_pool_area", "m4_ip_area", "m4_arp_area"]
     ram_parts = data_symbol_sizes(pop3_elf, names)
     lib_rw = lib_pop3["data"] + lib_pop3["bss"]
     ram = sum(ram_parts.values()) + lib_rw
@@ -174,7 +174,8 @@ def main() -> int:
     header("RAM the program gives (one IP, one POP3 client)", "bytes", "NetX Duo", "")
     labels = {"client": "NX_POP3_CLIENT", "ip": "NX_IP", "pool": "NX_PACKET_POOL",
               "m4_pool_area": "pool memory: 16 x (NX_PACKET + 1,536)",
-              "m4_ip_area": "nx_ip_create area (overhead + 2 x (MTU+20) + 1 socket)"}
+              "m4_ip_area": "nx_ip_create area (overhead + 2 x (MTU+20) + 1 socket)",
+              "m4_arp_area": "nx_arp_enable area (one NetX entry)"}
     for n in names:
         row(labels[n], ram_parts.get(n, "?"), NETX.get(labels[n], ""), "")
     row("library .data + .bss", lib_rw, "", "")
