@@ -633,10 +633,12 @@ typedef size_t ALIGN_TYPE;
 
 /**
  * Fixed part of the memory area `nx_ip_create` needs besides twice
- * (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
- * socket storage, with alignment slack (checked at compile time).
+ * (MTU + 20) bytes of frame scratch: the helper thread's control block and
+ * its 8,192-byte stack (ThreadX port; the std port carves the stack too,
+ * bare metal neither), the instance's state and smoltcp's socket storage,
+ * with alignment slack (checked at compile time).
  */
-#define NX_IP_MEMORY_OVERHEAD 26624
+#define NX_IP_MEMORY_OVERHEAD 35840
 
 /**
  * Most bytes of the IP instance's memory area one socket (or listen
@@ -859,9 +861,20 @@ UINT _nx_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG net
  * does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
  * memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
  *
- * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
- * fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
- * initialize or no thread can be started (everything undone then).
+ * Too small an area (less than the fixed part plus one socket with a
+ * 1460-byte window, e.g. the 2,048 bytes of NetX's own samples, where it
+ * is the IP thread's stack): on the host (std port) the instance takes
+ * 1 MiB from the heap once, here, instead (fixed part and about seven
+ * sockets with 64 KiB windows; given back by `nx_ip_delete`; the caller's
+ * area is then not used); on the embedded ports (ThreadX, bare metal: no
+ * heap) `NX_SIZE_ERROR`, or, when the fixed part fits, sockets that do not
+ * fit get `NX_SIZE_ERROR`.
+ *
+ * Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory is NULL, or cannot
+ * hold the fixed part on an embedded port (or the heap refused on the
+ * host); `NX_NOT_SUCCESSFUL` if the driver fails to initialize (everything
+ * undone then). No helper thread (bare metal, or the OS refused one): the
+ * application's blocking calls and `nx_ip_service` drive the instance.
  */
 UINT _nx_ip_create(struct NX_IP_STRUCT *ip_ptr,
                    CHAR *name,
@@ -1580,8 +1593,10 @@ UINT _nxe_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG ne
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
  * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
- * checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
+ * smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the exact
+ * need, MTU included, is checked by `_nx_ip_create`; the host takes a
+ * small area's memory from the heap, see there). `NX_OPTION_ERROR`:
+ * priority above 31.
  */
 UINT _nxe_ip_create(struct NX_IP_STRUCT *ip_ptr,
                     CHAR *name,

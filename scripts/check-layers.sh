@@ -18,10 +18,6 @@ done
 # other room compiles unchanged in the no_std embedded builds (issue 10).
 # Test code is exempt (tests.rs files, and everything after `#[cfg(test)]`).
 HOST_ONLY='src/port/host.rs src/port/threadx_heap.rs src/drivers/tap.rs src/ffi/tap.rs'
-# Files still being made heap-free (issue 10): reported, not failed, until
-# the Makefile's EMBEDDED_READY is yes.
-PENDING='src/netx/ip.rs src/netx/tcp.rs src/drivers/ram.rs'
-[ "${EMBEDDED_READY:-no}" = yes ] && PENDING=''
 for f in $(find src -name '*.rs' | sort); do
   case " $HOST_ONLY " in *" $f "*) continue ;; esac
   case $f in */tests.rs) continue ;; esac
@@ -30,10 +26,7 @@ for f in $(find src -name '*.rs' | sort); do
     | grep -vE '^[^:]+:[0-9]+:[[:space:]]*//' \
     | grep -vE 'cfg\((all\()?feature = "std"' )
   [ -n "$hits" ] || continue
-  case " $PENDING " in
-    *" $f "*) echo "layering (pending, issue 10): $f still uses std/alloc: $(echo "$hits" | wc -l) lines" ;;
-    *) echo "layering: std/alloc outside the std port and host-only drivers:"; echo "$hits"; fail=1 ;;
-  esac
+  echo "layering: std/alloc outside the std port and host-only drivers:"; echo "$hits"; fail=1
 done
 [ $fail -eq 0 ] && echo "layers: ok"
 exit $fail

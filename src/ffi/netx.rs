@@ -470,9 +470,20 @@ pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
 /// does not fit is refused with `NX_SIZE_ERROR` at create or listen. The
 /// memory must stay untouched until `nx_ip_delete` returned `NX_SUCCESS`.
 ///
-/// Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory cannot hold the
-/// fixed part (or is NULL); `NX_NOT_SUCCESSFUL` if the driver fails to
-/// initialize or no thread can be started (everything undone then).
+/// Too small an area (less than the fixed part plus one socket with a
+/// 1460-byte window, e.g. the 2,048 bytes of NetX's own samples, where it
+/// is the IP thread's stack): on the host (std port) the instance takes
+/// 1 MiB from the heap once, here, instead (fixed part and about seven
+/// sockets with 64 KiB windows; given back by `nx_ip_delete`; the caller's
+/// area is then not used); on the embedded ports (ThreadX, bare metal: no
+/// heap) `NX_SIZE_ERROR`, or, when the fixed part fits, sockets that do not
+/// fit get `NX_SIZE_ERROR`.
+///
+/// Returns `NX_SUCCESS`; `NX_SIZE_ERROR` if the memory is NULL, or cannot
+/// hold the fixed part on an embedded port (or the heap refused on the
+/// host); `NX_NOT_SUCCESSFUL` if the driver fails to initialize (everything
+/// undone then). No helper thread (bare metal, or the OS refused one): the
+/// application's blocking calls and `nx_ip_service` drive the instance.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_create(
     ip_ptr: *mut NX_IP,
@@ -493,8 +504,10 @@ pub unsafe extern "C" fn _nx_ip_create(
 /// Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
 /// caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
 /// mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
-/// smaller than `NX_IP_MEMORY_OVERHEAD` (the exact need, MTU included, is
-/// checked by `_nx_ip_create`). `NX_OPTION_ERROR`: priority above 31.
+/// smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the exact
+/// need, MTU included, is checked by `_nx_ip_create`; the host takes a
+/// small area's memory from the heap, see there). `NX_OPTION_ERROR`:
+/// priority above 31.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_create(
     ip_ptr: *mut NX_IP,
@@ -517,7 +530,7 @@ pub unsafe extern "C" fn _nxe_ip_create(
         {
             return NX_PTR_ERROR;
         }
-        if memory_size < ip::NX_IP_MEMORY_OVERHEAD {
+        if memory_size < ip::NX_IP_MEMORY_OVERHEAD && !ip::HOST_AREA_FALLBACK {
             return NX_SIZE_ERROR;
         }
         if priority > 31 {

@@ -5,6 +5,8 @@
 //! Layout, from the first 8-aligned address:
 //!
 //! ```text
+//! ThreadSlot (the helper thread's control block; empty on std/bare metal)
+//! helper thread stack (HELPER_STACK; none on bare metal)
 //! IpCore (smoltcp interface, TCP tables, device state)
 //! SocketStorage × SMOLTCP_SOCKETS (smoltcp's socket set)
 //! receive scratch, transmit scratch (MTU + 20 bytes each)

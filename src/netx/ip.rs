@@ -43,7 +43,7 @@ use crate::netx::area::{self, Area};
 use crate::netx::packet;
 use crate::netx::tcp::{self, TcpState};
 use crate::netx::types::*;
-use crate::port::{self, Deadline, Guard, Lock, Signal, Thread};
+use crate::port::{self, Deadline, Guard, IsrLock, Lock, Signal, Thread};
 
 /// Ethernet header length.
 const ETH_HDR: usize = 14;
@@ -145,13 +145,31 @@ pub(crate) struct NxDevice {
 /// socket (a socket beyond: `NX_NO_MORE_ENTRIES` / `NX_SIZE_ERROR`).
 pub const SMOLTCP_SOCKETS: usize = 32;
 
+/// The helper thread's stack, carved from the caller's area (the ThreadX
+/// port runs the helper on it; the std port carves it too but the OS gives
+/// the stack; bare metal has no helper thread and carves none).
+pub(crate) const HELPER_STACK: usize = 8192;
+/// What [`Layout::carve`] takes for the helper's stack on this port.
+const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
+
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
-/// (MTU + 20) bytes of frame scratch: the instance's `IpCore` and smoltcp's
-/// socket storage, with alignment slack (checked at compile time).
-pub const NX_IP_MEMORY_OVERHEAD: ULONG = 26624;
+/// (MTU + 20) bytes of frame scratch: the helper thread's control block and
+/// its 8,192-byte stack (ThreadX port; the std port carves the stack too,
+/// bare metal neither), the instance's state and smoltcp's socket storage,
+/// with alignment slack (checked at compile time).
+pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
 const _: () = assert!(
-    size_of::<IpCore>() + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>() + 64 <= NX_IP_MEMORY_OVERHEAD as usize
+    size_of::<port::ThreadSlot>()
+        + HELPER_STACK
+        + size_of::<IpCore>()
+        + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>()
+        + 64
+        <= NX_IP_MEMORY_OVERHEAD as usize
 );
+
+/// True when `nx_ip_create` makes up for too small an area from the heap
+/// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
+pub(crate) const HOST_AREA_FALLBACK: bool = port::HOST_AREA_BYTES != 0;
 
 /// Slots smoltcp's socket set spans at first (it doubles when full).
 const INITIAL_SOCKET_SLOTS: usize = 4;
@@ -181,6 +199,8 @@ impl IpCore {
 
 /// Where the fixed part of an area goes.
 struct Layout {
+    slot: *mut port::ThreadSlot,
+    stack: *mut u8,
     core: *mut IpCore,
     storage: *mut SocketStorage<'static>,
     rx: *mut u8,
@@ -198,12 +218,14 @@ impl Layout {
         let base = memory_ptr as usize;
         let end = base.checked_add(memory_size as usize)?;
         let mut off = 0;
+        let slot = area::carve::<port::ThreadSlot>(base, end, &mut off, 1)?;
+        let stack = area::carve::<u64>(base, end, &mut off, CARVED_STACK / 8)? as *mut u8;
         let core = area::carve::<IpCore>(base, end, &mut off, 1)?;
         let storage = area::carve::<SocketStorage<'static>>(base, end, &mut off, SMOLTCP_SOCKETS)?;
         let rx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR + 6)?;
         let tx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR)?;
         let heap = (base + off) as *mut u8;
-        Some(Layout { core, storage, rx, tx, heap, heap_len: end - (base + off) })
+        Some(Layout { slot, stack, core, storage, rx, tx, heap, heap_len: end - (base + off) })
     }
 }
 
@@ -233,7 +255,10 @@ pub(crate) struct IpCore {
 #[repr(C)]
 pub(crate) struct IpShared {
     me: usize,
-    pub(crate) ctl: Lock<Ctl>,
+    /// Under an [`IsrLock`]: a driver's ISR queues received frames here
+    /// (`_nx_ip_packet_deferred_receive`) and asks for deferred processing.
+    /// Its signal is notified after the lock is released.
+    pub(crate) ctl: IsrLock<Ctl>,
     ctl_sig: Signal,
     pub(crate) core: Lock<CorePtr>,
     pub(crate) sock_sig: Signal,
@@ -253,6 +278,11 @@ pub(crate) struct IpShared {
     /// spin briefly on it before it sleeps (see `wait_for`).
     gen: AtomicU32,
     thread: Lock<Option<Thread>>,
+    /// The instance's memory when the port took it from the heap (std
+    /// only: the caller's area was too small); freed by delete. Written at
+    /// create before the helper starts, read by delete after it is joined.
+    host_mem: *mut u8,
+    host_mem_len: usize,
     ip: *mut NX_IP,
     pub(crate) arp_enabled: Lock<bool>,
     pub(crate) tcp_enabled: Lock<bool>,
@@ -568,7 +598,7 @@ impl IpShared {
         let next = delay.map(|d| now_ms + d.total_millis());
         let out = core::mem::replace(&mut core.dev.out_head, ptr::null_mut());
         let out_tail = core::mem::replace(&mut core.dev.out_tail, ptr::null_mut());
-        {
+        let kick = {
             let mut c = self.ctl.lock();
             if !out.is_null() {
                 if c.tx_head.is_null() {
@@ -592,8 +622,11 @@ impl IpShared {
             c.next_poll_ms = next;
             if kick {
                 c.kick = true;
-                self.ctl_sig.notify_one();
             }
+            kick
+        };
+        if kick {
+            self.ctl_sig.notify_one();
         }
         if changed || wake {
             self.gen.fetch_add(1, Ordering::Release);
@@ -926,9 +959,43 @@ unsafe fn driver_command(ip: *mut NX_IP, ifc: *mut NX_INTERFACE, command: UINT) 
     }
 }
 
-struct SendPtr(*const IpShared);
-// SAFETY: IpShared is Sync; the box outlives the helper thread (joined in delete).
-unsafe impl Send for SendPtr {}
+/// Instances the bare-metal idle hook serves (addresses of their `NX_IP`;
+/// 0 = free). An instance beyond these is still driven by its own calls'
+/// waits and `nx_ip_service`, not by waits on other instances.
+static IDLE_IPS: Lock<[usize; 8]> = Lock::new([0; 8]);
+
+/// Lists (or unlists) `ip` for the idle hook; registers the hook.
+fn idle_list(ip: *mut NX_IP, add: bool) {
+    let mut l = IDLE_IPS.lock();
+    if add {
+        if let Some(e) = l.iter_mut().find(|e| **e == 0 || **e == ip as usize) {
+            *e = ip as usize;
+        }
+    } else {
+        for e in l.iter_mut().filter(|e| **e == ip as usize) {
+            *e = 0;
+        }
+    }
+    drop(l);
+    if add {
+        port::set_idle_hook(Some(idle_poll_all));
+    }
+}
+
+/// The bare-metal idle hook: one helper round (the driver's deferred
+/// processing when it asked for it, received frames, smoltcp's timers, the
+/// transmit flush, callbacks) per listed instance. Never blocks.
+fn idle_poll_all() {
+    let ips = *IDLE_IPS.lock();
+    for ip in ips.into_iter().filter(|ip| *ip != 0) {
+        // SAFETY: a listed address is an NX_IP that was created and is
+        // unlisted before its delete finishes; `enter` checks it is still
+        // created and not closing, and keeps delete waiting meanwhile.
+        if let Ok(sh) = unsafe { enter(ip as *mut NX_IP) } {
+            sh.service();
+        }
+    }
+}
 
 // ---------------------------------------------------------------- services
 
@@ -953,7 +1020,7 @@ pub unsafe fn nx_ip_create(
     driver: NX_IP_DRIVER_ENTRY,
     memory_ptr: *mut VOID,
     memory_size: ULONG,
-    _priority: UINT,
+    priority: UINT,
 ) -> UINT {
     // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
     unsafe {
@@ -981,7 +1048,7 @@ pub unsafe fn nx_ip_create(
             shp,
             IpShared {
                 me: ip as usize,
-                ctl: Lock::new(Ctl {
+                ctl: IsrLock::new(Ctl {
                     rx_head: ptr::null_mut(),
                     rx_tail: ptr::null_mut(),
                     tx_head: ptr::null_mut(),
@@ -1003,6 +1070,8 @@ pub unsafe fn nx_ip_create(
                 polled: AtomicBool::new(false),
                 gen: AtomicU32::new(0),
                 thread: Lock::new(None),
+                host_mem: ptr::null_mut(),
+                host_mem_len: 0,
                 ip,
                 arp_enabled: Lock::new(false),
                 tcp_enabled: Lock::new(false),
@@ -1029,11 +1098,27 @@ pub unsafe fn nx_ip_create(
         // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
         let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
         // The fixed part of the caller's memory area (see `area`).
-        let Some(layout) = Layout::carve(memory_ptr, memory_size, mtu) else {
+        let mut layout = Layout::carve(memory_ptr, memory_size, mtu);
+        let mut host_mem = ptr::null_mut();
+        // Too small for the fixed part and one socket (a NetX program gives
+        // the IP thread's stack, e.g. 2 KiB): the std port takes the
+        // instance's memory from the heap, once; embedded ports cannot.
+        if !memory_ptr.is_null() && layout.as_ref().map_or(true, |l| l.heap_len < tcp::socket_bytes(tcp::MIN_WINDOW)) {
+            if let Some(p) = port::host_area(port::HOST_AREA_BYTES) {
+                layout = Layout::carve(p as *mut VOID, port::HOST_AREA_BYTES as ULONG, mtu);
+                host_mem = p;
+            }
+        }
+        let Some(layout) = layout else {
+            if !host_mem.is_null() {
+                port::host_area_free(host_mem, port::HOST_AREA_BYTES);
+            }
             driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
             undo(ip);
             return NX_SIZE_ERROR;
         };
+        (*shp).host_mem = host_mem;
+        (*shp).host_mem_len = port::HOST_AREA_BYTES;
         let mut dev = NxDevice {
             shared: shp,
             pool: default_pool,
@@ -1075,21 +1160,35 @@ pub unsafe fn nx_ip_create(
         (*shp).core.lock().0 = layout.core;
         driver_command(ip, ifc, NX_LINK_ENABLE);
 
-        let sp = SendPtr(shp);
+        fn entry(arg: usize) {
+            // SAFETY: `arg` is the instance's IpShared, which outlives its
+            // helper thread (delete joins it before anything is torn down).
+            unsafe { (*(arg as *const IpShared)).helper() }
+        }
+        layout.slot.write(port::ThreadSlot::new());
         let th = if NO_HELPER.load(Ordering::Relaxed) {
             None
         } else {
-            port::spawn("nx_ip", move || {
-            let sp = sp;
-                // SAFETY: see SendPtr.
-                (*sp.0).helper()
-            })
+            port::spawn_in(
+                layout.slot,
+                c"nx_ip",
+                port::StackArea { ptr: layout.stack, size: CARVED_STACK },
+                priority,
+                entry,
+                shp as usize,
+            )
         };
         match th {
             Some(t) => *(*shp).thread.lock() = Some(t),
             // Bare metal (no threads), or the OS refused one: the
-            // application's calls drive the instance.
-            None => (*shp).polled.store(true, Ordering::Relaxed),
+            // application's calls drive the instance, and on bare metal
+            // the port's idle hook too (every blocking wait runs it).
+            None => {
+                (*shp).polled.store(true, Ordering::Relaxed);
+                if !port::HAS_THREADS {
+                    idle_list(ip, true);
+                }
+            }
         }
         NX_SUCCESS
     }
@@ -1185,7 +1284,6 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
                 if c.cb_running == 0 {
                     c.shutdown = true;
                     sh.closing.store(true, Ordering::SeqCst);
-                    sh.ctl_sig.notify_all();
                     break;
                 }
             }
@@ -1194,8 +1292,13 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
             }
             port::sleep_ticks(1);
         }
+        // Wakes the helper (it finds `shutdown`): after the IsrLock is let go.
+        sh.ctl_sig.notify_all();
         if let Some(t) = sh.thread.lock().take() {
             t.join();
+        }
+        if !port::HAS_THREADS {
+            idle_list(ip, false);
         }
         while sh.users.load(Ordering::SeqCst) > 0 {
             port::sleep_ticks(1);
@@ -1229,6 +1332,12 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
         ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
         let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
         ptr::write_volatile(&mut (*shp).me, 0);
+        let host_mem = core::mem::replace(&mut (*shp).host_mem, ptr::null_mut());
+        if !host_mem.is_null() {
+            // Nothing of the instance uses its memory any more (helper
+            // joined, calls waited out, core dropped, queues drained).
+            port::host_area_free(host_mem, (*shp).host_mem_len);
+        }
         NX_SUCCESS
     }
 }
@@ -1442,7 +1551,9 @@ unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) 
             (*c.rx_tail).nx_packet_queue_next = pkt;
         }
         c.rx_tail = pkt;
-        if wake && c.helper_waiting {
+        let wake = wake && c.helper_waiting;
+        drop(c);
+        if wake {
             sh.ctl_sig.notify_one();
         }
     }
@@ -1489,7 +1600,9 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
             }
             None => {
                 let c = sh.ctl.lock();
-                if c.helper_waiting && !c.rx_head.is_null() {
+                let wake = c.helper_waiting && !c.rx_head.is_null();
+                drop(c);
+                if wake {
                     sh.ctl_sig.notify_one();
                 }
             }
@@ -1515,13 +1628,13 @@ pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET
     }
 }
 
-/// Asks the helper thread to send `NX_LINK_DEFERRED_PROCESSING` to the driver.
+/// Asks the helper thread (bare metal: the next idle round or wait) to send
+/// `NX_LINK_DEFERRED_PROCESSING` to the driver. Callable from an ISR.
 pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
     // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
     unsafe {
         let Some(sh) = shared(ip) else { return };
-        let mut c = sh.ctl.lock();
-        c.deferred = true;
+        sh.ctl.lock().deferred = true;
         sh.ctl_sig.notify_one();
     }
 }

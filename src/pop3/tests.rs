@@ -1320,7 +1320,7 @@ fn list_walk_error_offsets() {
 
 #[test]
 fn uidl_walk_good_and_buffer_sizes() {
-    let uid70: Vec<u8> = (0..70).map(|i| 0x21 + (i as u8 * 7) % 94).collect();
+    let uid70: Vec<u8> = (0..70).map(|i| 0x21 + (i as u8).wrapping_mul(7) % 94).collect();
     let mut stream = b"1 QhdPYR:00WBw1Ph7x7\r\n2 !\r\n".to_vec();
     stream.extend_from_slice(b"3 ");
     stream.extend_from_slice(&uid70);

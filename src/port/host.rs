@@ -214,6 +214,35 @@ pub unsafe fn spawn_in(
         .map(Thread)
 }
 
+/// Bytes [`host_area`] is asked for when `nx_ip_create`'s area is too small
+/// (NetX programs give it the IP thread's stack, often 2 KiB): 1 MiB, room
+/// for the instance's fixed part and about seven sockets with the host's
+/// largest buffers.
+pub const HOST_AREA_BYTES: usize = 1 << 20;
+
+/// Memory for an IP instance from the heap (host only: the embedded ports
+/// return `None`). Zeroed, 16-byte aligned; give it back with
+/// [`host_area_free`] with the same size. `None` if the heap refuses.
+pub fn host_area(bytes: usize) -> Option<*mut u8> {
+    let layout = std::alloc::Layout::from_size_align(bytes, 16).ok()?;
+    if bytes == 0 {
+        return None;
+    }
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { std::alloc::alloc_zeroed(layout) };
+    (!p.is_null()).then_some(p)
+}
+
+/// Gives back memory from [`host_area`].
+///
+/// # Safety
+/// `ptr`/`bytes` come from one [`host_area`] call, and nothing uses the
+/// memory any more.
+pub unsafe fn host_area_free(ptr: *mut u8, bytes: usize) {
+    // SAFETY: the caller's contract: the same size and alignment as allocated.
+    unsafe { std::alloc::dealloc(ptr, std::alloc::Layout::from_size_align_unchecked(bytes, 16)) }
+}
+
 /// Bare metal only; the host's helper threads make progress on their own.
 pub fn set_idle_hook(_hook: Option<fn()>) {}
 

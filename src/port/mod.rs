@@ -42,6 +42,10 @@
 //!   smoltcp, timers). netx registers it when the first IP instance is
 //!   created; it must not block.
 //! - [`catch_panic`]: at the C boundary only; a plain call when panics abort.
+//! - [`host_area`] / [`host_area_free`] / [`HOST_AREA_BYTES`]: std only
+//!   (`None` elsewhere): an IP instance's memory from the heap when the
+//!   application's area is too small (NetX programs size it as the IP
+//!   thread's stack).
 //!
 //! # Moving, sizes, where things live
 //!
@@ -151,6 +155,23 @@ pub use self::baremetal::*;
 #[cfg(all(not(feature = "std"), not(test)))]
 /// cbindgen:ignore
 mod panic;
+
+/// No heap on the embedded ports: `nx_ip_create` with too small an area
+/// answers `NX_SIZE_ERROR` there (the std port's [`host_area`] takes the
+/// instance's memory from the heap instead).
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub(crate) const HOST_AREA_BYTES: usize = 0;
+/// Always `None` on the embedded ports.
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub(crate) fn host_area(_bytes: usize) -> Option<*mut u8> {
+    None
+}
+/// Nothing to give back on the embedded ports.
+///
+/// # Safety
+/// None needed here; `unsafe` for the same signature as the std port.
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub(crate) unsafe fn host_area_free(_ptr: *mut u8, _bytes: usize) {}
 
 /// A caller-given stack for a helper thread (`nx_ip_create`'s
 /// `memory_ptr`/`memory_size`). Ignored by the std port (the OS gives the
