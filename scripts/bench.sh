@@ -55,13 +55,13 @@ m4_kv=build/bench-m4-kv.txt
 : > "$m4_kv"
 if make -s firmware-lib firmware-app firmware-app-m4ram > build/bench-m4-build.log 2>&1 && [ -f build/firmware/pop3_app.elf ]; then
     python3 bench/m4/m4_size.py --markdown > build/bench-m4-size.txt
-    grep '=' build/bench-m4-size.txt >> "$m4_kv"
+    grep -E '^[a-z0-9_]+=' build/bench-m4-size.txt >> "$m4_kv"
     if [ "$(id -u)" -ne 0 ]; then
         echo "stack not measured (needs root, Dovecot and QEMU)" > build/bench-m4-stack.txt
     elif python3 bench/m4/firmware_stack.py --elf build/firmware/pop3_app.elf \
             --small-elf build/firmware/pop3_app_m4ram.elf \
             > build/bench-m4-stack.txt 2> build/bench-m4-stack.log; then
-        grep '=' build/bench-m4-stack.txt >> "$m4_kv"
+        grep -E '^[a-z0-9_]+=' build/bench-m4-stack.txt >> "$m4_kv"
     else
         echo "FAILED: bench/m4/firmware_stack.py (build/bench-m4-stack.log); no m4_max_stack_bytes" >> build/bench-m4-stack.txt
     fi
@@ -76,7 +76,7 @@ if make -s firmware-lib firmware-app firmware-app-m4ram > build/bench-m4-build.l
         echo "\`python3 bench/m4/m4_size.py --markdown\`, \`python3 bench/m4/firmware_stack.py --elf build/firmware/pop3_app.elf\`"
         echo "(root), \`make firmware-bench\` (root)."
         echo
-        grep -v '=' build/bench-m4-size.txt
+        grep -Ev '^[a-z0-9_]+=' build/bench-m4-size.txt
         echo
         echo "Targets (issue 10): POP3 client .text <= 6,000 B without MD5, <= 8,000 B with it; stack <= 2,048 B."
         echo
@@ -118,8 +118,8 @@ if make -s firmware-lib firmware-app firmware-app-m4ram > build/bench-m4-build.l
             echo "(not run: needs root)"
         fi
     } >> BENCHMARKS.md
-    grep -v '=' build/bench-m4-size.txt | sed -n '1,/^Where/p' | grep -v '^Where'
-    cat build/bench-m4-stack.txt | grep -v '='
+    grep -Ev '^[a-z0-9_]+=' build/bench-m4-size.txt | sed -n '1,/^Where/p' | grep -v '^Where'
+    cat build/bench-m4-stack.txt | grep -Ev '^[a-z0-9_]+='
 else
     echo "Cortex-M4 figures not measured: make firmware-lib firmware-app failed (build/bench-m4-build.log)"
 fi
