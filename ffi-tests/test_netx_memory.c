@@ -8,6 +8,13 @@
 #define ADDR_B IP_ADDRESS(192, 168, 12, 2)
 /* The fixed part with a 1500-byte MTU: overhead + 2 * (1500 + 20). */
 #define FIXED (NX_IP_MEMORY_OVERHEAD + 2 * 1520)
+/* A socket with a window up to 2,048 and the build's default transmit
+   buffer (64 KiB on the host, 4 x 1460 on the embedded ports). */
+#ifdef NX_TEST_EMBEDDED_PORT
+#define SOCK_SMALL NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED
+#else
+#define SOCK_SMALL NX_TCP_SOCKET_MEMORY_SMALL
+#endif
 
 static NX_PACKET_POOL pool;
 static ULONG pool_mem[POOL_BYTES(32) / sizeof(ULONG)];
@@ -19,7 +26,7 @@ static TX_THREAD main_thread;
 static void main_entry(ULONG input)
 {
     int f = failures, i;
-    UCHAR *mem = (UCHAR *)malloc(FIXED + 4 * NX_TCP_SOCKET_MEMORY_SMALL + 64);
+    UCHAR *mem = (UCHAR *)malloc(FIXED + 4 * SOCK_SMALL + 64);
     UCHAR *mem_b = (UCHAR *)malloc(FIXED + 2 * NX_TCP_SOCKET_MEMORY_MAX + 64);
     NX_TCP_SOCKET s[6];
     (void)input;
@@ -67,7 +74,7 @@ static void main_entry(ULONG input)
     /* Room for four small sockets, exactly. */
     f = failures;
     CHECK_EQ(nx_ip_create(&ip_a, "a", ADDR_A, 0xFFFFFF00UL, &pool, _nx_ram_network_driver, mem,
-                          FIXED + 4 * NX_TCP_SOCKET_MEMORY_SMALL + 64, 1), NX_SUCCESS);
+                          FIXED + 4 * SOCK_SMALL + 64, 1), NX_SUCCESS);
     CHECK_EQ(nx_arp_enable(&ip_a, arp, sizeof(arp)), NX_SUCCESS);
     CHECK_EQ(nx_tcp_enable(&ip_a), NX_SUCCESS);
     for (i = 0; i < 4; i++)
@@ -87,7 +94,7 @@ static void main_entry(ULONG input)
     /* A big window does not fit where small ones did. */
     for (i = 0; i < 4; i++)
         CHECK_EQ(nx_tcp_socket_delete(&s[i]), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[0], "big", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4 * NX_TCP_SOCKET_MEMORY_SMALL, NULL, NULL), NX_SIZE_ERROR);
+    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[0], "big", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 4 * SOCK_SMALL, NULL, NULL), NX_SIZE_ERROR);
     /* Create and delete many times: nothing is lost. */
     for (i = 0; i < 200; i++) {
         CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[i % 4], "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 1460 + (ULONG)(i % 500), NULL, NULL), NX_SUCCESS);
@@ -134,6 +141,71 @@ static void main_entry(ULONG input)
     CHECK_EQ(nx_tcp_socket_delete(&s[4]), NX_SUCCESS);
     report("two instances connect within the memory they were given", f);
 
+    /* nx_tcp_socket_transmit_configure: the transmit buffer is depth x 1460
+       bytes of the IP memory, set before connect or listen. */
+    f = failures;
+    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[0], "cli", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2048, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(NULL, 4, 100, 10, 0), NX_PTR_ERROR);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 0, 100, 10, 0), NX_OPTION_ERROR);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 4, 0, 10, 0), NX_OPTION_ERROR);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 4, 100, 0, 0), NX_OPTION_ERROR);
+    /* 1,000 segments (1.4 MB) do not fit: the socket keeps its buffer. */
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 1000, 100, 10, 0), NX_SIZE_ERROR);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 2, 100, 10, 0), NX_SUCCESS);
+    /* The area holds exactly four default sockets: three more fit next to
+       the configured one; a fifth fits only once they give back their
+       default buffers for 2 x 1460 bytes. */
+    for (i = 1; i < 4; i++)
+        CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[i], "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2048, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[5], "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2048, NULL, NULL), NX_SIZE_ERROR);
+    for (i = 1; i < 4; i++)
+        CHECK_EQ(nx_tcp_socket_transmit_configure(&s[i], 2, 100, 10, 0), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_create(&ip_a, &s[5], "s", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2048, NULL, NULL), NX_SUCCESS);
+    for (i = 1; i < 4; i++)
+        CHECK_EQ(nx_tcp_socket_delete(&s[i]), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&s[5]), NX_SUCCESS);
+    /* Listening: too late; a backlog gets the listener's size. */
+    CHECK_EQ(nx_tcp_socket_create(&ip_b, &s[4], "srv", NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, 2048, NULL, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[4], 3, 100, 10, 0), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_listen(&ip_b, 82, &s[4], 1, NULL), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[4], 4, 100, 10, 0), NX_NOT_CLOSED);
+    /* A send of 4,500 bytes through a 2,920-byte buffer (the peer's window
+       is 2,048 and nobody reads yet): it waits for ACKs, and everything
+       arrives in order. */
+    CHECK_EQ(nx_tcp_client_socket_bind(&s[0], NX_ANY_PORT, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_connect(&s[0], ADDR_B, 82, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_transmit_configure(&s[0], 4, 100, 10, 0), NX_NOT_CLOSED);
+    CHECK_EQ(nx_tcp_server_socket_accept(&s[4], 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    {
+        static UCHAR big[4500], got[4500];
+        ULONG total = 0, n;
+        NX_PACKET *p;
+        int k, tries = 0;
+        for (k = 0; k < (int)sizeof(big); k++)
+            big[k] = (UCHAR)(k * 7 + k / 251);
+        CHECK_EQ(nx_packet_allocate(&pool, &p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), NX_SUCCESS);
+        CHECK_EQ(nx_packet_data_append(p, big, sizeof(big), &pool, NX_NO_WAIT), NX_SUCCESS);
+        CHECK_EQ(nx_tcp_socket_send(&s[0], p, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+        while (total < sizeof(big) && tries++ < 20) {
+            if (nx_tcp_socket_receive(&s[4], &p, NX_IP_PERIODIC_RATE / 10) != NX_SUCCESS)
+                continue;
+            if (nx_packet_length_get(p, &n) == NX_SUCCESS && total + n <= sizeof(got))
+                CHECK_EQ(nx_packet_data_retrieve(p, got + total, &n), NX_SUCCESS);
+            total += n;
+            nx_packet_release(p);
+        }
+        CHECK_EQ(total, (ULONG)sizeof(big));
+        CHECK(memcmp(big, got, sizeof(big)) == 0);
+    }
+    nx_tcp_socket_disconnect(&s[0], NX_IP_PERIODIC_RATE);
+    nx_tcp_socket_disconnect(&s[4], NX_IP_PERIODIC_RATE);
+    CHECK_EQ(nx_tcp_client_socket_unbind(&s[0]), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(&s[4]), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unlisten(&ip_b, 82), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&s[0]), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(&s[4]), NX_SUCCESS);
+    report("nx_tcp_socket_transmit_configure: depth x 1460 bytes of the IP memory, before connect/listen", f);
+
     f = failures;
     CHECK_EQ(nx_ip_delete(&ip_a), NX_SUCCESS);
     CHECK_EQ(nx_ip_delete(&ip_b), NX_SUCCESS);
@@ -141,9 +213,9 @@ static void main_entry(ULONG input)
         tx_thread_sleep(1);
     CHECK_EQ(pool.nx_packet_pool_available, pool.nx_packet_pool_total);
     /* The area may be reused at once: scribble over it, create again. */
-    memset(mem, 0xEE, FIXED + 4 * NX_TCP_SOCKET_MEMORY_SMALL + 64);
+    memset(mem, 0xEE, FIXED + 4 * SOCK_SMALL + 64);
     CHECK_EQ(nx_ip_create(&ip_a, "a", ADDR_A, 0xFFFFFF00UL, &pool, _nx_ram_network_driver, mem,
-                          FIXED + 4 * NX_TCP_SOCKET_MEMORY_SMALL + 64, 1), NX_SUCCESS);
+                          FIXED + 4 * SOCK_SMALL + 64, 1), NX_SUCCESS);
     CHECK_EQ(nx_ip_delete(&ip_a), NX_SUCCESS);
     CHECK_EQ(nx_packet_pool_delete(&pool), NX_SUCCESS);
     free(mem);

@@ -43,6 +43,7 @@
 
 #define nx_tcp_socket_create(i, s, n, t, f, l, w, u, d) _nxe_tcp_socket_create(i, s, n, t, f, l, w, u, d, sizeof(NX_TCP_SOCKET))
 #define nx_tcp_socket_delete _nxe_tcp_socket_delete
+#define nx_tcp_socket_transmit_configure _nxe_tcp_socket_transmit_configure
 #define nx_tcp_client_socket_bind _nxe_tcp_client_socket_bind
 #define nx_tcp_client_socket_unbind _nxe_tcp_client_socket_unbind
 #define nx_tcp_client_socket_connect _nxe_tcp_client_socket_connect
@@ -84,6 +85,7 @@
 
 #define nx_tcp_socket_create _nx_tcp_socket_create
 #define nx_tcp_socket_delete _nx_tcp_socket_delete
+#define nx_tcp_socket_transmit_configure _nx_tcp_socket_transmit_configure
 #define nx_tcp_client_socket_bind _nx_tcp_client_socket_bind
 #define nx_tcp_client_socket_unbind _nx_tcp_client_socket_unbind
 #define nx_tcp_client_socket_connect _nx_tcp_client_socket_connect

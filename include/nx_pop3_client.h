@@ -641,18 +641,29 @@ typedef size_t ALIGN_TYPE;
 #define NX_IP_MEMORY_OVERHEAD 35840
 
 /**
- * Most bytes of the IP instance's memory area one socket (or listen
- * backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
- * receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
- * socket with a window of `w` bytes takes `round8(max(w, 1460))` + 65,536
- * (its transmit buffer) + 32 (67,616 bytes for windows up to 2,048).
+ * Bytes of the IP instance's memory area one socket (or listen backlog
+ * socket) takes on the host (std port, 64 KiB default transmit buffer)
+ * with a window of up to 65,536 bytes: 64 KiB of receive and 64 KiB of
+ * transmit buffer plus two 16-byte block headers. In general a socket with
+ * a window of `w` bytes and a transmit buffer of `t` bytes (default
+ * 65,536 on the host, 5,840 on the embedded ports, else `max_queue_depth`
+ * × 1460 from `nx_tcp_socket_transmit_configure`) takes
+ * `round8(max(w, 1460))` + `round8(t)` + 32.
  */
 #define NX_TCP_SOCKET_MEMORY_MAX 131104
 
 /**
- * Bytes of the area a socket with a window of at most 2,048 bytes takes.
+ * Bytes of the area a socket with a window of at most 2,048 bytes and the
+ * host's default transmit buffer (64 KiB) takes.
  */
 #define NX_TCP_SOCKET_MEMORY_SMALL 67616
+
+/**
+ * Bytes of the area a socket with a window of at most 2,048 bytes and the
+ * embedded ports' default transmit buffer (4 × 1460 = 5,840) takes: what a
+ * POP3 client needs on a microcontroller.
+ */
+#define NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED 7920
 
 #define NX_INVALID_SOCKET 19
 
@@ -1510,6 +1521,28 @@ UINT _nx_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                ULONG wait_option);
 
 /**
+ * Sets a socket's transmit buffer to `max_queue_depth` segments of 1460
+ * bytes (at least one, at most 1 MiB) instead of the build's default
+ * (65,536 bytes on the host, 4 × 1460 = 5,840 on the embedded ports). Call
+ * it after `nx_tcp_socket_create`, before connect or listen: the buffer is
+ * taken from the IP instance's memory area at once (see `nx_ip_create`)
+ * and the old one given back; listen backlog sockets made later get the
+ * same size. A send larger than the free room waits for acknowledgements.
+ * `timeout`, `max_retries` and `timeout_shift` are accepted and not used
+ * (retransmissions are timed from the measured round-trip time).
+ *
+ * `NX_SUCCESS`; `NX_NOT_CLOSED` while the socket is connecting, connected,
+ * closing or listening; `NX_SIZE_ERROR` when the area has no room for the
+ * new buffer (the socket keeps its old one); `NX_PTR_ERROR` for a socket
+ * deleted meanwhile.
+ */
+UINT _nx_tcp_socket_transmit_configure(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                       ULONG max_queue_depth,
+                                       ULONG timeout,
+                                       ULONG max_retries,
+                                       ULONG timeout_shift);
+
+/**
  * Binds the created client's socket, connects to the server within the
  * connection timeout, reads the greeting and logs in (APOP or USER/PASS, as
  * in create). Called by create; exported as NetX does.
@@ -2104,6 +2137,17 @@ UINT _nxe_tcp_socket_send(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
 UINT _nxe_tcp_socket_state_wait(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
                                 UINT desired_state,
                                 ULONG wait_option);
+
+/**
+ * Checked `nx_tcp_socket_transmit_configure`, as NetX: `NX_PTR_ERROR` for
+ * NULL or a socket not created; `NX_OPTION_ERROR` for a `max_queue_depth`,
+ * `timeout` or `max_retries` of 0.
+ */
+UINT _nxe_tcp_socket_transmit_configure(struct NX_TCP_SOCKET_STRUCT *socket_ptr,
+                                        ULONG max_queue_depth,
+                                        ULONG timeout,
+                                        ULONG max_retries,
+                                        ULONG timeout_shift);
 
 /**
  * Chooses the TAP interface (e.g. `"tap0"`) that the TAP driver opens for

@@ -881,6 +881,53 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
     })
 }
 
+/// Sets a socket's transmit buffer to `max_queue_depth` segments of 1460
+/// bytes (at least one, at most 1 MiB) instead of the build's default
+/// (65,536 bytes on the host, 4 × 1460 = 5,840 on the embedded ports). Call
+/// it after `nx_tcp_socket_create`, before connect or listen: the buffer is
+/// taken from the IP instance's memory area at once (see `nx_ip_create`)
+/// and the old one given back; listen backlog sockets made later get the
+/// same size. A send larger than the free room waits for acknowledgements.
+/// `timeout`, `max_retries` and `timeout_shift` are accepted and not used
+/// (retransmissions are timed from the measured round-trip time).
+///
+/// `NX_SUCCESS`; `NX_NOT_CLOSED` while the socket is connecting, connected,
+/// closing or listening; `NX_SIZE_ERROR` when the area has no room for the
+/// new buffer (the socket keeps its old one); `NX_PTR_ERROR` for a socket
+/// deleted meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn _nx_tcp_socket_transmit_configure(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    max_queue_depth: ULONG,
+    timeout: ULONG,
+    max_retries: ULONG,
+    timeout_shift: ULONG,
+) -> UINT {
+    ffi_status!({ tcp::nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) })
+}
+
+/// Checked `nx_tcp_socket_transmit_configure`, as NetX: `NX_PTR_ERROR` for
+/// NULL or a socket not created; `NX_OPTION_ERROR` for a `max_queue_depth`,
+/// `timeout` or `max_retries` of 0.
+#[no_mangle]
+pub unsafe extern "C" fn _nxe_tcp_socket_transmit_configure(
+    socket_ptr: *mut NX_TCP_SOCKET,
+    max_queue_depth: ULONG,
+    timeout: ULONG,
+    max_retries: ULONG,
+    timeout_shift: ULONG,
+) -> UINT {
+    ffi_status!({
+        if !sock_ok(socket_ptr) {
+            return NX_PTR_ERROR;
+        }
+        if max_queue_depth == 0 || timeout == 0 || max_retries == 0 {
+            return NX_OPTION_ERROR;
+        }
+        _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift)
+    })
+}
+
 /// Deletes a socket. `NX_SUCCESS`, or `NX_STILL_BOUND` while it is bound or
 /// serves a listen port. Never waits, so it may be called from a callback:
 /// a thread still inside a call on the socket (say, `nx_tcp_socket_state_wait`)

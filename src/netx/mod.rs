@@ -50,12 +50,17 @@
 //!
 //! ## Threads and locks
 //!
-//! Each IP instance has a helper thread (none on a port without threads:
-//! then every wait of an application call serves the instance itself, see
-//! [`ip::nx_ip_service`]) and two locks (see [`ip`]): `core`
-//! around smoltcp and the TCP bookkeeping, and a small `ctl` lock for the
-//! deferred receive and transmit queues. Lock order: `core` → `ctl` → a
-//! pool's lock. No lock is held while a driver or a callback is called.
+//! Each IP instance has a helper thread, started with `port::spawn_in` on
+//! a stack carved from the instance's memory area at `nx_ip_create`'s
+//! priority (none on a port without threads: then every wait of an
+//! application call serves the instance itself, see [`ip::nx_ip_service`],
+//! and on bare metal the port's idle hook serves every instance) and two
+//! locks (see [`ip`]): `core` around smoltcp and the TCP bookkeeping, and a
+//! small `ctl` lock for the deferred receive and transmit queues, an
+//! `IsrLock` (a driver's ISR queues frames there; no other lock is taken
+//! while it is held, and its signal is notified after it is let go). Lock
+//! order: `core` → `ctl`; a pool's lock is never taken under `ctl`. No lock
+//! is held while a driver or a callback is called.
 //! Application calls (send, receive, connect...) poll smoltcp themselves, so
 //! data leaves without a thread hand-off; the helper thread serves frames
 //! queued by drivers, timers and `NX_LINK_DEFERRED_PROCESSING`. A driver that

@@ -2,7 +2,8 @@
 //!
 //! Each `NX_TCP_SOCKET` owns exactly one smoltcp socket (created in
 //! `nx_tcp_socket_create` with its buffers: receive = the window, at least
-//! 1460 bytes; transmit = [`TX_BUFFER`]). Its state lives in a slot of the
+//! 1460 bytes; transmit = [`TX_BUFFER`] by default, `max_queue_depth` × MSS
+//! after `nx_tcp_socket_transmit_configure`). Its state lives in a slot of the
 //! instance's socket table (`TcpState`, fixed size, under the instance's
 //! `core` lock); the socket's private area holds only its own address (the
 //! self-check) and a generation-checked reference to the slot (`SockRef`).
@@ -45,15 +46,27 @@ use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
 
-/// Transmit buffer of every socket: room for many segments, so that a send
-/// returns at once and the window, not the buffer, limits the sender. With
-/// it the receiving side's window updates drive the whole transfer on one
-/// thread (RAM driver): measured with a 1460-byte window, 474 MB/s with
-/// 64 KiB, 223 with 32 KiB, 119 with 8 KiB (`tcp_throughput`). A build for a
-/// small target may lower it (both constants) at that cost.
+/// Default transmit buffer of a socket, a build setting; a program sets its
+/// own per socket with `nx_tcp_socket_transmit_configure` (`max_queue_depth`
+/// × MSS), before connect or listen.
+///
+/// Host (std port): 64 KiB, room for many segments, so that a send returns
+/// at once and the window, not the buffer, limits the sender. With it the
+/// receiving side's window updates drive the whole transfer on one thread
+/// (RAM driver): measured with a 1460-byte window, 474 MB/s with 64 KiB, 223
+/// with 32 KiB, 119 with 8 KiB (`tcp_throughput`).
+#[cfg(not(any(feature = "port-threadx", feature = "port-baremetal")))]
 pub const TX_BUFFER: usize = 64 * 1024;
-/// Smallest transmit buffer (equal to [`TX_BUFFER`] on the host: see there).
-pub const MIN_TX_BUFFER: usize = TX_BUFFER;
+/// Default transmit buffer of a socket on the embedded ports (ThreadX, bare
+/// metal): four full segments (4 × 1460), what a microcontroller can give
+/// per socket; a send larger than the free room waits for ACKs.
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub const TX_BUFFER: usize = 4 * MSS;
+/// The MSS a socket announces and `max_queue_depth` counts in.
+pub(crate) const MSS: usize = 1460;
+/// Largest transmit buffer `nx_tcp_socket_transmit_configure` gives (larger
+/// depths are capped): 1 MiB.
+pub(crate) const MAX_TX_BUFFER: usize = 1 << 20;
 /// Smallest receive buffer (one full segment).
 pub const MIN_WINDOW: usize = 1460;
 /// Lowest port `NX_ANY_PORT` gives (0xC000..=0xFFFF, the IANA dynamic range).
@@ -97,6 +110,9 @@ struct Slot {
     /// Disconnect callback done, or we closed first.
     cb_done: bool,
     window: u32,
+    /// Transmit buffer bytes (default [`TX_BUFFER`]; listen backlog
+    /// sockets get the same).
+    tx_size: u32,
     /// Threads waiting for data / for transmit room, and the room wanted.
     rx_waiters: u16,
     tx_waiters: u16,
@@ -251,33 +267,39 @@ pub const fn rx_bytes(window: usize) -> usize {
     }
 }
 
-/// Transmit buffer of a socket with this window: four windows, between
-/// [`MIN_TX_BUFFER`] and [`TX_BUFFER`] (64 KiB for every window on the host).
-pub const fn tx_bytes(window: usize) -> usize {
-    let t = rx_bytes(window).saturating_mul(4);
-    if t < MIN_TX_BUFFER {
-        MIN_TX_BUFFER
-    } else if t > TX_BUFFER {
-        TX_BUFFER
+/// Transmit buffer for `max_queue_depth` segments: depth × [`MSS`], at
+/// least one segment, at most [`MAX_TX_BUFFER`].
+pub const fn tx_bytes_for_depth(max_queue_depth: usize) -> usize {
+    let t = max_queue_depth.saturating_mul(MSS);
+    if t < MSS {
+        MSS
+    } else if t > MAX_TX_BUFFER {
+        MAX_TX_BUFFER
     } else {
         t
     }
 }
 
 /// Bytes of the IP instance's memory area one socket (or listen backlog
-/// socket) with this window takes while it exists.
+/// socket) with this window and the default transmit buffer takes while it
+/// exists.
 pub const fn socket_bytes(window: usize) -> usize {
-    crate::netx::area::block_bytes(rx_bytes(window)) + crate::netx::area::block_bytes(tx_bytes(window))
+    socket_bytes_tx(window, TX_BUFFER)
+}
+
+/// The same with a transmit buffer of `tx` bytes.
+pub const fn socket_bytes_tx(window: usize, tx: usize) -> usize {
+    crate::netx::area::block_bytes(rx_bytes(window)) + crate::netx::area::block_bytes(tx)
 }
 
 /// Adds a smoltcp socket with buffers from the instance's area.
 /// `NX_NO_MORE_ENTRIES` when smoltcp's socket set is full, `NX_SIZE_ERROR`
 /// when the area has no room for the buffers.
-fn add_socket(core: &mut IpCore, window: usize) -> Result<(SocketHandle, Bufs), UINT> {
+fn add_socket(core: &mut IpCore, window: usize, tn: usize) -> Result<(SocketHandle, Bufs), UINT> {
     if !core.socket_room() {
         return Err(NX_NO_MORE_ENTRIES);
     }
-    let (rn, tn) = (rx_bytes(window), tx_bytes(window));
+    let rn = rx_bytes(window);
     let rx = core.area.alloc(rn).ok_or(NX_SIZE_ERROR)?;
     let Some(tx) = core.area.alloc(tn) else {
         // SAFETY: just allocated from this area, unused.
@@ -287,16 +309,28 @@ fn add_socket(core: &mut IpCore, window: usize) -> Result<(SocketHandle, Bufs), 
     // SAFETY: two blocks of the caller's area, ours until `remove_socket`
     // frees them, which happens only after smoltcp dropped the socket; the
     // area outlives every socket of the instance ('static is that promise).
-    let (rb, tb) = unsafe {
-        (core::slice::from_raw_parts_mut(rx, rn), core::slice::from_raw_parts_mut(tx, tn))
+    let s = unsafe { new_socket(rx, rn, tx, tn) };
+    core.smoltcp_used += 1;
+    Ok((core.sockets.add(s), Bufs { rx, tx }))
+}
+
+/// A smoltcp socket over two buffers of the area.
+///
+/// # Safety
+/// `rx`/`rn` and `tx`/`tn` are blocks of the instance's area, used by no
+/// other socket, that stay allocated until the socket is dropped (the area
+/// outlives every socket of the instance: 'static is that promise).
+unsafe fn new_socket(rx: *mut u8, rn: usize, tx: *mut u8, tn: usize) -> Socket<'static> {
+    // SAFETY: the caller's contract (a NULL `tx` only with `tn` = 0: no buffer).
+    let (rb, tb): (&'static mut [u8], &'static mut [u8]) = unsafe {
+        (core::slice::from_raw_parts_mut(rx, rn), if tx.is_null() { &mut [] } else { core::slice::from_raw_parts_mut(tx, tn) })
     };
     let mut s = Socket::new(SocketBuffer::new(rb), SocketBuffer::new(tb));
     // NetX has neither Nagle nor delayed ACKs; both would stall a small
     // window (and delayed ACKs measured slower with big ones too).
     s.set_nagle_enabled(false);
     s.set_ack_delay(None);
-    core.smoltcp_used += 1;
-    Ok((core.sockets.add(s), Bufs { rx, tx }))
+    s
 }
 
 /// Removes a smoltcp socket and gives its buffers back to the area.
@@ -307,7 +341,9 @@ fn remove_socket(core: &mut IpCore, h: SocketHandle, b: Bufs) {
     // that used them is gone.
     unsafe {
         core.area.free(b.rx);
-        core.area.free(b.tx);
+        if !b.tx.is_null() {
+            core.area.free(b.tx);
+        }
     }
 }
 
@@ -508,7 +544,7 @@ pub unsafe fn nx_tcp_socket_create(
         }
         let core = ip::core_of(&mut g);
         let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
-        let (handle, bufs) = match add_socket(core, window_size as usize) {
+        let (handle, bufs) = match add_socket(core, window_size as usize, TX_BUFFER) {
             Ok(x) => x,
             Err(e) => return e,
         };
@@ -534,6 +570,7 @@ pub unsafe fn nx_tcp_socket_create(
             was_connected: false,
             cb_done: false,
             window: window_size,
+            tx_size: TX_BUFFER as u32,
             rx_waiters: 0,
             tx_waiters: 0,
             tx_min: 0,
@@ -780,7 +817,7 @@ pub unsafe fn nx_tcp_server_socket_listen(
         if p.port != 0 || p.listen_port != 0 {
             return NX_ALREADY_BOUND;
         }
-        let window = p.window;
+        let (window, tx_size) = (p.window, p.tx_size);
         let sock = core.sockets.get_mut::<Socket>(p.handle);
         if sock.state() == State::TimeWait {
             sock.abort();
@@ -790,7 +827,7 @@ pub unsafe fn nx_tcp_server_socket_listen(
         }
         let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
         for k in 0..listen_queue_size as usize {
-            match add_socket(core, window as usize) {
+            match add_socket(core, window as usize, tx_size as usize) {
                 Ok((handle, bufs)) => {
                     let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
                     backlog[k] = Some(Backlog { handle, bufs, notified: false });
@@ -1383,13 +1420,94 @@ pub unsafe fn nx_tcp_socket_bytes_available(s: *mut NX_TCP_SOCKET, bytes_availab
     }
 }
 
-/// Most bytes of the IP instance's memory area one socket (or listen
-/// backlog socket) takes: with a window of up to 65536 bytes, 64 KiB of
-/// receive and 64 KiB of transmit buffer plus two 16-byte block headers. A
-/// socket with a window of `w` bytes takes `round8(max(w, 1460))` + 65,536
-/// (its transmit buffer) + 32 (67,616 bytes for windows up to 2,048).
+/// Bytes of the IP instance's memory area one socket (or listen backlog
+/// socket) takes on the host (std port, 64 KiB default transmit buffer)
+/// with a window of up to 65,536 bytes: 64 KiB of receive and 64 KiB of
+/// transmit buffer plus two 16-byte block headers. In general a socket with
+/// a window of `w` bytes and a transmit buffer of `t` bytes (default
+/// 65,536 on the host, 5,840 on the embedded ports, else `max_queue_depth`
+/// × 1460 from `nx_tcp_socket_transmit_configure`) takes
+/// `round8(max(w, 1460))` + `round8(t)` + 32.
 pub const NX_TCP_SOCKET_MEMORY_MAX: ULONG = 131_104;
-const _: () = assert!(socket_bytes(65536) == NX_TCP_SOCKET_MEMORY_MAX as usize);
-/// Bytes of the area a socket with a window of at most 2,048 bytes takes.
+/// Bytes of the area a socket with a window of at most 2,048 bytes and the
+/// host's default transmit buffer (64 KiB) takes.
 pub const NX_TCP_SOCKET_MEMORY_SMALL: ULONG = 67_616;
+/// Bytes of the area a socket with a window of at most 2,048 bytes and the
+/// embedded ports' default transmit buffer (4 × 1460 = 5,840) takes: what a
+/// POP3 client needs on a microcontroller.
+pub const NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED: ULONG = 7_920;
+const _: () = assert!(socket_bytes_tx(65536, 65536) == NX_TCP_SOCKET_MEMORY_MAX as usize);
+const _: () = assert!(socket_bytes_tx(2048, 65536) == NX_TCP_SOCKET_MEMORY_SMALL as usize);
+const _: () = assert!(socket_bytes_tx(2048, 4 * MSS) == NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED as usize);
+#[cfg(not(any(feature = "port-threadx", feature = "port-baremetal")))]
 const _: () = assert!(socket_bytes(2048) == NX_TCP_SOCKET_MEMORY_SMALL as usize);
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+const _: () = assert!(socket_bytes(2048) == NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED as usize);
+
+/// Sets the transmit buffer of a socket to `max_queue_depth` segments
+/// (× 1460 bytes, at least one, at most 1 MiB) in place of the build's
+/// default ([`TX_BUFFER`]): the buffer is taken from the instance's memory
+/// area at once and the old one given back; listen backlog sockets made
+/// later get the same size. Before connect or listen: `NX_NOT_CLOSED` while
+/// the socket is connecting, connected, closing or listening.
+/// `NX_SIZE_ERROR` when the area has no room (the socket keeps its buffer).
+/// `timeout`, `max_retries`, `timeout_shift` are accepted and not used
+/// (smoltcp times retransmissions from its RTT estimate).
+pub unsafe fn nx_tcp_socket_transmit_configure(
+    s: *mut NX_TCP_SOCKET,
+    max_queue_depth: ULONG,
+    _timeout: ULONG,
+    _max_retries: ULONG,
+    _timeout_shift: ULONG,
+) -> UINT {
+    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
+    unsafe {
+        let (sh, r) = enter_sock!(s);
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        let (h, bufs, window, old_tn) = (p.handle, p.bufs, p.window as usize, p.tx_size as usize);
+        if p.listen_port != 0 {
+            return NX_NOT_CLOSED;
+        }
+        let sock = core.sockets.get_mut::<Socket>(h);
+        if sock.state() == State::TimeWait {
+            sock.abort();
+        }
+        if sock.state() != State::Closed {
+            return NX_NOT_CLOSED;
+        }
+        let tn = tx_bytes_for_depth(max_queue_depth as usize);
+        if tn == old_tn {
+            return NX_SUCCESS;
+        }
+        // The old socket (closed, nothing queued) goes, and its transmit
+        // block with it; a new one takes the same receive block.
+        drop(core.sockets.remove(h));
+        if !bufs.tx.is_null() {
+            // SAFETY: the block came from this area; its socket is gone.
+            core.area.free(bufs.tx);
+        }
+        let (tx, status, tn) = match core.area.alloc(tn) {
+            Some(tx) => (tx, NX_SUCCESS, tn),
+            // The block just freed is still free (maybe merged with its
+            // neighbours): the old size fits again.
+            None => match core.area.alloc(old_tn) {
+                Some(tx) => (tx, NX_SIZE_ERROR, old_tn),
+                // Not reached (first fit over a list holding that block);
+                // should it be, the socket gets an empty transmit buffer
+                // (sends wait, then time out) rather than a stale handle.
+                None => (ptr::null_mut(), NX_SIZE_ERROR, 0),
+            },
+        };
+        let rn = rx_bytes(window);
+        // SAFETY: the receive block is this socket's (its old smoltcp socket
+        // is dropped), the transmit block was just allocated.
+        let hn = core.sockets.add(new_socket(bufs.rx, rn, tx, tn));
+        let p = slot!(core, r);
+        p.handle = hn;
+        p.bufs.tx = tx;
+        p.tx_size = tn as u32;
+        status
+    }
+}
