@@ -14,7 +14,12 @@
 #define M4_POOL_BYTES (M4_PACKETS * (sizeof(NX_PACKET) + ((M4_PAYLOAD + 7) & ~7u)))
 /* nx_ip_create: NX_IP_MEMORY_OVERHEAD + 2 x (MTU + 20) + one TCP socket
    with a window up to 2,048 bytes (the POP3 client's). */
-#define M4_IP_AREA_BYTES (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL)
+#ifdef NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED
+#define M4_SOCKET_BYTES NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED /* embedded ports' transmit buffer (4 x 1460) */
+#else
+#define M4_SOCKET_BYTES NX_TCP_SOCKET_MEMORY_SMALL
+#endif
+#define M4_IP_AREA_BYTES (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + M4_SOCKET_BYTES)
 
 NX_PACKET_POOL pool;
 NX_IP ip;

@@ -53,10 +53,13 @@
 /* nx_ip_create's memory area (the IP thread's stack in NetX). The heap-free
    library takes the instance's state and every socket's buffers from it:
    its fixed part, two frames of scratch, and the POP3 client's one socket
-   (window 1460 bytes, so the "small" socket size). Headers without these
+   (window 1460 bytes and the embedded ports' 4 x 1460 transmit buffer, so
+   the "small, embedded" socket size). Headers without these
    figures (before the heap-free build) get a plain stack-sized area. */
 #ifndef CLIENT_IP_MEMORY_SIZE
-#ifdef NX_IP_MEMORY_OVERHEAD
+#if defined(NX_IP_MEMORY_OVERHEAD) && defined(NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED)
+#define CLIENT_IP_MEMORY_SIZE (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED)
+#elif defined(NX_IP_MEMORY_OVERHEAD)
 #define CLIENT_IP_MEMORY_SIZE (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL)
 #else
 #define CLIENT_IP_MEMORY_SIZE (32 * 1024)
