@@ -329,13 +329,13 @@ class Suite:
         self.record("none", f"no server on port {h.DEAD_PORT} -> exit 1, 'connection refused'", ok,
                     f"exit {rc} after {dt:.1f} s: {self.last_line(se)}")
 
-    def start_mini(self, mode: str, d: str) -> tuple[subprocess.Popen, str]:
+    def start_mini(self, mode: str, d: str, listen: str | None = None) -> tuple[subprocess.Popen, str]:
         k = len(self.mini) + 1  # each instance gets its own ready/marker files
         ready = os.path.join(d, f"mini{k}-{mode}.ready")
         marker = os.path.join(d, f"mini{k}-{mode}.half-sent")
         logf = open(os.path.join(d, f"mini{k}-{mode}.log"), "wb")
         p = subprocess.Popen(self.ns.wrap([sys.executable, os.path.join(HERE, "mini_pop3.py"),
-                                           "--listen", f"{h.SERVER_IP}:{h.MINI_PORT}", "--mode", mode,
+                                           "--listen", listen or f"{h.SERVER_IP}:{h.MINI_PORT}", "--mode", mode,
                                            "--ready", ready, "--marker", marker, "--timeout", "90"]),
                              stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                              start_new_session=True)
@@ -936,6 +936,32 @@ class Suite:
         self.record("python", "--keep refused when the server has no UIDL", ok,
                     self.last_line(se) if not ok else self.last_line(se)[:100])
 
+    def check_gateway(self) -> None:
+        """--gateway: a server off the TAP link (198.51.100.7, an address of the
+        namespace behind its TAP address 192.0.2.1) is reached through the
+        gateway; without --gateway the tool refuses in words."""
+        far = "198.51.100.7"
+        d = self.newdir("mini-gateway")
+        self.ns.exec_check(["ip", "addr", "add", f"{far}/32", "dev", "lo"])
+        p, _ = self.start_mini("noapop", d, listen=f"{far}:{h.MINI_PORT}")
+        out = os.path.join(d, "client")
+        try:
+            rc, so, se, _ = self.run_client("gateway", f"{far}:{h.MINI_PORT}", "mini", "mini-pw", out,
+                                            extra=["--gateway", h.SERVER_IP], timeout=60)
+        finally:
+            self.stop_mini(p)
+        rc2, _, se2, _ = self.run_client("no-gateway", f"{far}:{h.MINI_PORT}", "mini", "mini-pw",
+                                         os.path.join(d, "client2"), timeout=30)
+        self.ns.exec_check(["ip", "addr", "del", f"{far}/32", "dev", "lo"])
+        problems = []
+        if rc != 0 or len(self.contents(out)) != 2:
+            problems.append(f"with --gateway: exit {rc}, {len(self.contents(out))} files: {self.last_line(se)}")
+        if rc2 != 2 or "--gateway" not in se2:
+            problems.append(f"without --gateway: exit {rc2}: {self.last_line(se2)}")
+        ok = not problems
+        self.record("python", "--gateway reaches a server off the link; refused without it", ok,
+                    f"2 messages via {h.SERVER_IP}" if ok else "; ".join(problems))
+
     def check_services(self, s: h.Server) -> None:
         """The C services through interop/services_probe.c: CAPA, STAT, the
         UIDL and LIST walks, UIDL n, TOP n 0, NOOP, DELE + RSET, compared
@@ -1061,6 +1087,7 @@ print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr
                     self.check_apop_refusal(mode, fallback)
             self.check_usage_words()
             self.check_keep_no_uidl()
+            self.check_gateway()
             self.check_out_locked()
             self.check_mid_download("close")
             self.check_mid_download("kill")
