@@ -36,6 +36,13 @@ CLIENT_CIDR = "192.0.2.2/24"
 # While USE_V6 is set, Server.address is the bracketed IPv6 form.
 SERVER_IP6 = "2001:db8::1"
 CLIENT_CIDR6 = "2001:db8::2/64"
+
+
+def client_cidr() -> str:
+    """The client's --ip for the current pass (IPv6 while USE_V6 is set)."""
+    return CLIENT_CIDR6 if USE_V6 else CLIENT_CIDR
+
+
 USE_V6 = False
 MAIL_USER = "nxpop3"
 DOMAIN = "interop.test"  # Mailutils virtual domain; its users log in as NAME@interop.test

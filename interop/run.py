@@ -798,7 +798,7 @@ class Suite:
         downloads nothing."""
         d = self.newdir(f"{s.name}-capa")
         rc, so, se, _ = self.run_client("capa", s.address, s.login_name("alice"), h.PASSWORDS["alice"], "",
-                                        raw_args=["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address,
+                                        raw_args=["--tap", h.TAP, "--ip", h.client_cidr(), "--server", s.address,
                                                   "--user", s.login_name("alice"), "--pass",
                                                   h.PASSWORDS["alice"], "--capa"], log_dir=d)
         lines = [l.split(" ")[0].upper() for l in so.splitlines() if l.strip()]
@@ -898,7 +898,7 @@ class Suite:
         originals = self.contents(os.path.join(d, "ref"))
         md = os.path.join(d, "Maildir")
         rc, _, se, _ = self.run_client("maildir", s.address, s.login_name("alice"), h.PASSWORDS["alice"], "",
-                                       raw_args=["--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address,
+                                       raw_args=["--tap", h.TAP, "--ip", h.client_cidr(), "--server", s.address,
                                                  "--user", s.login_name("alice"), "--pass", h.PASSWORDS["alice"],
                                                  "--maildir", md], log_dir=d)
         problems = []
@@ -974,7 +974,7 @@ class Suite:
         s.reseed("alice")
         before = self.ref_services(s, "alice")
         rc, so, se, _ = self.run_client("probe", s.address, "", "", "", log_dir=d, raw_args=[
-            "--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", s.address, "--user", s.login_name("alice"),
+            "--tap", h.TAP, "--ip", h.client_cidr(), "--server", s.address, "--user", s.login_name("alice"),
             "--pass", h.PASSWORDS["alice"]], command=self.probe)
         after = self.ref_services(s, "alice")
         if "error" in before or "error" in after:
@@ -1008,7 +1008,12 @@ class Suite:
     def ref_services(self, s: h.Server, user: str) -> dict:
         code = r"""
 import json, poplib, sys
-c = poplib.POP3(sys.argv[1].split(':')[0], int(sys.argv[1].split(':')[1]) if ':' in sys.argv[1] else 110)
+a = sys.argv[1]
+if a.startswith('['):  # [IPv6]:PORT
+    host, _, port = a[1:].partition(']:')
+else:
+    host, _, port = a.partition(':')
+c = poplib.POP3(host, int(port) if port else 110)
 c.user(sys.argv[2]); c.pass_(sys.argv[3])
 n, _ = c.stat()
 uidl = [l.decode().split(' ', 1)[1] for l in c.uidl()[1]]

@@ -38,6 +38,10 @@ static ULONG arp_cache[256];
 static const char *tap, *user, *pass;
 static ULONG address, mask, server;
 static UINT port = 110;
+/* IPv6 (the suite's second pass): --ip ADDR6/PREFIX, --server [ADDR6]:PORT. */
+static int v6;
+static NXD_ADDRESS address6, server6;
+static ULONG prefix6;
 
 static void die(const char *step, UINT status)
 {
@@ -75,7 +79,12 @@ static void probe(ULONG input)
     UINT status, count = 0, index = 0, len = 0, first = 1, noop, rset, after = 0;
     NX_PARAMETER_NOT_USED(input);
 
-    status = nx_pop3_client_create(&client, NX_FALSE, &ip, &command_pool, server, port, (CHAR *)user, (CHAR *)pass);
+    if (v6)
+        status = nxd_pop3_client_create(&client, NX_FALSE, &ip, &command_pool, &server6, port, (CHAR *)user,
+                                        (CHAR *)pass);
+    else
+        status = nx_pop3_client_create(&client, NX_FALSE, &ip, &command_pool, server, port, (CHAR *)user,
+                                       (CHAR *)pass);
     if (status != NX_SUCCESS)
         die("login", status);
     status = nx_pop3_client_capabilities_get(&client, &caps, NX_NULL, 0, NX_NULL);
@@ -192,6 +201,15 @@ void tx_application_define(void *first_unused_memory)
         status = nx_arp_enable(&ip, arp_cache, sizeof arp_cache);
     if (status == NX_SUCCESS)
         status = nx_tcp_enable(&ip);
+    if (status == NX_SUCCESS && v6) {
+        status = nxd_ipv6_enable(&ip);
+        if (status == NX_SUCCESS)
+            status = nxd_icmp_enable(&ip);
+        if (status == NX_SUCCESS)
+            status = nxd_ipv6_linklocal_address_set(&ip, NX_NULL);
+        if (status == NX_SUCCESS)
+            status = nxd_ipv6_global_address_set(&ip, &address6, prefix6);
+    }
     if (status == NX_SUCCESS)
         status = nx_ip_status_check(&ip, NX_IP_LINK_ENABLED, &actual, NX_IP_PERIODIC_RATE);
     if (status != NX_SUCCESS)
@@ -209,6 +227,20 @@ static ULONG ipv4(const char *s)
     return (ULONG)ntohl(a.s_addr);
 }
 
+/* An IPv6 address in NetX Duo's form (four host-order ULONGs). */
+static void ipv6(const char *s, NXD_ADDRESS *out)
+{
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, s, b) != 1) {
+        fprintf(stderr, "services_probe: bad IPv6 address %s\n", s);
+        exit(2);
+    }
+    out->nxd_ip_version = NX_IP_VERSION_V6;
+    for (int i = 0; i < 4; i++)
+        out->nxd_ip_address.v6[i] = ((ULONG)b[4 * i] << 24) | ((ULONG)b[4 * i + 1] << 16) |
+                                    ((ULONG)b[4 * i + 2] << 8) | (ULONG)b[4 * i + 3];
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -221,8 +253,23 @@ int main(int argc, char **argv)
             if (!c)
                 return 2;
             *c = 0;
-            address = ipv4(buf);
-            mask = 0xFFFFFFFFUL << (32 - atoi(c + 1));
+            if (strchr(buf, ':')) {
+                v6 = 1;
+                ipv6(buf, &address6);
+                prefix6 = (ULONG)atoi(c + 1);
+                address = 0; /* no IPv4 address on the instance */
+            } else {
+                address = ipv4(buf);
+                mask = 0xFFFFFFFFUL << (32 - atoi(c + 1));
+            }
+        } else if (strcmp(argv[i], "--server") == 0 && buf[0] == '[') {
+            c = strstr(buf, "]:");
+            if (c)
+                port = (UINT)atoi(c + 2);
+            if (strchr(buf, ']'))
+                *strchr(buf, ']') = 0;
+            ipv6(buf + 1, &server6);
+            server = 1; /* given */
         } else if (strcmp(argv[i], "--server") == 0) {
             c = strchr(buf, ':');
             if (c) {
@@ -236,7 +283,7 @@ int main(int argc, char **argv)
             pass = argv[i + 1];
         }
     }
-    if (!tap || !address || !server || !user || !pass) {
+    if (!tap || !(address || v6) || !server || !user || !pass) {
         fprintf(stderr, "usage: services_probe --tap IFNAME --ip ADDR/PREFIX --server ADDR[:PORT] --user NAME --pass PW\n");
         return 2;
     }
