@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real-server interop suite for pop3_fetch (the nx_pop3_client demo client).
 
-    python3 interop/run.py --client CMD [--keep-logs DIR] [--only SERVER]
+    python3 interop/run.py --client CMD [--client-baremetal CMD2] [--keep-logs DIR] [--only SERVER]
 
 CMD is the client under test, split like a shell word list (for example
 "build/pop3_fetch" or "python3 interop/fake_fetch.py").  It is run inside a
@@ -18,7 +18,10 @@ and checks the client against an independent reference client
 (ref_client.py) byte for byte.  Every server case runs twice: over IPv4,
 then over IPv6 (the TAP also has 2001:db8::1/64, the client gets
 --ip 2001:db8::2/64 --server [2001:db8::1]:PORT; groups "dovecot-v6",
-"mailutils-v6").  Everything is torn down at the end, also on
+"mailutils-v6").  With --client-baremetal, CMD2 (pop3_fetch on the
+bare-metal port: make pop3_fetch_baremetal) runs a handful of Dovecot cases
+too (group "dovecot-baremetal": USER/PASS and APOP fetches byte for byte,
+--delete, a wrong password, one IPv6 fetch).  Everything is torn down at the end, also on
 failure or Ctrl-C.  Exit status 0 only if every check passed.
 """
 
@@ -54,8 +57,10 @@ def _on_signal(signum, _frame):
 
 
 class Suite:
-    def __init__(self, client: str, keep_logs: str | None, only: str | None):
+    def __init__(self, client: str, keep_logs: str | None, only: str | None,
+                 client_baremetal: str | None = None):
         self.client_cmd = shlex.split(client)
+        self.client_baremetal = shlex.split(client_baremetal) if client_baremetal else None
         self.keep_logs = keep_logs
         self.only = only
         self.results: list[tuple[str, str, bool, str]] = []
@@ -1057,12 +1062,36 @@ print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr
             self.check_long_credentials(s)
             self.check_out_created(s)
 
+    def baremetal_cases(self, s: h.Server) -> None:
+        """pop3_fetch on the bare-metal port (issue 10, item 4: no thread of
+        the library's own; every blocking call drives the polled TAP driver
+        and the stack): a handful of the Dovecot cases, not the whole matrix."""
+        saved = self.client_cmd
+        self.client_cmd = self.client_baremetal
+        s.name = "dovecot-baremetal"
+        try:
+            self.check_fetch(s, "alice", False)
+            self.check_fetch(s, "alice", True)
+            self.check_fetch(s, "bob", False)
+            self.check_delete(s, "alice", False)
+            self.check_wrong_password(s, False)
+            h.USE_V6 = True
+            s.name = "dovecot-baremetal-v6"
+            self.check_fetch(s, "alice", True)
+        finally:
+            h.USE_V6 = False
+            self.client_cmd = saved
+            s.name = h.Dovecot.name
+
     def run(self) -> int:
         self.ns.setup()
         h.log(f"namespace {self.ns.name}, TAP {h.TAP} {h.SERVER_IP}/24, workdir {self.workdir}")
         uid, gid = h.ensure_mail_user()
+        if self.only == "dovecot-baremetal" and not self.client_baremetal:
+            self.record("dovecot-baremetal", "client given", False, "--only dovecot-baremetal needs --client-baremetal")
         for cls in (h.Dovecot, h.Mailutils):
-            if self.only and cls.name != self.only:
+            baremetal_only = self.only == "dovecot-baremetal"
+            if self.only and cls.name != self.only and not (baremetal_only and cls is h.Dovecot):
                 continue
             s = cls(self.ns, self.workdir, uid, gid)
             self.servers.append(s)
@@ -1071,16 +1100,19 @@ print(json.dumps({'uidl': uidl, 'list': lst, 'uidl_one': one, 'top_headers': hdr
             except Exception as e:  # noqa: BLE001
                 self.record(s.name, "server starts", False, str(e)[:300])
                 continue
-            self.server_cases(s)
-            # IPv6 (issue 13): every case again, client and reference client
-            # connecting to [2001:db8::1]:PORT, the client at 2001:db8::2/64.
-            h.USE_V6 = True
-            s.name = cls.name + "-v6"
-            try:
+            if not baremetal_only:
                 self.server_cases(s)
-            finally:
-                h.USE_V6 = False
-                s.name = cls.name
+                # IPv6 (issue 13): every case again, client and reference client
+                # connecting to [2001:db8::1]:PORT, the client at 2001:db8::2/64.
+                h.USE_V6 = True
+                s.name = cls.name + "-v6"
+                try:
+                    self.server_cases(s)
+                finally:
+                    h.USE_V6 = False
+                    s.name = cls.name
+            if cls is h.Dovecot and self.client_baremetal:
+                self.baremetal_cases(s)
         if not self.only or self.only == "dovecot":
             self.check_dovecot_tool()
         if not self.only or self.only == "python":
@@ -1156,20 +1188,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="POP3 client interop suite (Dovecot, GNU Mailutils)")
     ap.add_argument("--client", required=True, help="client under test, e.g. build/pop3_fetch")
     ap.add_argument("--keep-logs", metavar="DIR", help="copy logs, configs and downloads here")
-    ap.add_argument("--only", choices=("dovecot", "mailutils", "python"),
+    ap.add_argument("--client-baremetal", metavar="CMD2",
+                    help="pop3_fetch on the bare-metal port (build/pop3_fetch_baremetal): "
+                         "group dovecot-baremetal")
+    ap.add_argument("--only", choices=("dovecot", "mailutils", "python", "dovecot-baremetal"),
                     help="run only one server's checks (for debugging)")
     a = ap.parse_args()
     err = preflight()
     if err:
         print(f"interop: {err}", file=sys.stderr)
         return 1
-    exe = shlex.split(a.client)[0]
-    if not shutil.which(exe) and not os.path.exists(exe):
-        print(f"interop: client {exe!r} not found", file=sys.stderr)
-        return 1
+    for c in (a.client, a.client_baremetal):
+        exe = shlex.split(c)[0] if c else None
+        if exe and not shutil.which(exe) and not os.path.exists(exe):
+            print(f"interop: client {exe!r} not found", file=sys.stderr)
+            return 1
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, _on_signal)
-    suite = Suite(a.client, a.keep_logs, a.only)
+    suite = Suite(a.client, a.keep_logs, a.only, a.client_baremetal)
     rc = 1
     try:
         suite.run()

@@ -10,7 +10,7 @@
 #     compiler-builtins: __aeabi_*, __*di3...).
 # Anything else (pthread_*, malloc, free, __rust_alloc, std, libc I/O) fails.
 #
-# usage: scripts/check-symbols.sh threadx|baremetal LIB...
+# usage: scripts/check-symbols.sh threadx|baremetal|baremetal-tap LIB...
 set -eu
 port=$1; shift
 NM=${NM:-}
@@ -20,7 +20,10 @@ fi
 case $port in
   threadx)   hooks='nx_port_panic|nx_port_tx_[a-z_]+' ;;
   baremetal) hooks='nx_port_panic|nx_port_ticks_get|nx_port_interrupt_(disable|restore)' ;;
-  *) echo "usage: $0 threadx|baremetal LIB..." >&2; exit 2 ;;
+  # The host bare-metal library with the polled TAP driver (make
+  # pop3_fetch_baremetal): the hooks, and the Linux calls the TAP makes.
+  baremetal-tap) hooks='nx_port_panic|nx_port_ticks_get|open|open64|close|read|writev|poll|ioctl|socket|if_nametoindex|getpid|__errno_location' ;;
+  *) echo "usage: $0 threadx|baremetal|baremetal-tap LIB..." >&2; exit 2 ;;
 esac
 helpers='memcpy|memmove|memset|memcmp|bcmp|strlen|__aeabi_[a-z0-9_]+|__[a-z]+[sdt]i[0-9]|__[a-z]+[sdt]f[0-9]|__[a-z]+[sd]f[sd]f[0-9]?|__clz[sd]i2|__ctz[sd]i2|__popcount[sd]i2|__bswap[sd]i2'
 fail=0

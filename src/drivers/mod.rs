@@ -4,8 +4,12 @@
 //!   links every IP instance of the process using it.
 //! - [`tap`]: `_nx_tap_network_driver`, an IP instance on a Linux TAP
 //!   interface (real Ethernet frames to and from the host). Host only
-//!   (`std` feature): it needs Linux's TAP device and a reader thread.
+//!   (`std` feature, or `tap` with `port-baremetal`: Linux's TAP device,
+//!   read by a reader thread, or polled by the bare-metal port's rounds).
 
 pub mod ram;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "tap"))]
 pub mod tap;
+
+#[cfg(all(feature = "tap", not(any(feature = "std", feature = "port-baremetal"))))]
+compile_error!("the `tap` feature without `std` is for `port-baremetal` (a polled TAP); the reader thread needs `std`");

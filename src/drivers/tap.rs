@@ -6,16 +6,33 @@
 //! `NX_LINK_INITIALIZE` opens (default `tap0`); it stays chosen, so several IP
 //! instances may use one name after another, or each its own.
 //!
+//! Two modes, chosen by the port:
+//!
+//! - **Reader thread** (the std port, and the host ThreadX library): a
+//!   thread per instance waits for frames and hands them to the instance.
+//! - **Polled** (`port-baremetal` with the `tap` feature, Linux host only:
+//!   `make pop3_fetch_baremetal`): no thread and no heap. The descriptor is
+//!   read non-blocking on `NX_LINK_DEFERRED_PROCESSING`, which the driver
+//!   asks for with `_nx_ip_driver_deferred_processing` when it is
+//!   initialized and again after each round, so every round of the port's
+//!   idle hook (every blocking wait) and every `nx_ip_service` reads what
+//!   arrived. When nothing is there the round waits at most
+//!   [`POLLED_IDLE_MS`] for a frame (`poll`): the host's stand-in for a
+//!   microcontroller's wait-for-interrupt, so a waiting program does not
+//!   spin a CPU. Instance state lives in a fixed table of [`MAX_POLLED`]
+//!   entries (more instances: `NX_LINK_INITIALIZE` fails, `ENOMEM`).
+//!
 //! Per instance, `NX_LINK_INITIALIZE` opens `/dev/net/tun` with
 //! `IFF_TAP | IFF_NO_PI`, sets the interface MTU from the host (`SIOCGIFMTU`,
 //! 1500 if that fails), a locally administered MAC `02:4E:pp:pp:nn:nn` (pp =
 //! low 16 bits of the process id, nn = instance number), asks for address
-//! mapping (ARP), and starts a reader thread. Its state is a box reachable
-//! from `nx_interface_additional_link_info`; `NX_LINK_UNINITIALIZE` stops and
-//! joins the reader, closes the descriptor and frees the box.
+//! mapping (ARP), and starts a reader thread (polled: asks for deferred
+//! processing). Its state is a box (polled: a table entry) reachable from
+//! `nx_interface_additional_link_info`; `NX_LINK_UNINITIALIZE` stops and
+//! joins the reader, closes the descriptor and frees the box (the entry).
 //!
 //! Receive: the reader polls the descriptor (100 ms timeout, so it notices a
-//! stop request), reads frames, keeps those addressed to our MAC, broadcast
+//! stop request; polled mode: see above), reads frames, keeps those addressed to our MAC, broadcast
 //! or multicast, and copies the payload (Ethernet header stripped) into the
 //! IP instance's default pool with `NX_NO_WAIT`, leaving `NX_PHYSICAL_HEADER`
 //! bytes of headroom. An empty pool drops the frame, as a NIC would, and
@@ -31,7 +48,8 @@
 //!
 //! No I/O error panics or stops the driver: a TAP that is down (writes fail
 //! with `EIO`), `EAGAIN`, a failed read, or the interface vanishing is counted
-//! (`NX_LINK_GET_ERROR_COUNT`) and the driver keeps running; it recovers by
+//! (`NX_LINK_GET_ERROR_COUNT`) and the driver keeps running (the reader
+//! pauses 100 ms after such an error; polled mode retries next round); it recovers by
 //! itself when the interface comes back up. Only a TAP that cannot be opened
 //! makes `NX_LINK_INITIALIZE` fail (`nx_ip_driver_status` =
 //! `NX_NOT_SUCCESSFUL`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`);
@@ -44,15 +62,31 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 use crate::netx::types::*;
 use crate::netx::{ip, packet};
-use crate::port::{self, Lock, Thread};
+use crate::port::{self, Lock};
+#[cfg(not(feature = "port-baremetal"))]
+use crate::port::Thread;
+
+#[cfg(all(feature = "port-baremetal", target_os = "none"))]
+compile_error!("the TAP driver (`tap` feature) needs a Linux host: leave it out of firmware builds");
 
 /// Linux `IFNAMSIZ` (names are at most 15 bytes plus the NUL).
 pub const IFNAMSIZ: usize = 16;
 const ETH_HDR: usize = 14;
 /// Reader's poll timeout: how long a stop request may wait.
+#[cfg(not(feature = "port-baremetal"))]
 const POLL_MS: c_int = 100;
 /// After an error that may repeat (interface gone), the reader pauses this long.
+#[cfg(not(feature = "port-baremetal"))]
 const ERROR_PAUSE_TICKS: u32 = 10;
+/// Polled mode: how long a round that found no frame waits for one (the
+/// host's stand-in for wait-for-interrupt; a frame ends the wait at once).
+#[cfg(feature = "port-baremetal")]
+pub const POLLED_IDLE_MS: c_int = 1;
+/// Polled mode: how many instances may have a TAP at once.
+#[cfg(feature = "port-baremetal")]
+pub const MAX_POLLED: usize = 4;
+/// Most frames one polled round reads (as the reader drains at a time).
+const DRAIN_FRAMES: usize = 64;
 /// Largest frame read (a TAP without offloads gives at most MTU + 14).
 const RX_BUFFER: usize = 65_536;
 /// Most packets in one chain the driver sends (more is counted as an error).
@@ -66,7 +100,8 @@ static INSTANCES: AtomicU32 = AtomicU32::new(0);
 /// `errno` of the last failed open (0: none yet).
 static LAST_ERROR: AtomicI32 = AtomicI32::new(0);
 
-/// One IP instance's TAP: boxed, pointed to by `nx_interface_additional_link_info`.
+/// One IP instance's TAP: boxed (polled: a table entry), pointed to by
+/// `nx_interface_additional_link_info`.
 struct Tap {
     fd: c_int,
     ip: *mut NX_IP,
@@ -79,6 +114,7 @@ struct Tap {
     tx_frames: AtomicU32,
     alloc_errors: AtomicU32,
     errors: AtomicU32,
+    #[cfg(not(feature = "port-baremetal"))]
     reader: Lock<Option<Thread>>,
 }
 
@@ -88,9 +124,69 @@ struct Tap {
 unsafe impl Send for Tap {}
 unsafe impl Sync for Tap {}
 
+#[cfg(not(feature = "port-baremetal"))]
 struct SendPtr(*const Tap);
 // SAFETY: the Tap outlives its reader thread (joined before it is freed).
+#[cfg(not(feature = "port-baremetal"))]
 unsafe impl Send for SendPtr {}
+
+/// Where a Tap lives: a box (reader-thread mode).
+#[cfg(not(feature = "port-baremetal"))]
+fn store(t: Tap) -> Option<*mut Tap> {
+    Some(Box::into_raw(Box::new(t)))
+}
+
+/// Gives back a Tap's storage.
+///
+/// # Safety
+/// `t` came from [`store`], is no longer reachable and no thread uses it.
+#[cfg(not(feature = "port-baremetal"))]
+unsafe fn free(t: *mut Tap) {
+    // SAFETY: the caller's contract: a box from `store`, used by no one.
+    drop(unsafe { Box::from_raw(t) });
+}
+
+/// Polled mode: a fixed table of Taps (no heap on the bare-metal port).
+#[cfg(feature = "port-baremetal")]
+mod table {
+    use super::{Tap, MAX_POLLED};
+    use core::cell::UnsafeCell;
+    use core::mem::MaybeUninit;
+    use core::sync::atomic::{AtomicBool, Ordering};
+
+    struct Entry(UnsafeCell<MaybeUninit<Tap>>);
+    // SAFETY: an entry is written only by the one caller that claimed it in
+    // USED, and read through the pointer handed out by `store` afterwards.
+    unsafe impl Sync for Entry {}
+
+    static ENTRIES: [Entry; MAX_POLLED] = [const { Entry(UnsafeCell::new(MaybeUninit::uninit())) }; MAX_POLLED];
+    static USED: [AtomicBool; MAX_POLLED] = [const { AtomicBool::new(false) }; MAX_POLLED];
+
+    /// A free entry holding `t`, or None when all are taken.
+    pub(super) fn store(t: Tap) -> Option<*mut Tap> {
+        let i = USED
+            .iter()
+            .position(|u| u.compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed).is_ok())?;
+        let p = ENTRIES[i].0.get() as *mut Tap;
+        // SAFETY: entry i was free and is now ours alone (claimed above).
+        unsafe { p.write(t) };
+        Some(p)
+    }
+
+    /// Drops the Tap in its entry and frees the entry.
+    ///
+    /// # Safety
+    /// `t` came from [`store`] and is no longer reachable.
+    pub(super) unsafe fn free(t: *mut Tap) {
+        if let Some(i) = ENTRIES.iter().position(|e| e.0.get() as *mut Tap == t) {
+            // SAFETY: the caller's contract: a live Tap no one reaches any more.
+            unsafe { core::ptr::drop_in_place(t) };
+            USED[i].store(false, Ordering::Release);
+        }
+    }
+}
+#[cfg(feature = "port-baremetal")]
+use table::{free, store};
 
 /// Chooses the TAP interface (`name`, without NUL) that the next
 /// `NX_LINK_INITIALIZE` opens. `NX_SIZE_ERROR` if empty or longer than
@@ -230,12 +326,25 @@ pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
                     r.nx_ip_driver_status = NX_INVALID_INTERFACE;
                 } else {
                     ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
+                    // Polled mode: (re)start the rounds of deferred processing.
+                    #[cfg(feature = "port-baremetal")]
+                    if r.nx_ip_driver_command == NX_LINK_ENABLE && tap_of(ifc).is_some() {
+                        ip::nx_ip_driver_deferred_processing(r.nx_ip_driver_ptr);
+                    }
                 }
             }
             NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
             NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
             | NX_LINK_RARP_SEND => r.nx_ip_driver_status = transmit(r),
-            NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE | NX_LINK_DEFERRED_PROCESSING => {}
+            NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE => {}
+            NX_LINK_DEFERRED_PROCESSING => {
+                // Polled mode: read what arrived, and ask for the next round.
+                #[cfg(feature = "port-baremetal")]
+                if let Some(t) = tap_of(ifc) {
+                    poll_rx(t);
+                    ip::nx_ip_driver_deferred_processing(t.ip);
+                }
+            }
             NX_LINK_SET_PHYSICAL_ADDRESS => match tap_of(ifc) {
                 Some(t) => t.mac.store(
                     mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
@@ -291,7 +400,7 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
         let pid = libc::getpid() as u32;
         let msw: ULONG = 0x024E;
         let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
-        let tap = Box::into_raw(Box::new(Tap {
+        let tap = store(Tap {
             fd,
             ip: ip_ptr,
             ifc,
@@ -302,21 +411,31 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
             tx_frames: AtomicU32::new(0),
             alloc_errors: AtomicU32::new(0),
             errors: AtomicU32::new(0),
+            #[cfg(not(feature = "port-baremetal"))]
             reader: Lock::new(None),
-        }));
-        let sp = SendPtr(tap);
-        let th = port::spawn("nx_tap", move || {
-            let sp = sp;
-            // SAFETY: see SendPtr.
-            reader(&*sp.0)
         });
-        match th {
-            Some(th) => *(*tap).reader.lock() = Some(th),
-            None => {
-                libc::close(fd);
-                drop(Box::from_raw(tap));
-                LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
-                return NX_NOT_SUCCESSFUL;
+        let Some(tap) = tap else {
+            // Polled mode: every table entry is taken.
+            libc::close(fd);
+            LAST_ERROR.store(libc::ENOMEM, Ordering::Relaxed);
+            return NX_NOT_SUCCESSFUL;
+        };
+        #[cfg(not(feature = "port-baremetal"))]
+        {
+            let sp = SendPtr(tap);
+            let th = port::spawn("nx_tap", move || {
+                let sp = sp;
+                // SAFETY: see SendPtr.
+                reader(&*sp.0)
+            });
+            match th {
+                Some(th) => *(*tap).reader.lock() = Some(th),
+                None => {
+                    libc::close(fd);
+                    free(tap);
+                    LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
+                    return NX_NOT_SUCCESSFUL;
+                }
             }
         }
         (*ifc).nx_interface_additional_link_info = tap as *mut VOID;
@@ -324,6 +443,9 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
         ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu);
         ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
         ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
+        // Polled mode: the first round of deferred processing reads the TAP.
+        #[cfg(feature = "port-baremetal")]
+        ip::nx_ip_driver_deferred_processing(ip_ptr);
         NX_SUCCESS
     }
 }
@@ -340,19 +462,23 @@ unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
         }
         (*ifc).nx_interface_additional_link_info = ptr::null_mut();
         (*t).stop.store(true, Ordering::Relaxed);
-        let th = (*t).reader.lock().take();
-        if let Some(th) = th {
-            if !th.is_current() {
-                th.join();
+        #[cfg(not(feature = "port-baremetal"))]
+        {
+            let th = (*t).reader.lock().take();
+            if let Some(th) = th {
+                if !th.is_current() {
+                    th.join();
+                }
             }
         }
         libc::close((*t).fd);
-        drop(Box::from_raw(t));
+        free(t);
     }
 }
 
 // ---------------------------------------------------------------- receive
 
+#[cfg(not(feature = "port-baremetal"))]
 fn reader(t: &Tap) {
     let mut buf = vec![0u8; RX_BUFFER];
     while !t.stop.load(Ordering::Relaxed) {
@@ -376,7 +502,7 @@ fn reader(t: &Tap) {
             continue;
         }
         // Drain what is there, a bounded number at a time.
-        for _ in 0..64 {
+        for _ in 0..DRAIN_FRAMES {
             // SAFETY: reading into our own buffer.
             let r = unsafe { libc::read(t.fd, buf.as_mut_ptr() as *mut VOID, buf.len()) };
             if r < 0 {
@@ -405,6 +531,54 @@ fn reader(t: &Tap) {
                 t.errors.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+}
+
+/// Polled mode: the frame buffer every instance's round reads into (one
+/// round at a time: the bare-metal port has one thread of execution).
+#[cfg(feature = "port-baremetal")]
+static RX: Lock<[u8; RX_BUFFER]> = Lock::new([0; RX_BUFFER]);
+
+/// Polled mode, one round (`NX_LINK_DEFERRED_PROCESSING`): reads the frames
+/// waiting on the descriptor (at most [`DRAIN_FRAMES`]) and hands them to
+/// the instance. If none was there, waits up to [`POLLED_IDLE_MS`] for one
+/// and reads again. Never blocks longer; an error is counted and retried
+/// next round.
+#[cfg(feature = "port-baremetal")]
+fn poll_rx(t: &Tap) {
+    let mut buf = RX.lock();
+    let mut waited = false;
+    loop {
+        let mut got = 0;
+        while got < DRAIN_FRAMES {
+            // SAFETY: reading into our own buffer; the descriptor is non-blocking.
+            let r = unsafe { libc::read(t.fd, buf.as_mut_ptr() as *mut VOID, buf.len()) };
+            if r <= 0 {
+                if r < 0 && !matches!(errno(), libc::EAGAIN | libc::EINTR) {
+                    t.errors.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                break;
+            }
+            got += 1;
+            let frame = &buf[..r as usize];
+            // SAFETY: the Tap's IP instance is alive while it calls its driver.
+            if port::catch_panic(|| unsafe { deliver(t, frame) }).is_none() {
+                t.errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        if got > 0 || waited {
+            return;
+        }
+        // Nothing yet: wait a little for a frame, as a board would sleep
+        // until its next interrupt.
+        let mut pfd = libc::pollfd { fd: t.fd, events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut pfd, 1, POLLED_IDLE_MS) };
+        if n <= 0 || pfd.revents & libc::POLLIN == 0 {
+            return;
+        }
+        waited = true;
     }
 }
 

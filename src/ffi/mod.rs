@@ -37,6 +37,7 @@ pub mod netx;
 pub mod netx_compat;
 pub mod netx_ipv6;
 pub mod pop3;
-/// The TAP driver's exports (host builds only: Linux TAP).
-#[cfg(feature = "std")]
+/// The TAP driver's exports (host builds only: Linux TAP; `std`, or `tap`
+/// with `port-baremetal`).
+#[cfg(any(feature = "std", feature = "tap"))]
 pub mod tap;
