@@ -1668,10 +1668,14 @@ UINT _nx_system_initialize(void);
  * unknown), gives the instance a locally administered MAC `02:4E:pp:pp:nn:nn`
  * (process id, instance number; change it with
  * `nx_ip_interface_physical_address_set(ip, 0, msw, lsw, NX_TRUE)`), and
- * starts a reader thread. If the TAP cannot be opened (missing, not a TAP,
+ * starts a reader thread (in a host build with the bare-metal port, `tap`
+ * feature: no thread; every `NX_LINK_DEFERRED_PROCESSING` round, which the
+ * driver asks for itself, reads the interface without blocking, so blocking
+ * calls and `nx_ip_service` receive). If the TAP cannot be opened (missing, not a TAP,
  * busy, no permission) the status is `NX_NOT_SUCCESSFUL`, so `nx_ip_create`
  * returns `NX_NOT_SUCCESSFUL`; `nx_tap_network_driver_last_error` gives the
- * `errno`. `NX_LINK_UNINITIALIZE` (from `nx_ip_delete`) stops the thread and
+ * `errno` (bare-metal port: `ENOMEM` when 4 instances already have one).
+ * `NX_LINK_UNINITIALIZE` (from `nx_ip_delete`) stops the thread and
  * closes the interface. Several IP instances may each have their own TAP.
  *
  * Sends (`NX_LINK_PACKET_SEND`, `_BROADCAST`, `NX_LINK_ARP_SEND`,

@@ -81,10 +81,10 @@ const ERROR_PAUSE_TICKS: u32 = 10;
 /// Polled mode: how long a round that found no frame waits for one (the
 /// host's stand-in for wait-for-interrupt; a frame ends the wait at once).
 #[cfg(feature = "port-baremetal")]
-pub const POLLED_IDLE_MS: c_int = 1;
+const POLLED_IDLE_MS: c_int = 1;
 /// Polled mode: how many instances may have a TAP at once.
 #[cfg(feature = "port-baremetal")]
-pub const MAX_POLLED: usize = 4;
+const MAX_POLLED: usize = 4;
 /// Most frames one polled round reads (as the reader drains at a time).
 const DRAIN_FRAMES: usize = 64;
 /// Largest frame read (a TAP without offloads gives at most MTU + 14).

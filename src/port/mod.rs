@@ -105,7 +105,8 @@
 //!   when a driver allocates with `NX_NO_WAIT` from its ISR) goes under an
 //!   [`IsrLock`], and its signal is notified after the lock is released.
 //! - No `std`, `alloc`, `Box`, `Vec` (`make check-layers`); the TAP driver
-//!   and its exports are `#[cfg(feature = "std")]`.
+//!   and its exports are host only: `std` (a reader thread), or the `tap`
+//!   feature with this port on Linux (polled, no heap).
 //!
 #![deny(unsafe_op_in_unsafe_fn)]
 
