@@ -35,6 +35,10 @@ for lib in "$@"; do
   comm -23 "$tmp/u" "$tmp/d" > "$tmp/need"
   bad=$(grep -vxE "($hooks|$helpers)" "$tmp/need" || true)
   echo "check-symbols: $lib ($port): needs $(tr '\n' ' ' < "$tmp/need")"
+  # The TAP driver is for Linux hosts only (baremetal-tap): never in an embedded library.
+  if [ "$port" != baremetal-tap ] && grep -qx '_nx_tap_network_driver' "$tmp/d"; then
+    echo "check-symbols: $lib ($port) contains the host-only TAP driver (_nx_tap_network_driver)"; fail=1
+  fi
   if [ -n "$bad" ]; then
     echo "check-symbols: $lib must not need:"; echo "$bad" | sed 's/^/    /'; fail=1
   fi
