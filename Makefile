@@ -175,6 +175,8 @@ test:
 	$(MAKE) ctest-valgrind
 	$(MAKE) examples demo-checked
 	$(MAKE) test-embedded
+	# issue 11 (firmware block below): driver + board self-test in QEMU, 32-bit layout, the POP3 firmware against Dovecot, the CMake package (~2 min)
+	$(MAKE) firmware-lib firmware-selftest check-layout-thumb firmware-test check-cmake
 	$(MAKE) interop
 	$(MAKE) fuzz
 
@@ -296,6 +298,18 @@ firmware-app: $(FW_APP_OBJS)
 	  && $(FW_SIZE) $(FW_BUILD)/pop3_app.elf \
 	  && python3 $(FW_DIR)/size_split.py $(FW_BUILD)/pop3_app.map; \
 	else echo "firmware-app: compiled; not linked: $(FW_LIB) does not exist yet (make firmware-lib, issue 10)"; fi
+
+# The POP3 firmware with the memory bench/m4/m4_size.py counts in
+# m4_ram_bytes_one_client: 16 packets of 1,536 bytes (an NX_PACKET header
+# each), a one-entry ARP cache (52 bytes). bench/m4/firmware_stack.py
+# downloads the maildrop with it (make bench).
+FW_M4RAM_DEFS := -DCLIENT_PACKET_COUNT=16 '-DCLIENT_PACKET_POOL_SIZE=(16 * (sizeof(NX_PACKET) + 1536))' \
+                 -DCLIENT_ARP_CACHE_SIZE=52
+.PHONY: firmware-app-m4ram
+firmware-app-m4ram: firmware-app
+	$(FW_CC) $(FW_CFLAGS) $(FW_INC) $(FW_M4RAM_DEFS) -c -o $(FW_BUILD)/app/pop3_app_m4ram.o $(FW_DIR)/pop3_app.c
+	$(FW_CC) $(FW_LDFLAGS) -o $(FW_BUILD)/pop3_app_m4ram.elf $(filter-out %/pop3_app.o,$(FW_APP_OBJS)) \
+	  $(FW_BUILD)/app/pop3_app_m4ram.o $(FW_LIB)
 
 # Issue 11's end-to-end test: the POP3 firmware in QEMU against a real Dovecot
 # (the interop suite's namespace, seeded maildrops and reference client):

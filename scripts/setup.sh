@@ -22,6 +22,8 @@ python3 python3
 arm-none-eabi-gcc gcc-arm-none-eabi
 /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/libc.a libnewlib-arm-none-eabi
 qemu-system-arm qemu-system-arm
+cmake cmake
+ping iputils-ping
 /usr/bin/rustc rustc-web
 /usr/bin/cargo cargo-web
 /usr/lib/rustlib/src/rust/library/core/Cargo.toml rust-web-src

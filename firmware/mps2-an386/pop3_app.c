@@ -42,21 +42,32 @@
 
 /* The driver needs packets that hold a whole Ethernet frame (1524 bytes). */
 #define CLIENT_PACKET_SIZE    1536
+/* The counts may be given on the command line (make firmware-app-m4ram:
+   the smallest memory issue 10's m4_ram_bytes_one_client counts). */
+#ifndef CLIENT_PACKET_COUNT
 #define CLIENT_PACKET_COUNT   32
+#endif
+#ifndef CLIENT_PACKET_POOL_SIZE
 #define CLIENT_PACKET_POOL_SIZE (CLIENT_PACKET_COUNT * (CLIENT_PACKET_SIZE + 64))
+#endif
 /* nx_ip_create's memory area (the IP thread's stack in NetX). The heap-free
    library takes the instance's state and every socket's buffers from it:
    its fixed part, two frames of scratch, and the POP3 client's one socket
-   (window 1460 bytes, so the "small" socket size). Headers without these
+   (window 1460 bytes and the embedded ports' 4 x 1460 transmit buffer, so
+   the "small, embedded" socket size). Headers without these
    figures (before the heap-free build) get a plain stack-sized area. */
 #ifndef CLIENT_IP_MEMORY_SIZE
-#ifdef NX_IP_MEMORY_OVERHEAD
+#if defined(NX_IP_MEMORY_OVERHEAD) && defined(NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED)
+#define CLIENT_IP_MEMORY_SIZE (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL_EMBEDDED)
+#elif defined(NX_IP_MEMORY_OVERHEAD)
 #define CLIENT_IP_MEMORY_SIZE (NX_IP_MEMORY_OVERHEAD + 2 * (1500 + 20) + NX_TCP_SOCKET_MEMORY_SMALL)
 #else
 #define CLIENT_IP_MEMORY_SIZE (32 * 1024)
 #endif
 #endif
+#ifndef CLIENT_ARP_CACHE_SIZE
 #define CLIENT_ARP_CACHE_SIZE 1024
+#endif
 
 #define DEFAULT_SERVER_ADDRESS IP_ADDRESS(192, 0, 2, 1)
 #define DEFAULT_SERVER_PORT    110
@@ -185,6 +196,13 @@ static int parse_options(void)
 static uint32_t stack_mark;
 static ULONG stack_max;
 static const char *stack_max_call = "none";
+/* The deepest use of each call, printed at the end (bench/m4/firmware_stack.py). */
+#define STACK_CALLS 8
+static struct
+{
+    const char *call;
+    ULONG used;
+} stack_per_call[STACK_CALLS];
 
 static void stack_begin(void)
 {
@@ -197,6 +215,14 @@ static void stack_end(const char *call)
     if (!options.measure_stack)
         return;
     ULONG used = board_stack_used_since(stack_mark);
+    for (int i = 0; i < STACK_CALLS; i++) {
+        if (stack_per_call[i].call == NULL || strcmp(stack_per_call[i].call, call) == 0) {
+            stack_per_call[i].call = call;
+            if (used > stack_per_call[i].used)
+                stack_per_call[i].used = used;
+            break;
+        }
+    }
     if (used > stack_max) {
         stack_max = used;
         stack_max_call = call;
@@ -386,9 +412,13 @@ int main(void)
                (unsigned long)client_packet_pool.nx_packet_pool_total);
         status = NX_NOT_SUCCESSFUL;
     }
-    if (options.measure_stack)
+    if (options.measure_stack) {
+        for (int i = 0; i < STACK_CALLS && stack_per_call[i].call != NULL; i++)
+            printf("pop3_app: stack use of %s: %lu bytes\n", stack_per_call[i].call,
+                   (unsigned long)stack_per_call[i].used);
         printf("pop3_app: deepest stack use of a POP3 call: %lu bytes (%s)\n", (unsigned long)stack_max,
                stack_max_call);
+    }
     const NX_LAN9118_STATISTICS *s = nx_lan9118_statistics_get();
     printf("pop3_app: driver: rx %lu frames, tx %lu frames, rx errors %lu, rx no packet %lu, fifo dropped %lu\n",
            (unsigned long)s->nx_lan9118_rx_frames, (unsigned long)s->nx_lan9118_tx_frames,
