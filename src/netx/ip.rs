@@ -104,13 +104,19 @@ pub(crate) enum Cb {
 }
 
 /// Callbacks collected during a poll, called after the lock is released.
+/// One per instance, in [`IpCore`] (under the core lock), so that no poll
+/// builds a 264-byte array on the caller's stack; [`IpShared::run_pending`]
+/// drains it a few at a time with the lock released.
 pub(crate) struct Callbacks {
     items: [Cb; 16],
     pub(crate) len: usize,
 }
 
+/// Callbacks [`IpShared::run_pending`] takes per lock round.
+const CB_BATCH: usize = 2;
+
 impl Callbacks {
-    pub(crate) fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Callbacks { items: [Cb::None; 16], len: 0 }
     }
     /// False when full (the caller retries on a later poll).
@@ -121,6 +127,14 @@ impl Callbacks {
         self.items[self.len] = cb;
         self.len += 1;
         true
+    }
+    /// Moves the oldest callbacks into `out` (in order); how many.
+    fn drain_into(&mut self, out: &mut [Cb]) -> usize {
+        let n = self.len.min(out.len());
+        out[..n].copy_from_slice(&self.items[..n]);
+        self.items.copy_within(n..self.len, 0);
+        self.len -= n;
+        n
     }
 }
 
@@ -246,6 +260,8 @@ pub(crate) struct IpCore {
     pub(crate) tcp: TcpState,
     /// Threads waiting on `sock_sig` (no wake-up system call when 0).
     sock_waiters: u32,
+    /// Callbacks collected by polls, not yet run ([`IpShared::run_pending`]).
+    pub(crate) cbs: Callbacks,
 }
 
 /// One IP instance's state, in the `NX_IP`'s private area. `me` (first) is
@@ -586,13 +602,15 @@ impl IpShared {
     /// Polls smoltcp with `core` held; mirrors socket states, queues the
     /// frames produced for the driver, updates the helper's wake-up time and
     /// wakes socket waiters. Returns whether anything changed.
-    pub(crate) fn poll_locked(&self, core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+    /// Callbacks go to `core.cbs`: call [`IpShared::run_pending`] after
+    /// releasing the lock when it is not empty.
+    pub(crate) fn poll_locked(&self, core: &mut IpCore) -> bool {
         let now = now_instant();
         let r = core.iface.poll(now, &mut core.dev, &mut core.sockets);
         let rx = core::mem::replace(&mut core.dev.rx_count, 0);
         let changed = r == PollResult::SocketStateChanged || rx > 0;
         // SAFETY: sockets on the list are created and belong to this instance.
-        let wake = unsafe { tcp::after_poll(core, cbs) };
+        let wake = unsafe { tcp::after_poll(core) };
         let delay = core.iface.poll_delay(now, &core.sockets);
         let now_ms = now.total_millis() as u64;
         let next = delay.map(|d| now_ms + d.total_millis());
@@ -708,39 +726,56 @@ impl IpShared {
         }
     }
 
-    /// Runs collected callbacks with no lock held, counted in `cb_running`
-    /// (`nx_ip_delete` refuses to run inside one: it would wait for itself).
-    pub(crate) unsafe fn run_callbacks(&self, cbs: &Callbacks) {
-        if cbs.len == 0 {
-            return;
+    /// Runs the callbacks polls collected (`IpCore::cbs`), with no lock
+    /// held, a few at a time, counted in `cb_running` (`nx_ip_delete`
+    /// refuses to run inside one: it would wait for itself). Not inlined: its
+    /// batch stays out of the callers' frames.
+    #[inline(never)]
+    pub(crate) fn run_pending(&self) {
+        loop {
+            let mut batch = [Cb::None; CB_BATCH];
+            let n = {
+                let mut g = self.core.lock();
+                match g.as_mut() {
+                    Some(core) => core.cbs.drain_into(&mut batch),
+                    None => 0,
+                }
+            };
+            if n == 0 {
+                return;
+            }
+            self.ctl.lock().cb_running += 1;
+            for cb in &batch[..n] {
+                // The guard keeps a panic in Rust code from skipping the count;
+                // the C callbacks themselves cannot unwind.
+                let _ = port::catch_panic(|| match *cb {
+                    // SAFETY: C functions given by the application, called with
+                    // the socket they were registered on (valid when collected).
+                    Cb::Disconnect(f, s) => unsafe { f(s) },
+                    Cb::Listen(f, s, port) => unsafe { f(s, port) },
+                    Cb::None => {}
+                });
+            }
+            self.ctl.lock().cb_running -= 1;
         }
-        self.ctl.lock().cb_running += 1;
-        for cb in &cbs.items[..cbs.len] {
-            // The guard keeps a panic in Rust code from skipping the count;
-            // the C callbacks themselves cannot unwind.
-            let _ = port::catch_panic(|| match *cb {
-                // SAFETY: C functions given by the application, called with
-                // the socket they were registered on (valid when collected).
-                Cb::Disconnect(f, s) => unsafe { f(s) },
-                Cb::Listen(f, s, port) => unsafe { f(s, port) },
-                Cb::None => {}
-            });
-        }
-        self.ctl.lock().cb_running -= 1;
     }
 
     /// Polls once and sends what came out; runs callbacks. No lock held on entry.
     pub(crate) fn poll_now(&self) {
-        let mut cbs = Callbacks::new();
-        {
+        let cbs = {
             let mut g = self.core.lock();
-            if let Some(core) = g.as_mut() {
-                self.poll_locked(core, &mut cbs);
+            match g.as_mut() {
+                Some(core) => {
+                    self.poll_locked(core);
+                    core.cbs.len
+                }
+                None => 0,
             }
-        }
+        };
         self.flush();
-        // SAFETY: callbacks get sockets that are created.
-        unsafe { self.run_callbacks(&cbs) };
+        if cbs > 0 {
+            self.run_pending();
+        }
     }
 
     /// Runs `f` on the core in a loop until it yields a result: after each
@@ -761,14 +796,16 @@ impl IpShared {
             let (res, need_poll) = f(core_of(&mut g), timed_out);
             let mut changed = false;
             if need_poll {
-                let mut cbs = Callbacks::new();
-                changed = self.poll_locked(core_of(&mut g), &mut cbs);
+                let core = core_of(&mut g);
+                changed = self.poll_locked(core);
+                let cbs = core.cbs.len;
                 let tx_pending = !self.ctl.lock().tx_head.is_null();
-                if cbs.len > 0 || tx_pending || res.is_some() {
+                if cbs > 0 || tx_pending || res.is_some() {
                     drop(g);
                     self.flush();
-                    // SAFETY: callbacks get sockets that are created.
-                    unsafe { self.run_callbacks(&cbs) };
+                    if cbs > 0 {
+                        self.run_pending();
+                    }
                     if let Some(r) = res {
                         return r;
                     }
@@ -910,17 +947,17 @@ impl IpShared {
                 driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
             }
         }
-        let mut cbs = Callbacks::new();
-        let changed = {
+        let (changed, cbs) = {
             let mut g = self.core.lock();
             match g.as_mut() {
-                Some(core) => self.poll_locked(core, &mut cbs),
-                None => false,
+                Some(core) => (self.poll_locked(core), core.cbs.len),
+                None => (false, 0),
             }
         };
         self.flush();
-        // SAFETY: callbacks get sockets that were valid when collected.
-        unsafe { self.run_callbacks(&cbs) };
+        if cbs > 0 {
+            self.run_pending();
+        }
         changed
     }
 
@@ -1156,6 +1193,7 @@ pub unsafe fn nx_ip_create(
             tcp: TcpState::new(),
             area: Area::new(layout.heap, layout.heap_len),
             sock_waiters: 0,
+            cbs: Callbacks::new(),
         });
         (*shp).core.lock().0 = layout.core;
         driver_command(ip, ifc, NX_LINK_ENABLE);
@@ -1578,7 +1616,6 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
     // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
     unsafe {
         let Ok(sh) = enter(ip) else { return };
-        let mut cbs = Callbacks::new();
         // The holder usually lets go within a microsecond or two; retrying a
         // little is much cheaper than waking the helper thread.
         let mut guard = sh.core.try_lock();
@@ -1591,12 +1628,18 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
         }
         match guard {
             Some(mut g) => {
-                if let Some(core) = g.as_mut() {
-                    sh.poll_locked(core, &mut cbs);
-                }
+                let cbs = match g.as_mut() {
+                    Some(core) => {
+                        sh.poll_locked(core);
+                        core.cbs.len
+                    }
+                    None => 0,
+                };
                 drop(g);
                 sh.flush();
-                sh.run_callbacks(&cbs);
+                if cbs > 0 {
+                    sh.run_pending();
+                }
             }
             None => {
                 let c = sh.ctl.lock();

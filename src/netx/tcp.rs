@@ -41,7 +41,7 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::tcp::{Socket, SocketBuffer, State};
 use smoltcp::wire::{IpAddress, Ipv4Address};
 
-use crate::netx::ip::{self, Callbacks, Cb, IpCore, IpUse, Wait};
+use crate::netx::ip::{self, Cb, IpCore, IpUse, Wait};
 use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
@@ -359,8 +359,8 @@ fn listen_cb(tcp: &TcpState, port: u16) -> Option<Cb> {
 
 /// Mirrors smoltcp's state into the socket's public fields; collects the
 /// listen callback on a first connection and the disconnect callback when
-/// the peer closes. The slot must be valid.
-unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
+/// the peer closes (into `core.cbs`). The slot must be valid.
+unsafe fn mirror_one(core: &mut IpCore, r: SockRef) {
     let Some(p) = core.tcp.get(r) else { return };
     let s = p.sock;
     let sock = core.sockets.get::<Socket>(p.handle);
@@ -384,7 +384,7 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
             let lp = p.listen_port;
             if lp != 0 {
                 if let Some(cb) = listen_cb(&core.tcp, lp) {
-                    cbs.push(cb);
+                    core.cbs.push(cb);
                 }
             }
         }
@@ -393,7 +393,7 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
     let peer_gone = matches!(st, State::CloseWait | State::Closed | State::LastAck | State::TimeWait | State::Closing);
     if p.was_connected && !p.cb_done && peer_gone {
         if let Some(f) = p.disconnect_cb {
-            if cbs.push(Cb::Disconnect(f, p.sock)) {
+            if core.cbs.push(Cb::Disconnect(f, p.sock)) {
                 p.cb_done = true;
             }
         }
@@ -421,7 +421,7 @@ pub(crate) fn register_wait(tcp: &mut TcpState, wait: Wait, delta: i32) {
 
 /// After every poll: mirror states, collect callbacks. True when a thread
 /// waiting for data or room on some socket should wake up.
-pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+pub(crate) unsafe fn after_poll(core: &mut IpCore) -> bool {
     let mut wake = false;
     for i in 0..core.tcp.hi {
         let e = &core.tcp.slots[i];
@@ -430,7 +430,7 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool 
         }
         let r = SockRef { idx: i as u16, gen: e.gen };
         // SAFETY: valid slot.
-        unsafe { mirror_one(core, r, cbs) };
+        unsafe { mirror_one(core, r) };
         let Some(p) = core.tcp.slots[i].s.as_ref() else { continue };
         if p.rx_waiters > 0 || p.tx_waiters > 0 {
             let sock = core.sockets.get::<Socket>(p.handle);
@@ -463,7 +463,7 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool 
         }
         for _ in 0..notify {
             if let Some(cb) = listen_cb(&core.tcp, port) {
-                cbs.push(cb);
+                core.cbs.push(cb);
             }
         }
     }
@@ -889,9 +889,10 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
     }
     // The listen callback already ran for this connection (when it was
     // queued), so the mirror's own callback is dropped.
-    let mut cbs = Callbacks::new();
+    let queued = core.cbs.len;
     // SAFETY: `r` is valid (checked above, same lock).
-    unsafe { mirror_one(core, r, &mut cbs) };
+    unsafe { mirror_one(core, r) };
+    core.cbs.len = queued;
     true
 }
 
@@ -946,8 +947,10 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
                     e.socket = None;
                 }
             }
-            let mut cbs = Callbacks::new();
-            mirror_one(core, r, &mut cbs);
+            // Its callbacks are dropped, as before (see take_from_backlog).
+            let queued = core.cbs.len;
+            mirror_one(core, r);
+            core.cbs.len = queued;
         }
         r2
     }
