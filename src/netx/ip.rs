@@ -794,32 +794,19 @@ impl IpShared {
         loop {
             let timed_out = deadline.expired();
             let (res, need_poll) = f(core_of(&mut g), timed_out);
-            let mut changed = false;
             if need_poll {
-                let core = core_of(&mut g);
-                changed = self.poll_locked(core);
-                let cbs = core.cbs.len;
-                let tx_pending = !self.ctl.lock().tx_head.is_null();
-                if cbs > 0 || tx_pending || res.is_some() {
-                    drop(g);
-                    self.flush();
-                    if cbs > 0 {
-                        self.run_pending();
-                    }
-                    if let Some(r) = res {
-                        return r;
-                    }
-                    g = self.core.lock();
-                    // The lock was released: frames we sent may have been
-                    // answered on this very thread (a driver that delivers
-                    // inline), with no one waiting to be woken. Look again.
+                let (g2, again) = self.wait_poll(g, res.is_some());
+                match (res, g2) {
+                    (Some(r), None) => return r,
+                    (_, Some(g2)) => g = g2,
+                    // Not reached: wait_poll keeps the lock unless done.
+                    (None, None) => g = self.core.lock(),
+                }
+                if again {
                     continue;
                 }
             } else if let Some(r) = res {
                 return r;
-            }
-            if changed {
-                continue;
             }
             if spins_left > 0 && matches!(wait, Wait::Rx(_)) {
                 // Data path: the next segment usually comes within
@@ -868,6 +855,34 @@ impl IpShared {
             g = g2;
             unsafe { self.register(core_of(&mut g), wait, -1) };
         }
+    }
+
+    /// [`IpShared::wait_for`]'s poll, out of line so that the frames of the
+    /// services waiting in it hold only their own locals: polls, then (when
+    /// callbacks or frames are pending, or `done`) releases the lock, sends
+    /// and runs callbacks. Returns no guard when it released the lock and
+    /// `done` (the caller returns its result); else the guard and whether to
+    /// look again at once (the poll changed something, or the lock was
+    /// released: frames we sent may have been answered on this very thread
+    /// by a driver that delivers inline, with no one waiting to be woken).
+    #[inline(never)]
+    fn wait_poll<'a>(&'a self, mut g: Guard<'a, CorePtr>, done: bool) -> (Option<Guard<'a, CorePtr>>, bool) {
+        let core = core_of(&mut g);
+        let changed = self.poll_locked(core);
+        let cbs = core.cbs.len;
+        let tx_pending = !self.ctl.lock().tx_head.is_null();
+        if cbs > 0 || tx_pending || done {
+            drop(g);
+            self.flush();
+            if cbs > 0 {
+                self.run_pending();
+            }
+            if done {
+                return (None, false);
+            }
+            return (Some(self.core.lock()), true);
+        }
+        (Some(g), changed)
     }
 
     unsafe fn register(&self, core: &mut IpCore, wait: Wait, delta: i32) {
