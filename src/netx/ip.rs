@@ -168,9 +168,10 @@ const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
 /// (MTU + 20) bytes of frame scratch: the helper thread's control block and
-/// its 8,192-byte stack (ThreadX port; the std port carves the stack too,
-/// bare metal neither), the instance's state and smoltcp's socket storage,
-/// with alignment slack (checked at compile time).
+/// its 8,192-byte stack (ThreadX port; the std port carves the stack too;
+/// bare metal carves neither but a 3,072-byte stack for smoltcp's poll,
+/// [`port::SERVICE_STACK`], within that allowance), the instance's state and
+/// smoltcp's socket storage, with alignment slack (checked at compile time).
 pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
 const _: () = assert!(
     size_of::<port::ThreadSlot>()
@@ -180,6 +181,7 @@ const _: () = assert!(
         + 64
         <= NX_IP_MEMORY_OVERHEAD as usize
 );
+const _: () = assert!(CARVED_STACK + port::SERVICE_STACK <= HELPER_STACK);
 
 /// True when `nx_ip_create` makes up for too small an area from the heap
 /// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
@@ -215,6 +217,8 @@ impl IpCore {
 struct Layout {
     slot: *mut port::ThreadSlot,
     stack: *mut u8,
+    /// smoltcp's poll runs here ([`port::SERVICE_STACK`] bytes).
+    svc_stack: *mut u8,
     core: *mut IpCore,
     storage: *mut SocketStorage<'static>,
     rx: *mut u8,
@@ -234,12 +238,13 @@ impl Layout {
         let mut off = 0;
         let slot = area::carve::<port::ThreadSlot>(base, end, &mut off, 1)?;
         let stack = area::carve::<u64>(base, end, &mut off, CARVED_STACK / 8)? as *mut u8;
+        let svc_stack = area::carve::<u64>(base, end, &mut off, port::SERVICE_STACK / 8)? as *mut u8;
         let core = area::carve::<IpCore>(base, end, &mut off, 1)?;
         let storage = area::carve::<SocketStorage<'static>>(base, end, &mut off, SMOLTCP_SOCKETS)?;
         let rx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR + 6)?;
         let tx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR)?;
         let heap = (base + off) as *mut u8;
-        Some(Layout { slot, stack, core, storage, rx, tx, heap, heap_len: end - (base + off) })
+        Some(Layout { slot, stack, svc_stack, core, storage, rx, tx, heap, heap_len: end - (base + off) })
     }
 }
 
@@ -262,6 +267,9 @@ pub(crate) struct IpCore {
     sock_waiters: u32,
     /// Callbacks collected by polls, not yet run ([`IpShared::run_pending`]).
     pub(crate) cbs: Callbacks,
+    /// Where smoltcp's poll runs ([`port::run_on_stack`]; unused on a port
+    /// that polls on its own threads' stacks).
+    svc_stack: port::StackArea,
 }
 
 /// One IP instance's state, in the `NX_IP`'s private area. `me` (first) is
@@ -606,7 +614,11 @@ impl IpShared {
     /// releasing the lock when it is not empty.
     pub(crate) fn poll_locked(&self, core: &mut IpCore) -> bool {
         let now = now_instant();
-        let r = core.iface.poll(now, &mut core.dev, &mut core.sockets);
+        let IpCore { iface, dev, sockets, svc_stack, .. } = core;
+        // SAFETY: the service stack is memory carved for it in the area and
+        // belongs to this instance's core, which we hold exclusively (`&mut`
+        // under the core lock, never taken by an ISR): no other poll runs on it.
+        let r = unsafe { port::run_on_stack(*svc_stack, || iface.poll(now, dev, sockets)) };
         let rx = core::mem::replace(&mut core.dev.rx_count, 0);
         let changed = r == PollResult::SocketStateChanged || rx > 0;
         // SAFETY: sockets on the list are created and belong to this instance.
@@ -1209,6 +1221,7 @@ pub unsafe fn nx_ip_create(
             area: Area::new(layout.heap, layout.heap_len),
             sock_waiters: 0,
             cbs: Callbacks::new(),
+            svc_stack: port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK },
         });
         (*shp).core.lock().0 = layout.core;
         driver_command(ip, ifc, NX_LINK_ENABLE);
