@@ -1183,7 +1183,11 @@ pub unsafe fn nx_ip_create(
         };
         (*shp).host_mem = host_mem;
         (*shp).host_mem_len = port::HOST_AREA_BYTES;
-        let mut dev = NxDevice {
+        // IpCore (smoltcp's Interface, the socket table: about 5 KB on
+        // Cortex-M4) is written in place, field by field: built on the stack
+        // and copied, it made this call's frame 11 KB.
+        let c = layout.core;
+        ptr::addr_of_mut!((*c).dev).write(NxDevice {
             shared: shp,
             pool: default_pool,
             mtu,
@@ -1194,35 +1198,30 @@ pub unsafe fn nx_ip_create(
             out_tail: ptr::null_mut(),
             rx_count: 0,
             tx_drops: 0,
-        };
+        });
+        let dev = &mut *ptr::addr_of_mut!((*c).dev);
         let mac = mac_of(ifc);
         let n = dev.rx_buf.len();
         dev.rx_buf[n - 6..].copy_from_slice(&mac);
-        let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-        config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
-        let mut iface = Interface::new(config, &mut dev, now_instant());
-        let a = ip_address.to_be_bytes();
-        let prefix = network_mask.count_ones() as u8;
-        iface.update_ip_addrs(|addrs| {
-            let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
-        });
+        init_iface(ptr::addr_of_mut!((*c).iface), dev, mac, ip_address, network_mask, ip);
         for i in 0..SMOLTCP_SOCKETS {
             layout.storage.add(i).write(SocketStorage::EMPTY);
         }
         let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS);
-        layout.core.write(IpCore {
-            iface,
-            sockets: SocketSet::new(storage),
-            smoltcp_used: 0,
-            storage: layout.storage,
-            storage_len: INITIAL_SOCKET_SLOTS,
-            dev,
-            tcp: TcpState::new(),
-            area: Area::new(layout.heap, layout.heap_len),
-            sock_waiters: 0,
-            cbs: Callbacks::new(),
-            svc_stack: port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK },
-        });
+        ptr::addr_of_mut!((*c).sockets).write(SocketSet::new(storage));
+        ptr::addr_of_mut!((*c).smoltcp_used).write(0);
+        ptr::addr_of_mut!((*c).storage).write(layout.storage);
+        ptr::addr_of_mut!((*c).storage_len).write(INITIAL_SOCKET_SLOTS);
+        TcpState::init(ptr::addr_of_mut!((*c).tcp));
+        ptr::addr_of_mut!((*c).area).write(Area::new(layout.heap, layout.heap_len));
+        ptr::addr_of_mut!((*c).sock_waiters).write(0);
+        ptr::addr_of_mut!((*c).cbs).write(Callbacks::new());
+        ptr::addr_of_mut!((*c).svc_stack).write(port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK });
+        // Every field written above: a field added to IpCore fails to compile
+        // here until it is written too.
+        let _ = |c: IpCore| {
+            let IpCore { iface: _, sockets: _, smoltcp_used: _, storage: _, storage_len: _, area: _, dev: _, tcp: _, sock_waiters: _, cbs: _, svc_stack: _ } = c;
+        };
         (*shp).core.lock().0 = layout.core;
         driver_command(ip, ifc, NX_LINK_ENABLE);
 
@@ -1258,6 +1257,24 @@ pub unsafe fn nx_ip_create(
         }
         NX_SUCCESS
     }
+}
+
+/// Writes the instance's smoltcp `Interface` to `dst`, out of line: the one
+/// `Interface`-sized temporary (`Interface::new` returns by value) lives in
+/// this frame only, not in `nx_ip_create`'s for the rest of it.
+#[inline(never)]
+unsafe fn init_iface(dst: *mut Interface, dev: &mut NxDevice, mac: [u8; 6], ip_address: ULONG, network_mask: ULONG, ip: *mut NX_IP) {
+    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+    config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+    // SAFETY: `dst` is the IpCore's field in the area, written once here.
+    unsafe { dst.write(Interface::new(config, dev, now_instant())) };
+    // SAFETY: just written.
+    let iface = unsafe { &mut *dst };
+    let a = ip_address.to_be_bytes();
+    let prefix = network_mask.count_ones() as u8;
+    iface.update_ip_addrs(|addrs| {
+        let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
+    });
 }
 
 unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {

@@ -166,19 +166,31 @@ pub(crate) struct TcpState {
 }
 
 impl TcpState {
-    pub(crate) fn new() -> Self {
+    /// An empty table written in place at `p` (the IP instance's area), not
+    /// built on the stack and copied: the table is kilobytes.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn init(p: *mut TcpState) {
         // Start the search at a random place in the range (RFC 6056), not at
         // 0xC000 in every process: a client restarted at once would reuse the
         // port of its previous run while the server still holds that
         // connection in TIME_WAIT.
         let start = FIRST_ANY_PORT + (crate::port::random_u64() % 0x4000) as u16;
-        TcpState {
-            slots: [const { SlotEntry { gen: 0, s: None } }; MAX_SOCKETS],
-            count: 0,
-            hi: 0,
-            listens: [const { None }; MAX_LISTENS],
-            removed: [None; MAX_LISTEN_QUEUE],
-            next_port: start,
+        // SAFETY: `p` is valid for writes (caller); each field written once.
+        unsafe {
+            let slots = ptr::addr_of_mut!((*p).slots) as *mut SlotEntry;
+            for i in 0..MAX_SOCKETS {
+                slots.add(i).write(SlotEntry { gen: 0, s: None });
+            }
+            let listens = ptr::addr_of_mut!((*p).listens) as *mut Option<ListenEntry>;
+            for i in 0..MAX_LISTENS {
+                listens.add(i).write(None);
+            }
+            ptr::addr_of_mut!((*p).removed).write([None; MAX_LISTEN_QUEUE]);
+            ptr::addr_of_mut!((*p).count).write(0);
+            ptr::addr_of_mut!((*p).hi).write(0);
+            ptr::addr_of_mut!((*p).next_port).write(start);
         }
     }
     /// Sockets created on the instance.
