@@ -199,12 +199,13 @@ pub(crate) const SERVICE_STACK: usize = if HAS_THREADS { 0 } else { 3072 };
 /// Runs `f` with the stack pointer moved to the top of `stack` (Cortex-M:
 /// a four-instruction trampoline), so that a deep call (smoltcp's poll)
 /// does not need the caller's thread to have the stack for it. Elsewhere,
-/// a plain call.
+/// and on a port with no [`SERVICE_STACK`], a plain call.
 ///
 /// # Safety
 /// While `f` runs, nothing else uses `stack` (callers hold the lock that
 /// owns it, so calls on the same area never nest), and `stack` is writable
-/// memory of `stack.size` (at least 256) bytes.
+/// memory of `stack.size` (at least 256) bytes when [`SERVICE_STACK`] is
+/// not 0.
 #[cfg(all(target_arch = "arm", target_os = "none"))]
 pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -> R {
     struct Ctx<F, R> {
@@ -219,8 +220,13 @@ pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -
             ctx.r = Some(f());
         }
     }
-    // No in-place fallback: it would put the deep call back on the
-    // caller's stack (and on the static call graph, bench/m4/stack_graph.py).
+    // The ThreadX port on Cortex-M carves no service stack: a plain call.
+    // A constant, so that on bare metal no in-place branch puts the deep
+    // call back on the caller's stack (and on bench/m4/stack_graph.py's
+    // static call graph).
+    if SERVICE_STACK == 0 {
+        return f();
+    }
     debug_assert!(stack.size >= 256 && !stack.ptr.is_null());
     let mut ctx = Ctx { f: Some(f), r: None };
     // AAPCS: 8-byte aligned stack at a call.
