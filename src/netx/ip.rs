@@ -169,8 +169,8 @@ const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
 /// (MTU + 20) bytes of frame scratch: the helper thread's control block and
 /// its 8,192-byte stack (ThreadX port; the std port carves the stack too;
-/// bare metal carves neither but a 3,072-byte stack for smoltcp's poll,
-/// [`port::SERVICE_STACK`], within that allowance), the instance's state and
+/// bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
+/// within that allowance), the instance's state and
 /// smoltcp's socket storage, with alignment slack (checked at compile time).
 pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
 const _: () = assert!(
