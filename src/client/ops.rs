@@ -224,8 +224,9 @@ pub(super) unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> 
         finish_message(c)?;
         // Replies of commands sent ahead, and the rest of a listing, are not
         // what this command waits for: read and drop them first.
-        services::drain_pipeline(c)?;
-        services::finish_walk(c)?;
+        if let Some(hooks) = state(c).ext {
+            (hooks.settle)(c)?;
+        }
         if state(c).after_body {
             drop_stray(c);
         }
@@ -311,6 +312,7 @@ pub unsafe fn create(
                 pipe_next_reply: 0,
                 req_next_send: 0,
                 req_end: 0,
+                ext: None,
             },
         );
         field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
@@ -483,7 +485,10 @@ pub unsafe fn mail_item_get(c: *mut NX_POP3_CLIENT, item: UINT, item_size: *mut 
         done((|| {
             check_index(c, item)?;
             // A RETR sent ahead (nx_pop3_client_mail_items_request) is not sent again.
-            let reply = services::retr(c, item)?;
+            let reply = match state(c).ext {
+                Some(hooks) => (hooks.retr)(c, item)?,
+                None => transact(c, &Command::Retr(item))?,
+            };
             start_download(c, item, reply, item_size)
         })())
     }
@@ -558,12 +563,14 @@ pub unsafe fn message_get(
             let mut rest = stack::detach(p);
             if d.end {
                 let after = &buf[d.consumed..];
-                if !st.pipe.is_empty() {
+                // Commands are sent ahead only once `ext` is set.
+                let ahead = if st.pipe.is_empty() { None } else { st.ext };
+                if let Some(hooks) = ahead {
                     // Commands were sent ahead: what follows the terminator is
                     // their replies. The packet goes to the application, so the
                     // bytes after the terminator are kept in a packet of their own.
                     if !after.is_empty() {
-                        match services::keep_copy(p, after, rest, deadline) {
+                        match (hooks.keep_copy)(p, after, rest, deadline) {
                             Ok(q) => rest = q,
                             Err(status) => {
                                 // No packet for the bytes after the terminator:

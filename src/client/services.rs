@@ -433,6 +433,7 @@ pub unsafe fn walk_start(c: *mut NX_POP3_CLIENT, uidl: bool) -> UINT {
                 return Err(NX_POP3_SERVER_ERROR_STATUS);
             }
             state(c).walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
+            state(c).ext = Some(&EXT_HOOKS);
             Ok(())
         })())
     }
@@ -569,6 +570,7 @@ pub unsafe fn mail_items_request(c: *mut NX_POP3_CLIENT, first: UINT, count: UIN
             check_index(c, last)?;
             drain_pipeline(c)?;
             let st = state(c);
+            st.ext = Some(&EXT_HOOKS);
             if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
                 st.req_next_send = first;
                 st.req_end = last + 1;
@@ -738,6 +740,36 @@ pub(super) unsafe fn forget_pipeline(c: *mut NX_POP3_CLIENT) {
         st.pipe.clear();
         st.req_next_send = 0;
         st.req_end = 0;
+    }
+}
+
+/// The parts of the nine NetX services that only the extensions make
+/// reachable (a listing being walked, `RETR` commands sent ahead). The
+/// services reach them through [`ClientState::ext`], which `walk_start` and
+/// `mail_items_request` set: NetX's own idiom (`nx_tcp_enable` installs
+/// `_nx_tcp_packet_receive` through a pointer), so that a program that calls
+/// neither extension does not link the listing parser and the pipelining
+/// (about 1.4 KB of Cortex-M4 code).
+pub(crate) struct ExtHooks {
+    /// Before a command is sent: reads and drops the replies of commands
+    /// sent ahead and the rest of a listing.
+    pub settle: unsafe fn(*mut NX_POP3_CLIENT) -> Status,
+    /// `RETR`'s status line, from the commands sent ahead when in step ([`retr`]).
+    pub retr: unsafe fn(*mut NX_POP3_CLIENT, UINT) -> Result<pop3::Reply, UINT>,
+    /// `message_get` with commands sent ahead: the bytes after the
+    /// terminator kept for their replies ([`keep_copy`]).
+    pub keep_copy: unsafe fn(*mut NX_PACKET, &[u8], *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>,
+}
+
+/// The hooks `walk_start` and `mail_items_request` install.
+pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_copy };
+
+/// [`ExtHooks::settle`].
+unsafe fn settle(c: *mut NX_POP3_CLIENT) -> Status {
+    // SAFETY: `c` is a created client (send_command's contract).
+    unsafe {
+        drain_pipeline(c)?;
+        finish_walk(c)
     }
 }
 
