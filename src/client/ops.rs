@@ -142,7 +142,8 @@ pub(super) unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Resul
 
 /// [`read_reply`], also copying the line's text (after the status and its
 /// space) into `text`, as much as fits ([`Reply::text_len`] says how long
-/// the text is).
+/// the text is). [`Reply::code`] is not read ([`pop3::resp_code`] of the
+/// text gives it).
 pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, text: &mut [u8]) -> Result<Reply, UINT> {
     // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
     unsafe {
@@ -157,7 +158,9 @@ pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, tex
             let id = field_mut(&mut (*c).nx_pop3_server_process_id);
             let stamp: &mut [u8] = if greeting { &mut id[..NX_POP3_SERVER_PROCESS_ID_SIZE] } else { &mut [] };
             let st = state(c);
-            let (used, result) = st.reply.feed_text(input, stamp, text);
+            // No response codes here (only last_reply_code reads them, from
+            // the stored line): feed_line keeps their parser out of programs.
+            let (used, result) = st.reply.feed_line(input, stamp, text);
             st.rx_offset += used as u32;
             ext::record_reply(c, &input[..used], result.is_some());
             match result {
