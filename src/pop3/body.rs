@@ -107,10 +107,12 @@ impl Io for Split<'_, '_> {
     }
 }
 
+#[cfg(any(test, target_pointer_width = "64"))]
 struct InPlace<'b> {
     buf: &'b mut [u8],
 }
 
+#[cfg(any(test, target_pointer_width = "64"))]
 impl Io for InPlace<'_> {
     fn input(&self) -> &[u8] {
         self.buf
@@ -263,7 +265,60 @@ impl BodyDecoder {
     /// written to `buf[..produced]` (never more than were consumed), and the
     /// bytes after the terminator stay untouched at `buf[consumed..]`.
     pub fn decode_in_place(&mut self, buf: &mut [u8]) -> Decoded {
-        self.step(&mut InPlace { buf })
+        #[cfg(target_pointer_width = "64")]
+        return self.step(&mut InPlace { buf });
+        #[cfg(not(target_pointer_width = "64"))]
+        return self.in_place_bytes(buf);
+    }
+
+    /// [`decode_in_place`](Self::decode_in_place) on 32-bit targets
+    /// (Cortex-M): the same rules as one byte-at-a-time state machine, about
+    /// a third of the code of the run-copying [`step`](Self::step) with its
+    /// SWAR scan, which is the host engine's speed. Compiled on the host too:
+    /// a test checks it against `step` over many inputs and splits.
+    #[cfg(any(test, not(target_pointer_width = "64")))]
+    fn in_place_bytes(&mut self, buf: &mut [u8]) -> Decoded {
+        let mut state = self.state;
+        // The last byte consumed was CR.
+        let mut cr = self.cr;
+        let (mut i, mut o) = (0usize, 0usize); // consumed, produced (o <= i)
+        while let Some(&byte) = buf.get(i) {
+            match (state, byte) {
+                (State::End, _) => break,
+                (State::LineStart, b'.') => state = State::Dot,
+                (State::Dot, b'\r') => state = State::DotCr,
+                (State::DotCr, b'\n') => {
+                    state = State::End;
+                    cr = false;
+                    i = i.wrapping_add(1);
+                    break;
+                }
+                _ => {
+                    if state == State::DotCr {
+                        // `.` CR then not LF: the CR is data and comes out
+                        // first, where there is room before the input.
+                        if o >= i {
+                            break;
+                        }
+                        if let Some(slot) = buf.get_mut(o) {
+                            *slot = b'\r';
+                        }
+                        o = o.wrapping_add(1);
+                    }
+                    // Line data (after `.` at line start, the dot is dropped).
+                    if let Some(slot) = buf.get_mut(o) {
+                        *slot = byte;
+                    }
+                    o = o.wrapping_add(1);
+                    state = if byte == b'\n' && cr { State::LineStart } else { State::Mid };
+                }
+            }
+            cr = byte == b'\r';
+            i = i.wrapping_add(1);
+        }
+        self.state = state;
+        self.cr = cr;
+        Decoded { consumed: i, produced: o, end: state == State::End }
     }
 
     fn step<T: Io>(&mut self, io: &mut T) -> Decoded {
@@ -376,8 +431,61 @@ impl BodyDecoder {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::unwrap_used)]
 mod scan_tests {
-    use super::{find_lf_dot, find_lf_dot_bytes};
+    use super::{find_lf_dot, find_lf_dot_bytes, BodyDecoder, InPlace};
+
+    /// The 32-bit targets' byte-at-a-time in-place decoder gives what the
+    /// run-copying one gives: same output, consumption, end and state after
+    /// every chunk, whatever the chunking (random inputs rich in CR, LF and
+    /// dots, random splits, decoding from the unconsumed rest as callers do).
+    #[test]
+    fn in_place_bytes_matches_step() {
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let data: Vec<u8> = (0..len)
+                .map(|_| match next() % 6 {
+                    0 => b'\r',
+                    1 => b'\n',
+                    2 | 3 => b'.',
+                    4 => b'a',
+                    _ => (next() >> 8) as u8,
+                })
+                .collect();
+            let (mut a, mut b) = (BodyDecoder::new(), BodyDecoder::new());
+            let mut at = 0usize;
+            let mut rounds = 0;
+            while at < data.len() && rounds < 100 {
+                rounds += 1;
+                let chunk = 1 + (next() as usize % (data.len() - at));
+                let (mut x, mut y) = (data[at..at + chunk].to_vec(), data[at..at + chunk].to_vec());
+                let dx = a.step(&mut InPlace { buf: &mut x });
+                let dy = b.in_place_bytes(&mut y);
+                assert_eq!(dx, dy, "{data:?} at {at}+{chunk}");
+                assert_eq!(a, b, "{data:?} at {at}+{chunk}");
+                assert_eq!(x[..dx.produced], y[..dy.produced]);
+                assert_eq!(x[dx.consumed..], y[dy.consumed..]);
+                if dx.end {
+                    break;
+                }
+                if dx.consumed == 0 {
+                    // The CR owed after `.` CR: delivered by the caller.
+                    assert!(a.cr_pending(data[at]));
+                    a.cr_delivered();
+                    b.cr_delivered();
+                    continue;
+                }
+                at += dx.consumed;
+            }
+        }
+    }
 
     /// The 32-bit targets' byte loop finds what the SWAR scan finds, at
     /// every length and position (lanes, block edges, the tail).
