@@ -240,6 +240,8 @@ impl ReplyParser {
     }
 
     /// Forgets any partial line; the next byte fed starts a new line.
+    /// (Out of line: called from four places of the byte loop.)
+    #[inline(never)]
     pub fn reset(&mut self) {
         *self = Self::new();
     }
