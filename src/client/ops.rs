@@ -58,6 +58,7 @@ unsafe fn c_string<'a>(s: *const CHAR, max: usize) -> Result<&'a [u8], UINT> {
 }
 
 /// The stored user name or password (a NUL-terminated field of the client).
+#[inline(never)]
 fn field(bytes: &[CHAR]) -> &[u8] {
     // SAFETY: CHAR and u8 have the same size and alignment.
     let b = unsafe { slice::from_raw_parts(bytes.as_ptr() as *const u8, bytes.len()) };
@@ -570,24 +571,11 @@ pub unsafe fn message_get(
                 let ahead = if st.pipe.is_empty() { None } else { st.ext };
                 if let Some(hooks) = ahead {
                     // Commands were sent ahead: what follows the terminator is
-                    // their replies. The packet goes to the application, so the
-                    // bytes after the terminator are kept in a packet of their own.
-                    if !after.is_empty() {
-                        match (hooks.keep_copy)(p, after, rest, deadline) {
-                            Ok(q) => rest = q,
-                            Err(status) => {
-                                // No packet for the bytes after the terminator:
-                                // they are lost, and with them the step of the
-                                // replies still expected. Drop it all; the
-                                // session is out of step (delete the client).
-                                stack::append_chain(p, rest);
-                                (*c).nx_pop3_client_message_ptr = p;
-                                drop_held(c);
-                                services::forget_pipeline(c);
-                                (*c).nx_pop3_client_ready_to_download = NX_FALSE;
-                                return status;
-                            }
-                        }
+                    // their replies, kept by the hook (which, failing, drops
+                    // everything held: see services::keep_after).
+                    match (hooks.keep_after)(c, p, after, rest, deadline) {
+                        Ok(q) => rest = q,
+                        Err(status) => return status,
                     }
                 } else {
                     // Bytes after the terminator were not asked for: dropped, counted.

@@ -757,12 +757,54 @@ pub(crate) struct ExtHooks {
     /// `RETR`'s status line, from the commands sent ahead when in step ([`retr`]).
     pub retr: unsafe fn(*mut NX_POP3_CLIENT, UINT) -> Result<pop3::Reply, UINT>,
     /// `message_get` with commands sent ahead: the bytes after the
-    /// terminator kept for their replies ([`keep_copy`]).
-    pub keep_copy: unsafe fn(*mut NX_PACKET, &[u8], *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>,
+    /// terminator kept for their replies ([`keep_after`]).
+    pub keep_after: KeepAfter,
 }
 
+/// The type of [`ExtHooks::keep_after`].
+pub(crate) type KeepAfter =
+    unsafe fn(*mut NX_POP3_CLIENT, *mut NX_PACKET, &[u8], *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>;
+
 /// The hooks `walk_start` and `mail_items_request` install.
-pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_copy };
+pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_after };
+
+/// [`ExtHooks::keep_after`]: `message_get` found the terminator in `p`
+/// (handed to the application next) with `after` following it in `p` and
+/// `rest` held after `p`, while commands were sent ahead: returns the chain
+/// to hold instead of `rest` (a copy of `after`, if any, then `rest`).
+///
+/// On failure (no packet for the bytes after the terminator) they are lost,
+/// and with them the step of the replies still expected: everything held is
+/// dropped (`p` too), the pipeline forgotten, the download over; the session
+/// is out of step (delete the client).
+///
+/// # Safety
+/// `c` is a created client holding `p` then `rest`, as in `message_get`.
+unsafe fn keep_after(
+    c: *mut NX_POP3_CLIENT,
+    p: *mut NX_PACKET,
+    after: &[u8],
+    rest: *mut NX_PACKET,
+    deadline: Deadline,
+) -> Result<*mut NX_PACKET, UINT> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if after.is_empty() {
+            return Ok(rest);
+        }
+        match keep_copy(p, after, rest, deadline) {
+            Ok(q) => Ok(q),
+            Err(status) => {
+                stack::append_chain(p, rest);
+                (*c).nx_pop3_client_message_ptr = p;
+                super::ops::drop_held(c);
+                forget_pipeline(c);
+                (*c).nx_pop3_client_ready_to_download = NX_FALSE;
+                Err(status)
+            }
+        }
+    }
+}
 
 /// [`ExtHooks::settle`].
 unsafe fn settle(c: *mut NX_POP3_CLIENT) -> Status {
