@@ -163,7 +163,7 @@ pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, tex
             // the stored line): feed_line keeps their parser out of programs.
             let (used, result) = st.reply.feed_line(input, stamp, text);
             st.rx_offset += used as u32;
-            ext::record_reply(c, &input[..used], result.is_some());
+            ext::record_reply(c, input.get(..used).unwrap_or(input), result.is_some());
             match result {
                 None => continue,
                 Some(Ok(reply)) => {
@@ -319,8 +319,13 @@ pub unsafe fn create(
                 ext: None,
             },
         );
-        field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
-        field_mut(&mut (*c).nx_pop3_client_password)[..password.len()].copy_from_slice(password);
+        // c_string bounded both by the field sizes less their NUL.
+        if let Some(dst) = field_mut(&mut (*c).nx_pop3_client_name).get_mut(..name.len()) {
+            dst.copy_from_slice(name);
+        }
+        if let Some(dst) = field_mut(&mut (*c).nx_pop3_client_password).get_mut(..password.len()) {
+            dst.copy_from_slice(password);
+        }
         (*c).nx_pop3_client_packet_pool_ptr = pool;
         (*c).nx_pop3_client_enable_APOP_authentication = (apop != 0) as UINT;
 
@@ -548,10 +553,12 @@ pub unsafe fn message_get(
             if let Err(status) = fill(c, deadline) {
                 return status;
             }
+            // The held bytes fill() made sure of (no slicing to check again),
+            // taken before the state is borrowed: held() reads it too.
+            let buf = held(c);
             let p = (*c).nx_pop3_client_message_ptr;
             let st = state(c);
             let off = st.rx_offset as usize;
-            let buf = &mut segment(p)[off..];
             if buf.first().is_some_and(|&b| st.body.cr_pending(b)) {
                 // `.` CR ended the last packet and no LF follows: the CR is
                 // message data, and this packet has no room before its first
@@ -566,7 +573,7 @@ pub unsafe fn message_get(
             }
             let mut rest = stack::detach(p);
             if d.end {
-                let after = &buf[d.consumed..];
+                let after = buf.get(d.consumed..).unwrap_or(&[]);
                 // Commands are sent ahead only once `ext` is set.
                 let ahead = if st.pipe.is_empty() { None } else { st.ext };
                 if let Some(hooks) = ahead {
