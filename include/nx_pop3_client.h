@@ -674,9 +674,10 @@ typedef size_t ALIGN_TYPE;
 /**
  * Fixed part of the memory area `nx_ip_create` needs besides twice
  * (MTU + 20) bytes of frame scratch: the helper thread's control block and
- * its 8,192-byte stack (ThreadX port; the std port carves the stack too,
- * bare metal neither), the instance's state and smoltcp's socket storage,
- * with alignment slack (checked at compile time).
+ * its 8,192-byte stack (ThreadX port; the std port carves the stack too;
+ * bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
+ * within that allowance), the instance's state and
+ * smoltcp's socket storage, with alignment slack (checked at compile time).
  */
 #define NX_IP_MEMORY_OVERHEAD 35840
 

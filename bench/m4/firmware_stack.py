@@ -35,6 +35,9 @@ import run as interop  # noqa: E402
 
 STACK_RE = re.compile(r"deepest stack use of a POP3 call: (\d+) bytes \(([^)]*)\)")
 PER_CALL_RE = re.compile(r"stack use of (\w+): (\d+) bytes")
+# Printed by the firmware bench/m4/service_stack.py links (the bare-metal
+# port's service stack, painted): reported as m4_service_stack_bytes.
+SVC_RE = re.compile(r"service stack use: (\d+) of (\d+) bytes")
 
 
 def main() -> int:
@@ -51,6 +54,7 @@ def main() -> int:
     client = f"{shlex.quote(sys.executable)} {shlex.quote(qemu_fetch)} --elf {shlex.quote(os.path.abspath(a.elf))} --"
     suite = interop.Suite(client, None, "dovecot")
     best = (0, "none")
+    svc: tuple[int, int] | None = None
     per_call: dict[str, int] = {}
     first_out = None
     failed = False
@@ -77,6 +81,9 @@ def main() -> int:
                       f"{(se.strip().splitlines() or [''])[-1]}")
                 continue
             used, call = int(m.group(1)), m.group(2)
+            for n, of in SVC_RE.findall(se + so):
+                if svc is None or int(n) > svc[0]:
+                    svc = (int(n), int(of))
             for c, n in PER_CALL_RE.findall(se + so):
                 per_call[c] = max(per_call.get(c, 0), int(n))
             if first_out is None and want_rc == 0:
@@ -106,6 +113,9 @@ def main() -> int:
         return 1
     print(f"m4_max_stack_bytes={best[0]}")
     print(f"m4_max_stack_call={best[1]}")
+    if svc is not None:
+        print(f"m4_service_stack_bytes={svc[0]}")
+        print(f"m4_service_stack_size={svc[1]}")
     return 0
 
 

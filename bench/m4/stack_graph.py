@@ -159,6 +159,15 @@ def main() -> int:
         for f in path:
             print(f"  {sizes.get(f, 0):6d}  {names.get(f, hex(f))[:110]}")
         print()
+    # The bare-metal port runs smoltcp's poll on the instance's service
+    # stack (port::run_on_stack, reached by `blx` from inline asm, so not on
+    # the paths above): its own deepest path, against port::SERVICE_STACK.
+    for r in sorted(n for n in rev if "run_on_stack" in n and "tramp" in n):
+        total, path = deepest(rev[r])
+        print(f"service stack ({r[:80]}): {total} B")
+        for f in path:
+            print(f"  {sizes.get(f, 0):6d}  {names.get(f, hex(f))[:110]}")
+        print()
     return 0
 
 

@@ -84,14 +84,14 @@ pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: boo
                 continue;
             }
             let n = r.len as usize;
-            if n < NX_POP3_CLIENT_LAST_REPLY_SIZE {
-                r.text[n] = b;
+            if let Some(slot) = r.text.get_mut(n) {
+                *slot = b;
                 r.len += 1;
             }
         }
         if end {
             r.open = false;
-            if r.len > 0 && r.text[r.len as usize - 1] == b'\r' {
+            if r.len > 0 && r.text.get((r.len as usize).wrapping_sub(1)) == Some(&b'\r') {
                 r.len -= 1;
             }
         }

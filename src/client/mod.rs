@@ -164,6 +164,9 @@ pub(crate) struct ClientState {
     /// of the request (exclusive): nothing more to send when equal.
     pub req_next_send: u32,
     pub req_end: u32,
+    /// The listing walk and pipelining parts of the nine NetX services,
+    /// set by the extensions that need them ([`services::EXT_HOOKS`]).
+    pub ext: Option<&'static services::ExtHooks>,
 }
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());

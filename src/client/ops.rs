@@ -58,6 +58,7 @@ unsafe fn c_string<'a>(s: *const CHAR, max: usize) -> Result<&'a [u8], UINT> {
 }
 
 /// The stored user name or password (a NUL-terminated field of the client).
+#[inline(never)]
 fn field(bytes: &[CHAR]) -> &[u8] {
     // SAFETY: CHAR and u8 have the same size and alignment.
     let b = unsafe { slice::from_raw_parts(bytes.as_ptr() as *const u8, bytes.len()) };
@@ -142,7 +143,8 @@ pub(super) unsafe fn read_reply(c: *mut NX_POP3_CLIENT, greeting: bool) -> Resul
 
 /// [`read_reply`], also copying the line's text (after the status and its
 /// space) into `text`, as much as fits ([`Reply::text_len`] says how long
-/// the text is).
+/// the text is). [`Reply::code`] is not read ([`pop3::resp_code`] of the
+/// text gives it).
 pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, text: &mut [u8]) -> Result<Reply, UINT> {
     // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
     unsafe {
@@ -157,9 +159,11 @@ pub(super) unsafe fn read_reply_text(c: *mut NX_POP3_CLIENT, greeting: bool, tex
             let id = field_mut(&mut (*c).nx_pop3_server_process_id);
             let stamp: &mut [u8] = if greeting { &mut id[..NX_POP3_SERVER_PROCESS_ID_SIZE] } else { &mut [] };
             let st = state(c);
-            let (used, result) = st.reply.feed_text(input, stamp, text);
+            // No response codes here (only last_reply_code reads them, from
+            // the stored line): feed_line keeps their parser out of programs.
+            let (used, result) = st.reply.feed_line(input, stamp, text);
             st.rx_offset += used as u32;
-            ext::record_reply(c, &input[..used], result.is_some());
+            ext::record_reply(c, input.get(..used).unwrap_or(input), result.is_some());
             match result {
                 None => continue,
                 Some(Ok(reply)) => {
@@ -224,8 +228,9 @@ pub(super) unsafe fn send_command(c: *mut NX_POP3_CLIENT, cmd: &Command<'_>) -> 
         finish_message(c)?;
         // Replies of commands sent ahead, and the rest of a listing, are not
         // what this command waits for: read and drop them first.
-        services::drain_pipeline(c)?;
-        services::finish_walk(c)?;
+        if let Some(hooks) = state(c).ext {
+            (hooks.settle)(c)?;
+        }
         if state(c).after_body {
             drop_stray(c);
         }
@@ -311,10 +316,16 @@ pub unsafe fn create(
                 pipe_next_reply: 0,
                 req_next_send: 0,
                 req_end: 0,
+                ext: None,
             },
         );
-        field_mut(&mut (*c).nx_pop3_client_name)[..name.len()].copy_from_slice(name);
-        field_mut(&mut (*c).nx_pop3_client_password)[..password.len()].copy_from_slice(password);
+        // c_string bounded both by the field sizes less their NUL.
+        if let Some(dst) = field_mut(&mut (*c).nx_pop3_client_name).get_mut(..name.len()) {
+            dst.copy_from_slice(name);
+        }
+        if let Some(dst) = field_mut(&mut (*c).nx_pop3_client_password).get_mut(..password.len()) {
+            dst.copy_from_slice(password);
+        }
         (*c).nx_pop3_client_packet_pool_ptr = pool;
         (*c).nx_pop3_client_enable_APOP_authentication = (apop != 0) as UINT;
 
@@ -483,7 +494,10 @@ pub unsafe fn mail_item_get(c: *mut NX_POP3_CLIENT, item: UINT, item_size: *mut 
         done((|| {
             check_index(c, item)?;
             // A RETR sent ahead (nx_pop3_client_mail_items_request) is not sent again.
-            let reply = services::retr(c, item)?;
+            let reply = match state(c).ext {
+                Some(hooks) => (hooks.retr)(c, item)?,
+                None => transact(c, &Command::Retr(item))?,
+            };
             start_download(c, item, reply, item_size)
         })())
     }
@@ -539,10 +553,12 @@ pub unsafe fn message_get(
             if let Err(status) = fill(c, deadline) {
                 return status;
             }
+            // The held bytes fill() made sure of (no slicing to check again),
+            // taken before the state is borrowed: held() reads it too.
+            let buf = held(c);
             let p = (*c).nx_pop3_client_message_ptr;
             let st = state(c);
             let off = st.rx_offset as usize;
-            let buf = &mut segment(p)[off..];
             if buf.first().is_some_and(|&b| st.body.cr_pending(b)) {
                 // `.` CR ended the last packet and no LF follows: the CR is
                 // message data, and this packet has no room before its first
@@ -557,27 +573,16 @@ pub unsafe fn message_get(
             }
             let mut rest = stack::detach(p);
             if d.end {
-                let after = &buf[d.consumed..];
-                if !st.pipe.is_empty() {
+                let after = buf.get(d.consumed..).unwrap_or(&[]);
+                // Commands are sent ahead only once `ext` is set.
+                let ahead = if st.pipe.is_empty() { None } else { st.ext };
+                if let Some(hooks) = ahead {
                     // Commands were sent ahead: what follows the terminator is
-                    // their replies. The packet goes to the application, so the
-                    // bytes after the terminator are kept in a packet of their own.
-                    if !after.is_empty() {
-                        match services::keep_copy(p, after, rest, deadline) {
-                            Ok(q) => rest = q,
-                            Err(status) => {
-                                // No packet for the bytes after the terminator:
-                                // they are lost, and with them the step of the
-                                // replies still expected. Drop it all; the
-                                // session is out of step (delete the client).
-                                stack::append_chain(p, rest);
-                                (*c).nx_pop3_client_message_ptr = p;
-                                drop_held(c);
-                                services::forget_pipeline(c);
-                                (*c).nx_pop3_client_ready_to_download = NX_FALSE;
-                                return status;
-                            }
-                        }
+                    // their replies, kept by the hook (which, failing, drops
+                    // everything held: see services::keep_after).
+                    match (hooks.keep_after)(c, p, after, rest, deadline) {
+                        Ok(q) => rest = q,
+                        Err(status) => return status,
                     }
                 } else {
                     // Bytes after the terminator were not asked for: dropped, counted.

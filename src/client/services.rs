@@ -433,6 +433,7 @@ pub unsafe fn walk_start(c: *mut NX_POP3_CLIENT, uidl: bool) -> UINT {
                 return Err(NX_POP3_SERVER_ERROR_STATUS);
             }
             state(c).walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
+            state(c).ext = Some(&EXT_HOOKS);
             Ok(())
         })())
     }
@@ -569,6 +570,7 @@ pub unsafe fn mail_items_request(c: *mut NX_POP3_CLIENT, first: UINT, count: UIN
             check_index(c, last)?;
             drain_pipeline(c)?;
             let st = state(c);
+            st.ext = Some(&EXT_HOOKS);
             if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
                 st.req_next_send = first;
                 st.req_end = last + 1;
@@ -738,6 +740,78 @@ pub(super) unsafe fn forget_pipeline(c: *mut NX_POP3_CLIENT) {
         st.pipe.clear();
         st.req_next_send = 0;
         st.req_end = 0;
+    }
+}
+
+/// The parts of the nine NetX services that only the extensions make
+/// reachable (a listing being walked, `RETR` commands sent ahead). The
+/// services reach them through [`ClientState::ext`], which `walk_start` and
+/// `mail_items_request` set: NetX's own idiom (`nx_tcp_enable` installs
+/// `_nx_tcp_packet_receive` through a pointer), so that a program that calls
+/// neither extension does not link the listing parser and the pipelining
+/// (about 1.4 KB of Cortex-M4 code).
+pub(crate) struct ExtHooks {
+    /// Before a command is sent: reads and drops the replies of commands
+    /// sent ahead and the rest of a listing.
+    pub settle: unsafe fn(*mut NX_POP3_CLIENT) -> Status,
+    /// `RETR`'s status line, from the commands sent ahead when in step ([`retr`]).
+    pub retr: unsafe fn(*mut NX_POP3_CLIENT, UINT) -> Result<pop3::Reply, UINT>,
+    /// `message_get` with commands sent ahead: the bytes after the
+    /// terminator kept for their replies ([`keep_after`]).
+    pub keep_after: KeepAfter,
+}
+
+/// The type of [`ExtHooks::keep_after`].
+pub(crate) type KeepAfter =
+    unsafe fn(*mut NX_POP3_CLIENT, *mut NX_PACKET, &[u8], *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>;
+
+/// The hooks `walk_start` and `mail_items_request` install.
+pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_after };
+
+/// [`ExtHooks::keep_after`]: `message_get` found the terminator in `p`
+/// (handed to the application next) with `after` following it in `p` and
+/// `rest` held after `p`, while commands were sent ahead: returns the chain
+/// to hold instead of `rest` (a copy of `after`, if any, then `rest`).
+///
+/// On failure (no packet for the bytes after the terminator) they are lost,
+/// and with them the step of the replies still expected: everything held is
+/// dropped (`p` too), the pipeline forgotten, the download over; the session
+/// is out of step (delete the client).
+///
+/// # Safety
+/// `c` is a created client holding `p` then `rest`, as in `message_get`.
+unsafe fn keep_after(
+    c: *mut NX_POP3_CLIENT,
+    p: *mut NX_PACKET,
+    after: &[u8],
+    rest: *mut NX_PACKET,
+    deadline: Deadline,
+) -> Result<*mut NX_PACKET, UINT> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if after.is_empty() {
+            return Ok(rest);
+        }
+        match keep_copy(p, after, rest, deadline) {
+            Ok(q) => Ok(q),
+            Err(status) => {
+                stack::append_chain(p, rest);
+                (*c).nx_pop3_client_message_ptr = p;
+                super::ops::drop_held(c);
+                forget_pipeline(c);
+                (*c).nx_pop3_client_ready_to_download = NX_FALSE;
+                Err(status)
+            }
+        }
+    }
+}
+
+/// [`ExtHooks::settle`].
+unsafe fn settle(c: *mut NX_POP3_CLIENT) -> Status {
+    // SAFETY: `c` is a created client (send_command's contract).
+    unsafe {
+        drain_pipeline(c)?;
+        finish_walk(c)
     }
 }
 

@@ -228,7 +228,7 @@ pub(super) unsafe fn trim(p: *mut NX_PACKET, skip: usize, len: usize) {
     }
 }
 
-/// A new packet (a chain if needed) from the pool `like` came from, holding
+/// A new packet from the pool `like` came from, holding
 /// `bytes`; waits for packets until `deadline`.
 ///
 /// # Safety
@@ -239,14 +239,23 @@ pub(super) unsafe fn copy_new(like: *mut NX_PACKET, bytes: &[u8], deadline: Dead
     let mut q: *mut NX_PACKET = ptr::null_mut();
     // SAFETY: `pool` is created; `q` is a valid out-pointer.
     check(unsafe { packet::nx_packet_allocate(pool, &mut q, NX_RECEIVE_PACKET, deadline.remaining_ticks()) })?;
-    // SAFETY: `q` is ours; `bytes` is a valid slice.
-    let status = unsafe {
-        packet::nx_packet_data_append(q, bytes.as_ptr() as *const VOID, bytes.len() as ULONG, pool, deadline.remaining_ticks())
-    };
-    if status != NX_SUCCESS {
-        // SAFETY: `q` is ours.
-        unsafe { packet::nx_packet_release(q) };
-        return Err(status);
+    // Written straight into the payload rather than by nx_packet_data_append
+    // (which chains further packets: not needed, and ~320 B of Cortex-M4
+    // code a program calling the NetX services would not link otherwise).
+    // `bytes` lies in a packet of the same pool, so it fits; if not, the
+    // packet is released and the copy refused.
+    // SAFETY: a packet just allocated is ours; its payload runs from
+    // prepend_ptr to data_end; `bytes` is a valid slice, not inside `q`.
+    unsafe {
+        let start = (*q).nx_packet_prepend_ptr;
+        let room = ((*q).nx_packet_data_end as usize).saturating_sub(start as usize);
+        if bytes.len() > room {
+            packet::nx_packet_release(q);
+            return Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD);
+        }
+        ptr::copy_nonoverlapping(bytes.as_ptr(), start, bytes.len());
+        (*q).nx_packet_append_ptr = start.add(bytes.len());
+        (*q).nx_packet_length = bytes.len() as ULONG;
     }
     Ok(q)
 }

@@ -104,13 +104,19 @@ pub(crate) enum Cb {
 }
 
 /// Callbacks collected during a poll, called after the lock is released.
+/// One per instance, in [`IpCore`] (under the core lock), so that no poll
+/// builds a 264-byte array on the caller's stack; [`IpShared::run_pending`]
+/// drains it a few at a time with the lock released.
 pub(crate) struct Callbacks {
     items: [Cb; 16],
     pub(crate) len: usize,
 }
 
+/// Callbacks [`IpShared::run_pending`] takes per lock round.
+const CB_BATCH: usize = 2;
+
 impl Callbacks {
-    pub(crate) fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Callbacks { items: [Cb::None; 16], len: 0 }
     }
     /// False when full (the caller retries on a later poll).
@@ -121,6 +127,14 @@ impl Callbacks {
         self.items[self.len] = cb;
         self.len += 1;
         true
+    }
+    /// Moves the oldest callbacks into `out` (in order); how many.
+    fn drain_into(&mut self, out: &mut [Cb]) -> usize {
+        let n = self.len.min(out.len());
+        out[..n].copy_from_slice(&self.items[..n]);
+        self.items.copy_within(n..self.len, 0);
+        self.len -= n;
+        n
     }
 }
 
@@ -156,9 +170,10 @@ const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
 /// (MTU + 20) bytes of frame scratch: the helper thread's control block and
-/// its 8,192-byte stack (ThreadX port; the std port carves the stack too,
-/// bare metal neither), the instance's state and smoltcp's socket storage,
-/// with alignment slack (checked at compile time).
+/// its 8,192-byte stack (ThreadX port; the std port carves the stack too;
+/// bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
+/// within that allowance), the instance's state and
+/// smoltcp's socket storage, with alignment slack (checked at compile time).
 pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
 const _: () = assert!(
     size_of::<port::ThreadSlot>()
@@ -168,6 +183,7 @@ const _: () = assert!(
         + 64
         <= NX_IP_MEMORY_OVERHEAD as usize
 );
+const _: () = assert!(CARVED_STACK + port::SERVICE_STACK <= HELPER_STACK);
 
 /// True when `nx_ip_create` makes up for too small an area from the heap
 /// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
@@ -203,6 +219,8 @@ impl IpCore {
 struct Layout {
     slot: *mut port::ThreadSlot,
     stack: *mut u8,
+    /// smoltcp's poll runs here ([`port::SERVICE_STACK`] bytes).
+    svc_stack: *mut u8,
     core: *mut IpCore,
     storage: *mut SocketStorage<'static>,
     rx: *mut u8,
@@ -222,12 +240,13 @@ impl Layout {
         let mut off = 0;
         let slot = area::carve::<port::ThreadSlot>(base, end, &mut off, 1)?;
         let stack = area::carve::<u64>(base, end, &mut off, CARVED_STACK / 8)? as *mut u8;
+        let svc_stack = area::carve::<u64>(base, end, &mut off, port::SERVICE_STACK / 8)? as *mut u8;
         let core = area::carve::<IpCore>(base, end, &mut off, 1)?;
         let storage = area::carve::<SocketStorage<'static>>(base, end, &mut off, SMOLTCP_SOCKETS)?;
         let rx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR + 6)?;
         let tx = area::carve::<u8>(base, end, &mut off, mtu + ETH_HDR)?;
         let heap = (base + off) as *mut u8;
-        Some(Layout { slot, stack, core, storage, rx, tx, heap, heap_len: end - (base + off) })
+        Some(Layout { slot, stack, svc_stack, core, storage, rx, tx, heap, heap_len: end - (base + off) })
     }
 }
 
@@ -248,6 +267,11 @@ pub(crate) struct IpCore {
     pub(crate) tcp: TcpState,
     /// Threads waiting on `sock_sig` (no wake-up system call when 0).
     sock_waiters: u32,
+    /// Callbacks collected by polls, not yet run ([`IpShared::run_pending`]).
+    pub(crate) cbs: Callbacks,
+    /// Where smoltcp's poll runs ([`port::run_on_stack`]; unused on a port
+    /// that polls on its own threads' stacks).
+    svc_stack: port::StackArea,
 }
 
 /// One IP instance's state, in the `NX_IP`'s private area. `me` (first) is
@@ -597,13 +621,19 @@ impl IpShared {
     /// Polls smoltcp with `core` held; mirrors socket states, queues the
     /// frames produced for the driver, updates the helper's wake-up time and
     /// wakes socket waiters. Returns whether anything changed.
-    pub(crate) fn poll_locked(&self, core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+    /// Callbacks go to `core.cbs`: call [`IpShared::run_pending`] after
+    /// releasing the lock when it is not empty.
+    pub(crate) fn poll_locked(&self, core: &mut IpCore) -> bool {
         let now = now_instant();
-        let r = core.iface.poll(now, &mut core.dev, &mut core.sockets);
+        let IpCore { iface, dev, sockets, svc_stack, .. } = core;
+        // SAFETY: the service stack is memory carved for it in the area and
+        // belongs to this instance's core, which we hold exclusively (`&mut`
+        // under the core lock, never taken by an ISR): no other poll runs on it.
+        let r = unsafe { port::run_on_stack(*svc_stack, || iface.poll(now, dev, sockets)) };
         let rx = core::mem::replace(&mut core.dev.rx_count, 0);
         let changed = r == PollResult::SocketStateChanged || rx > 0;
         // SAFETY: sockets on the list are created and belong to this instance.
-        let wake = unsafe { tcp::after_poll(core, cbs) };
+        let wake = unsafe { tcp::after_poll(core) };
         let delay = core.iface.poll_delay(now, &core.sockets);
         let now_ms = now.total_millis() as u64;
         let next = delay.map(|d| now_ms + d.total_millis());
@@ -719,39 +749,56 @@ impl IpShared {
         }
     }
 
-    /// Runs collected callbacks with no lock held, counted in `cb_running`
-    /// (`nx_ip_delete` refuses to run inside one: it would wait for itself).
-    pub(crate) unsafe fn run_callbacks(&self, cbs: &Callbacks) {
-        if cbs.len == 0 {
-            return;
+    /// Runs the callbacks polls collected (`IpCore::cbs`), with no lock
+    /// held, a few at a time, counted in `cb_running` (`nx_ip_delete`
+    /// refuses to run inside one: it would wait for itself). Not inlined: its
+    /// batch stays out of the callers' frames.
+    #[inline(never)]
+    pub(crate) fn run_pending(&self) {
+        loop {
+            let mut batch = [Cb::None; CB_BATCH];
+            let n = {
+                let mut g = self.core.lock();
+                match g.as_mut() {
+                    Some(core) => core.cbs.drain_into(&mut batch),
+                    None => 0,
+                }
+            };
+            if n == 0 {
+                return;
+            }
+            self.ctl.lock().cb_running += 1;
+            for cb in &batch[..n] {
+                // The guard keeps a panic in Rust code from skipping the count;
+                // the C callbacks themselves cannot unwind.
+                let _ = port::catch_panic(|| match *cb {
+                    // SAFETY: C functions given by the application, called with
+                    // the socket they were registered on (valid when collected).
+                    Cb::Disconnect(f, s) => unsafe { f(s) },
+                    Cb::Listen(f, s, port) => unsafe { f(s, port) },
+                    Cb::None => {}
+                });
+            }
+            self.ctl.lock().cb_running -= 1;
         }
-        self.ctl.lock().cb_running += 1;
-        for cb in &cbs.items[..cbs.len] {
-            // The guard keeps a panic in Rust code from skipping the count;
-            // the C callbacks themselves cannot unwind.
-            let _ = port::catch_panic(|| match *cb {
-                // SAFETY: C functions given by the application, called with
-                // the socket they were registered on (valid when collected).
-                Cb::Disconnect(f, s) => unsafe { f(s) },
-                Cb::Listen(f, s, port) => unsafe { f(s, port) },
-                Cb::None => {}
-            });
-        }
-        self.ctl.lock().cb_running -= 1;
     }
 
     /// Polls once and sends what came out; runs callbacks. No lock held on entry.
     pub(crate) fn poll_now(&self) {
-        let mut cbs = Callbacks::new();
-        {
+        let cbs = {
             let mut g = self.core.lock();
-            if let Some(core) = g.as_mut() {
-                self.poll_locked(core, &mut cbs);
+            match g.as_mut() {
+                Some(core) => {
+                    self.poll_locked(core);
+                    core.cbs.len
+                }
+                None => 0,
             }
-        }
+        };
         self.flush();
-        // SAFETY: callbacks get sockets that are created.
-        unsafe { self.run_callbacks(&cbs) };
+        if cbs > 0 {
+            self.run_pending();
+        }
     }
 
     /// Runs `f` on the core in a loop until it yields a result: after each
@@ -770,30 +817,19 @@ impl IpShared {
         loop {
             let timed_out = deadline.expired();
             let (res, need_poll) = f(core_of(&mut g), timed_out);
-            let mut changed = false;
             if need_poll {
-                let mut cbs = Callbacks::new();
-                changed = self.poll_locked(core_of(&mut g), &mut cbs);
-                let tx_pending = !self.ctl.lock().tx_head.is_null();
-                if cbs.len > 0 || tx_pending || res.is_some() {
-                    drop(g);
-                    self.flush();
-                    // SAFETY: callbacks get sockets that are created.
-                    unsafe { self.run_callbacks(&cbs) };
-                    if let Some(r) = res {
-                        return r;
-                    }
-                    g = self.core.lock();
-                    // The lock was released: frames we sent may have been
-                    // answered on this very thread (a driver that delivers
-                    // inline), with no one waiting to be woken. Look again.
+                let (g2, again) = self.wait_poll(g, res.is_some());
+                match (res, g2) {
+                    (Some(r), None) => return r,
+                    (_, Some(g2)) => g = g2,
+                    // Not reached: wait_poll keeps the lock unless done.
+                    (None, None) => g = self.core.lock(),
+                }
+                if again {
                     continue;
                 }
             } else if let Some(r) = res {
                 return r;
-            }
-            if changed {
-                continue;
             }
             if spins_left > 0 && matches!(wait, Wait::Rx(_)) {
                 // Data path: the next segment usually comes within
@@ -842,6 +878,34 @@ impl IpShared {
             g = g2;
             unsafe { self.register(core_of(&mut g), wait, -1) };
         }
+    }
+
+    /// [`IpShared::wait_for`]'s poll, out of line so that the frames of the
+    /// services waiting in it hold only their own locals: polls, then (when
+    /// callbacks or frames are pending, or `done`) releases the lock, sends
+    /// and runs callbacks. Returns no guard when it released the lock and
+    /// `done` (the caller returns its result); else the guard and whether to
+    /// look again at once (the poll changed something, or the lock was
+    /// released: frames we sent may have been answered on this very thread
+    /// by a driver that delivers inline, with no one waiting to be woken).
+    #[inline(never)]
+    fn wait_poll<'a>(&'a self, mut g: Guard<'a, CorePtr>, done: bool) -> (Option<Guard<'a, CorePtr>>, bool) {
+        let core = core_of(&mut g);
+        let changed = self.poll_locked(core);
+        let cbs = core.cbs.len;
+        let tx_pending = !self.ctl.lock().tx_head.is_null();
+        if cbs > 0 || tx_pending || done {
+            drop(g);
+            self.flush();
+            if cbs > 0 {
+                self.run_pending();
+            }
+            if done {
+                return (None, false);
+            }
+            return (Some(self.core.lock()), true);
+        }
+        (Some(g), changed)
     }
 
     unsafe fn register(&self, core: &mut IpCore, wait: Wait, delta: i32) {
@@ -921,17 +985,17 @@ impl IpShared {
                 driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
             }
         }
-        let mut cbs = Callbacks::new();
-        let changed = {
+        let (changed, cbs) = {
             let mut g = self.core.lock();
             match g.as_mut() {
-                Some(core) => self.poll_locked(core, &mut cbs),
-                None => false,
+                Some(core) => (self.poll_locked(core), core.cbs.len),
+                None => (false, 0),
             }
         };
         self.flush();
-        // SAFETY: callbacks get sockets that were valid when collected.
-        unsafe { self.run_callbacks(&cbs) };
+        if cbs > 0 {
+            self.run_pending();
+        }
         changed
     }
 
@@ -1130,7 +1194,11 @@ pub unsafe fn nx_ip_create(
         };
         (*shp).host_mem = host_mem;
         (*shp).host_mem_len = port::HOST_AREA_BYTES;
-        let mut dev = NxDevice {
+        // IpCore (smoltcp's Interface, the socket table: about 5 KB on
+        // Cortex-M4) is written in place, field by field: built on the stack
+        // and copied, it made this call's frame 11 KB.
+        let c = layout.core;
+        ptr::addr_of_mut!((*c).dev).write(NxDevice {
             shared: shp,
             pool: default_pool,
             mtu,
@@ -1142,33 +1210,30 @@ pub unsafe fn nx_ip_create(
             rx_count: 0,
             tx_drops: 0,
             v6: crate::netx::ipv6::V6State::new(),
-        };
+        });
+        let dev = &mut *ptr::addr_of_mut!((*c).dev);
         let mac = mac_of(ifc);
         let n = dev.rx_buf.len();
         dev.rx_buf[n - 6..].copy_from_slice(&mac);
-        let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
-        config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
-        let mut iface = Interface::new(config, &mut dev, now_instant());
-        let a = ip_address.to_be_bytes();
-        let prefix = network_mask.count_ones() as u8;
-        iface.update_ip_addrs(|addrs| {
-            let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
-        });
+        init_iface(ptr::addr_of_mut!((*c).iface), dev, mac, ip_address, network_mask, ip);
         for i in 0..SMOLTCP_SOCKETS {
             layout.storage.add(i).write(SocketStorage::EMPTY);
         }
         let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS);
-        layout.core.write(IpCore {
-            iface,
-            sockets: SocketSet::new(storage),
-            smoltcp_used: 0,
-            storage: layout.storage,
-            storage_len: INITIAL_SOCKET_SLOTS,
-            dev,
-            tcp: TcpState::new(),
-            area: Area::new(layout.heap, layout.heap_len),
-            sock_waiters: 0,
-        });
+        ptr::addr_of_mut!((*c).sockets).write(SocketSet::new(storage));
+        ptr::addr_of_mut!((*c).smoltcp_used).write(0);
+        ptr::addr_of_mut!((*c).storage).write(layout.storage);
+        ptr::addr_of_mut!((*c).storage_len).write(INITIAL_SOCKET_SLOTS);
+        TcpState::init(ptr::addr_of_mut!((*c).tcp));
+        ptr::addr_of_mut!((*c).area).write(Area::new(layout.heap, layout.heap_len));
+        ptr::addr_of_mut!((*c).sock_waiters).write(0);
+        ptr::addr_of_mut!((*c).cbs).write(Callbacks::new());
+        ptr::addr_of_mut!((*c).svc_stack).write(port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK });
+        // Every field written above: a field added to IpCore fails to compile
+        // here until it is written too.
+        let _ = |c: IpCore| {
+            let IpCore { iface: _, sockets: _, smoltcp_used: _, storage: _, storage_len: _, area: _, dev: _, tcp: _, sock_waiters: _, cbs: _, svc_stack: _ } = c;
+        };
         (*shp).core.lock().0 = layout.core;
         driver_command(ip, ifc, NX_LINK_ENABLE);
 
@@ -1204,6 +1269,24 @@ pub unsafe fn nx_ip_create(
         }
         NX_SUCCESS
     }
+}
+
+/// Writes the instance's smoltcp `Interface` to `dst`, out of line: the one
+/// `Interface`-sized temporary (`Interface::new` returns by value) lives in
+/// this frame only, not in `nx_ip_create`'s for the rest of it.
+#[inline(never)]
+unsafe fn init_iface(dst: *mut Interface, dev: &mut NxDevice, mac: [u8; 6], ip_address: ULONG, network_mask: ULONG, ip: *mut NX_IP) {
+    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+    config.random_seed = port::random_u64() ^ ((ip_address as u64) << 20) ^ (ip as usize as u64);
+    // SAFETY: `dst` is the IpCore's field in the area, written once here.
+    unsafe { dst.write(Interface::new(config, dev, now_instant())) };
+    // SAFETY: just written.
+    let iface = unsafe { &mut *dst };
+    let a = ip_address.to_be_bytes();
+    let prefix = network_mask.count_ones() as u8;
+    iface.update_ip_addrs(|addrs| {
+        let _ = addrs.push(IpCidr::new(Ipv4Address::new(a[0], a[1], a[2], a[3]).into(), prefix));
+    });
 }
 
 unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {
@@ -1590,7 +1673,6 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
     // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
     unsafe {
         let Ok(sh) = enter(ip) else { return };
-        let mut cbs = Callbacks::new();
         // The holder usually lets go within a microsecond or two; retrying a
         // little is much cheaper than waking the helper thread.
         let mut guard = sh.core.try_lock();
@@ -1603,12 +1685,18 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
         }
         match guard {
             Some(mut g) => {
-                if let Some(core) = g.as_mut() {
-                    sh.poll_locked(core, &mut cbs);
-                }
+                let cbs = match g.as_mut() {
+                    Some(core) => {
+                        sh.poll_locked(core);
+                        core.cbs.len
+                    }
+                    None => 0,
+                };
                 drop(g);
                 sh.flush();
-                sh.run_callbacks(&cbs);
+                if cbs > 0 {
+                    sh.run_pending();
+                }
             }
             None => {
                 let c = sh.ctl.lock();

@@ -41,7 +41,7 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::tcp::{Socket, SocketBuffer, State};
 use smoltcp::wire::{IpAddress, Ipv4Address};
 
-use crate::netx::ip::{self, Callbacks, Cb, IpCore, IpUse, Wait};
+use crate::netx::ip::{self, Cb, IpCore, IpUse, Wait};
 use crate::netx::packet;
 use crate::netx::types::*;
 use crate::port::Deadline;
@@ -166,19 +166,31 @@ pub(crate) struct TcpState {
 }
 
 impl TcpState {
-    pub(crate) fn new() -> Self {
+    /// An empty table written in place at `p` (the IP instance's area), not
+    /// built on the stack and copied: the table is kilobytes.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn init(p: *mut TcpState) {
         // Start the search at a random place in the range (RFC 6056), not at
         // 0xC000 in every process: a client restarted at once would reuse the
         // port of its previous run while the server still holds that
         // connection in TIME_WAIT.
         let start = FIRST_ANY_PORT + (crate::port::random_u64() % 0x4000) as u16;
-        TcpState {
-            slots: [const { SlotEntry { gen: 0, s: None } }; MAX_SOCKETS],
-            count: 0,
-            hi: 0,
-            listens: [const { None }; MAX_LISTENS],
-            removed: [None; MAX_LISTEN_QUEUE],
-            next_port: start,
+        // SAFETY: `p` is valid for writes (caller); each field written once.
+        unsafe {
+            let slots = ptr::addr_of_mut!((*p).slots) as *mut SlotEntry;
+            for i in 0..MAX_SOCKETS {
+                slots.add(i).write(SlotEntry { gen: 0, s: None });
+            }
+            let listens = ptr::addr_of_mut!((*p).listens) as *mut Option<ListenEntry>;
+            for i in 0..MAX_LISTENS {
+                listens.add(i).write(None);
+            }
+            ptr::addr_of_mut!((*p).removed).write([None; MAX_LISTEN_QUEUE]);
+            ptr::addr_of_mut!((*p).count).write(0);
+            ptr::addr_of_mut!((*p).hi).write(0);
+            ptr::addr_of_mut!((*p).next_port).write(start);
         }
     }
     /// Sockets created on the instance.
@@ -359,8 +371,8 @@ fn listen_cb(tcp: &TcpState, port: u16) -> Option<Cb> {
 
 /// Mirrors smoltcp's state into the socket's public fields; collects the
 /// listen callback on a first connection and the disconnect callback when
-/// the peer closes. The slot must be valid.
-unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
+/// the peer closes (into `core.cbs`). The slot must be valid.
+unsafe fn mirror_one(core: &mut IpCore, r: SockRef) {
     let Some(p) = core.tcp.get(r) else { return };
     let s = p.sock;
     let sock = core.sockets.get::<Socket>(p.handle);
@@ -381,7 +393,7 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
             let lp = p.listen_port;
             if lp != 0 {
                 if let Some(cb) = listen_cb(&core.tcp, lp) {
-                    cbs.push(cb);
+                    core.cbs.push(cb);
                 }
             }
         }
@@ -390,7 +402,7 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef, cbs: &mut Callbacks) {
     let peer_gone = matches!(st, State::CloseWait | State::Closed | State::LastAck | State::TimeWait | State::Closing);
     if p.was_connected && !p.cb_done && peer_gone {
         if let Some(f) = p.disconnect_cb {
-            if cbs.push(Cb::Disconnect(f, p.sock)) {
+            if core.cbs.push(Cb::Disconnect(f, p.sock)) {
                 p.cb_done = true;
             }
         }
@@ -418,7 +430,7 @@ pub(crate) fn register_wait(tcp: &mut TcpState, wait: Wait, delta: i32) {
 
 /// After every poll: mirror states, collect callbacks. True when a thread
 /// waiting for data or room on some socket should wake up.
-pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool {
+pub(crate) unsafe fn after_poll(core: &mut IpCore) -> bool {
     let mut wake = false;
     for i in 0..core.tcp.hi {
         let e = &core.tcp.slots[i];
@@ -427,7 +439,7 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool 
         }
         let r = SockRef { idx: i as u16, gen: e.gen };
         // SAFETY: valid slot.
-        unsafe { mirror_one(core, r, cbs) };
+        unsafe { mirror_one(core, r) };
         let Some(p) = core.tcp.slots[i].s.as_ref() else { continue };
         if p.rx_waiters > 0 || p.tx_waiters > 0 {
             let sock = core.sockets.get::<Socket>(p.handle);
@@ -460,7 +472,7 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore, cbs: &mut Callbacks) -> bool 
         }
         for _ in 0..notify {
             if let Some(cb) = listen_cb(&core.tcp, port) {
-                cbs.push(cb);
+                core.cbs.push(cb);
             }
         }
     }
@@ -923,9 +935,10 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
     }
     // The listen callback already ran for this connection (when it was
     // queued), so the mirror's own callback is dropped.
-    let mut cbs = Callbacks::new();
+    let queued = core.cbs.len;
     // SAFETY: `r` is valid (checked above, same lock).
-    unsafe { mirror_one(core, r, &mut cbs) };
+    unsafe { mirror_one(core, r) };
+    core.cbs.len = queued;
     true
 }
 
@@ -980,8 +993,10 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
                     e.socket = None;
                 }
             }
-            let mut cbs = Callbacks::new();
-            mirror_one(core, r, &mut cbs);
+            // Its callbacks are dropped, as before (see take_from_backlog).
+            let queued = core.cbs.len;
+            mirror_one(core, r);
+            core.cbs.len = queued;
         }
         r2
     }

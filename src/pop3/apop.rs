@@ -74,7 +74,7 @@ impl Md5 {
             }
             self.len = self.len.wrapping_add(1);
             if at == 63 {
-                compress(&mut self.state, &self.block);
+                Self::compress(&mut self.state, &self.block);
             }
         }
     }
@@ -87,9 +87,14 @@ impl Md5 {
             self.update(&[0]);
         }
         self.update(&bits.to_le_bytes());
+        // Index loop, not a `chunks_exact_mut().zip()`: no iterator adaptor
+        // instances on the embedded targets.
         let mut out = [0u8; 16];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_le_bytes());
+        for (i, word) in self.state.iter().enumerate() {
+            let at = i.wrapping_mul(4);
+            if let Some(chunk) = out.get_mut(at..at.wrapping_add(4)) {
+                chunk.copy_from_slice(&word.to_le_bytes());
+            }
         }
         out
     }
@@ -101,38 +106,40 @@ impl Default for Md5 {
     }
 }
 
-/// The MD5 compression function over one 64-byte block, as a loop over the
-/// 64 steps (RFC 1321 3.4) rather than unrolled: small code, and speed does
-/// not matter for one APOP digest per login.
-fn compress(state: &mut [u32; 4], block: &[u8; 64]) {
-    let mut m = [0u32; 16];
-    for (word, bytes) in m.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_le_bytes([
-            bytes.first().copied().unwrap_or(0),
-            bytes.get(1).copied().unwrap_or(0),
-            bytes.get(2).copied().unwrap_or(0),
-            bytes.get(3).copied().unwrap_or(0),
-        ]);
-    }
-    let [mut a, mut b, mut c, mut d] = *state;
-    for (i, &k) in K.iter().enumerate() {
-        let round = i / 16;
-        let (f, g) = match round {
-            0 => ((b & c) | (!b & d), i),
-            1 => ((d & b) | (!d & c), i.wrapping_mul(5).wrapping_add(1)),
-            2 => (b ^ c ^ d, i.wrapping_mul(3).wrapping_add(5)),
-            _ => (c ^ (b | !d), i.wrapping_mul(7)),
-        };
-        let shift = u32::from(R.get(round.wrapping_mul(4) | (i % 4)).copied().unwrap_or(0));
-        let word = m.get(g % 16).copied().unwrap_or(0);
-        let sum = a.wrapping_add(f).wrapping_add(k).wrapping_add(word);
-        a = d;
-        d = c;
-        c = b;
-        b = b.wrapping_add(sum.rotate_left(shift));
-    }
-    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-        *s = s.wrapping_add(v);
+impl Md5 {
+    /// The MD5 compression function over one 64-byte block, as a loop over the
+    /// 64 steps (RFC 1321 3.4) rather than unrolled: small code, and speed does
+    /// not matter for one APOP digest per login.
+    /// Out of line: `update` and `finalize` share one copy.
+    #[inline(never)]
+    fn compress(state: &mut [u32; 4], block: &[u8; 64]) {
+        let [mut a, mut b, mut c, mut d] = *state;
+        for (i, &k) in K.iter().enumerate() {
+            let round = i / 16;
+            let (f, g) = match round {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), i.wrapping_mul(5).wrapping_add(1)),
+                2 => (b ^ c ^ d, i.wrapping_mul(3).wrapping_add(5)),
+                _ => (c ^ (b | !d), i.wrapping_mul(7)),
+            };
+            let shift = u32::from(R.get(round.wrapping_mul(4) | (i % 4)).copied().unwrap_or(0));
+            // Message word `g % 16`, read from the block in place (no word array
+            // and no `chunks_exact` loop to fill it: smaller code).
+            let at = (g % 16).wrapping_mul(4);
+            let word = match block.get(at..at.wrapping_add(4)) {
+                Some(&[b0, b1, b2, b3]) => u32::from_le_bytes([b0, b1, b2, b3]),
+                _ => 0,
+            };
+            let sum = a.wrapping_add(f).wrapping_add(k).wrapping_add(word);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(sum.rotate_left(shift));
+        }
+        state[0] = state[0].wrapping_add(a);
+        state[1] = state[1].wrapping_add(b);
+        state[2] = state[2].wrapping_add(c);
+        state[3] = state[3].wrapping_add(d);
     }
 }
 
@@ -140,38 +147,36 @@ fn compress(state: &mut [u32; 4], block: &[u8; 64]) {
 /// as many whole pairs as fit; returns the number of bytes written (even).
 /// No NUL is appended.
 pub fn hex_ascii(source: &[u8], destination: &mut [u8]) -> usize {
-    let mut written = 0usize;
-    for (&byte, pair) in source.iter().zip(destination.chunks_exact_mut(2)) {
-        if let [high, low] = pair {
+    let pairs = source.len().min(destination.len() / 2);
+    for (i, &byte) in source.iter().take(pairs).enumerate() {
+        let at = i.wrapping_mul(2);
+        if let Some([high, low]) = destination.get_mut(at..at.wrapping_add(2)) {
             *high = HEX.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
             *low = HEX.get(usize::from(byte & 0x0f)).copied().unwrap_or(b'0');
-            written = written.saturating_add(2);
         }
     }
-    written
+    pairs.wrapping_mul(2)
 }
 
 /// Decimal digits of `n` into `out` (no sign, no leading zeros, no NUL);
 /// returns the digit count, or 0 (nothing written) if `out` is too small.
+#[inline(never)]
 pub fn decimal(n: u32, out: &mut [u8]) -> usize {
-    let mut digits = [0u8; 10];
-    let mut count = 0usize;
+    // Digit count first, then the digits written from the last one back.
+    let mut count = 1usize;
+    let mut rest = n / 10;
+    while rest != 0 {
+        count = count.wrapping_add(1);
+        rest /= 10;
+    }
+    let Some(dst) = out.get_mut(..count) else {
+        return 0;
+    };
     let mut rest = n;
-    for slot in digits.iter_mut().rev() {
+    for slot in dst.iter_mut().rev() {
         // `rest % 10` < 10, so the cast and the add cannot overflow.
         *slot = b'0'.wrapping_add((rest % 10) as u8);
         rest /= 10;
-        count = count.saturating_add(1);
-        if rest == 0 {
-            break;
-        }
     }
-    let start = digits.len().saturating_sub(count);
-    match (out.get_mut(..count), digits.get(start..)) {
-        (Some(dst), Some(src)) => {
-            dst.copy_from_slice(src);
-            count
-        }
-        _ => 0,
-    }
+    count
 }

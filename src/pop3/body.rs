@@ -107,10 +107,12 @@ impl Io for Split<'_, '_> {
     }
 }
 
+#[cfg(any(test, target_pointer_width = "64"))]
 struct InPlace<'b> {
     buf: &'b mut [u8],
 }
 
+#[cfg(any(test, target_pointer_width = "64"))]
 impl Io for InPlace<'_> {
     fn input(&self) -> &[u8] {
         self.buf
@@ -130,9 +132,13 @@ impl Io for InPlace<'_> {
     }
 }
 
+#[cfg(target_pointer_width = "64")]
 const ONES: u64 = 0x0101_0101_0101_0101;
+#[cfg(target_pointer_width = "64")]
 const HIGH: u64 = 0x8080_8080_8080_8080;
+#[cfg(target_pointer_width = "64")]
 const LFS: u64 = ONES.wrapping_mul(b'\n' as u64);
+#[cfg(target_pointer_width = "64")]
 const DOTS: u64 = ONES.wrapping_mul(b'.' as u64);
 
 /// Lanes (as 0x80 bits) `k` where `here[k]` is LF and `next[k]` is `.`;
@@ -140,6 +146,7 @@ const DOTS: u64 = ONES.wrapping_mul(b'.' as u64);
 /// `(here ^ LFS) | (next ^ DOTS)` exactly when both match. The classic
 /// borrow test may also flag lanes *above* a true match, never below one, so
 /// the lowest flagged lane is exact and "no lane" is exact.
+#[cfg(target_pointer_width = "64")]
 #[inline(always)]
 fn lf_dot_lanes(here: &[u8; 8], next: &[u8; 8]) -> u64 {
     let z = (u64::from_le_bytes(*here) ^ LFS) | (u64::from_le_bytes(*next) ^ DOTS);
@@ -147,13 +154,16 @@ fn lf_dot_lanes(here: &[u8; 8], next: &[u8; 8]) -> u64 {
 }
 
 /// Byte offset of the lowest flagged lane (little-endian lane order).
+#[cfg(target_pointer_width = "64")]
 #[inline(always)]
 fn lane(mask: u64) -> usize {
     (mask.trailing_zeros() / 8) as usize
 }
 
 /// Position of the first LF in `window` followed, inside `window`, by `.`.
-/// Scans 16 bytes per step (SWAR on `u64`s).
+/// Scans 16 bytes per step (SWAR on `u64`s): 64-bit targets, where it is
+/// the engine's speed (`make bench`'s engine_mb_s).
+#[cfg(target_pointer_width = "64")]
 #[inline]
 fn find_lf_dot(window: &[u8]) -> Option<usize> {
     let mut pos = 0usize;
@@ -179,6 +189,27 @@ fn find_lf_dot(window: &[u8]) -> Option<usize> {
         .position(|pair| pair == b"\n.")
         .map(|at| pos.wrapping_add(at))
 }
+
+/// [`find_lf_dot`] on 32-bit targets (Cortex-M): a byte loop, about 600 B
+/// less code than the `u64` SWAR scan, which a 32-bit core runs as pairs of
+/// 32-bit operations anyway. Compiled everywhere so the host tests check it
+/// against the SWAR scan.
+#[cfg(any(test, not(target_pointer_width = "64")))]
+#[cfg_attr(not(target_pointer_width = "64"), inline)]
+fn find_lf_dot_bytes(window: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    while let Some(&byte) = window.get(at) {
+        let next = at.wrapping_add(1);
+        if byte == b'\n' && window.get(next) == Some(&b'.') {
+            return Some(at);
+        }
+        at = next;
+    }
+    None
+}
+
+#[cfg(not(target_pointer_width = "64"))]
+use find_lf_dot_bytes as find_lf_dot;
 
 impl BodyDecoder {
     /// A decoder at the start of the data (which is the start of a line).
@@ -234,7 +265,60 @@ impl BodyDecoder {
     /// written to `buf[..produced]` (never more than were consumed), and the
     /// bytes after the terminator stay untouched at `buf[consumed..]`.
     pub fn decode_in_place(&mut self, buf: &mut [u8]) -> Decoded {
-        self.step(&mut InPlace { buf })
+        #[cfg(target_pointer_width = "64")]
+        return self.step(&mut InPlace { buf });
+        #[cfg(not(target_pointer_width = "64"))]
+        return self.in_place_bytes(buf);
+    }
+
+    /// [`decode_in_place`](Self::decode_in_place) on 32-bit targets
+    /// (Cortex-M): the same rules as one byte-at-a-time state machine, about
+    /// a third of the code of the run-copying [`step`](Self::step) with its
+    /// SWAR scan, which is the host engine's speed. Compiled on the host too:
+    /// a test checks it against `step` over many inputs and splits.
+    #[cfg(any(test, not(target_pointer_width = "64")))]
+    fn in_place_bytes(&mut self, buf: &mut [u8]) -> Decoded {
+        let mut state = self.state;
+        // The last byte consumed was CR.
+        let mut cr = self.cr;
+        let (mut i, mut o) = (0usize, 0usize); // consumed, produced (o <= i)
+        while let Some(&byte) = buf.get(i) {
+            match (state, byte) {
+                (State::End, _) => break,
+                (State::LineStart, b'.') => state = State::Dot,
+                (State::Dot, b'\r') => state = State::DotCr,
+                (State::DotCr, b'\n') => {
+                    state = State::End;
+                    cr = false;
+                    i = i.wrapping_add(1);
+                    break;
+                }
+                _ => {
+                    if state == State::DotCr {
+                        // `.` CR then not LF: the CR is data and comes out
+                        // first, where there is room before the input.
+                        if o >= i {
+                            break;
+                        }
+                        if let Some(slot) = buf.get_mut(o) {
+                            *slot = b'\r';
+                        }
+                        o = o.wrapping_add(1);
+                    }
+                    // Line data (after `.` at line start, the dot is dropped).
+                    if let Some(slot) = buf.get_mut(o) {
+                        *slot = byte;
+                    }
+                    o = o.wrapping_add(1);
+                    state = if byte == b'\n' && cr { State::LineStart } else { State::Mid };
+                }
+            }
+            cr = byte == b'\r';
+            i = i.wrapping_add(1);
+        }
+        self.state = state;
+        self.cr = cr;
+        Decoded { consumed: i, produced: o, end: state == State::End }
     }
 
     fn step<T: Io>(&mut self, io: &mut T) -> Decoded {
@@ -342,6 +426,91 @@ impl BodyDecoder {
             consumed: i,
             produced: o,
             end: state == State::End,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::unwrap_used)]
+mod scan_tests {
+    use super::{find_lf_dot, find_lf_dot_bytes, BodyDecoder, InPlace};
+
+    /// The 32-bit targets' byte-at-a-time in-place decoder gives what the
+    /// run-copying one gives: same output, consumption, end and state after
+    /// every chunk, whatever the chunking (random inputs rich in CR, LF and
+    /// dots, random splits, decoding from the unconsumed rest as callers do).
+    #[test]
+    fn in_place_bytes_matches_step() {
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let data: Vec<u8> = (0..len)
+                .map(|_| match next() % 6 {
+                    0 => b'\r',
+                    1 => b'\n',
+                    2 | 3 => b'.',
+                    4 => b'a',
+                    _ => (next() >> 8) as u8,
+                })
+                .collect();
+            let (mut a, mut b) = (BodyDecoder::new(), BodyDecoder::new());
+            let mut at = 0usize;
+            let mut rounds = 0;
+            while at < data.len() && rounds < 100 {
+                rounds += 1;
+                let chunk = 1 + (next() as usize % (data.len() - at));
+                let (mut x, mut y) = (data[at..at + chunk].to_vec(), data[at..at + chunk].to_vec());
+                let dx = a.step(&mut InPlace { buf: &mut x });
+                let dy = b.in_place_bytes(&mut y);
+                assert_eq!(dx, dy, "{data:?} at {at}+{chunk}");
+                assert_eq!(a, b, "{data:?} at {at}+{chunk}");
+                assert_eq!(x[..dx.produced], y[..dy.produced]);
+                assert_eq!(x[dx.consumed..], y[dy.consumed..]);
+                if dx.end {
+                    break;
+                }
+                if dx.consumed == 0 {
+                    // The CR owed after `.` CR: delivered by the caller.
+                    assert!(a.cr_pending(data[at]));
+                    a.cr_delivered();
+                    b.cr_delivered();
+                    continue;
+                }
+                at += dx.consumed;
+            }
+        }
+    }
+
+    /// The 32-bit targets' byte loop finds what the SWAR scan finds, at
+    /// every length and position (lanes, block edges, the tail).
+    #[test]
+    fn byte_loop_matches_swar_scan() {
+        let mut seed = 0x2545_f491_u32;
+        for len in 0..80usize {
+            for round in 0..200 {
+                let mut window = vec![0u8; len];
+                for b in window.iter_mut() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    // Mostly LF and dot, so that pairs and near-misses abound.
+                    *b = match seed % 5 {
+                        0 | 1 => b'\n',
+                        2 | 3 => b'.',
+                        _ => (seed >> 8) as u8,
+                    };
+                }
+                if round == 0 {
+                    window.fill(b'x');
+                }
+                assert_eq!(find_lf_dot(&window), find_lf_dot_bytes(&window), "{window:?}");
+            }
         }
     }
 }

@@ -1812,3 +1812,42 @@ fn capa_every_sasl_mechanism() {
         assert_eq!(p.capabilities().sasl, bit, "{:?}", std::string::String::from_utf8_lossy(name));
     }
 }
+
+/// `feed_line` is `feed_text` without the response code: same consumption,
+/// same reply (text, arguments, timestamp) but `code` always `None`, at
+/// every split of the input.
+#[test]
+fn feed_line_is_feed_text_without_code() {
+    let lines: [(&[u8], RespCode); 4] = [
+        (b"-ERR [IN-USE] locked\r\n", RespCode::InUse),
+        (b"+OK [SYS/TEMP] 2 320 <1.2@x>\r\n", RespCode::SysTemp),
+        (b"+OK 5 octets\r\n", RespCode::None),
+        (b"-ERR [AUTH]\r\n", RespCode::Auth),
+    ];
+    for (line, code) in lines {
+        for split in 0..=line.len() {
+            let (mut a, mut b) = (ReplyParser::new(), ReplyParser::new());
+            let (mut ta, mut tb) = ([0u8; 64], [0u8; 64]);
+            let (mut sa, mut sb) = ([0u8; 16], [0u8; 16]);
+            let (first, second) = line.split_at(split);
+            let (na, ra) = a.feed_text(first, &mut sa, &mut ta);
+            let (nb, rb) = b.feed_line(first, &mut sb, &mut tb);
+            assert_eq!(na, nb);
+            let (ra, rb) = match (ra, rb) {
+                (Some(ra), Some(rb)) => (ra.unwrap(), rb.unwrap()),
+                (None, None) => {
+                    let (na, ra) = a.feed_text(second, &mut sa, &mut ta);
+                    let (nb, rb) = b.feed_line(second, &mut sb, &mut tb);
+                    assert_eq!(na, nb);
+                    (ra.unwrap().unwrap(), rb.unwrap().unwrap())
+                }
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(rb.code, RespCode::None);
+            assert_eq!(ra.code, code, "{line:?}");
+            assert_eq!(Reply { code: RespCode::None, ..ra }, rb);
+            assert_eq!(resp_code(rb.text(&tb).unwrap()), ra.code);
+            assert_eq!((ta, sa), (tb, sb));
+        }
+    }
+}

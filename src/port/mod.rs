@@ -190,6 +190,83 @@ pub struct StackArea {
 #[allow(dead_code)] // the std port ignores stacks
 pub(crate) const MIN_STACK_BYTES: usize = 1024;
 
+/// Bytes of the separate stack `nx_ip_create` carves for smoltcp's poll on
+/// a port where the application's own thread polls (bare metal: no helper
+/// thread). smoltcp's ingress and egress paths alone take about 2.3 KiB on
+/// Cortex-M4, more than a NetX program gives its threads; 3 KiB covers the
+/// measured deepest use with margin. 0: polls run on the caller's stack.
+pub(crate) const SERVICE_STACK: usize = if HAS_THREADS { 0 } else { 3072 };
+
+/// Runs `f` with the stack pointer moved to the top of `stack` (Cortex-M:
+/// a four-instruction trampoline), so that a deep call (smoltcp's poll)
+/// does not need the caller's thread to have the stack for it. Elsewhere,
+/// and on a port with no [`SERVICE_STACK`], a plain call.
+///
+/// # Safety
+/// While `f` runs, nothing else uses `stack` (callers hold the lock that
+/// owns it, so calls on the same area never nest), and `stack` is writable
+/// memory of `stack.size` (at least 256) bytes when [`SERVICE_STACK`] is
+/// not 0.
+#[cfg(all(target_arch = "arm", target_os = "none"))]
+pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -> R {
+    struct Ctx<F, R> {
+        f: Option<F>,
+        r: Option<R>,
+    }
+    extern "C" fn tramp<R, F: FnOnce() -> R>(ctx: *mut u8) {
+        // SAFETY: `ctx` is the `Ctx` on the caller's stack below, alive and
+        // not otherwise used for the whole call.
+        let ctx = unsafe { &mut *(ctx as *mut Ctx<F, R>) };
+        if let Some(f) = ctx.f.take() {
+            ctx.r = Some(f());
+        }
+    }
+    // The ThreadX port on Cortex-M carves no service stack: a plain call.
+    // A constant, so that on bare metal no in-place branch puts the deep
+    // call back on the caller's stack (and on bench/m4/stack_graph.py's
+    // static call graph).
+    if SERVICE_STACK == 0 {
+        return f();
+    }
+    debug_assert!(stack.size >= 256 && !stack.ptr.is_null());
+    let mut ctx = Ctx { f: Some(f), r: None };
+    // AAPCS: 8-byte aligned stack at a call.
+    let top = (stack.ptr as usize + stack.size) & !7;
+    // SAFETY: `top` is the end of memory only this call uses (caller's
+    // contract); the old stack pointer is kept in r4 (callee-saved, so the
+    // trampoline preserves it) and restored before the asm ends; every
+    // register the AAPCS lets the callee clobber is declared clobbered.
+    unsafe {
+        core::arch::asm!(
+            "mov r4, sp",
+            "mov sp, {top}",
+            "blx {func}",
+            "mov sp, r4",
+            top = in(reg) top,
+            func = in(reg) tramp::<R, F> as extern "C" fn(*mut u8) as usize,
+            inout("r0") &mut ctx as *mut Ctx<F, R> as *mut u8 => _,
+            out("r4") _, out("r1") _, out("r2") _, out("r3") _, out("r12") _, out("lr") _,
+            out("s0") _, out("s1") _, out("s2") _, out("s3") _, out("s4") _, out("s5") _,
+            out("s6") _, out("s7") _, out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+            out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+        );
+    }
+    match ctx.r {
+        Some(r) => r,
+        None => unreachable!("run_on_stack: no result"),
+    }
+}
+
+/// Runs `f` (a plain call: this target runs it on the caller's stack).
+///
+/// # Safety
+/// None beyond the Cortex-M version's contract.
+#[cfg(not(all(target_arch = "arm", target_os = "none")))]
+#[inline(always)]
+pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(_stack: StackArea, f: F) -> R {
+    f()
+}
+
 /// Runs `f`, turning a panic into `None` (used at the C boundary only).
 /// Where panics abort (every embedded build), this is a plain call.
 #[inline(always)]
