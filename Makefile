@@ -22,7 +22,7 @@ EXAMPLES  := $(patsubst examples-c/%.c,%,$(wildcard examples-c/*.c))
 VALGRIND  ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet
 
 .PHONY: setup all lib header check-header check-readme check-layers ctest ctest-plain ctest-asan ctest-valgrind \
-        test demo demo-checked examples pop3_fetch bench fuzz interop clean \
+        test demo demo-checked examples pop3_fetch bench fuzz fuzz-long interop clean \
         fetch-lib check-layout-limits dovecot-up dovecot-down
 
 all: lib examples
@@ -196,6 +196,10 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked --version 0.13.2
 	fuzz/run.sh $(FUZZ_SECONDS)
+
+# Every fuzz target for 10 minutes (issue 9: the run counts go in BENCHMARKS.md).
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=600
 
 # Benchmarks (not tests): prints a table and key=value lines, writes BENCHMARKS.md.
 bench:
