@@ -17,6 +17,8 @@
 #include "nxd_pop3_client.h"
 
 #define BULK_BYTES (slow_mode() ? 1024UL * 1024 : 10UL * 1024 * 1024)
+#define BULK_PACKET_TYPE NX_IPv6_TCP_PACKET
+#include "netx_bulk.h"
 #define SEQ_CONNECTIONS 100
 
 static NODE a1, a2; /* dual stack */
@@ -63,66 +65,6 @@ static UINT setup_v6(NODE *n, const NXD_ADDRESS *global)
 }
 
 /* ---------------------------------------------------------------- bulk */
-
-typedef struct STREAM {
-    NX_TCP_SOCKET *sock;
-    NX_PACKET_POOL *pool;
-    ULONG seed;
-    SUM sum;
-    UINT status;
-    TX_THREAD thread;
-} STREAM;
-
-static STREAM streams[4];
-
-static void sender_entry(ULONG input)
-{
-    STREAM *st = &streams[input];
-    static __thread UCHAR buf[4000];
-    unsigned long long off = 0;
-    st->status = NX_SUCCESS;
-    while (off < BULK_BYTES) {
-        NX_PACKET *p;
-        ULONG n = 1 + (ULONG)((off * 7) % sizeof(buf)), i;
-        UINT s;
-        if (n > BULK_BYTES - off)
-            n = (ULONG)(BULK_BYTES - off);
-        for (i = 0; i < n; i++)
-            buf[i] = pattern(st->seed, off + i);
-        s = nx_packet_allocate(st->pool, &p, NX_IPv6_TCP_PACKET, 5 * NX_IP_PERIODIC_RATE);
-        if (s == NX_SUCCESS)
-            s = nx_packet_data_append(p, buf, n, st->pool, 5 * NX_IP_PERIODIC_RATE);
-        if (s == NX_SUCCESS) {
-            s = nx_tcp_socket_send(st->sock, p, 10 * NX_IP_PERIODIC_RATE);
-            if (s != NX_SUCCESS)
-                nx_packet_release(p);
-        }
-        if (s != NX_SUCCESS) {
-            printf("sender: status 0x%x at %llu\n", s, off);
-            st->status = s;
-            return;
-        }
-        sum_add(&st->sum, buf, n);
-        off += n;
-    }
-}
-
-static void receiver_entry(ULONG input)
-{
-    STREAM *st = &streams[input];
-    st->status = NX_SUCCESS;
-    while (st->sum.bytes < BULK_BYTES) {
-        NX_PACKET *p;
-        UINT s = nx_tcp_socket_receive(st->sock, &p, 10 * NX_IP_PERIODIC_RATE);
-        if (s != NX_SUCCESS) {
-            printf("receiver: status 0x%x at %llu\n", s, st->sum.bytes);
-            st->status = s;
-            return;
-        }
-        sum_packet(&st->sum, p);
-        nx_packet_release(p);
-    }
-}
 
 /* Connects cli (on client) to srv (listening on server) at dst:port. */
 static void pair_connect(NODE *server, NX_TCP_SOCKET *srv, NODE *client, NX_TCP_SOCKET *cli, NXD_ADDRESS *dst, UINT port)

@@ -9,75 +9,13 @@
 #define BULK_PORT 5001
 #define SEQ_PORT 5002
 #define BULK_BYTES (slow_mode() ? 1024UL * 1024 : 10UL * 1024 * 1024)
+#include "netx_bulk.h"
 #define SEQ_CONNECTIONS 100
 
 static NODE server, client;
 static NX_TCP_SOCKET srv_sock, cli_sock;
 
 /* ---------------------------------------------------------------- bulk */
-
-typedef struct STREAM {
-    NX_TCP_SOCKET *sock;
-    NX_PACKET_POOL *pool;
-    ULONG seed;
-    SUM sum;
-    UINT status;
-    TX_THREAD thread;
-} STREAM;
-
-/* ULONG is 32 bits: threads get an index into this table, not a pointer. */
-static STREAM streams[4];
-
-static void sender_entry(ULONG input)
-{
-    STREAM *st = &streams[input];
-    static __thread UCHAR buf[4000];
-    unsigned long long off = 0;
-    st->status = NX_SUCCESS;
-    while (off < BULK_BYTES) {
-        NX_PACKET *p;
-        ULONG n = 1 + (ULONG)((off * 7) % sizeof(buf)), i;
-        UINT s;
-        if (n > BULK_BYTES - off)
-            n = (ULONG)(BULK_BYTES - off);
-        for (i = 0; i < n; i++)
-            buf[i] = pattern(st->seed, off + i);
-        s = nx_packet_allocate(st->pool, &p, NX_IPv4_TCP_PACKET, 5 * NX_IP_PERIODIC_RATE);
-        if (s == NX_SUCCESS)
-            s = nx_packet_data_append(p, buf, n, st->pool, 5 * NX_IP_PERIODIC_RATE);
-        if (s == NX_SUCCESS) {
-            s = nx_tcp_socket_send(st->sock, p, 10 * NX_IP_PERIODIC_RATE);
-            if (s != NX_SUCCESS)
-                nx_packet_release(p);
-        }
-        if (s != NX_SUCCESS) {
-            printf("sender: status 0x%x at %llu\n", s, off);
-            st->status = s;
-            return;
-        }
-        sum_add(&st->sum, buf, n);
-        off += n;
-    }
-}
-
-static void receiver_entry(ULONG input)
-{
-    STREAM *st = &streams[input];
-    st->status = NX_SUCCESS;
-    while (st->sum.bytes < BULK_BYTES) {
-        NX_PACKET *p;
-        UINT s = nx_tcp_socket_receive(st->sock, &p, 10 * NX_IP_PERIODIC_RATE);
-        if (s != NX_SUCCESS) {
-            printf("receiver: status 0x%x at %llu\n", s, st->sum.bytes);
-            st->status = s;
-            return;
-        }
-        if (p->nx_packet_next != NULL || p->nx_packet_length == 0)
-            st->status = NX_INVALID_PACKET;
-        sum_packet(&st->sum, p);
-        nx_packet_release(p);
-    }
-}
 
 static TX_THREAD closer_thread;
 static volatile UINT closer_receive, closer_disconnect;
