@@ -210,7 +210,7 @@ clean:
 	rm -rf $(BUILD)
 
 # ---------------------------------------------------------------- firmware (issue 11): mps2-an386 in QEMU
-# A contained block (helper "firmware"): the Cortex-M4 board support, the
+# Firmware (issue 11): the Cortex-M4 board support, the
 # LAN9118 NetX driver and its self-test, the POP3 firmware application, and
 # the 32-bit layout check. See firmware/mps2-an386/README.md.
 #   make firmware-tools      install arm-none-eabi-gcc, newlib, qemu-system-arm, ping if missing

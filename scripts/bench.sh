@@ -45,7 +45,7 @@ cat build/bench.txt
 } > BENCHMARKS.md
 
 # ---------------------------------------------------------------- Cortex-M4 (issue 10 items 6-7, issue 11)
-# A contained block (helper "fwtest"): flash and RAM of the thumb library
+# Cortex-M4 figures (issue 10 items 6-7): flash and RAM of the thumb library
 # (bench/m4/m4_size.py), the deepest stack of a POP3 call by painting in the
 # firmware against Dovecot (bench/m4/firmware_stack.py, root), the firmware
 # image per origin and QEMU download rates (make firmware-bench; emulator
