@@ -33,6 +33,11 @@
 
 #include "tx_api.h"
 #include "nx_api.h"
+/* A server may hold its reply to a failed login for seconds, longer after
+   each failure from the same address (Dovecot doubles it up to 15 s): with
+   NetX's default 10 s an APOP refusal followed by USER/PASS could end in
+   NX_NO_PACKET instead of the server's -ERR. Set as a NetX program does. */
+#define NX_POP3_SERVER_REPLY_TIMEOUT (30 * NX_IP_PERIODIC_RATE)
 #include "nxd_pop3_client.h"
 
 #include "board.h"
