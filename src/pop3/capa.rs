@@ -327,6 +327,19 @@ impl CapaParser {
             }
             return self.end_word();
         }
+        // A number's leading zeros are not kept (`LOGIN-DELAY 000…0900` is
+        // 900): only the significant digits must fit the word buffer.
+        if self.words == 1
+            && matches!(self.capa, Capa::LoginDelay | Capa::Expire)
+            && self.word_len == 1
+            && self.word.first() == Some(&b'0')
+            && byte.is_ascii_digit()
+        {
+            if let Some(first) = self.word.first_mut() {
+                *first = byte;
+            }
+            return Ok(());
+        }
         if let Some(slot) = self.word.get_mut(usize::from(self.word_len)) {
             *slot = byte.to_ascii_uppercase();
         }

@@ -1493,6 +1493,19 @@ fn capa_full_reply() {
 }
 
 #[test]
+fn capa_numbers_with_leading_zeros() {
+    // Found by the `walks` fuzz target: leading zeros do not count against
+    // the word buffer (the value is what must fit 32 bits).
+    let (_, _, p) = walk::<CapaParser>(b"LOGIN-DELAY 000000000000097667489\r\nEXPIRE 00000000000000000000 USER\r\n.\r\n", &[], 0);
+    let caps = p.capabilities();
+    assert_eq!(caps.login_delay, 97_667_489);
+    assert_eq!((caps.expire, caps.expire_per_user), (crate::pop3::Expire::Days(0), true));
+    // Too big is still refused, zeros or not.
+    let (events, _) = walk_any::<CapaParser>(b"LOGIN-DELAY 0004294967296\r\n.\r\n", 0);
+    assert_eq!(events[0].1, Err(WalkError::Malformed));
+}
+
+#[test]
 fn capa_raw_line_buffer() {
     // A line longer than the buffer is cut at the buffer, `len` is whole.
     let (events, _) = walk_any::<CapaParser>(b"SASL PLAIN LOGIN\r\n.\r\n", 8);
