@@ -70,6 +70,24 @@ static inline void start_watchdog(ULONG seconds)
     tx_thread_create(&watchdog_thread, "watchdog", watchdog_entry, seconds, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
 }
 
+/* The ThreadX entry of a test: tx_application_define initialises NetX, starts
+   the watchdog and creates `thread` running `entry` (priority 1, on the
+   harness's own stack); main enters the kernel. One line at the end of a test
+   file: NETX_TEST_MAIN(main_thread, main_entry, 60) */
+#define NETX_TEST_MAIN(thread, entry, watchdog_seconds)                                                           \
+    void tx_application_define(void *first_unused_memory)                                                         \
+    {                                                                                                             \
+        (void)first_unused_memory;                                                                                \
+        nx_system_initialize();                                                                                   \
+        start_watchdog(watchdog_seconds);                                                                         \
+        tx_thread_create(&(thread), "main", (entry), 0, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);          \
+    }                                                                                                             \
+    int main(void)                                                                                                \
+    {                                                                                                             \
+        tx_kernel_enter();                                                                                        \
+        return 0;                                                                                                 \
+    }
+
 #define POOL_PAYLOAD 1536
 /* Header + payload per packet, generously. */
 #define POOL_BYTES(n) ((n) * (POOL_PAYLOAD + 160))

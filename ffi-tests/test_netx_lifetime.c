@@ -461,16 +461,4 @@ static void main_entry(ULONG input)
     test_control_return(failures ? 1 : 0);
 }
 
-void tx_application_define(void *first_unused_memory)
-{
-    (void)first_unused_memory;
-    nx_system_initialize();
-    start_watchdog(60);
-    tx_thread_create(&main_thread, "main", main_entry, 0, NULL, 0, 1, 1, TX_NO_TIME_SLICE, TX_AUTO_START);
-}
-
-int main(void)
-{
-    tx_kernel_enter();
-    return 0;
-}
+NETX_TEST_MAIN(main_thread, main_entry, 60)
