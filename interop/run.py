@@ -515,17 +515,26 @@ class Suite:
     KILL_POINTS = (("part-written", 3), ("before-rename", 2), ("after-rename", 2),
                    ("before-dele", 2), ("after-dele", 2), ("before-quit", 1))
 
-    def check_killed_run(self, s: h.Server, point: str, k: int) -> None:
-        """A --delete run killed at POINT of message K, then a normal run: no
-        message lost, no partial file under a final name, no .part left."""
-        name = f"killed at {point} (message {k}), then rerun: nothing lost"
-        d = self.newdir(f"{s.name}-kill-{point}")
+    def fresh_alice(self, s: h.Server, slug: str, name: str) -> tuple[str, list[bytes]] | None:
+        """A check's start: its directory, alice's maildrop reseeded and
+        fetched by the reference client into DIR/ref. Returns (DIR, the
+        messages) or None after recording the check as failed."""
+        d = self.newdir(f"{s.name}-{slug}")
         s.reseed("alice")
         ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
         if "error" in ref:
             self.record(s.name, name, False, f"reference failed: {ref['error']}")
+            return None
+        return d, self.contents(os.path.join(d, "ref"))
+
+    def check_killed_run(self, s: h.Server, point: str, k: int) -> None:
+        """A --delete run killed at POINT of message K, then a normal run: no
+        message lost, no partial file under a final name, no .part left."""
+        name = f"killed at {point} (message {k}), then rerun: nothing lost"
+        fresh = self.fresh_alice(s, f"kill-{point}", name)
+        if fresh is None:
             return
-        originals = self.contents(os.path.join(d, "ref"))
+        d, originals = fresh
         out = os.path.join(d, "client")
         rc1, _, se1, _ = self.run_client("killed", s.address, "alice", h.PASSWORDS["alice"], out, delete=True,
                                          env={"POP3_FETCH_TEST_EXIT": f"{point}:{k}"})
@@ -816,13 +825,10 @@ class Suite:
         (Dovecot) a message added between runs is then fetched alone."""
         name = "--keep twice: nothing new the second time, mail stays" + \
             ("; a new message fetched alone" if isinstance(s, h.Dovecot) else "")
-        d = self.newdir(f"{s.name}-keep-twice")
-        s.reseed("alice")
-        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
-        if "error" in ref:
-            self.record(s.name, name, False, f"reference failed: {ref['error']}")
+        fresh = self.fresh_alice(s, "keep-twice", name)
+        if fresh is None:
             return
-        originals = self.contents(os.path.join(d, "ref"))
+        d, originals = fresh
         out = os.path.join(d, "client")
         user = s.login_name("alice")
         problems = []
@@ -861,13 +867,10 @@ class Suite:
         """--keep killed at POINT of message K, then --keep again: every message
         exactly once (none lost, none fetched twice), all still on the server."""
         name = f"--keep killed at {point} (message {k}), rerun: each message once"
-        d = self.newdir(f"{s.name}-keep-kill-{point}")
-        s.reseed("alice")
-        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
-        if "error" in ref:
-            self.record(s.name, name, False, f"reference failed: {ref['error']}")
+        fresh = self.fresh_alice(s, f"keep-kill-{point}", name)
+        if fresh is None:
             return
-        originals = self.contents(os.path.join(d, "ref"))
+        d, originals = fresh
         out = os.path.join(d, "client")
         user = s.login_name("alice")
         problems = []
@@ -906,13 +909,10 @@ class Suite:
 
     def check_maildir(self, s: h.Server) -> None:
         """--maildir: every message in new/ under a Maildir name, tmp/ empty."""
-        d = self.newdir(f"{s.name}-maildir")
-        s.reseed("alice")
-        ref = self.ref_fetch(s, "alice", False, os.path.join(d, "ref"))
-        if "error" in ref:
-            self.record(s.name, "--maildir", False, f"reference failed: {ref['error']}")
+        fresh = self.fresh_alice(s, "maildir", "--maildir")
+        if fresh is None:
             return
-        originals = self.contents(os.path.join(d, "ref"))
+        d, originals = fresh
         md = os.path.join(d, "Maildir")
         rc, _, se, _ = self.run_client("maildir", s.address, s.login_name("alice"), h.PASSWORDS["alice"], "",
                                        raw_args=["--tap", h.TAP, "--ip", h.client_cidr(), "--server", s.address,
