@@ -148,6 +148,22 @@ static inline void node_delete(NODE *n)
     n->ip_mem = NULL;
 }
 
+/* Ends a test's one connection and both nodes: the server side closes first
+   without waiting, the client's close completes it; the listen entry and both
+   sockets go, then each node (every packet back in its pool). */
+static inline void end_connection(NODE *client, NODE *server, NX_TCP_SOCKET *cli, NX_TCP_SOCKET *srv, UINT port)
+{
+    CHECK_EQ(nx_tcp_socket_disconnect(srv, NX_NO_WAIT), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_disconnect(cli, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unaccept(srv), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_server_socket_unlisten(&server->ip, port), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_client_socket_unbind(cli), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(srv), NX_SUCCESS);
+    CHECK_EQ(nx_tcp_socket_delete(cli), NX_SUCCESS);
+    node_delete(client);
+    node_delete(server);
+}
+
 /* Order-sensitive checksum (Fletcher-like, 64-bit). */
 typedef struct SUM {
     unsigned long long a, b, bytes;

@@ -99,16 +99,7 @@ static void main_entry(ULONG input)
     CHECK(drops > 0); /* the loss path was exercised */
     report("tiny receive pool: complete, in order, no deadlock", f);
     f = failures;
-    /* Server closes first without waiting; the client's close completes it. */
-    CHECK_EQ(nx_tcp_socket_disconnect(&srv, NX_NO_WAIT), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_socket_disconnect(&cli, 5 * NX_IP_PERIODIC_RATE), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_server_socket_unaccept(&srv), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_server_socket_unlisten(&server.ip, PORT), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_client_socket_unbind(&cli), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_socket_delete(&srv), NX_SUCCESS);
-    CHECK_EQ(nx_tcp_socket_delete(&cli), NX_SUCCESS);
-    node_delete(&client);
-    node_delete(&server);
+    end_connection(&client, &server, &cli, &srv, PORT);
     report("every packet back in its pool", f);
     printf("%s test_netx_tinypool\n", failures ? "FAIL" : "PASS");
     test_control_return(failures ? 1 : 0);
