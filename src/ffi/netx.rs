@@ -181,7 +181,7 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
 pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `pool_ptr`
-        // is a created pool; all kept alive for the call.
+        // is a created pool, kept alive for the call.
         unsafe { packet::nx_packet_pool_delete(pool_ptr) }
     })
 }
@@ -260,7 +260,7 @@ pub unsafe extern "C" fn _nxe_packet_allocate(
 pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
-        // is a packet chain it owns; all kept alive for the call.
+        // is a packet chain it owns, kept alive for the call.
         unsafe { packet::nx_packet_release(packet_ptr) }
     })
 }
@@ -302,7 +302,7 @@ pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET
 pub unsafe extern "C" fn _nx_packet_transmit_release(packet_ptr: *mut NX_PACKET) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
-        // is a packet chain it owns; all kept alive for the call.
+        // is a packet chain it owns, kept alive for the call.
         unsafe { packet::nx_packet_transmit_release(packet_ptr) }
     })
 }
@@ -395,7 +395,7 @@ pub unsafe extern "C" fn _nx_packet_data_retrieve(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
-        // is a packet chain it owns, `buffer_start` is memory of the size given, `bytes_copied` is
+        // is a packet chain it owns, `buffer_start` holds the chain's length, `bytes_copied` is
         // writable; all kept alive for the call.
         unsafe { packet::nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied) }
     })
@@ -436,7 +436,7 @@ pub unsafe extern "C" fn _nx_packet_data_extract_offset(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
-        // is a packet chain it owns, `buffer_start` is memory of the size given, `bytes_copied` is
+        // is a packet chain it owns, `buffer_start` holds `buffer_length` bytes, `bytes_copied` is
         // writable; all kept alive for the call.
         unsafe { packet::nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied) }
     })
@@ -731,7 +731,7 @@ pub unsafe extern "C" fn _nxe_ip_create(
 pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_ip_delete(ip_ptr) }
     })
 }
@@ -791,7 +791,7 @@ pub unsafe extern "C" fn _nxe_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *
 pub unsafe extern "C" fn _nx_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_tcp_enable(ip_ptr) }
     })
 }
@@ -816,7 +816,7 @@ pub unsafe extern "C" fn _nxe_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
 pub unsafe extern "C" fn _nx_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_icmp_enable(ip_ptr) }
     })
 }
@@ -885,7 +885,7 @@ pub unsafe extern "C" fn _nxe_ip_status_check(
 pub unsafe extern "C" fn _nx_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface_index: UINT, mtu_size: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) }
     })
 }
@@ -919,7 +919,7 @@ pub unsafe extern "C" fn _nx_ip_interface_physical_address_set(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) }
     })
 }
@@ -956,7 +956,7 @@ pub unsafe extern "C" fn _nx_ip_interface_address_mapping_configure(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ip::nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) }
     })
 }
@@ -1184,7 +1184,7 @@ pub unsafe extern "C" fn _nx_tcp_socket_transmit_configure(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) }
     })
 }
@@ -1225,7 +1225,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_transmit_configure(
 pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_socket_delete(socket_ptr) }
     })
 }
@@ -1255,7 +1255,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) 
 pub unsafe extern "C" fn _nx_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_client_socket_bind(socket_ptr, port, wait_option) }
     })
 }
@@ -1286,7 +1286,7 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOC
 pub unsafe extern "C" fn _nx_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_client_socket_unbind(socket_ptr) }
     })
 }
@@ -1319,7 +1319,7 @@ pub unsafe extern "C" fn _nx_tcp_client_socket_connect(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) }
     })
 }
@@ -1468,7 +1468,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
 pub unsafe extern "C" fn _nx_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) }
     })
 }
@@ -1529,7 +1529,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, por
 pub unsafe extern "C" fn _nx_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_server_socket_unaccept(socket_ptr) }
     })
 }
@@ -1556,7 +1556,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP
 pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { tcp::nx_tcp_server_socket_unlisten(ip_ptr, port) }
     })
 }
@@ -1684,7 +1684,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET,
 pub unsafe extern "C" fn _nx_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_socket_disconnect(socket_ptr, wait_option) }
     })
 }
@@ -1712,7 +1712,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCK
 pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket; all kept alive for the call.
+        // is a created socket, kept alive for the call.
         unsafe { tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) }
     })
 }

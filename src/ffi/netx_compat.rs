@@ -38,7 +38,7 @@ unsafe fn release(p: *mut NX_PACKET) {
 pub unsafe extern "C" fn _nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { compat::nx_ip_gateway_address_set(ip_ptr, ip_address) }
     })
 }
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn _nxe_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_addr
 pub unsafe extern "C" fn _nx_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { compat::nx_ip_gateway_address_clear(ip_ptr) }
     })
 }
@@ -153,7 +153,7 @@ pub unsafe extern "C" fn _nxe_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mu
 pub unsafe extern "C" fn _nx_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG, network_mask: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { compat::nx_ip_address_set(ip_ptr, ip_address, network_mask) }
     })
 }
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn _nxe_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULO
 pub unsafe extern "C" fn _nx_ip_interface_capability_set(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: ULONG) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag) }
     })
 }

@@ -29,7 +29,7 @@ unsafe fn ip_ok(p: *const NX_IP) -> bool {
 pub unsafe extern "C" fn _nxd_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ipv6::nxd_ipv6_enable(ip_ptr) }
     })
 }
@@ -56,7 +56,7 @@ pub unsafe extern "C" fn _nxde_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
 pub unsafe extern "C" fn _nxd_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ipv6::nxd_ipv6_disable(ip_ptr) }
     })
 }
@@ -83,7 +83,7 @@ pub unsafe extern "C" fn _nxde_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
 pub unsafe extern "C" fn _nxd_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ipv6::nxd_icmp_enable(ip_ptr) }
     })
 }
@@ -125,8 +125,8 @@ pub unsafe extern "C" fn _nxd_ipv6_address_set(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP, `ip_address` is a readable NXD_ADDRESS, `address_index` is writable; all
-        // kept alive for the call.
+        // a created IP, `ip_address` NULL (link-local form) or a readable NXD_ADDRESS,
+        // `address_index` NULL or writable; all kept alive for the call.
         unsafe { ipv6::nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index) }
     })
 }
@@ -179,8 +179,8 @@ pub unsafe extern "C" fn _nxd_ipv6_address_get(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP, `ip_address` is a readable NXD_ADDRESS, `prefix_length` is writable,
-        // `interface_index` is writable; all kept alive for the call.
+        // a created IP, `ip_address`, `prefix_length` and `interface_index` writable outputs;
+        // all kept alive for the call.
         unsafe { ipv6::nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index) }
     })
 }
@@ -220,7 +220,7 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
 pub unsafe extern "C" fn _nxd_ipv6_address_delete(ip_ptr: *mut NX_IP, address_index: UINT) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP; all kept alive for the call.
+        // a created IP, kept alive for the call.
         unsafe { ipv6::nxd_ipv6_address_delete(ip_ptr, address_index) }
     })
 }
@@ -296,8 +296,8 @@ pub unsafe extern "C" fn _nxd_tcp_socket_peer_info_get(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
-        // is a created socket, `peer_ip_address` is a readable NXD_ADDRESS, `peer_port` is
-        // writable; all kept alive for the call.
+        // is a created socket, `peer_ip_address` and `peer_port` writable outputs; all kept
+        // alive for the call.
         unsafe { tcp::nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port) }
     })
 }
@@ -342,10 +342,7 @@ pub unsafe extern "C" fn _nx_icmp_info_get(
 ) -> UINT {
     ffi_status!({
         // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
-        // a created IP, `pings_sent` is writable, `ping_timeouts` is writable,
-        // `ping_threads_suspended` is writable, `ping_responses_received` is writable,
-        // `icmp_checksum_errors` is writable, `icmp_unhandled_messages` is writable; all kept alive
-        // for the call.
+        // a created IP, each output NULL or writable; all kept alive for the call.
         unsafe {
             ipv6::nx_icmp_info_get(
                 ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
