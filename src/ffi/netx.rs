@@ -197,7 +197,7 @@ pub unsafe extern "C" fn _nxe_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) 
             return NX_PTR_ERROR;
         }
         // SAFETY: `pool_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `pool_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_packet_pool_delete(pool_ptr) }
     })
 }
@@ -411,6 +411,9 @@ pub unsafe extern "C" fn _nxe_packet_data_retrieve(
 ) -> UINT {
     ffi_status!({
         check_ptr!(buffer_start, bytes_copied);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_copied: &mut ULONG = unsafe { &mut *bytes_copied };
         // SAFETY: the chain the caller hands in and owns (NetX rule).
         let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
@@ -454,6 +457,9 @@ pub unsafe extern "C" fn _nxe_packet_data_extract_offset(
 ) -> UINT {
     ffi_status!({
         check_ptr!(buffer_start, bytes_copied);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_copied: &mut ULONG = unsafe { &mut *bytes_copied };
         // SAFETY: the chain the caller hands in and owns (NetX rule).
         let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
@@ -481,6 +487,9 @@ pub unsafe extern "C" fn _nx_packet_length_get(packet_ptr: *mut NX_PACKET, lengt
 pub unsafe extern "C" fn _nxe_packet_length_get(packet_ptr: *mut NX_PACKET, length: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr, length);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let length: &mut ULONG = unsafe { &mut *length };
         // SAFETY: both checked non-NULL; a packet the caller owns and an
         // output it lends for the call (NetX rule; as NetX, the packet's
         // fields are not checked here).
@@ -584,7 +593,7 @@ pub unsafe extern "C" fn _nxe_packet_pool_info_get(
         // SAFETY: `pool_ptr` checked created just above and kept alive by the caller for the call
         // (NetX rule); `total_packets`, `free_packets`, `empty_pool_requests`,
         // `empty_pool_suspensions`, `invalid_packet_releases` are NULL or valid, as the service
-        // allows. Raw, not `&mut`: it is used by other threads at the same time.
+        // allows. `pool_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe {
             _nx_packet_pool_info_get(
                 pool_ptr,
@@ -748,7 +757,7 @@ pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_ip_delete(ip_ptr) }
     })
 }
@@ -780,8 +789,8 @@ pub unsafe extern "C" fn _nxe_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *
             return NX_SIZE_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `arp_cache_memory` checked non-NULL, lent for the call. Raw, not `&mut`: it
-        // is used by other threads at the same time.
+        // (NetX rule); `arp_cache_memory` checked non-NULL, lent for the call. `ip_ptr` stays raw,
+        // not `&mut`: other threads use it at the same time.
         unsafe { _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size) }
     })
 }
@@ -806,7 +815,7 @@ pub unsafe extern "C" fn _nxe_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_enable(ip_ptr) }
     })
 }
@@ -831,7 +840,7 @@ pub unsafe extern "C" fn _nxe_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_icmp_enable(ip_ptr) }
     })
 }
@@ -866,14 +875,17 @@ pub unsafe extern "C" fn _nxe_ip_status_check(
 ) -> UINT {
     ffi_status!({
         check_ptr!(actual_status);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let actual_status: &mut ULONG = unsafe { &mut *actual_status };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `actual_status` checked non-NULL, lent for the call. Raw, not `&mut`: it is
-        // used by other threads at the same time.
+        // (NetX rule); `actual_status` is a live output (reference above). `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
         unsafe { _nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option) }
     })
 }
@@ -900,7 +912,7 @@ pub unsafe extern "C" fn _nxe_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) }
     })
 }
@@ -941,7 +953,7 @@ pub unsafe extern "C" fn _nxe_ip_interface_physical_address_set(
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) }
     })
 }
@@ -976,7 +988,7 @@ pub unsafe extern "C" fn _nxe_ip_interface_address_mapping_configure(
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) }
     })
 }
@@ -1210,7 +1222,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_transmit_configure(
             return NX_OPTION_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) }
     })
 }
@@ -1241,7 +1253,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) 
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_socket_delete(socket_ptr) }
     })
 }
@@ -1274,7 +1286,7 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOC
             return NX_INVALID_PORT;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_client_socket_bind(socket_ptr, port, wait_option) }
     })
 }
@@ -1301,7 +1313,7 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_S
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_client_socket_unbind(socket_ptr) }
     })
 }
@@ -1346,7 +1358,7 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_connect(
             return NX_INVALID_PORT;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) }
     })
 }
@@ -1454,8 +1466,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
             return NX_INVALID_PORT;
         }
         // SAFETY: `ip_ptr`, `socket_ptr` checked created just above and kept alive by the caller
-        // for the call (NetX rule). Raw, not `&mut`: they are used by other threads at the same
-        // time.
+        // for the call (NetX rule). `ip_ptr`, `socket_ptr` stay raw, not `&mut`: other threads use
+        // them at the same time.
         unsafe { _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback) }
     })
 }
@@ -1483,7 +1495,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_S
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_server_socket_accept(socket_ptr, wait_option) }
     })
 }
@@ -1516,8 +1528,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, por
             return NX_INVALID_PORT;
         }
         // SAFETY: `ip_ptr`, `socket_ptr` checked created just above and kept alive by the caller
-        // for the call (NetX rule). Raw, not `&mut`: they are used by other threads at the same
-        // time.
+        // for the call (NetX rule). `ip_ptr`, `socket_ptr` stay raw, not `&mut`: other threads use
+        // them at the same time.
         unsafe { _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr) }
     })
 }
@@ -1544,7 +1556,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_server_socket_unaccept(socket_ptr) }
     })
 }
@@ -1575,7 +1587,7 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, por
             return NX_INVALID_PORT;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_server_socket_unlisten(ip_ptr, port) }
     })
 }
@@ -1699,7 +1711,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCK
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_socket_disconnect(socket_ptr, wait_option) }
     })
 }
@@ -1731,7 +1743,7 @@ pub unsafe extern "C" fn _nxe_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCK
             return NX_OPTION_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) }
     })
 }
@@ -1753,14 +1765,17 @@ pub unsafe extern "C" fn _nx_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_
 pub unsafe extern "C" fn _nxe_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(bytes_available);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_available: &mut ULONG = unsafe { &mut *bytes_available };
         // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
         // checked calls); only its id words are read.
         if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `bytes_available` checked non-NULL, lent for the call. Raw, not `&mut`: it
-        // is used by other threads at the same time.
+        // (NetX rule); `bytes_available` is a live output (reference above). `socket_ptr` stays
+        // raw, not `&mut`: other threads use it at the same time.
         unsafe { _nx_tcp_socket_bytes_available(socket_ptr, bytes_available) }
     })
 }

@@ -57,7 +57,7 @@ pub unsafe extern "C" fn _nxe_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_addr
             return NX_IP_ADDRESS_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_gateway_address_set(ip_ptr, ip_address) }
     })
 }
@@ -79,14 +79,17 @@ pub unsafe extern "C" fn _nx_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_addre
 pub unsafe extern "C" fn _nxe_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(ip_address);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let ip_address: &mut ULONG = unsafe { &mut *ip_address };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `ip_address` checked non-NULL, lent for the call. Raw, not `&mut`: it is
-        // used by other threads at the same time.
+        // (NetX rule); `ip_address` is a live output (reference above). `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_gateway_address_get(ip_ptr, ip_address) }
     })
 }
@@ -111,7 +114,7 @@ pub unsafe extern "C" fn _nxe_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UI
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_gateway_address_clear(ip_ptr) }
     })
 }
@@ -134,14 +137,18 @@ pub unsafe extern "C" fn _nx_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut
 pub unsafe extern "C" fn _nxe_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG, network_mask: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, network_mask);
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (ip_address, network_mask): (&mut ULONG, &mut ULONG) =
+            unsafe { (&mut *ip_address, &mut *network_mask) };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `ip_address`, `network_mask` checked non-NULL, lent for the call. Raw, not
-        // `&mut`: it is used by other threads at the same time.
+        // (NetX rule); `ip_address`, `network_mask` are live outputs (references above). `ip_ptr`
+        // stays raw, not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_address_get(ip_ptr, ip_address, network_mask) }
     })
 }
@@ -168,7 +175,7 @@ pub unsafe extern "C" fn _nxe_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULO
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_address_set(ip_ptr, ip_address, network_mask) }
     })
 }
@@ -196,7 +203,7 @@ pub unsafe extern "C" fn _nxe_ip_interface_capability_set(ip_ptr: *mut NX_IP, in
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag) }
     })
 }
@@ -218,14 +225,17 @@ pub unsafe extern "C" fn _nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, int
 pub unsafe extern "C" fn _nxe_ip_interface_capability_get(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(capability_flag);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let capability_flag: &mut ULONG = unsafe { &mut *capability_flag };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `capability_flag` checked non-NULL, lent for the call. Raw, not `&mut`: it
-        // is used by other threads at the same time.
+        // (NetX rule); `capability_flag` is a live output (reference above). `ip_ptr` stays raw,
+        // not `&mut`: other threads use it at the same time.
         unsafe { compat::nx_ip_interface_capability_get(ip_ptr, interface_index, capability_flag) }
     })
 }

@@ -44,7 +44,7 @@ pub unsafe extern "C" fn _nxde_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_ipv6_enable(ip_ptr) }
     })
 }
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn _nxde_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_ipv6_disable(ip_ptr) }
     })
 }
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn _nxde_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_icmp_enable(ip_ptr) }
     })
 }
@@ -158,8 +158,8 @@ pub unsafe extern "C" fn _nxde_ipv6_address_set(
             return NX_INVALID_INTERFACE;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `ip_address`, `address_index` are NULL or valid, as the service allows. Raw,
-        // not `&mut`: it is used by other threads at the same time.
+        // (NetX rule); `ip_address`, `address_index` are NULL or valid, as the service allows.
+        // `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index) }
     })
 }
@@ -197,6 +197,10 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, prefix_length, interface_index);
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (ip_address, prefix_length, interface_index): (&mut NXD_ADDRESS, &mut ULONG, &mut UINT) =
+            unsafe { (&mut *ip_address, &mut *prefix_length, &mut *interface_index) };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
@@ -206,8 +210,9 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
             return NX_NO_MORE_ENTRIES;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `ip_address`, `prefix_length`, `interface_index` checked non-NULL, lent for
-        // the call. Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule); `ip_address`, `prefix_length`, `interface_index` are live outputs
+        // (references above). `ip_ptr` stays raw, not `&mut`: other threads use it at the same
+        // time.
         unsafe { _nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index) }
     })
 }
@@ -239,7 +244,7 @@ pub unsafe extern "C" fn _nxde_ipv6_address_delete(ip_ptr: *mut NX_IP, address_i
             return NX_NO_MORE_ENTRIES;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule). Raw, not `&mut`: it is used by other threads at the same time.
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_ipv6_address_delete(ip_ptr, address_index) }
     })
 }
@@ -280,8 +285,8 @@ pub unsafe extern "C" fn _nxde_ipv6_default_router_add(
             return NX_PTR_ERROR;
         }
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `router_addr` checked non-NULL, lent for the call. Raw, not `&mut`: it is
-        // used by other threads at the same time.
+        // (NetX rule); `router_addr` checked non-NULL, lent for the call. `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
         unsafe { _nxd_ipv6_default_router_add(ip_ptr, router_addr, router_lifetime, interface_index) }
     })
 }
@@ -312,6 +317,10 @@ pub unsafe extern "C" fn _nxde_tcp_socket_peer_info_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(peer_ip_address, peer_port);
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (peer_ip_address, peer_port): (&mut NXD_ADDRESS, &mut ULONG) =
+            unsafe { (&mut *peer_ip_address, &mut *peer_port) };
         // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the
         // call (NetX rule for checked calls); its IP field is read only once
         // the socket is found created, and is NULL or an NX_IP then.
@@ -320,8 +329,8 @@ pub unsafe extern "C" fn _nxde_tcp_socket_peer_info_get(
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
-        // (NetX rule); `peer_ip_address`, `peer_port` checked non-NULL, lent for the call. Raw, not
-        // `&mut`: it is used by other threads at the same time.
+        // (NetX rule); `peer_ip_address`, `peer_port` are live outputs (references above).
+        // `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
         unsafe { _nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port) }
     })
 }
@@ -372,8 +381,8 @@ pub unsafe extern "C" fn _nxe_icmp_info_get(
         // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
         // (NetX rule); `pings_sent`, `ping_timeouts`, `ping_threads_suspended`,
         // `ping_responses_received`, `icmp_checksum_errors`, `icmp_unhandled_messages` are NULL or
-        // valid, as the service allows. Raw, not `&mut`: it is used by other threads at the same
-        // time.
+        // valid, as the service allows. `ip_ptr` stays raw, not `&mut`: other threads use it at the
+        // same time.
         unsafe {
             _nx_icmp_info_get(
                 ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
