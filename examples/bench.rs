@@ -15,6 +15,7 @@
 //! - `sizeof_*`: the control blocks.
 //!
 //! `pop3_text_bytes` is measured by `scripts/pop3-text-size.sh` (linking).
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr;
@@ -32,21 +33,27 @@ struct Counting;
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 static COUNTING: AtomicBool = AtomicBool::new(false);
 
+// SAFETY: forwards every call to `System` unchanged and only counts; the
+// counters are atomics, so this allocator is as sound as `System`.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
-        System.alloc(l)
+        // SAFETY: the caller's GlobalAlloc contract, passed on as is.
+        unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        System.dealloc(p, l)
+        // SAFETY: `p` came from this allocator, i.e. from `System`, with `l`.
+        unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
-        System.realloc(p, l, n)
+        // SAFETY: the caller's GlobalAlloc contract, passed on as is (`p`
+        // came from `System`).
+        unsafe { System.realloc(p, l, n) }
     }
 }
 
@@ -110,29 +117,51 @@ fn engine_mb_s(stuffed: &[u8]) -> f64 {
     median(best)
 }
 
+/// An IP instance on the RAM link with its own pool. The control blocks are
+/// leaked heap blocks used only through raw pointers, as a C program uses
+/// them: the instance's thread works on them at the same time, so no `&mut`
+/// to them is ever made.
 struct Node {
-    ip: Box<NX_IP>,
-    pool: Box<NX_PACKET_POOL>,
+    ip: *mut NX_IP,
+    pool: *mut NX_PACKET_POOL,
     _mem: Vec<u64>,
     /// The IP instance's memory area (its state and the sockets' buffers).
     _ipmem: Vec<u64>,
 }
 
-unsafe fn node(addr: u32, packets: usize) -> Node {
+/// A zeroed NetX control block on the heap, leaked (the library uses it
+/// until it is deleted; a few hundred bytes per run).
+///
+/// # Safety
+/// All zeros must be a valid `T`: true of the NetX control blocks (integers,
+/// raw pointers, arrays and optional function pointers).
+unsafe fn control_block<T>() -> *mut T {
+    // SAFETY: all zeros is a valid T (this function's contract).
+    Box::into_raw(Box::new(unsafe { std::mem::zeroed::<T>() }))
+}
+
+fn node(addr: u32, packets: usize) -> Node {
     let mut mem = vec![0u64; packets * (1536 + 128) / 8];
-    let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
-    let s = packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32);
-    assert_eq!(s, 0);
     let mut ipmem = vec![0u64; (4 << 20) / 8];
-    let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
-    let s = ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFF_FF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1);
-    assert_eq!(s, 0);
-    ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
-    ip::nx_tcp_enable(&mut *ipb);
+    // SAFETY: NX_PACKET_POOL and NX_IP are NetX control blocks.
+    let (pool, ipb) = unsafe { (control_block::<NX_PACKET_POOL>(), control_block::<NX_IP>()) };
+    // SAFETY: fresh zeroed blocks; `mem` and `ipmem` live in the Node, which
+    // outlives the instance (deleted at the end of e2e; the pool is never
+    // deleted and never used after the Node).
+    unsafe {
+        let s = packet::nx_packet_pool_create(pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32);
+        assert_eq!(s, 0);
+        let s = ip::nx_ip_create(ipb, ptr::null_mut(), addr, 0xFFFF_FF00, pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1);
+        assert_eq!(s, 0);
+        ip::nx_arp_enable(ipb, ptr::null_mut(), 0);
+        ip::nx_tcp_enable(ipb);
+    }
     Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
 struct P<T>(*mut T);
+// SAFETY: the socket and pool behind it are NetX objects made to be used from
+// several threads (their state is under their own locks).
 unsafe impl<T> Send for P<T> {}
 
 fn addr(a: u8, b: u8, c: u8, d: u8) -> u32 {
@@ -141,18 +170,27 @@ fn addr(a: u8, b: u8, c: u8, d: u8) -> u32 {
 
 /// A POP3 server for one session: greeting, USER/PASS, STAT, RETR 1 (the
 /// message, in 16 KiB sends), QUIT.
+///
+/// # Safety
+/// `s` is a created, listening socket and `pool` a created pool, both alive
+/// until this returns.
 unsafe fn serve(s: *mut NX_TCP_SOCKET, pool: *mut NX_PACKET_POOL, stuffed: &[u8], size: usize) {
     let send = |bytes: &[u8]| {
         let mut p = ptr::null_mut();
-        assert_eq!(packet::nx_packet_allocate(pool, &mut p, NX_TCP_PACKET, NX_WAIT_FOREVER), 0);
-        assert_eq!(packet::nx_packet_data_append(p, bytes.as_ptr() as _, bytes.len() as u32, pool, NX_WAIT_FOREVER), 0);
-        let st = tcp::nx_tcp_socket_send(s, p, 1000);
-        if st != 0 {
-            packet::nx_packet_release(p);
+        // SAFETY: socket and pool alive (this function's contract); `p` is
+        // allocated here, then handed to the stack or released.
+        unsafe {
+            assert_eq!(packet::nx_packet_allocate(pool, &mut p, NX_TCP_PACKET, NX_WAIT_FOREVER), 0);
+            assert_eq!(packet::nx_packet_data_append(p, bytes.as_ptr() as _, bytes.len() as u32, pool, NX_WAIT_FOREVER), 0);
+            let st = tcp::nx_tcp_socket_send(s, p, 1000);
+            if st != 0 {
+                packet::nx_packet_release(p);
+            }
+            st
         }
-        st
     };
-    assert_eq!(tcp::nx_tcp_server_socket_accept(s, 1000), 0);
+    // SAFETY: a listening socket (contract).
+    assert_eq!(unsafe { tcp::nx_tcp_server_socket_accept(s, 1000) }, 0);
     send(b"+OK bench server ready\r\n");
     // Replies are made before the session, so the server allocates nothing
     // while the client is measured.
@@ -162,14 +200,19 @@ unsafe fn serve(s: *mut NX_TCP_SOCKET, pool: *mut NX_PACKET_POOL, stuffed: &[u8]
     let mut used = 0usize;
     loop {
         let mut p = ptr::null_mut();
-        if tcp::nx_tcp_socket_receive(s, &mut p, 3000) != 0 {
+        // SAFETY: a created socket (contract); `p` is a local output slot.
+        if unsafe { tcp::nx_tcp_socket_receive(s, &mut p, 3000) } != 0 {
             break;
         }
-        let data = std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, (*p).nx_packet_length as usize);
+        // SAFETY: on success `p` is a packet this thread owns, one buffer
+        // (the receive hands over a single packet): its `nx_packet_length`
+        // bytes at `prepend_ptr` are readable until the release below.
+        let data = unsafe { std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, (*p).nx_packet_length as usize) };
         let n = data.len().min(line.len() - used);
         line[used..used + n].copy_from_slice(&data[..n]);
         used += n;
-        packet::nx_packet_release(p);
+        // SAFETY: the packet is ours and `data` is not used any more.
+        unsafe { packet::nx_packet_release(p) };
         while let Some(end) = line[..used].iter().position(|&b| b == b'\n') {
             let cmd = line[..end].strip_suffix(b"\r").unwrap_or(&line[..end]);
             if cmd.starts_with(b"USER") || cmd.starts_with(b"PASS") {
@@ -190,50 +233,70 @@ unsafe fn serve(s: *mut NX_TCP_SOCKET, pool: *mut NX_PACKET_POOL, stuffed: &[u8]
             used -= end + 1;
         }
     }
-    tcp::nx_tcp_socket_disconnect(s, 100);
-    tcp::nx_tcp_server_socket_unaccept(s);
+    // SAFETY: a created socket (contract).
+    unsafe {
+        tcp::nx_tcp_socket_disconnect(s, 100);
+        tcp::nx_tcp_server_socket_unaccept(s);
+    }
 }
 
 /// One download through the C API; returns (MB/s, allocations during it).
-unsafe fn e2e(window: u32, original: &[u8], stuffed: &'static [u8], port: u32) -> (f64, u64) {
-    let mut server = node(addr(192, 0, 2, 1), 512);
-    let mut client_node = node(addr(192, 0, 2, 2), 256);
-    let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
-    assert_eq!(tcp::nx_tcp_socket_create(&mut *server.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, 65535, None, None), 0);
-    assert_eq!(tcp::nx_tcp_server_socket_listen(&mut *server.ip, port, &mut *srv, 5, None), 0);
-    let (sp, pp) = (P(&mut *srv as *mut NX_TCP_SOCKET), P(&mut *server.pool as *mut NX_PACKET_POOL));
+fn e2e(window: u32, original: &[u8], stuffed: &'static [u8], port: u32) -> (f64, u64) {
+    let server = node(addr(192, 0, 2, 1), 512);
+    let client_node = node(addr(192, 0, 2, 2), 256);
+    // SAFETY: NX_TCP_SOCKET is a NetX control block.
+    let srv = unsafe { control_block::<NX_TCP_SOCKET>() };
+    // SAFETY: a created instance and a fresh, leaked socket block.
+    unsafe {
+        assert_eq!(tcp::nx_tcp_socket_create(server.ip, srv, ptr::null_mut(), 0, 0, 0x80, 65535, None, None), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_listen(server.ip, port, srv, 5, None), 0);
+    }
+    let (sp, pp) = (P(srv), P(server.pool));
     let size = original.len();
     let th = std::thread::spawn(move || {
         let (sp, pp) = (sp, pp);
-        serve(sp.0, pp.0, stuffed, size)
+        // SAFETY: listening socket and created pool, deleted (the socket) or
+        // left alone (the pool) only after this thread is joined.
+        unsafe { serve(sp.0, pp.0, stuffed, size) }
     });
 
-    let mut c: Box<NX_POP3_CLIENT> = Box::new(std::mem::zeroed());
-    let cp = _nx_pop3_client_settings_carry(&mut *c, 100, 1000, 1000, 100, 1000, window);
+    // SAFETY: NX_POP3_CLIENT is a NetX-style control block.
+    let c = unsafe { control_block::<NX_POP3_CLIENT>() };
     let mut user = *b"bench\0";
     let mut pass = *b"secret\0";
-    let st = _nxe_pop3_client_create(cp, 0, &mut *client_node.ip, &mut *client_node.pool, addr(192, 0, 2, 1), port, user.as_mut_ptr() as _, pass.as_mut_ptr() as _);
+    // SAFETY: a fresh client block that only this thread uses.
+    let cp = unsafe { _nx_pop3_client_settings_carry(c, 100, 1000, 1000, 100, 1000, window) };
+    // SAFETY: that client block, a created instance and pool, and two C
+    // strings that outlive the client (deleted below).
+    let st = unsafe { _nxe_pop3_client_create(cp, 0, client_node.ip, client_node.pool, addr(192, 0, 2, 1), port, user.as_mut_ptr() as _, pass.as_mut_ptr() as _) };
     assert_eq!(st, 0, "create");
     ALLOCS.store(0, Ordering::SeqCst);
     COUNTING.store(true, Ordering::SeqCst);
     let t = Instant::now();
     let (mut n, mut total) = (0u32, 0u32);
-    assert_eq!(_nxe_pop3_client_mail_items_get(&mut *c, &mut n, &mut total), 0);
     let mut item = 0u32;
-    assert_eq!(_nxe_pop3_client_mail_item_get(&mut *c, 1, &mut item), 0);
+    // SAFETY: a created client; the outputs are locals.
+    unsafe {
+        assert_eq!(_nxe_pop3_client_mail_items_get(c, &mut n, &mut total), 0);
+        assert_eq!(_nxe_pop3_client_mail_item_get(c, 1, &mut item), 0);
+    }
     let mut got = 0usize;
     let mut check = 0usize;
     loop {
         let (mut p, mut bytes, mut last) = (ptr::null_mut(), 0u32, 0u32);
-        assert_eq!(_nxe_pop3_client_mail_item_message_get(&mut *c, &mut p, &mut bytes, &mut last), 0);
-        let data = std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, bytes as usize);
+        // SAFETY: a created client; the outputs are locals.
+        assert_eq!(unsafe { _nxe_pop3_client_mail_item_message_get(c, &mut p, &mut bytes, &mut last) }, 0);
+        // SAFETY: on success `p` is one packet we own holding `bytes` bytes
+        // at `prepend_ptr`, readable until the release below.
+        let data = unsafe { std::slice::from_raw_parts((*p).nx_packet_prepend_ptr, bytes as usize) };
         // Spot-check the bytes (a full compare would time the compare).
         if got + data.len() <= original.len() && check < 64 {
             assert_eq!(data, &original[got..got + data.len()]);
             check += 1;
         }
         got += data.len();
-        packet::nx_packet_release(p);
+        // SAFETY: the packet is ours and `data` is not used any more.
+        unsafe { packet::nx_packet_release(p) };
         if last != 0 {
             break;
         }
@@ -242,15 +305,23 @@ unsafe fn e2e(window: u32, original: &[u8], stuffed: &'static [u8], port: u32) -
     COUNTING.store(false, Ordering::SeqCst);
     let allocs = ALLOCS.load(Ordering::SeqCst);
     assert_eq!(got, original.len());
-    assert_eq!(_nxe_pop3_client_quit(&mut *c), 0);
-    assert_eq!(_nxe_pop3_client_delete(&mut *c), 0);
+    // SAFETY: a created client.
+    unsafe {
+        assert_eq!(_nxe_pop3_client_quit(c), 0);
+        assert_eq!(_nxe_pop3_client_delete(c), 0);
+    }
     th.join().unwrap();
-    tcp::nx_tcp_server_socket_unaccept(&mut *srv);
-    tcp::nx_tcp_server_socket_unlisten(&mut *server.ip, port);
-    assert_eq!(tcp::nx_tcp_socket_delete(&mut *srv), 0);
-    assert_eq!(ip::nx_ip_delete(&mut *client_node.ip), 0);
-    assert_eq!(ip::nx_ip_delete(&mut *server.ip), 0);
-    assert_eq!(client_node.pool.nx_packet_pool_available, client_node.pool.nx_packet_pool_total);
+    // SAFETY: the server thread is joined; socket and instances still
+    // created; after the deletes no thread uses the pool, so its counters
+    // are read without a race.
+    unsafe {
+        tcp::nx_tcp_server_socket_unaccept(srv);
+        tcp::nx_tcp_server_socket_unlisten(server.ip, port);
+        assert_eq!(tcp::nx_tcp_socket_delete(srv), 0);
+        assert_eq!(ip::nx_ip_delete(client_node.ip), 0);
+        assert_eq!(ip::nx_ip_delete(server.ip), 0);
+        assert_eq!((*client_node.pool).nx_packet_pool_available, (*client_node.pool).nx_packet_pool_total);
+    }
     (got as f64 / secs / 1e6, allocs)
 }
 
@@ -268,7 +339,7 @@ fn main() {
         let mut runs = Vec::new();
         for _ in 0..RUNS {
             port += 1;
-            let (mbs, a) = unsafe { e2e(window, &original, stuffed, port) };
+            let (mbs, a) = e2e(window, &original, stuffed, port);
             allocs = allocs.max(a);
             runs.push(mbs);
         }

@@ -1,6 +1,7 @@
 //! Regression tests for what fuzzing (fuzz/, see fuzz/run.sh) found.
 //! Plain `cargo test`, no fuzzing dependencies. Each test names the fuzz
 //! target and the (minimized) input that found the case.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use nx_pop3_client::ffi::pop3::_nx_pop3_parse_response;
 use nx_pop3_client::pop3::BodyDecoder;
@@ -70,6 +71,9 @@ fn dot_lines_that_work() {
 fn parse_response(buffer: &[u8], index: u32, arg_len: usize, uppercase: bool, crlf: bool) -> Vec<u8> {
     let mut input = buffer.to_vec();
     let mut region = vec![0xA5u8; arg_len + 128];
+    // SAFETY: `input` holds `input.len()` bytes and the argument buffer
+    // `arg_len` bytes at offset 64 of `region` (`arg_len + 128` long); the
+    // guard bytes around it are checked below.
     unsafe {
         _nx_pop3_parse_response(
             input.as_mut_ptr() as _,

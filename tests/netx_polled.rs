@@ -2,31 +2,43 @@
 //! port cannot start one): one application thread does everything, and its
 //! blocking calls drive the stack. Own test binary: `ip::NO_HELPER` is
 //! process-wide.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 use nx_pop3_client::drivers::ram::nx_ram_network_driver;
 use nx_pop3_client::netx::types::*;
 use nx_pop3_client::netx::{ip, packet, tcp};
 use std::ptr;
 use std::sync::atomic::Ordering;
 
+/// An IP instance on the RAM link with its pool. The control blocks are
+/// leaked heap blocks used only through raw pointers, as C uses them: the
+/// instance's thread works on them too, so no `&mut` to them is made.
 struct Node {
-    ip: Box<NX_IP>,
-    pool: Box<NX_PACKET_POOL>,
+    ip: *mut NX_IP,
+    pool: *mut NX_PACKET_POOL,
     _mem: Vec<u64>,
     _ipmem: Vec<u64>,
 }
 
-unsafe fn node(addr: u32, packets: usize) -> Node {
+fn node(addr: u32, packets: usize) -> Node {
     let mut mem = vec![0u64; packets * (1536 + 128) / 8];
-    let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
-    assert_eq!(packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
     let mut ipmem = vec![0u64; (1 << 20) / 8];
-    let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
-    assert_eq!(
-        ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFFFF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
-        0
-    );
-    ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
-    ip::nx_tcp_enable(&mut *ipb);
+    // SAFETY: NX_PACKET_POOL and NX_IP are plain C data (integers, raw pointers,
+    // arrays, optional function pointers): all zeros is valid. Leaked: the
+    // library uses them until deleted.
+    let pool: *mut NX_PACKET_POOL = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
+    // SAFETY: as just above.
+    let ipb: *mut NX_IP = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
+    // SAFETY: fresh zeroed blocks; `mem` and `ipmem` live in the Node, which
+    // outlives the instance.
+    unsafe {
+        assert_eq!(packet::nx_packet_pool_create(pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
+        assert_eq!(
+            ip::nx_ip_create(ipb, ptr::null_mut(), addr, 0xFFFFFF00, pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
+            0
+        );
+        ip::nx_arp_enable(ipb, ptr::null_mut(), 0);
+        ip::nx_tcp_enable(ipb);
+    }
     Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
@@ -37,23 +49,27 @@ fn ipaddr(d: u8) -> u32 {
 #[test]
 fn one_thread_no_helper_connect_transfer_close() {
     ip::NO_HELPER.store(true, Ordering::SeqCst);
+    // SAFETY: one thread: every object is created here before use and used
+    // after its delete only where the test checks the refusal (the id check
+    // of `nx_ip_service` on a deleted, still allocated block); each packet is
+    // used until it is sent or released.
     unsafe {
-        let mut a = node(ipaddr(1), 64);
-        let mut b = node(ipaddr(2), 64);
-        let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
-        let mut cli: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
-        assert_eq!(tcp::nx_tcp_socket_create(&mut *b.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
-        assert_eq!(tcp::nx_tcp_socket_create(&mut *a.ip, &mut *cli, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_listen(&mut *b.ip, 80, &mut *srv, 2, None), 0);
-        assert_eq!(tcp::nx_tcp_client_socket_bind(&mut *cli, NX_ANY_PORT, 0), 0);
+        let a = node(ipaddr(1), 64);
+        let b = node(ipaddr(2), 64);
+        let srv: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
+        let cli: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
+        assert_eq!(tcp::nx_tcp_socket_create(b.ip, srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_socket_create(a.ip, cli, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_listen(b.ip, 80, srv, 2, None), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_bind(cli, NX_ANY_PORT, 0), 0);
         // Nobody answers: the wait ends at its deadline (no helper needed).
         let t0 = std::time::Instant::now();
-        assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, ipaddr(9), 80, 20), NX_NOT_CONNECTED);
+        assert_eq!(tcp::nx_tcp_client_socket_connect(cli, ipaddr(9), 80, 20), NX_NOT_CONNECTED);
         let el = t0.elapsed().as_millis();
         assert!((150..2000).contains(&el), "{el} ms");
         // ARP, SYN, SYN-ACK, ACK: all driven by this call's waits.
-        assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, ipaddr(2), 80, 300), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_accept(&mut *srv, 300), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_connect(cli, ipaddr(2), 80, 300), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_accept(srv, 300), 0);
         let mut sent = 0u64;
         let mut got = 0u64;
         let mut sum_tx = 0u64;
@@ -65,13 +81,13 @@ fn one_thread_no_helper_connect_transfer_close() {
                 sum_tx = sum_tx.wrapping_mul(31).wrapping_add(x as u64);
             }
             let mut p = ptr::null_mut();
-            assert_eq!(packet::nx_packet_allocate(&mut *a.pool, &mut p, NX_IPv4_TCP_PACKET, 100), 0);
-            assert_eq!(packet::nx_packet_data_append(p, buf.as_ptr() as _, n as u32, &mut *a.pool, 100), 0);
-            assert_eq!(tcp::nx_tcp_socket_send(&mut *cli, p, 300), 0);
+            assert_eq!(packet::nx_packet_allocate(a.pool, &mut p, NX_IPv4_TCP_PACKET, 100), 0);
+            assert_eq!(packet::nx_packet_data_append(p, buf.as_ptr() as _, n as u32, a.pool, 100), 0);
+            assert_eq!(tcp::nx_tcp_socket_send(cli, p, 300), 0);
             sent += n as u64;
             while got < sent {
                 let mut q = ptr::null_mut();
-                assert_eq!(tcp::nx_tcp_socket_receive(&mut *srv, &mut q, 300), 0, "round {round}");
+                assert_eq!(tcp::nx_tcp_socket_receive(srv, &mut q, 300), 0, "round {round}");
                 let len = (*q).nx_packet_length as usize;
                 for &x in std::slice::from_raw_parts((*q).nx_packet_prepend_ptr, len) {
                     sum_rx = sum_rx.wrapping_mul(31).wrapping_add(x as u64);
@@ -83,21 +99,21 @@ fn one_thread_no_helper_connect_transfer_close() {
         assert_eq!(got, sent);
         assert_eq!(sum_rx, sum_tx);
         // The server closes; the client sees the end, then closes too.
-        assert_eq!(tcp::nx_tcp_socket_disconnect(&mut *srv, NX_NO_WAIT), 0);
+        assert_eq!(tcp::nx_tcp_socket_disconnect(srv, NX_NO_WAIT), 0);
         let mut q = ptr::null_mut();
-        assert_eq!(tcp::nx_tcp_socket_receive(&mut *cli, &mut q, 300), NX_NOT_CONNECTED);
-        assert_eq!(tcp::nx_tcp_socket_disconnect(&mut *cli, 300), 0);
-        assert_eq!(tcp::nx_tcp_client_socket_unbind(&mut *cli), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_unaccept(&mut *srv), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_unlisten(&mut *b.ip, 80), 0);
-        assert_eq!(tcp::nx_tcp_socket_delete(&mut *cli), 0);
-        assert_eq!(tcp::nx_tcp_socket_delete(&mut *srv), 0);
+        assert_eq!(tcp::nx_tcp_socket_receive(cli, &mut q, 300), NX_NOT_CONNECTED);
+        assert_eq!(tcp::nx_tcp_socket_disconnect(cli, 300), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_unbind(cli), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_unaccept(srv), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_unlisten(b.ip, 80), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(cli), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(srv), 0);
         // A super-loop round is harmless.
-        assert_eq!(ip::nx_ip_service(&mut *a.ip), 0);
-        assert_eq!(ip::nx_ip_delete(&mut *a.ip), 0);
-        assert_eq!(ip::nx_ip_delete(&mut *b.ip), 0);
-        assert_eq!(ip::nx_ip_service(&mut *a.ip), NX_PTR_ERROR);
-        assert_eq!(a.pool.nx_packet_pool_available, a.pool.nx_packet_pool_total);
-        assert_eq!(b.pool.nx_packet_pool_available, b.pool.nx_packet_pool_total);
+        assert_eq!(ip::nx_ip_service(a.ip), 0);
+        assert_eq!(ip::nx_ip_delete(a.ip), 0);
+        assert_eq!(ip::nx_ip_delete(b.ip), 0);
+        assert_eq!(ip::nx_ip_service(a.ip), NX_PTR_ERROR);
+        assert_eq!((*a.pool).nx_packet_pool_available, (*a.pool).nx_packet_pool_total);
+        assert_eq!((*b.pool).nx_packet_pool_available, (*b.pool).nx_packet_pool_total);
     }
 }

@@ -1,12 +1,16 @@
 //! Two IP instances on the RAM driver: TCP end to end from Rust.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 use nx_pop3_client::drivers::ram::nx_ram_network_driver;
 use nx_pop3_client::netx::types::*;
 use nx_pop3_client::netx::{ip, packet, tcp};
 use std::ptr;
 
+/// An IP instance on the RAM link with its pool. The control blocks are
+/// leaked heap blocks used only through raw pointers, as C uses them: the
+/// instance's thread works on them too, so no `&mut` to them is made.
 pub struct Node {
-    pub ip: Box<NX_IP>,
-    pub pool: Box<NX_PACKET_POOL>,
+    pub ip: *mut NX_IP,
+    pub pool: *mut NX_PACKET_POOL,
     _mem: Vec<u64>,
     /// The IP instance's memory area (its state and the sockets' buffers).
     _ipmem: Vec<u64>,
@@ -16,35 +20,48 @@ fn ipaddr(a: u8, b: u8, c: u8, d: u8) -> u32 {
     u32::from_be_bytes([a, b, c, d])
 }
 
-unsafe fn node(addr: u32, packets: usize) -> Node {
+fn node(addr: u32, packets: usize) -> Node {
     let mut mem = vec![0u64; packets * (1536 + 128) / 8];
-    let mut pool: Box<NX_PACKET_POOL> = Box::new(std::mem::zeroed());
-    assert_eq!(packet::nx_packet_pool_create(&mut *pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
     let mut ipmem = vec![0u64; (4 << 20) / 8];
-    let mut ipb: Box<NX_IP> = Box::new(std::mem::zeroed());
-    assert_eq!(
-        ip::nx_ip_create(&mut *ipb, ptr::null_mut(), addr, 0xFFFFFF00, &mut *pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
-        0
-    );
-    ip::nx_arp_enable(&mut *ipb, ptr::null_mut(), 0);
-    ip::nx_tcp_enable(&mut *ipb);
+    // SAFETY: NX_PACKET_POOL and NX_IP are plain C data (integers, raw pointers,
+    // arrays, optional function pointers): all zeros is valid. Leaked: the
+    // library uses them until deleted.
+    let pool: *mut NX_PACKET_POOL = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
+    // SAFETY: as just above.
+    let ipb: *mut NX_IP = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
+    // SAFETY: fresh zeroed blocks; `mem` and `ipmem` live in the Node, which
+    // outlives the instance.
+    unsafe {
+        assert_eq!(packet::nx_packet_pool_create(pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
+        assert_eq!(
+            ip::nx_ip_create(ipb, ptr::null_mut(), addr, 0xFFFFFF00, pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
+            0
+        );
+        ip::nx_arp_enable(ipb, ptr::null_mut(), 0);
+        ip::nx_tcp_enable(ipb);
+    }
     Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
 }
 
 struct P<T>(*mut T);
+// SAFETY: the socket behind it is a NetX object made for use from several
+// threads (its state is under the IP instance's lock).
 unsafe impl<T> Send for P<T> {}
 
 #[test]
 fn connect_transfer_disconnect() {
+    // SAFETY: every object is created here before use and deleted only after
+    // the server thread is joined; each packet is used only by the thread
+    // that allocated or received it, until it is sent or released.
     unsafe {
-        let mut a = node(ipaddr(10, 0, 0, 1), 64);
-        let mut b = node(ipaddr(10, 0, 0, 2), 64);
-        let mut srv: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
-        let mut cli: Box<NX_TCP_SOCKET> = Box::new(std::mem::zeroed());
-        assert_eq!(tcp::nx_tcp_socket_create(&mut *b.ip, &mut *srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
-        assert_eq!(tcp::nx_tcp_socket_create(&mut *a.ip, &mut *cli, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_listen(&mut *b.ip, 80, &mut *srv, 5, None), 0);
-        let sp = P(&mut *srv as *mut NX_TCP_SOCKET);
+        let a = node(ipaddr(10, 0, 0, 1), 64);
+        let b = node(ipaddr(10, 0, 0, 2), 64);
+        let srv: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
+        let cli: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
+        assert_eq!(tcp::nx_tcp_socket_create(b.ip, srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_socket_create(a.ip, cli, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_listen(b.ip, 80, srv, 5, None), 0);
+        let sp = P(srv);
         let total = 1 << 20;
         let server = std::thread::spawn(move || {
             let sp = sp;
@@ -71,34 +88,34 @@ fn connect_transfer_disconnect() {
             assert_eq!(tcp::nx_tcp_server_socket_unaccept(s), 0);
             (got, sum)
         });
-        assert_eq!(tcp::nx_tcp_client_socket_bind(&mut *cli, NX_ANY_PORT, 0), 0);
-        assert_eq!(tcp::nx_tcp_client_socket_connect(&mut *cli, ipaddr(10, 0, 0, 2), 80, 300), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_bind(cli, NX_ANY_PORT, 0), 0);
+        assert_eq!(tcp::nx_tcp_client_socket_connect(cli, ipaddr(10, 0, 0, 2), 80, 300), 0);
         let mut sum = 0u64;
         let mut sent = 0usize;
         let t0 = std::time::Instant::now();
         while sent < total {
             let mut p = ptr::null_mut();
-            assert_eq!(packet::nx_packet_allocate(&mut *a.pool, &mut p, NX_IPv4_TCP_PACKET, 100), 0);
+            assert_eq!(packet::nx_packet_allocate(a.pool, &mut p, NX_IPv4_TCP_PACKET, 100), 0);
             let buf: Vec<u8> = (0..1400).map(|i| ((sent + i) * 7 % 251) as u8).collect();
             for &x in &buf {
                 sum = sum.wrapping_mul(31).wrapping_add(x as u64);
             }
-            assert_eq!(packet::nx_packet_data_append(p, buf.as_ptr() as _, 1400, &mut *a.pool, 100), 0);
-            assert_eq!(tcp::nx_tcp_socket_send(&mut *cli, p, 500), 0);
+            assert_eq!(packet::nx_packet_data_append(p, buf.as_ptr() as _, 1400, a.pool, 100), 0);
+            assert_eq!(tcp::nx_tcp_socket_send(cli, p, 500), 0);
             sent += 1400;
         }
-        assert_eq!(tcp::nx_tcp_socket_disconnect(&mut *cli, 300), 0);
+        assert_eq!(tcp::nx_tcp_socket_disconnect(cli, 300), 0);
         let (got, rsum) = server.join().unwrap();
         eprintln!("{} bytes in {:?}", got, t0.elapsed());
         assert_eq!(got, sent);
         assert_eq!(rsum, sum);
-        assert_eq!(tcp::nx_tcp_client_socket_unbind(&mut *cli), 0);
-        assert_eq!(tcp::nx_tcp_server_socket_unlisten(&mut *b.ip, 80), 0);
-        assert_eq!(tcp::nx_tcp_socket_delete(&mut *cli), 0);
-        assert_eq!(tcp::nx_tcp_socket_delete(&mut *srv), 0);
-        assert_eq!(ip::nx_ip_delete(&mut *a.ip), 0);
-        assert_eq!(ip::nx_ip_delete(&mut *b.ip), 0);
-        assert_eq!(a.pool.nx_packet_pool_available, a.pool.nx_packet_pool_total);
-        assert_eq!(b.pool.nx_packet_pool_available, b.pool.nx_packet_pool_total);
+        assert_eq!(tcp::nx_tcp_client_socket_unbind(cli), 0);
+        assert_eq!(tcp::nx_tcp_server_socket_unlisten(b.ip, 80), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(cli), 0);
+        assert_eq!(tcp::nx_tcp_socket_delete(srv), 0);
+        assert_eq!(ip::nx_ip_delete(a.ip), 0);
+        assert_eq!(ip::nx_ip_delete(b.ip), 0);
+        assert_eq!((*a.pool).nx_packet_pool_available, (*a.pool).nx_packet_pool_total);
+        assert_eq!((*b.pool).nx_packet_pool_available, (*b.pool).nx_packet_pool_total);
     }
 }

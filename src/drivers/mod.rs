@@ -6,6 +6,7 @@
 //!   interface (real Ethernet frames to and from the host). Host only
 //!   (`std` feature, or `tap` with `port-baremetal`: Linux's TAP device,
 //!   read by a reader thread, or polled by the bare-metal port's rounds).
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 pub mod ram;
 #[cfg(any(feature = "std", feature = "tap"))]

@@ -21,7 +21,7 @@
 //! hand-off per frame, no deadlock (a station being processed this way is
 //! marked busy and UNINITIALIZE waits for it).
 
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 use core::ptr;
 
 use crate::netx::types::*;

@@ -55,7 +55,7 @@
 //! `NX_NOT_SUCCESSFUL`, so `nx_ip_create` returns `NX_NOT_SUCCESSFUL`);
 //! [`last_error`] tells why (an `errno`).
 
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 use core::ffi::c_int;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
@@ -122,6 +122,8 @@ struct Tap {
 // is freed on UNINITIALIZE, before the IP instance goes); the rest is atomics,
 // a lock and an fd, all usable from any thread.
 unsafe impl Send for Tap {}
+// SAFETY: as Send: shared access only reads the two pointers (never changed
+// after initialize) and uses atomics, the lock and the fd.
 unsafe impl Sync for Tap {}
 
 #[cfg(not(feature = "port-baremetal"))]

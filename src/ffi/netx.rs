@@ -5,6 +5,7 @@
 //! pointers, object ids and values as NetX does, then calls `_nx_X`. Every
 //! body runs inside `ffi_status!`/`ffi_void!`: no panic crosses into C.
 #![allow(non_snake_case, clippy::missing_safety_doc, clippy::too_many_arguments)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use core::mem::size_of;
 
@@ -12,14 +13,33 @@ use crate::drivers::ram;
 use crate::netx::types::*;
 use crate::netx::{ip, packet, tcp};
 
+/// True when `p` is a created pool.
+///
+/// # Safety
+/// `p` is NULL or addresses `NX_PACKET_POOL`-sized memory the caller keeps
+/// for the call (created or not: only the id words are read).
 unsafe fn pool_ok(p: *const NX_PACKET_POOL) -> bool {
-    packet::pool_is_live(p)
+    // SAFETY: this function's contract is the one of pool_is_live.
+    unsafe { packet::pool_is_live(p) }
 }
+/// True when `p` is a created IP instance.
+///
+/// # Safety
+/// `p` is NULL or addresses `NX_IP`-sized memory the caller keeps for the call.
 unsafe fn ip_ok(p: *const NX_IP) -> bool {
-    ip::ip_is_created(p)
+    // SAFETY: this function's contract is the one of ip_is_created.
+    unsafe { ip::ip_is_created(p) }
 }
+/// True when `p` is a created socket on a created IP instance.
+///
+/// # Safety
+/// `p` is NULL or addresses `NX_TCP_SOCKET`-sized memory the caller keeps for
+/// the call.
 unsafe fn sock_ok(p: *const NX_TCP_SOCKET) -> bool {
-    tcp::socket_is_created(p) && ip_ok((*p).nx_tcp_socket_ip_ptr)
+    // SAFETY: this function's contract is the one of socket_is_created; once
+    // that holds, `nx_tcp_socket_ip_ptr` was written by create and is NULL or
+    // an NX_IP, which ip_ok accepts.
+    unsafe { tcp::socket_is_created(p) && ip_ok((*p).nx_tcp_socket_ip_ptr) }
 }
 /// Most packets a chain handed in may have (a longer one, or a loop, is
 /// `NX_INVALID_PACKET`).
@@ -30,6 +50,11 @@ const MAX_CHAIN: usize = 1 << 16;
 /// (`NX_PTR_ERROR`), `prepend_ptr` not before `data_start` (`NX_UNDERFLOW`),
 /// `append_ptr` not past `data_end` (`NX_OVERFLOW`), `prepend_ptr` not past
 /// `append_ptr` (`NX_INVALID_PACKET`).
+///
+/// # Safety
+/// `head` is NULL or the head of a chain of `NX_PACKET`s the caller owns
+/// (NetX rule for a packet handed in: no other thread writes them during the
+/// call); each packet's `nx_packet_next` is NULL or the next one.
 unsafe fn packet_check(head: *const NX_PACKET) -> UINT {
     if head.is_null() {
         return NX_PTR_ERROR;
@@ -37,37 +62,52 @@ unsafe fn packet_check(head: *const NX_PACKET) -> UINT {
     let mut p = head;
     let mut n = 0usize;
     while !p.is_null() {
+        // SAFETY: non-NULL, and a packet of the caller's chain (contract).
+        let pk: &NX_PACKET = unsafe { &*p };
         n += 1;
         if n > MAX_CHAIN {
             return NX_INVALID_PACKET;
         }
-        if !pool_ok((*p).nx_packet_pool_owner)
-            || (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE != NX_PACKET_ALLOCATED
-        {
+        // SAFETY: reading a field of a union of two pointers: either is a
+        // plain address, compared with NetX's marker values only.
+        let marker = unsafe { pk.nx_packet_union_next.nx_packet_tcp_queue_next } as ALIGN_TYPE;
+        // SAFETY: the owner field of a caller's packet is NULL or
+        // NX_PACKET_POOL-sized memory (the pool it was carved from).
+        if !unsafe { pool_ok(pk.nx_packet_pool_owner) } || marker != NX_PACKET_ALLOCATED {
             return NX_PTR_ERROR;
         }
-        if (*p).nx_packet_prepend_ptr < (*p).nx_packet_data_start {
+        if pk.nx_packet_prepend_ptr < pk.nx_packet_data_start {
             return NX_UNDERFLOW;
         }
-        if (*p).nx_packet_append_ptr > (*p).nx_packet_data_end {
+        if pk.nx_packet_append_ptr > pk.nx_packet_data_end {
             return NX_OVERFLOW;
         }
-        if (*p).nx_packet_prepend_ptr > (*p).nx_packet_append_ptr {
+        if pk.nx_packet_prepend_ptr > pk.nx_packet_append_ptr {
             return NX_INVALID_PACKET;
         }
-        p = (*p).nx_packet_next;
+        p = pk.nx_packet_next;
     }
     NX_SUCCESS
 }
 /// A checked release refused by [`packet_check`]: a head packet that is
 /// already free is still counted in its pool's `nx_packet_pool_invalid_releases`
 /// (the core release does that and changes nothing else).
+///
+/// # Safety
+/// As [`packet_check`], for the head packet.
 unsafe fn release_refused(p: *mut NX_PACKET, status: UINT) -> UINT {
-    if !p.is_null()
-        && pool_ok((*p).nx_packet_pool_owner)
-        && (*p).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE
-    {
-        return packet::nx_packet_release(p);
+    if p.is_null() {
+        return status;
+    }
+    // SAFETY: non-NULL; a packet the caller handed in (contract).
+    let pk: &NX_PACKET = unsafe { &*p };
+    // SAFETY: as in packet_check: the union holds an address either way.
+    let marker = unsafe { pk.nx_packet_union_next.nx_packet_tcp_queue_next } as ALIGN_TYPE;
+    // SAFETY: the owner field is NULL or the pool the packet was carved from.
+    if marker == NX_PACKET_FREE && unsafe { pool_ok(pk.nx_packet_pool_owner) } {
+        // SAFETY: a free packet of a live pool: the core release only counts
+        // it as an invalid release (under the pool's lock) and changes nothing.
+        return unsafe { packet::nx_packet_release(p) };
     }
     status
 }
@@ -89,7 +129,12 @@ pub unsafe extern "C" fn _nx_packet_pool_create(
     memory_ptr: *mut VOID,
     memory_size: ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `pool_ptr`
+        // is an NX_PACKET_POOL block not yet created, `name_ptr` NULL or a C string, `memory_ptr`
+        // `memory_size` bytes; all kept until the pool is deleted.
+        unsafe { packet::nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size) }
+    })
 }
 
 /// Checked `nx_packet_pool_create`. `pool_control_block_size` is
@@ -108,13 +153,21 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(pool_ptr, memory_ptr);
-        if pool_control_block_size as usize != size_of::<NX_PACKET_POOL>() || packet::pool_is_created(pool_ptr) {
+        if pool_control_block_size as usize != size_of::<NX_PACKET_POOL>()
+            // SAFETY: non-NULL and of the caller's NX_PACKET_POOL size (checked
+            // just before); only the id words are read.
+            || unsafe { packet::pool_is_created(pool_ptr) }
+        {
             return NX_PTR_ERROR;
         }
         if payload_size == 0 {
             return NX_SIZE_ERROR;
         }
-        _nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size)
+        // SAFETY: `pool_ptr` a non-NULL block of the right size, not yet a
+        // pool; `memory_ptr` non-NULL, `memory_size` bytes the caller gives
+        // the pool until it is deleted (NetX rule); raw, not `&mut`: once
+        // created, the pool is shared by every thread that allocates from it.
+        unsafe { _nx_packet_pool_create(pool_ptr, name_ptr, payload_size, memory_ptr, memory_size) }
     })
 }
 
@@ -126,7 +179,11 @@ pub unsafe extern "C" fn _nxe_packet_pool_create(
 /// deleted).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
-    ffi_status!({ packet::nx_packet_pool_delete(pool_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `pool_ptr`
+        // is a created pool, kept alive for the call.
+        unsafe { packet::nx_packet_pool_delete(pool_ptr) }
+    })
 }
 
 /// Checked `nx_packet_pool_delete`: `NX_PTR_ERROR` for NULL or a pool that is
@@ -134,10 +191,14 @@ pub unsafe extern "C" fn _nx_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_packet_pool_delete(pool_ptr: *mut NX_PACKET_POOL) -> UINT {
     ffi_status!({
-        if !pool_ok(pool_ptr) {
+        // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { pool_ok(pool_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_packet_pool_delete(pool_ptr)
+        // SAFETY: `pool_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `pool_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_packet_pool_delete(pool_ptr) }
     })
 }
 
@@ -153,7 +214,11 @@ pub unsafe extern "C" fn _nx_packet_allocate(
     packet_type: ULONG,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_allocate(pool_ptr, packet_ptr, packet_type, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `pool_ptr`
+        // is a created pool, `packet_ptr` is a writable slot; all kept alive for the call.
+        unsafe { packet::nx_packet_allocate(pool_ptr, packet_ptr, packet_type, wait_option) }
+    })
 }
 
 /// Checked `nx_packet_allocate`: `NX_PTR_ERROR` (NULL, pool not created),
@@ -168,14 +233,22 @@ pub unsafe extern "C" fn _nxe_packet_allocate(
 ) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr);
-        *packet_ptr = core::ptr::null_mut();
-        if !pool_ok(pool_ptr) {
+        // SAFETY: checked non-NULL; the caller lends this output slot for the
+        // call and no other thread touches it (NetX rule).
+        let out: &mut *mut NX_PACKET = unsafe { &mut *packet_ptr };
+        *out = core::ptr::null_mut();
+        // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { pool_ok(pool_ptr) } {
             return NX_PTR_ERROR;
         }
         if packet_type % 4 != 0 {
             return NX_OPTION_ERROR;
         }
-        _nx_packet_allocate(pool_ptr, packet_ptr, packet_type, wait_option)
+        // SAFETY: `pool_ptr` checked created just above and kept alive by the
+        // caller for the call (NetX rule); raw, not `&mut`: other threads
+        // allocate from and release to it at the same time. `out` is a live slot.
+        unsafe { _nx_packet_allocate(pool_ptr, out, packet_type, wait_option) }
     })
 }
 
@@ -185,7 +258,11 @@ pub unsafe extern "C" fn _nxe_packet_allocate(
 /// owner is not a live pool.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT {
-    ffi_status!({ packet::nx_packet_release(packet_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, kept alive for the call.
+        unsafe { packet::nx_packet_release(packet_ptr) }
+    })
 }
 
 /// Checked `nx_packet_release(p)`, which passes `&p`: on `NX_SUCCESS`, `*p`
@@ -199,14 +276,21 @@ pub unsafe extern "C" fn _nx_packet_release(packet_ptr: *mut NX_PACKET) -> UINT 
 pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr_ptr);
-        let p = *packet_ptr_ptr;
-        let s = packet_check(p);
+        // SAFETY: checked non-NULL; the caller's `&p`, lent for the call and
+        // touched by no other thread (NetX rule).
+        let slot: &mut *mut NX_PACKET = unsafe { &mut *packet_ptr_ptr };
+        let p = *slot;
+        // SAFETY: `p` is the chain the caller hands in: it owns it (NetX rule).
+        let s = unsafe { packet_check(p) };
         if s != NX_SUCCESS {
-            return release_refused(p, s);
+            // SAFETY: as packet_check just above.
+            return unsafe { release_refused(p, s) };
         }
-        let s = _nx_packet_release(p);
+        // SAFETY: every packet of the chain checked above (allocated, of a
+        // live pool, pointers inside its buffer); the caller owns it.
+        let s = unsafe { _nx_packet_release(p) };
         if s == NX_SUCCESS {
-            *packet_ptr_ptr = core::ptr::null_mut();
+            *slot = core::ptr::null_mut();
         }
         s
     })
@@ -216,7 +300,11 @@ pub unsafe extern "C" fn _nxe_packet_release(packet_ptr_ptr: *mut *mut NX_PACKET
 /// `_nx_packet_release`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_transmit_release(packet_ptr: *mut NX_PACKET) -> UINT {
-    ffi_status!({ packet::nx_packet_transmit_release(packet_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, kept alive for the call.
+        unsafe { packet::nx_packet_transmit_release(packet_ptr) }
+    })
 }
 
 /// Checked `nx_packet_transmit_release(p)` (passes `&p`; NULL on success).
@@ -225,14 +313,21 @@ pub unsafe extern "C" fn _nx_packet_transmit_release(packet_ptr: *mut NX_PACKET)
 pub unsafe extern "C" fn _nxe_packet_transmit_release(packet_ptr_ptr: *mut *mut NX_PACKET) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr_ptr);
-        let p = *packet_ptr_ptr;
-        let s = packet_check(p);
+        // SAFETY: checked non-NULL; the caller's `&p`, lent for the call and
+        // touched by no other thread (NetX rule).
+        let slot: &mut *mut NX_PACKET = unsafe { &mut *packet_ptr_ptr };
+        let p = *slot;
+        // SAFETY: `p` is the chain the caller hands in: it owns it (NetX rule).
+        let s = unsafe { packet_check(p) };
         if s != NX_SUCCESS {
-            return release_refused(p, s);
+            // SAFETY: as packet_check just above.
+            return unsafe { release_refused(p, s) };
         }
-        let s = _nx_packet_transmit_release(p);
+        // SAFETY: every packet of the chain checked above (allocated, of a
+        // live pool, pointers inside its buffer); the caller owns it.
+        let s = unsafe { _nx_packet_transmit_release(p) };
         if s == NX_SUCCESS {
-            *packet_ptr_ptr = core::ptr::null_mut();
+            *slot = core::ptr::null_mut();
         }
         s
     })
@@ -250,7 +345,12 @@ pub unsafe extern "C" fn _nx_packet_data_append(
     pool_ptr: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, `data_start` is memory of the size given, `pool_ptr` is a
+        // created pool; all kept alive for the call.
+        unsafe { packet::nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_packet_data_append`: `NX_PTR_ERROR` (NULL, pool not created),
@@ -265,17 +365,23 @@ pub unsafe extern "C" fn _nxe_packet_data_append(
 ) -> UINT {
     ffi_status!({
         check_ptr!(data_start);
-        let s = packet_check(packet_ptr);
+        // SAFETY: the chain the caller hands in and owns (NetX rule).
+        let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
             return s;
         }
-        if !pool_ok(pool_ptr) {
+        // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { pool_ok(pool_ptr) } {
             return NX_PTR_ERROR;
         }
         if data_size == 0 {
             return NX_SIZE_ERROR;
         }
-        _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option)
+        // SAFETY: chain and pool checked just above; `data_start` non-NULL,
+        // `data_size` readable bytes (NetX rule); all kept alive by the caller
+        // for the call. The pool stays raw: other threads allocate from it.
+        unsafe { _nx_packet_data_append(packet_ptr, data_start, data_size, pool_ptr, wait_option) }
     })
 }
 
@@ -287,7 +393,12 @@ pub unsafe extern "C" fn _nx_packet_data_retrieve(
     buffer_start: *mut VOID,
     bytes_copied: *mut ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, `buffer_start` holds the chain's length, `bytes_copied` is
+        // writable; all kept alive for the call.
+        unsafe { packet::nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied) }
+    })
 }
 
 /// Checked `nx_packet_data_retrieve`: `NX_PTR_ERROR` for NULL arguments or a
@@ -300,11 +411,18 @@ pub unsafe extern "C" fn _nxe_packet_data_retrieve(
 ) -> UINT {
     ffi_status!({
         check_ptr!(buffer_start, bytes_copied);
-        let s = packet_check(packet_ptr);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_copied: &mut ULONG = unsafe { &mut *bytes_copied };
+        // SAFETY: the chain the caller hands in and owns (NetX rule).
+        let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
             return s;
         }
-        _nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied)
+        // SAFETY: chain checked just above; `buffer_start` non-NULL and holds
+        // the chain's length, `bytes_copied` non-NULL (NetX rule); all kept
+        // alive by the caller for the call.
+        unsafe { _nx_packet_data_retrieve(packet_ptr, buffer_start, bytes_copied) }
     })
 }
 
@@ -319,7 +437,12 @@ pub unsafe extern "C" fn _nx_packet_data_extract_offset(
     buffer_length: ULONG,
     bytes_copied: *mut ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, `buffer_start` holds `buffer_length` bytes, `bytes_copied` is
+        // writable; all kept alive for the call.
+        unsafe { packet::nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied) }
+    })
 }
 
 /// Checked `nx_packet_data_extract_offset`: `NX_PTR_ERROR` for NULL arguments
@@ -334,18 +457,29 @@ pub unsafe extern "C" fn _nxe_packet_data_extract_offset(
 ) -> UINT {
     ffi_status!({
         check_ptr!(buffer_start, bytes_copied);
-        let s = packet_check(packet_ptr);
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_copied: &mut ULONG = unsafe { &mut *bytes_copied };
+        // SAFETY: the chain the caller hands in and owns (NetX rule).
+        let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
             return s;
         }
-        _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied)
+        // SAFETY: chain checked just above; `buffer_start` non-NULL and holds
+        // `buffer_length` bytes, `bytes_copied` non-NULL (NetX rule); all kept
+        // alive by the caller for the call.
+        unsafe { _nx_packet_data_extract_offset(packet_ptr, offset, buffer_start, buffer_length, bytes_copied) }
     })
 }
 
 /// `*length` = the chain's total data length. `NX_SUCCESS`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_packet_length_get(packet_ptr: *mut NX_PACKET, length: *mut ULONG) -> UINT {
-    ffi_status!({ packet::nx_packet_length_get(packet_ptr, length) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, `length` is writable; all kept alive for the call.
+        unsafe { packet::nx_packet_length_get(packet_ptr, length) }
+    })
 }
 
 /// Checked `nx_packet_length_get`: `NX_PTR_ERROR` for NULL arguments.
@@ -353,7 +487,13 @@ pub unsafe extern "C" fn _nx_packet_length_get(packet_ptr: *mut NX_PACKET, lengt
 pub unsafe extern "C" fn _nxe_packet_length_get(packet_ptr: *mut NX_PACKET, length: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr, length);
-        _nx_packet_length_get(packet_ptr, length)
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let length: &mut ULONG = unsafe { &mut *length };
+        // SAFETY: both checked non-NULL; a packet the caller owns and an
+        // output it lends for the call (NetX rule; as NetX, the packet's
+        // fields are not checked here).
+        unsafe { _nx_packet_length_get(packet_ptr, length) }
     })
 }
 
@@ -367,7 +507,12 @@ pub unsafe extern "C" fn _nx_packet_copy(
     pool_ptr: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ packet::nx_packet_copy(packet_ptr, new_packet_ptr, pool_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `packet_ptr`
+        // is a packet chain it owns, `new_packet_ptr` is a writable slot, `pool_ptr` is a created
+        // pool; all kept alive for the call.
+        unsafe { packet::nx_packet_copy(packet_ptr, new_packet_ptr, pool_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_packet_copy`: `NX_PTR_ERROR` for NULL arguments, a pool not
@@ -381,15 +526,25 @@ pub unsafe extern "C" fn _nxe_packet_copy(
 ) -> UINT {
     ffi_status!({
         check_ptr!(new_packet_ptr);
-        *new_packet_ptr = core::ptr::null_mut();
-        let s = packet_check(packet_ptr);
+        // SAFETY: checked non-NULL; the caller lends this output slot for the
+        // call and no other thread touches it (NetX rule).
+        let out: &mut *mut NX_PACKET = unsafe { &mut *new_packet_ptr };
+        *out = core::ptr::null_mut();
+        // SAFETY: the chain the caller hands in and owns (NetX rule).
+        let s = unsafe { packet_check(packet_ptr) };
         if s != NX_SUCCESS {
             return s;
         }
-        if !pool_ok(pool_ptr) {
+        // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { pool_ok(pool_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_packet_copy(packet_ptr, new_packet_ptr, pool_ptr, wait_option)
+        // SAFETY: chain and pool checked just above, kept alive by the caller
+        // for the call; `out` a live slot. The pool stays raw: other threads
+        // allocate from it at the same time.
+        unsafe { _nx_packet_copy(packet_ptr, out, pool_ptr, wait_option) }
+
     })
 }
 
@@ -404,14 +559,18 @@ pub unsafe extern "C" fn _nx_packet_pool_info_get(
     invalid_packet_releases: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        packet::nx_packet_pool_info_get(
-            pool_ptr,
-            total_packets,
-            free_packets,
-            empty_pool_requests,
-            empty_pool_suspensions,
-            invalid_packet_releases,
-        )
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `pool_ptr`
+        // is a created pool, each output is NULL or writable; all kept alive for the call.
+        unsafe {
+            packet::nx_packet_pool_info_get(
+                pool_ptr,
+                total_packets,
+                free_packets,
+                empty_pool_requests,
+                empty_pool_suspensions,
+                invalid_packet_releases,
+            )
+        }
     })
 }
 
@@ -426,17 +585,25 @@ pub unsafe extern "C" fn _nxe_packet_pool_info_get(
     invalid_packet_releases: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        if !pool_ok(pool_ptr) {
+        // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { pool_ok(pool_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_packet_pool_info_get(
-            pool_ptr,
-            total_packets,
-            free_packets,
-            empty_pool_requests,
-            empty_pool_suspensions,
-            invalid_packet_releases,
-        )
+        // SAFETY: `pool_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `total_packets`, `free_packets`, `empty_pool_requests`,
+        // `empty_pool_suspensions`, `invalid_packet_releases` are NULL or valid, as the service
+        // allows. `pool_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe {
+            _nx_packet_pool_info_get(
+                pool_ptr,
+                total_packets,
+                free_packets,
+                empty_pool_requests,
+                empty_pool_suspensions,
+                invalid_packet_releases,
+            )
+        }
     })
 }
 
@@ -446,7 +613,8 @@ pub unsafe extern "C" fn _nxe_packet_pool_info_get(
 #[no_mangle]
 pub unsafe extern "C" fn _nx_system_initialize() -> UINT {
     ffi_status!({
-        ip::nx_system_initialize();
+        // SAFETY: takes no pointer; unsafe only by the NetX service signature.
+        unsafe { ip::nx_system_initialize() };
         NX_SUCCESS
     })
 }
@@ -497,7 +665,13 @@ pub unsafe extern "C" fn _nx_ip_create(
     priority: UINT,
 ) -> UINT {
     ffi_status!({
-        ip::nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+        // SAFETY: unchecked NetX call (no checks by design), so the caller
+        // guarantees: `ip_ptr` an NX_IP block not yet created, `name` NULL or
+        // a C string, `default_pool` a created pool, `ip_link_driver` a NetX
+        // driver, `memory_ptr` `memory_size` bytes; kept until nx_ip_delete.
+        unsafe {
+            ip::nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+        }
     })
 }
 
@@ -525,8 +699,12 @@ pub unsafe extern "C" fn _nxe_ip_create(
         check_ptr!(ip_ptr, memory_ptr);
         if ip_link_driver.is_none()
             || ip_control_block_size as usize != size_of::<NX_IP>()
-            || ip::ip_is_created(ip_ptr)
-            || !pool_ok(default_pool)
+            // SAFETY: non-NULL and of the caller's NX_IP size (checked just
+            // before); only the id words are read.
+            || unsafe { ip::ip_is_created(ip_ptr) }
+            // SAFETY: NULL or an NX_PACKET_POOL block the caller lends for
+            // the call (NetX rule for checked calls); only its id words are read.
+            || !unsafe { pool_ok(default_pool) }
         {
             return NX_PTR_ERROR;
         }
@@ -536,7 +714,13 @@ pub unsafe extern "C" fn _nxe_ip_create(
         if priority > 31 {
             return NX_OPTION_ERROR;
         }
-        _nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+        // SAFETY: `ip_ptr` a non-NULL NX_IP block not yet created,
+        // `default_pool` checked created, `memory_ptr` non-NULL, the driver
+        // non-NULL; the caller keeps them until nx_ip_delete (NetX rule).
+        // Raw, not `&mut`: the instance's thread shares them once created.
+        unsafe {
+            _nx_ip_create(ip_ptr, name, ip_address, network_mask, default_pool, ip_link_driver, memory_ptr, memory_size, priority)
+        }
     })
 }
 
@@ -554,7 +738,11 @@ pub unsafe extern "C" fn _nxe_ip_create(
 /// `NX_PTR_ERROR` if another delete is in progress.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ip::nx_ip_delete(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_ip_delete(ip_ptr) }
+    })
 }
 
 /// Checked `nx_ip_delete`: `NX_PTR_ERROR` for NULL or an IP not created
@@ -563,10 +751,14 @@ pub unsafe extern "C" fn _nx_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_ip_delete(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_ip_delete(ip_ptr) }
     })
 }
 
@@ -574,7 +766,12 @@ pub unsafe extern "C" fn _nxe_ip_delete(ip_ptr: *mut NX_IP) -> UINT {
 /// own neighbor cache). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *mut VOID, arp_cache_size: ULONG) -> UINT {
-    ffi_status!({ ip::nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `arp_cache_memory` is memory of the size given; all kept alive for the
+        // call.
+        unsafe { ip::nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size) }
+    })
 }
 
 /// Checked `nx_arp_enable`: `NX_PTR_ERROR` (NULL, IP not created),
@@ -583,47 +780,68 @@ pub unsafe extern "C" fn _nx_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *m
 pub unsafe extern "C" fn _nxe_arp_enable(ip_ptr: *mut NX_IP, arp_cache_memory: *mut VOID, arp_cache_size: ULONG) -> UINT {
     ffi_status!({
         check_ptr!(arp_cache_memory);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         if arp_cache_size < 52 {
             return NX_SIZE_ERROR;
         }
-        _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `arp_cache_memory` checked non-NULL, lent for the call. `ip_ptr` stays raw,
+        // not `&mut`: other threads use it at the same time.
+        unsafe { _nx_arp_enable(ip_ptr, arp_cache_memory, arp_cache_size) }
     })
 }
 
 /// Enables TCP on the instance. `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ip::nx_tcp_enable(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_tcp_enable(ip_ptr) }
+    })
 }
 
 /// Checked `nx_tcp_enable`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_enable(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_enable(ip_ptr) }
     })
 }
 
 /// Enables ICMP (ping is answered). `NX_SUCCESS` or `NX_ALREADY_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ip::nx_icmp_enable(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_icmp_enable(ip_ptr) }
+    })
 }
 
 /// Checked `nx_icmp_enable`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_icmp_enable(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_icmp_enable(ip_ptr) }
     })
 }
 
@@ -640,7 +858,11 @@ pub unsafe extern "C" fn _nx_ip_status_check(
     actual_status: *mut ULONG,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ ip::nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `actual_status` is writable; all kept alive for the call.
+        unsafe { ip::nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option) }
+    })
 }
 
 /// Checked `nx_ip_status_check`: `NX_PTR_ERROR` for NULL or an IP not created.
@@ -653,10 +875,18 @@ pub unsafe extern "C" fn _nxe_ip_status_check(
 ) -> UINT {
     ffi_status!({
         check_ptr!(actual_status);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let actual_status: &mut ULONG = unsafe { &mut *actual_status };
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `actual_status` is a live output (reference above). `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
+        unsafe { _nx_ip_status_check(ip_ptr, needed_status, actual_status, wait_option) }
     })
 }
 
@@ -665,17 +895,25 @@ pub unsafe extern "C" fn _nxe_ip_status_check(
 /// `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface_index: UINT, mtu_size: ULONG) -> UINT {
-    ffi_status!({ ip::nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) }
+    })
 }
 
 /// Checked `nx_ip_interface_mtu_set`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_interface_mtu_set(ip_ptr: *mut NX_IP, interface_index: UINT, mtu_size: ULONG) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_ip_interface_mtu_set(ip_ptr, interface_index, mtu_size) }
     })
 }
 
@@ -691,7 +929,11 @@ pub unsafe extern "C" fn _nx_ip_interface_physical_address_set(
     physical_lsw: ULONG,
     update_driver: UINT,
 ) -> UINT {
-    ffi_status!({ ip::nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) }
+    })
 }
 
 /// Checked `nx_ip_interface_physical_address_set`: `NX_PTR_ERROR` for an IP
@@ -705,10 +947,14 @@ pub unsafe extern "C" fn _nxe_ip_interface_physical_address_set(
     update_driver: UINT,
 ) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_ip_interface_physical_address_set(ip_ptr, interface_index, physical_msw, physical_lsw, update_driver) }
     })
 }
 
@@ -720,7 +966,11 @@ pub unsafe extern "C" fn _nx_ip_interface_address_mapping_configure(
     interface_index: UINT,
     mapping_needed: UINT,
 ) -> UINT {
-    ffi_status!({ ip::nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ip::nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) }
+    })
 }
 
 /// Checked `nx_ip_interface_address_mapping_configure`: `NX_PTR_ERROR` for an
@@ -732,10 +982,14 @@ pub unsafe extern "C" fn _nxe_ip_interface_address_mapping_configure(
     mapping_needed: UINT,
 ) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_ip_interface_address_mapping_configure(ip_ptr, interface_index, mapping_needed) }
     })
 }
 
@@ -749,11 +1003,17 @@ pub unsafe extern "C" fn _nx_ip_packet_deferred_receive(ip_ptr: *mut NX_IP, pack
         if packet_ptr.is_null() {
             return;
         }
-        if !ip_ok(ip_ptr) {
-            packet::nx_packet_release(packet_ptr);
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: the driver hands over a packet it owns; the library
+            // owns it now and gives it back to its pool.
+            unsafe { packet::nx_packet_release(packet_ptr) };
             return;
         }
-        ip::nx_ip_packet_deferred_receive(ip_ptr, packet_ptr)
+        // SAFETY: instance checked created just above, kept alive by its
+        // driver while it delivers; the packet is the driver's to hand over.
+        unsafe { ip::nx_ip_packet_deferred_receive(ip_ptr, packet_ptr) }
     });
 }
 
@@ -765,11 +1025,17 @@ pub unsafe extern "C" fn _nx_arp_packet_deferred_receive(ip_ptr: *mut NX_IP, pac
         if packet_ptr.is_null() {
             return;
         }
-        if !ip_ok(ip_ptr) {
-            packet::nx_packet_release(packet_ptr);
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: the driver hands over a packet it owns; the library
+            // owns it now and gives it back to its pool.
+            unsafe { packet::nx_packet_release(packet_ptr) };
             return;
         }
-        ip::nx_arp_packet_deferred_receive(ip_ptr, packet_ptr)
+        // SAFETY: instance checked created just above, kept alive by its
+        // driver while it delivers; the packet is the driver's to hand over.
+        unsafe { ip::nx_arp_packet_deferred_receive(ip_ptr, packet_ptr) }
     });
 }
 
@@ -778,8 +1044,12 @@ pub unsafe extern "C" fn _nx_arp_packet_deferred_receive(ip_ptr: *mut NX_IP, pac
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_driver_deferred_processing(ip_ptr: *mut NX_IP) {
     ffi_void!({
-        if ip_ok(ip_ptr) {
-            ip::nx_ip_driver_deferred_processing(ip_ptr)
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: checked created just above; its driver keeps it alive
+            // while it runs. Raw: the instance's thread uses it too.
+            unsafe { ip::nx_ip_driver_deferred_processing(ip_ptr) }
         }
     });
 }
@@ -793,7 +1063,9 @@ pub unsafe extern "C" fn _nx_ip_driver_deferred_processing(ip_ptr: *mut NX_IP) {
 pub unsafe extern "C" fn _nx_ram_network_driver(driver_req_ptr: *mut NX_IP_DRIVER) {
     ffi_void!({
         if !driver_req_ptr.is_null() {
-            ram::nx_ram_network_driver(driver_req_ptr)
+            // SAFETY: non-NULL; the IP instance's request, valid for the
+            // call (driver protocol: only the library calls a driver entry).
+            unsafe { ram::nx_ram_network_driver(driver_req_ptr) }
         }
     });
 }
@@ -820,17 +1092,22 @@ pub unsafe extern "C" fn _nx_tcp_socket_create(
     tcp_disconnect_callback: NX_TCP_SOCKET_CALLBACK,
 ) -> UINT {
     ffi_status!({
-        tcp::nx_tcp_socket_create(
-            ip_ptr,
-            socket_ptr,
-            name,
-            type_of_service,
-            fragment,
-            time_to_live,
-            window_size,
-            tcp_urgent_data_callback,
-            tcp_disconnect_callback,
-        )
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `socket_ptr` an NX_TCP_SOCKET block not yet created, `name` NULL or a C
+        // string; the socket kept until it is deleted.
+        unsafe {
+            tcp::nx_tcp_socket_create(
+                ip_ptr,
+                socket_ptr,
+                name,
+                type_of_service,
+                fragment,
+                time_to_live,
+                window_size,
+                tcp_urgent_data_callback,
+                tcp_disconnect_callback,
+            )
+        }
     })
 }
 
@@ -856,9 +1133,17 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
 ) -> UINT {
     ffi_status!({
         check_ptr!(socket_ptr);
-        if !ip_ok(ip_ptr) || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>() || tcp::socket_created_on(ip_ptr, socket_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX
+        // rule for checked calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) }
+            || tcp_socket_size as usize != size_of::<NX_TCP_SOCKET>()
+            // SAFETY: `ip_ptr` checked created just before; `socket_ptr` is
+            // only compared with the instance's table, never read.
+            || unsafe { tcp::socket_created_on(ip_ptr, socket_ptr) }
+        {
             return NX_PTR_ERROR;
         }
+
         if window_size == 0
             || window_size > (1 << 30)
             || (fragment != NX_FRAGMENT_OKAY && fragment != NX_DONT_FRAGMENT)
@@ -867,17 +1152,23 @@ pub unsafe extern "C" fn _nxe_tcp_socket_create(
         {
             return NX_OPTION_ERROR;
         }
-        _nx_tcp_socket_create(
-            ip_ptr,
-            socket_ptr,
-            name,
-            type_of_service,
-            fragment,
-            time_to_live,
-            window_size,
-            tcp_urgent_data_callback,
-            tcp_disconnect_callback,
-        )
+        // SAFETY: `ip_ptr` checked created, `socket_ptr` non-NULL, of the
+        // caller's size and not yet a socket of this instance (checked just
+        // above); `name` NULL or a C string; the caller keeps them until
+        // delete (NetX rule). Raw: the IP thread shares both once created.
+        unsafe {
+            _nx_tcp_socket_create(
+                ip_ptr,
+                socket_ptr,
+                name,
+                type_of_service,
+                fragment,
+                time_to_live,
+                window_size,
+                tcp_urgent_data_callback,
+                tcp_disconnect_callback,
+            )
+        }
     })
 }
 
@@ -903,7 +1194,11 @@ pub unsafe extern "C" fn _nx_tcp_socket_transmit_configure(
     max_retries: ULONG,
     timeout_shift: ULONG,
 ) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) }
+    })
 }
 
 /// Checked `nx_tcp_socket_transmit_configure`, as NetX: `NX_PTR_ERROR` for
@@ -918,13 +1213,17 @@ pub unsafe extern "C" fn _nxe_tcp_socket_transmit_configure(
     timeout_shift: ULONG,
 ) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if max_queue_depth == 0 || timeout == 0 || max_retries == 0 {
             return NX_OPTION_ERROR;
         }
-        _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_socket_transmit_configure(socket_ptr, max_queue_depth, timeout, max_retries, timeout_shift) }
     })
 }
 
@@ -936,7 +1235,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_transmit_configure(
 /// socket's memory may be reused.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_delete(socket_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_delete(socket_ptr) }
+    })
 }
 
 /// Checked `nx_tcp_socket_delete`: `NX_PTR_ERROR` for NULL or a socket not
@@ -944,10 +1247,14 @@ pub unsafe extern "C" fn _nx_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_socket_delete(socket_ptr)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_socket_delete(socket_ptr) }
     })
 }
 
@@ -958,7 +1265,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_delete(socket_ptr: *mut NX_TCP_SOCKET) 
 /// `NX_SUCCESS`, `NX_ALREADY_BOUND`, `NX_PORT_UNAVAILABLE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_client_socket_bind(socket_ptr, port, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_client_socket_bind(socket_ptr, port, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_client_socket_bind`: `NX_PTR_ERROR` (socket not created),
@@ -966,13 +1277,17 @@ pub unsafe extern "C" fn _nx_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCK
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if port > 0xFFFF {
             return NX_INVALID_PORT;
         }
-        _nx_tcp_client_socket_bind(socket_ptr, port, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_client_socket_bind(socket_ptr, port, wait_option) }
     })
 }
 
@@ -981,17 +1296,25 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_bind(socket_ptr: *mut NX_TCP_SOC
 /// return `NX_NOT_BOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
-    ffi_status!({ tcp::nx_tcp_client_socket_unbind(socket_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_client_socket_unbind(socket_ptr) }
+    })
 }
 
 /// Checked `nx_tcp_client_socket_unbind`: `NX_PTR_ERROR` for a socket not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_client_socket_unbind(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_client_socket_unbind(socket_ptr)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_client_socket_unbind(socket_ptr) }
     })
 }
 
@@ -1006,7 +1329,11 @@ pub unsafe extern "C" fn _nx_tcp_client_socket_connect(
     server_port: UINT,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ tcp::nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_client_socket_connect`: `NX_PTR_ERROR` (socket not
@@ -1019,7 +1346,9 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_connect(
     wait_option: ULONG,
 ) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if server_ip == 0 {
@@ -1028,7 +1357,9 @@ pub unsafe extern "C" fn _nxe_tcp_client_socket_connect(
         if !port_ok(server_port) {
             return NX_INVALID_PORT;
         }
-        _nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) }
     })
 }
 
@@ -1043,7 +1374,11 @@ pub unsafe extern "C" fn _nxd_tcp_client_socket_connect(
     server_port: UINT,
     wait_option: ULONG,
 ) -> UINT {
-    ffi_status!({ tcp::nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, `server_ip` is a readable NXD_ADDRESS; all kept alive for the call.
+        unsafe { tcp::nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option) }
+    })
 }
 
 /// Checked `nxd_tcp_client_socket_connect`: `NX_PTR_ERROR` (NULL, socket not
@@ -1058,20 +1393,31 @@ pub unsafe extern "C" fn _nxde_tcp_client_socket_connect(
 ) -> UINT {
     ffi_status!({
         check_ptr!(server_ip);
-        if !sock_ok(socket_ptr) {
+        // SAFETY: checked non-NULL; an address the caller lends for the call
+        // and does not change meanwhile (NetX rule).
+        let addr: &NXD_ADDRESS = unsafe { &*server_ip };
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        let v = (*server_ip).nxd_ip_version;
+        let v = addr.nxd_ip_version;
+        // SAFETY: the union is plain words: any bits are a valid `v4`.
+        let v4 = unsafe { addr.nxd_ip_address.v4 };
         if (v != NX_IP_VERSION_V4 && v != NX_IP_VERSION_V6)
-            || (v == NX_IP_VERSION_V4 && (*server_ip).nxd_ip_address.v4 == 0)
-            || (v == NX_IP_VERSION_V6 && !crate::netx::ipv6::v6_of(&*server_ip).is_some_and(crate::netx::ipv6::v6_usable))
+            || (v == NX_IP_VERSION_V4 && v4 == 0)
+            || (v == NX_IP_VERSION_V6 && !crate::netx::ipv6::v6_of(addr).is_some_and(crate::netx::ipv6::v6_usable))
         {
             return NX_IP_ADDRESS_ERROR;
         }
         if !port_ok(server_port) {
             return NX_INVALID_PORT;
         }
-        _nxd_tcp_client_socket_connect(socket_ptr, server_ip, server_port, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by
+        // the caller for the call (NetX rule); raw: the IP thread uses it too.
+        // The address only crosses as the pointer the service reads.
+        unsafe { _nxd_tcp_client_socket_connect(socket_ptr, core::ptr::from_ref(addr).cast_mut(), server_port, wait_option) }
+
     })
 }
 
@@ -1091,7 +1437,11 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_listen(
     listen_queue_size: UINT,
     tcp_listen_callback: NX_TCP_LISTEN_CALLBACK,
 ) -> UINT {
-    ffi_status!({ tcp::nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `socket_ptr` is a created socket; all kept alive for the call.
+        unsafe { tcp::nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback) }
+    })
 }
 
 /// Checked `nx_tcp_server_socket_listen`: `NX_PTR_ERROR` (IP or socket not
@@ -1106,13 +1456,19 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
     tcp_listen_callback: NX_TCP_LISTEN_CALLBACK,
 ) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) || !sock_ok(socket_ptr) || (*socket_ptr).nx_tcp_socket_ip_ptr != ip_ptr {
+        // SAFETY: each NULL or a block of its type the caller lends for the
+        // call (NetX rule for checked calls); the socket's IP field is read
+        // only once sock_ok found it created.
+        if !unsafe { ip_ok(ip_ptr) && sock_ok(socket_ptr) && (*socket_ptr).nx_tcp_socket_ip_ptr == ip_ptr } {
             return NX_PTR_ERROR;
         }
         if !port_ok(port) {
             return NX_INVALID_PORT;
         }
-        _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback)
+        // SAFETY: `ip_ptr`, `socket_ptr` checked created just above and kept alive by the caller
+        // for the call (NetX rule). `ip_ptr`, `socket_ptr` stay raw, not `&mut`: other threads use
+        // them at the same time.
+        unsafe { _nx_tcp_server_socket_listen(ip_ptr, port, socket_ptr, listen_queue_size, tcp_listen_callback) }
     })
 }
 
@@ -1122,17 +1478,25 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
 /// unaccepts it or unlistens the port while this waits).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_server_socket_accept(socket_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_server_socket_accept`: `NX_PTR_ERROR` for a socket not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_server_socket_accept(socket_ptr, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_server_socket_accept(socket_ptr, wait_option) }
     })
 }
 
@@ -1142,7 +1506,11 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_accept(socket_ptr: *mut NX_TCP_S
 /// `NX_ALREADY_BOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port: UINT, socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
-    ffi_status!({ tcp::nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `socket_ptr` is a created socket; all kept alive for the call.
+        unsafe { tcp::nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr) }
+    })
 }
 
 /// Checked `nx_tcp_server_socket_relisten`: `NX_PTR_ERROR` (IP or socket not
@@ -1150,13 +1518,19 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port: UINT, socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) || !sock_ok(socket_ptr) || (*socket_ptr).nx_tcp_socket_ip_ptr != ip_ptr {
+        // SAFETY: each NULL or a block of its type the caller lends for the
+        // call (NetX rule for checked calls); the socket's IP field is read
+        // only once sock_ok found it created.
+        if !unsafe { ip_ok(ip_ptr) && sock_ok(socket_ptr) && (*socket_ptr).nx_tcp_socket_ip_ptr == ip_ptr } {
             return NX_PTR_ERROR;
         }
         if !port_ok(port) {
             return NX_INVALID_PORT;
         }
-        _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr)
+        // SAFETY: `ip_ptr`, `socket_ptr` checked created just above and kept alive by the caller
+        // for the call (NetX rule). `ip_ptr`, `socket_ptr` stay raw, not `&mut`: other threads use
+        // them at the same time.
+        unsafe { _nx_tcp_server_socket_relisten(ip_ptr, port, socket_ptr) }
     })
 }
 
@@ -1165,17 +1539,25 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, por
 /// `NX_SUCCESS` or `NX_NOT_LISTEN_STATE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
-    ffi_status!({ tcp::nx_tcp_server_socket_unaccept(socket_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_server_socket_unaccept(socket_ptr) }
+    })
 }
 
 /// Checked `nx_tcp_server_socket_unaccept`: `NX_PTR_ERROR` for a socket not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_server_socket_unaccept(socket_ptr)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_server_socket_unaccept(socket_ptr) }
     })
 }
 
@@ -1184,7 +1566,11 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unaccept(socket_ptr: *mut NX_TCP
 /// `NX_SUCCESS` or `NX_ENTRY_NOT_FOUND`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
-    ffi_status!({ tcp::nx_tcp_server_socket_unlisten(ip_ptr, port) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { tcp::nx_tcp_server_socket_unlisten(ip_ptr, port) }
+    })
 }
 
 /// Checked `nx_tcp_server_socket_unlisten`: `NX_PTR_ERROR` (IP not created),
@@ -1192,13 +1578,17 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, port: UINT) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         if !port_ok(port) {
             return NX_INVALID_PORT;
         }
-        _nx_tcp_server_socket_unlisten(ip_ptr, port)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_server_socket_unlisten(ip_ptr, port) }
     })
 }
 
@@ -1212,7 +1602,11 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_unlisten(ip_ptr: *mut NX_IP, por
 /// a retry sends only the rest).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_send(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, `packet_ptr` is a packet chain it owns; all kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_send(socket_ptr, packet_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_socket_send(s, p, wait)`, which passes `&p`: on
@@ -1230,17 +1624,26 @@ pub unsafe extern "C" fn _nxe_tcp_socket_send(
 ) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr_ptr);
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        let p = *packet_ptr_ptr;
-        let s = packet_check(p);
+        // SAFETY: checked non-NULL; the caller's `&p`, lent for the call and
+        // touched by no other thread (NetX rule).
+        let slot: &mut *mut NX_PACKET = unsafe { &mut *packet_ptr_ptr };
+        let p = *slot;
+        // SAFETY: `p` is the chain the caller hands in: it owns it (NetX rule).
+        let s = unsafe { packet_check(p) };
         if s != NX_SUCCESS {
             return s;
         }
-        let s = _nx_tcp_socket_send(socket_ptr, p, wait_option);
+        // SAFETY: socket checked created and every packet of the chain
+        // checked just above; the caller keeps the socket alive for the call
+        // (NetX rule). Raw: the IP thread uses the socket too.
+        let s = unsafe { _nx_tcp_socket_send(socket_ptr, p, wait_option) };
         if s == NX_SUCCESS {
-            *packet_ptr_ptr = core::ptr::null_mut();
+            *slot = core::ptr::null_mut();
         }
         s
     })
@@ -1256,7 +1659,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_send(
 /// `*packet_ptr` is NULL on failure.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, `packet_ptr` is a writable slot; all kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_socket_receive`: `NX_PTR_ERROR` for NULL or a socket not created.
@@ -1264,11 +1671,20 @@ pub unsafe extern "C" fn _nx_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, 
 pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
     ffi_status!({
         check_ptr!(packet_ptr);
-        *packet_ptr = core::ptr::null_mut();
-        if !sock_ok(socket_ptr) {
+        // SAFETY: checked non-NULL; the caller lends this output slot for the
+        // call and no other thread touches it (NetX rule).
+        let out: &mut *mut NX_PACKET = unsafe { &mut *packet_ptr };
+        *out = core::ptr::null_mut();
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_socket_receive(socket_ptr, packet_ptr, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by
+        // the caller for the call (NetX rule); raw, not `&mut`: the IP thread
+        // uses it at the same time. `out` is a live slot.
+        unsafe { _nx_tcp_socket_receive(socket_ptr, out, wait_option) }
+
     })
 }
 
@@ -1278,17 +1694,25 @@ pub unsafe extern "C" fn _nxe_tcp_socket_receive(socket_ptr: *mut NX_TCP_SOCKET,
 /// `NX_SUCCESS`, or `NX_NOT_CONNECTED` if it was closed already.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_disconnect(socket_ptr, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_disconnect(socket_ptr, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_socket_disconnect`: `NX_PTR_ERROR` for a socket not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_socket_disconnect(socket_ptr, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_socket_disconnect(socket_ptr, wait_option) }
     })
 }
 
@@ -1298,7 +1722,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_disconnect(socket_ptr: *mut NX_TCP_SOCK
 /// another thread disconnects, unbinds or deletes the socket meanwhile.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) }
+    })
 }
 
 /// Checked `nx_tcp_socket_state_wait`: `NX_PTR_ERROR` (socket not created),
@@ -1306,13 +1734,17 @@ pub unsafe extern "C" fn _nx_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKE
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCKET, desired_state: UINT, wait_option: ULONG) -> UINT {
     ffi_status!({
-        if !sock_ok(socket_ptr) {
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if !(NX_TCP_CLOSED..=NX_TCP_LAST_ACK).contains(&desired_state) {
             return NX_OPTION_ERROR;
         }
-        _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_socket_state_wait(socket_ptr, desired_state, wait_option) }
     })
 }
 
@@ -1320,7 +1752,11 @@ pub unsafe extern "C" fn _nxe_tcp_socket_state_wait(socket_ptr: *mut NX_TCP_SOCK
 /// `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
-    ffi_status!({ tcp::nx_tcp_socket_bytes_available(socket_ptr, bytes_available) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, `bytes_available` is writable; all kept alive for the call.
+        unsafe { tcp::nx_tcp_socket_bytes_available(socket_ptr, bytes_available) }
+    })
 }
 
 /// Checked `nx_tcp_socket_bytes_available`: `NX_PTR_ERROR` for NULL or a
@@ -1329,9 +1765,17 @@ pub unsafe extern "C" fn _nx_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_
 pub unsafe extern "C" fn _nxe_tcp_socket_bytes_available(socket_ptr: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(bytes_available);
-        if !sock_ok(socket_ptr) {
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let bytes_available: &mut ULONG = unsafe { &mut *bytes_available };
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the call (NetX rule for
+        // checked calls); only its id words are read.
+        if !unsafe { sock_ok(socket_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_tcp_socket_bytes_available(socket_ptr, bytes_available)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `bytes_available` is a live output (reference above). `socket_ptr` stays
+        // raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nx_tcp_socket_bytes_available(socket_ptr, bytes_available) }
     })
 }

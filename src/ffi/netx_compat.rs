@@ -3,18 +3,28 @@
 //! points NetX offers besides the deferred ones. `_nx_X` trusts its
 //! arguments; `_nxe_X` checks them as NetX does, then calls `_nx_X`.
 #![allow(non_snake_case, clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use crate::netx::compat;
 use crate::netx::types::*;
 
+/// True when `p` is a created IP instance.
+///
+/// # Safety
+/// `p` is NULL or addresses `NX_IP`-sized memory the caller keeps for the call.
 unsafe fn ip_ok(p: *const NX_IP) -> bool {
-    !p.is_null() && core::ptr::read_volatile(&(*p).nx_ip_id) == NX_IP_ID
+    // SAFETY: this function's contract is the one of ip_is_created.
+    unsafe { crate::netx::ip::ip_is_created(p) }
 }
 
 /// A packet handed to an instance that does not exist: it is released.
+///
+/// # Safety
+/// `p` is NULL or a packet chain the caller hands over (it owned it).
 unsafe fn release(p: *mut NX_PACKET) {
     if !p.is_null() {
-        crate::netx::packet::nx_packet_release(p);
+        // SAFETY: a chain the caller owned and hands over (contract).
+        unsafe { crate::netx::packet::nx_packet_release(p) };
     }
 }
 
@@ -26,7 +36,11 @@ unsafe fn release(p: *mut NX_PACKET) {
 /// network of a valid interface; `NX_NO_MORE_ENTRIES` if the route table is full.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_gateway_address_set(ip_ptr, ip_address) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { compat::nx_ip_gateway_address_set(ip_ptr, ip_address) }
+    })
 }
 
 /// Checked `nx_ip_gateway_address_set`: `NX_PTR_ERROR` for an IP not
@@ -34,13 +48,17 @@ pub unsafe extern "C" fn _nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_addre
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         if ip_address == 0 {
             return NX_IP_ADDRESS_ERROR;
         }
-        compat::nx_ip_gateway_address_set(ip_ptr, ip_address)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_gateway_address_set(ip_ptr, ip_address) }
     })
 }
 
@@ -48,7 +66,11 @@ pub unsafe extern "C" fn _nxe_ip_gateway_address_set(ip_ptr: *mut NX_IP, ip_addr
 /// `NX_NOT_FOUND` when none is set (`*ip_address` is then 0).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_gateway_address_get(ip_ptr, ip_address) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `ip_address` is writable; all kept alive for the call.
+        unsafe { compat::nx_ip_gateway_address_get(ip_ptr, ip_address) }
+    })
 }
 
 /// Checked `nx_ip_gateway_address_get`: `NX_PTR_ERROR` for an IP not created
@@ -57,27 +79,43 @@ pub unsafe extern "C" fn _nx_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_addre
 pub unsafe extern "C" fn _nxe_ip_gateway_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(ip_address);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let ip_address: &mut ULONG = unsafe { &mut *ip_address };
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_gateway_address_get(ip_ptr, ip_address)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `ip_address` is a live output (reference above). `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_gateway_address_get(ip_ptr, ip_address) }
     })
 }
 
 /// Removes the default gateway and its route. Returns `NX_SUCCESS`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ compat::nx_ip_gateway_address_clear(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { compat::nx_ip_gateway_address_clear(ip_ptr) }
+    })
 }
 
 /// Checked `nx_ip_gateway_address_clear`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_gateway_address_clear(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_gateway_address_clear(ip_ptr) }
     })
 }
 
@@ -85,7 +123,12 @@ pub unsafe extern "C" fn _nxe_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UI
 /// Returns `NX_SUCCESS`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG, network_mask: *mut ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_address_get(ip_ptr, ip_address, network_mask) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `ip_address` is writable, `network_mask` is writable; all kept alive for
+        // the call.
+        unsafe { compat::nx_ip_address_get(ip_ptr, ip_address, network_mask) }
+    })
 }
 
 /// Checked `nx_ip_address_get`: `NX_PTR_ERROR` for an IP not created or a
@@ -94,10 +137,19 @@ pub unsafe extern "C" fn _nx_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut
 pub unsafe extern "C" fn _nxe_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG, network_mask: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, network_mask);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (ip_address, network_mask): (&mut ULONG, &mut ULONG) =
+            unsafe { (&mut *ip_address, &mut *network_mask) };
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_address_get(ip_ptr, ip_address, network_mask)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `ip_address`, `network_mask` are live outputs (references above). `ip_ptr`
+        // stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_address_get(ip_ptr, ip_address, network_mask) }
     })
 }
 
@@ -106,17 +158,25 @@ pub unsafe extern "C" fn _nxe_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mu
 /// gateway is kept. Returns `NX_SUCCESS`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG, network_mask: ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_address_set(ip_ptr, ip_address, network_mask) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { compat::nx_ip_address_set(ip_ptr, ip_address, network_mask) }
+    })
 }
 
 /// Checked `nx_ip_address_set`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULONG, network_mask: ULONG) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_address_set(ip_ptr, ip_address, network_mask)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_address_set(ip_ptr, ip_address, network_mask) }
     })
 }
 
@@ -126,17 +186,25 @@ pub unsafe extern "C" fn _nxe_ip_address_set(ip_ptr: *mut NX_IP, ip_address: ULO
 /// is recorded. Returns `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_interface_capability_set(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag) }
+    })
 }
 
 /// Checked `nx_ip_interface_capability_set`: `NX_PTR_ERROR` for an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_ip_interface_capability_set(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: ULONG) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_interface_capability_set(ip_ptr, interface_index, capability_flag) }
     })
 }
 
@@ -144,7 +212,11 @@ pub unsafe extern "C" fn _nxe_ip_interface_capability_set(ip_ptr: *mut NX_IP, in
 /// Returns `NX_SUCCESS` or `NX_INVALID_INTERFACE`.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: *mut ULONG) -> UINT {
-    ffi_status!({ compat::nx_ip_interface_capability_get(ip_ptr, interface_index, capability_flag) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `capability_flag` is writable; all kept alive for the call.
+        unsafe { compat::nx_ip_interface_capability_get(ip_ptr, interface_index, capability_flag) }
+    })
 }
 
 /// Checked `nx_ip_interface_capability_get`: `NX_PTR_ERROR` for an IP not
@@ -153,10 +225,18 @@ pub unsafe extern "C" fn _nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, int
 pub unsafe extern "C" fn _nxe_ip_interface_capability_get(ip_ptr: *mut NX_IP, interface_index: UINT, capability_flag: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(capability_flag);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let capability_flag: &mut ULONG = unsafe { &mut *capability_flag };
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        compat::nx_ip_interface_capability_get(ip_ptr, interface_index, capability_flag)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `capability_flag` is a live output (reference above). `ip_ptr` stays raw,
+        // not `&mut`: other threads use it at the same time.
+        unsafe { compat::nx_ip_interface_capability_get(ip_ptr, interface_index, capability_flag) }
     })
 }
 
@@ -169,10 +249,15 @@ pub unsafe extern "C" fn _nxe_ip_interface_capability_get(ip_ptr: *mut NX_IP, in
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_packet_receive(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET) {
     ffi_void!({
-        if ip_ok(ip_ptr) {
-            compat::nx_ip_packet_receive(ip_ptr, packet_ptr)
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: instance checked created just above, kept alive by its
+            // driver while it delivers; the packet is the driver's to hand over.
+            unsafe { compat::nx_ip_packet_receive(ip_ptr, packet_ptr) }
         } else {
-            release(packet_ptr)
+            // SAFETY: the driver hands over a packet it owns (or NULL).
+            unsafe { release(packet_ptr) }
         }
     });
 }
@@ -181,7 +266,11 @@ pub unsafe extern "C" fn _nx_ip_packet_receive(ip_ptr: *mut NX_IP, packet_ptr: *
 /// released (the library owns it once passed here, as in NetX).
 #[no_mangle]
 pub unsafe extern "C" fn _nx_rarp_packet_deferred_receive(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET) {
-    ffi_void!({ compat::nx_rarp_packet_deferred_receive(ip_ptr, packet_ptr) });
+    ffi_void!({
+        // SAFETY: the packet is NULL or one the driver owns and hands over
+        // (driver protocol); the instance is not read.
+        unsafe { compat::nx_rarp_packet_deferred_receive(ip_ptr, packet_ptr) }
+    });
 }
 
 /// Registers the driver's handler for packets it passes to
@@ -190,8 +279,12 @@ pub unsafe extern "C" fn _nx_rarp_packet_deferred_receive(ip_ptr: *mut NX_IP, pa
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_driver_deferred_enable(ip_ptr: *mut NX_IP, driver_deferred_packet_handler: NX_IP_DEFERRED_PACKET_HANDLER) {
     ffi_void!({
-        if ip_ok(ip_ptr) {
-            compat::nx_ip_driver_deferred_enable(ip_ptr, driver_deferred_packet_handler)
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: checked created just above, kept alive by its driver
+            // while it runs; the handler field is written volatile.
+            unsafe { compat::nx_ip_driver_deferred_enable(ip_ptr, driver_deferred_packet_handler) }
         }
     });
 }
@@ -205,10 +298,16 @@ pub unsafe extern "C" fn _nx_ip_driver_deferred_enable(ip_ptr: *mut NX_IP, drive
 #[no_mangle]
 pub unsafe extern "C" fn _nx_ip_driver_deferred_receive(ip_ptr: *mut NX_IP, packet_ptr: *mut NX_PACKET) {
     ffi_void!({
-        if ip_ok(ip_ptr) {
-            compat::nx_ip_driver_deferred_receive(ip_ptr, packet_ptr)
+        // SAFETY: the driver passes its own instance: NULL or an NX_IP block
+        // (driver protocol); only the id words are read.
+        if unsafe { ip_ok(ip_ptr) } {
+            // SAFETY: instance checked created just above, kept alive by its
+            // driver while it delivers; the packet is the driver's to hand over.
+            unsafe { compat::nx_ip_driver_deferred_receive(ip_ptr, packet_ptr) }
         } else {
-            release(packet_ptr)
+            // SAFETY: the driver hands over a packet it owns (or NULL).
+            unsafe { release(packet_ptr) }
         }
     });
+
 }

@@ -6,13 +6,19 @@
 //! then calls `_nxd_X` (`_nx_` / `_nxe_` for the IPv4-named ICMP service).
 //! No stack logic here.
 #![allow(non_snake_case, clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use crate::netx::ipv6::{self, NX_MAX_IPV6_ADDRESSES};
 use crate::netx::types::*;
 use crate::netx::{ip, tcp};
 
+/// True when `p` is a created IP instance.
+///
+/// # Safety
+/// `p` is NULL or addresses `NX_IP`-sized memory the caller keeps for the call.
 unsafe fn ip_ok(p: *const NX_IP) -> bool {
-    ip::ip_is_created(p)
+    // SAFETY: this function's contract is the one of ip_is_created.
+    unsafe { ip::ip_is_created(p) }
 }
 
 /// Enables IPv6 on `ip_ptr`: the addresses set so far take effect and the
@@ -21,17 +27,25 @@ unsafe fn ip_ok(p: *const NX_IP) -> bool {
 /// `NX_SUCCESS`, `NX_ALREADY_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_enable(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_enable(ip_ptr) }
+    })
 }
 
 /// Checked `nxd_ipv6_enable`: `NX_PTR_ERROR` for NULL or an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nxd_ipv6_enable(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_ipv6_enable(ip_ptr) }
     })
 }
 
@@ -40,17 +54,25 @@ pub unsafe extern "C" fn _nxde_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
 /// `NX_SUCCESS`, `NX_NOT_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_disable(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_disable(ip_ptr) }
+    })
 }
 
 /// Checked `nxd_ipv6_disable`: `NX_PTR_ERROR` for NULL or an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nxd_ipv6_disable(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_ipv6_disable(ip_ptr) }
     })
 }
 
@@ -59,17 +81,25 @@ pub unsafe extern "C" fn _nxde_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
 /// `NX_SUCCESS`, `NX_ALREADY_ENABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
-    ffi_status!({ ipv6::nxd_icmp_enable(ip_ptr) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ipv6::nxd_icmp_enable(ip_ptr) }
+    })
 }
 
 /// Checked `nxd_icmp_enable`: `NX_PTR_ERROR` for NULL or an IP not created.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nxd_icmp_enable(ip_ptr)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_icmp_enable(ip_ptr) }
     })
 }
 
@@ -93,7 +123,12 @@ pub unsafe extern "C" fn _nxd_ipv6_address_set(
     prefix_length: ULONG,
     address_index: *mut UINT,
 ) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `ip_address` NULL (link-local form) or a readable NXD_ADDRESS,
+        // `address_index` NULL or writable; all kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index) }
+    })
 }
 
 /// Checked `nxd_ipv6_address_set`: `NX_PTR_ERROR` for an IP not created,
@@ -108,16 +143,24 @@ pub unsafe extern "C" fn _nxde_ipv6_address_set(
     address_index: *mut UINT,
 ) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        if !ip_address.is_null() && (*ip_address).nxd_ip_version != NX_IP_VERSION_V6 {
+        // SAFETY: NULL (the link-local form) or an address the caller lends
+        // for the call and does not change meanwhile (NetX rule).
+        let addr: Option<&NXD_ADDRESS> = unsafe { ip_address.as_ref() };
+        if addr.is_some_and(|a| a.nxd_ip_version != NX_IP_VERSION_V6) {
             return NX_IP_ADDRESS_ERROR;
         }
         if interface_index as usize >= NX_MAX_PHYSICAL_INTERFACES {
             return NX_INVALID_INTERFACE;
         }
-        _nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `ip_address`, `address_index` are NULL or valid, as the service allows.
+        // `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_ipv6_address_set(ip_ptr, interface_index, ip_address, prefix_length, address_index) }
     })
 }
 
@@ -134,7 +177,12 @@ pub unsafe extern "C" fn _nxd_ipv6_address_get(
     prefix_length: *mut ULONG,
     interface_index: *mut UINT,
 ) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `ip_address`, `prefix_length` and `interface_index` writable outputs;
+        // all kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index) }
+    })
 }
 
 /// Checked `nxd_ipv6_address_get`: `NX_PTR_ERROR` for a NULL output or an
@@ -149,13 +197,23 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, prefix_length, interface_index);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (ip_address, prefix_length, interface_index): (&mut NXD_ADDRESS, &mut ULONG, &mut UINT) =
+            unsafe { (&mut *ip_address, &mut *prefix_length, &mut *interface_index) };
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         if address_index as usize >= NX_MAX_IPV6_ADDRESSES {
             return NX_NO_MORE_ENTRIES;
         }
-        _nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `ip_address`, `prefix_length`, `interface_index` are live outputs
+        // (references above). `ip_ptr` stays raw, not `&mut`: other threads use it at the same
+        // time.
+        unsafe { _nxd_ipv6_address_get(ip_ptr, address_index, ip_address, prefix_length, interface_index) }
     })
 }
 
@@ -165,7 +223,11 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
 /// `NX_NO_INTERFACE_ADDRESS` (entry empty).
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_ipv6_address_delete(ip_ptr: *mut NX_IP, address_index: UINT) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_address_delete(ip_ptr, address_index) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_address_delete(ip_ptr, address_index) }
+    })
 }
 
 /// Checked `nxd_ipv6_address_delete`: `NX_PTR_ERROR` for an IP not created,
@@ -173,13 +235,17 @@ pub unsafe extern "C" fn _nxd_ipv6_address_delete(ip_ptr: *mut NX_IP, address_in
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_ipv6_address_delete(ip_ptr: *mut NX_IP, address_index: UINT) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         if address_index as usize >= NX_MAX_IPV6_ADDRESSES {
             return NX_NO_MORE_ENTRIES;
         }
-        _nxd_ipv6_address_delete(ip_ptr, address_index)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule). `ip_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_ipv6_address_delete(ip_ptr, address_index) }
     })
 }
 
@@ -195,7 +261,11 @@ pub unsafe extern "C" fn _nxd_ipv6_default_router_add(
     router_lifetime: ULONG,
     interface_index: UINT,
 ) -> UINT {
-    ffi_status!({ ipv6::nxd_ipv6_default_router_add(ip_ptr, router_addr, router_lifetime, interface_index) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, `router_addr` is a readable NXD_ADDRESS; all kept alive for the call.
+        unsafe { ipv6::nxd_ipv6_default_router_add(ip_ptr, router_addr, router_lifetime, interface_index) }
+    })
 }
 
 /// Checked `nxd_ipv6_default_router_add`: `NX_PTR_ERROR` for NULL or an IP
@@ -209,10 +279,15 @@ pub unsafe extern "C" fn _nxde_ipv6_default_router_add(
 ) -> UINT {
     ffi_status!({
         check_ptr!(router_addr);
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nxd_ipv6_default_router_add(ip_ptr, router_addr, router_lifetime, interface_index)
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `router_addr` checked non-NULL, lent for the call. `ip_ptr` stays raw, not
+        // `&mut`: other threads use it at the same time.
+        unsafe { _nxd_ipv6_default_router_add(ip_ptr, router_addr, router_lifetime, interface_index) }
     })
 }
 
@@ -224,7 +299,12 @@ pub unsafe extern "C" fn _nxd_tcp_socket_peer_info_get(
     peer_ip_address: *mut NXD_ADDRESS,
     peer_port: *mut ULONG,
 ) -> UINT {
-    ffi_status!({ tcp::nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port) })
+    ffi_status!({
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `socket_ptr`
+        // is a created socket, `peer_ip_address` and `peer_port` writable outputs; all kept
+        // alive for the call.
+        unsafe { tcp::nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port) }
+    })
 }
 
 /// Checked `nxd_tcp_socket_peer_info_get`: `NX_PTR_ERROR` for a NULL
@@ -237,10 +317,21 @@ pub unsafe extern "C" fn _nxde_tcp_socket_peer_info_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(peer_ip_address, peer_port);
-        if !(tcp::socket_is_created(socket_ptr) && ip_ok((*socket_ptr).nx_tcp_socket_ip_ptr)) {
+        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // no other thread touches meanwhile (NetX rule).
+        let (peer_ip_address, peer_port): (&mut NXD_ADDRESS, &mut ULONG) =
+            unsafe { (&mut *peer_ip_address, &mut *peer_port) };
+        // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the
+        // call (NetX rule for checked calls); its IP field is read only once
+        // the socket is found created, and is NULL or an NX_IP then.
+        if !unsafe { tcp::socket_is_created(socket_ptr) && ip_ok((*socket_ptr).nx_tcp_socket_ip_ptr) } {
+
             return NX_PTR_ERROR;
         }
-        _nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port)
+        // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `peer_ip_address`, `peer_port` are live outputs (references above).
+        // `socket_ptr` stays raw, not `&mut`: other threads use it at the same time.
+        unsafe { _nxd_tcp_socket_peer_info_get(socket_ptr, peer_ip_address, peer_port) }
     })
 }
 
@@ -259,10 +350,14 @@ pub unsafe extern "C" fn _nx_icmp_info_get(
     icmp_unhandled_messages: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        ipv6::nx_icmp_info_get(
-            ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
-            icmp_checksum_errors, icmp_unhandled_messages,
-        )
+        // SAFETY: unchecked NetX call (no checks by design), so the caller guarantees: `ip_ptr` is
+        // a created IP, each output NULL or writable; all kept alive for the call.
+        unsafe {
+            ipv6::nx_icmp_info_get(
+                ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
+                icmp_checksum_errors, icmp_unhandled_messages,
+            )
+        }
     })
 }
 
@@ -278,12 +373,21 @@ pub unsafe extern "C" fn _nxe_icmp_info_get(
     icmp_unhandled_messages: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        if !ip_ok(ip_ptr) {
+        // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
+        // calls); only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
-        _nx_icmp_info_get(
-            ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
-            icmp_checksum_errors, icmp_unhandled_messages,
-        )
+        // SAFETY: `ip_ptr` checked created just above and kept alive by the caller for the call
+        // (NetX rule); `pings_sent`, `ping_timeouts`, `ping_threads_suspended`,
+        // `ping_responses_received`, `icmp_checksum_errors`, `icmp_unhandled_messages` are NULL or
+        // valid, as the service allows. `ip_ptr` stays raw, not `&mut`: other threads use it at the
+        // same time.
+        unsafe {
+            _nx_icmp_info_get(
+                ip_ptr, pings_sent, ping_timeouts, ping_threads_suspended, ping_responses_received,
+                icmp_checksum_errors, icmp_unhandled_messages,
+            )
+        }
     })
 }

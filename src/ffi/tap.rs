@@ -3,6 +3,7 @@
 //! arguments are as the doc comment says (NetX contract); NULL is checked.
 
 #![allow(clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use crate::drivers::tap;
 use crate::netx::types::*;
@@ -40,7 +41,9 @@ use crate::netx::types::*;
 pub unsafe extern "C" fn _nx_tap_network_driver(driver_req_ptr: *mut NX_IP_DRIVER) {
     ffi_void!({
         if !driver_req_ptr.is_null() {
-            tap::nx_tap_network_driver(driver_req_ptr)
+            // SAFETY: non-NULL; the IP instance's request, valid for the
+            // call (driver protocol: only the library calls a driver entry).
+            unsafe { tap::nx_tap_network_driver(driver_req_ptr) }
         }
     });
 }
@@ -57,14 +60,19 @@ pub unsafe extern "C" fn nx_tap_network_driver_interface_set(interface_name: *mu
         check_ptr!(interface_name);
         // Bounded scan: never read past IFNAMSIZ bytes.
         let mut len = 0;
-        while len < tap::IFNAMSIZ && *interface_name.add(len) != 0 {
+        // SAFETY: a C string (caller's contract) is readable up to its NUL;
+        // the loop stops at the NUL, and never goes past IFNAMSIZ bytes.
+        while len < tap::IFNAMSIZ && unsafe { *interface_name.add(len) } != 0 {
             len += 1;
         }
         if len == tap::IFNAMSIZ {
             return NX_SIZE_ERROR;
         }
-        let name = core::slice::from_raw_parts(interface_name as *const u8, len);
+        // SAFETY: the `len` bytes before the NUL were just read one by one;
+        // the caller does not change the string during the call.
+        let name: &[u8] = unsafe { core::slice::from_raw_parts(interface_name as *const u8, len) };
         tap::set_interface_name(name)
+
     })
 }
 

@@ -8,6 +8,7 @@
 //! stands for: its pointers are valid, point at objects of the named type that
 //! are created (ids set), and stay valid for the call.
 #![allow(clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use core::ptr;
 
@@ -105,11 +106,21 @@ fn v4(a: ULONG) -> Ipv4Address {
 /// network goes to `gateway` (a smoltcp default route). The gateway must be
 /// on the network of a valid interface, else `NX_IP_ADDRESS_ERROR`.
 pub unsafe fn nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, gateway: ULONG) -> UINT {
-    let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
+    // SAFETY: the module's contract: `ip_ptr` addresses an NX_IP kept for the call.
+    let Some(sh) = (unsafe { ip::shared(ip_ptr) }) else { return NX_PTR_ERROR };
+    let mut g = sh.core.lock();
+    let Some(core) = g.as_mut() else { return NX_PTR_ERROR };
     let mut on_link: *mut NX_INTERFACE = ptr::null_mut();
-    for ifc in (*ip_ptr).nx_ip_interface.iter_mut().take(NX_MAX_PHYSICAL_INTERFACES) {
-        let mask = ifc.nx_interface_ip_network_mask;
-        if ifc.nx_interface_valid != 0 && mask != 0 && gateway & mask == ifc.nx_interface_ip_address & mask {
+    for i in 0..NX_MAX_PHYSICAL_INTERFACES {
+        // SAFETY: a created instance (checked by `shared`); the address
+        // fields are written only at create and under the core lock, held
+        // here. Raw place reads, no reference: drivers write other fields of
+        // the interface (link state) at the same time.
+        let (valid, addr, mask, ifc) = unsafe {
+            let ifc = ptr::addr_of_mut!((*ip_ptr).nx_ip_interface[i]);
+            ((*ifc).nx_interface_valid, (*ifc).nx_interface_ip_address, (*ifc).nx_interface_ip_network_mask, ifc)
+        };
+        if valid != 0 && mask != 0 && gateway & mask == addr & mask {
             on_link = ifc;
             break;
         }
@@ -117,22 +128,29 @@ pub unsafe fn nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, gateway: ULONG) -> U
     if on_link.is_null() {
         return NX_IP_ADDRESS_ERROR;
     }
-    let mut g = sh.core.lock();
-    let Some(core) = g.as_mut() else { return NX_PTR_ERROR };
     if core.iface.routes_mut().add_default_ipv4_route(v4(gateway)).is_err() {
         return NX_NO_MORE_ENTRIES;
     }
-    (*ip_ptr).nx_ip_gateway_address = gateway;
-    (*ip_ptr).nx_ip_gateway_interface = on_link;
+    // SAFETY: as above: the gateway fields are written only under the core
+    // lock, held here.
+    unsafe {
+        (*ip_ptr).nx_ip_gateway_address = gateway;
+        (*ip_ptr).nx_ip_gateway_interface = on_link;
+    }
     NX_SUCCESS
 }
 
 /// The default gateway, or `NX_NOT_FOUND` when none is set (`*gateway` = 0).
 pub unsafe fn nx_ip_gateway_address_get(ip_ptr: *mut NX_IP, gateway: *mut ULONG) -> UINT {
-    let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
+    // SAFETY: the module's contract: `ip_ptr` addresses an NX_IP kept for the call.
+    let Some(sh) = (unsafe { ip::shared(ip_ptr) }) else { return NX_PTR_ERROR };
     let _g = sh.core.lock();
-    *gateway = (*ip_ptr).nx_ip_gateway_address;
-    if *gateway == 0 {
+    // SAFETY: a created instance; the gateway field is written only under
+    // the core lock, held here.
+    let gw = unsafe { (*ip_ptr).nx_ip_gateway_address };
+    // SAFETY: the module's contract: `gateway` is a writable output lent for the call.
+    unsafe { *gateway = gw };
+    if gw == 0 {
         NX_NOT_FOUND
     } else {
         NX_SUCCESS
@@ -141,23 +159,40 @@ pub unsafe fn nx_ip_gateway_address_get(ip_ptr: *mut NX_IP, gateway: *mut ULONG)
 
 /// Removes the default gateway (and its route).
 pub unsafe fn nx_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UINT {
-    let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
+    // SAFETY: the module's contract: `ip_ptr` addresses an NX_IP kept for the call.
+    let Some(sh) = (unsafe { ip::shared(ip_ptr) }) else { return NX_PTR_ERROR };
     let mut g = sh.core.lock();
     if let Some(core) = g.as_mut() {
         core.iface.routes_mut().remove_default_ipv4_route();
     }
-    (*ip_ptr).nx_ip_gateway_address = 0;
-    (*ip_ptr).nx_ip_gateway_interface = ptr::null_mut();
+    // SAFETY: a created instance; the gateway fields are written only under
+    // the core lock, held here.
+    unsafe {
+        (*ip_ptr).nx_ip_gateway_address = 0;
+        (*ip_ptr).nx_ip_gateway_interface = ptr::null_mut();
+    }
     NX_SUCCESS
 }
 
 /// Address and network mask of the primary interface.
 pub unsafe fn nx_ip_address_get(ip_ptr: *mut NX_IP, address: *mut ULONG, mask: *mut ULONG) -> UINT {
-    let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
+    // SAFETY: the module's contract: `ip_ptr` addresses an NX_IP kept for the call.
+    let Some(sh) = (unsafe { ip::shared(ip_ptr) }) else { return NX_PTR_ERROR };
     let _g = sh.core.lock();
-    let ifc = &(*ip_ptr).nx_ip_interface[0];
-    *address = ifc.nx_interface_ip_address;
-    *mask = ifc.nx_interface_ip_network_mask;
+    // SAFETY: a created instance; the interface's address fields are written
+    // only at create and under the core lock, held here (raw place reads: a
+    // driver may write the interface's link state meanwhile).
+    let (a, m) = unsafe {
+        (
+            (*ip_ptr).nx_ip_interface[0].nx_interface_ip_address,
+            (*ip_ptr).nx_ip_interface[0].nx_interface_ip_network_mask,
+        )
+    };
+    // SAFETY: the module's contract: both outputs are writable, lent for the call.
+    unsafe {
+        *address = a;
+        *mask = m;
+    }
     NX_SUCCESS
 }
 
@@ -166,13 +201,20 @@ pub unsafe fn nx_ip_address_get(ip_ptr: *mut NX_IP, address: *mut ULONG, mask: *
 /// old address are not moved; the gateway is kept. smoltcp forgets its ARP
 /// cache on an address change (and asks again at most once a second).
 pub unsafe fn nx_ip_address_set(ip_ptr: *mut NX_IP, address: ULONG, mask: ULONG) -> UINT {
-    let Some(sh) = ip::shared(ip_ptr) else { return NX_PTR_ERROR };
+    // SAFETY: the module's contract: `ip_ptr` addresses an NX_IP kept for the call.
+    let Some(sh) = (unsafe { ip::shared(ip_ptr) }) else { return NX_PTR_ERROR };
     let mut g = sh.core.lock();
     let Some(core) = g.as_mut() else { return NX_PTR_ERROR };
-    let ifc = &mut (*ip_ptr).nx_ip_interface[0];
-    ifc.nx_interface_ip_address = address;
-    ifc.nx_interface_ip_network_mask = mask;
-    ifc.nx_interface_ip_network = address & mask;
+    // SAFETY: a created instance; the interface's address fields are written
+    // only at create and under the core lock, held here (raw place writes, no
+    // `&mut`: a driver may write the interface's link state meanwhile).
+    unsafe {
+        let ifc = ptr::addr_of_mut!((*ip_ptr).nx_ip_interface[0]);
+        (*ifc).nx_interface_ip_address = address;
+        (*ifc).nx_interface_ip_network_mask = mask;
+        (*ifc).nx_interface_ip_network = address & mask;
+    }
+
     let prefix = mask.leading_ones() as u8;
     core.iface.update_ip_addrs(|addrs| {
         addrs.retain(|c| !matches!(c, IpCidr::Ipv4(_)));
@@ -188,7 +230,10 @@ pub unsafe fn nx_ip_interface_capability_set(ip_ptr: *mut NX_IP, index: UINT, fl
     if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
         return NX_INVALID_INTERFACE;
     }
-    (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag = flags;
+    // SAFETY: the module's contract: `ip_ptr` addresses a created NX_IP kept
+    // for the call; the field is the driver's and the application's, never
+    // touched by the library's threads (index checked just above).
+    unsafe { (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag = flags };
     NX_SUCCESS
 }
 
@@ -197,7 +242,9 @@ pub unsafe fn nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, index: UINT, fl
     if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
         return NX_INVALID_INTERFACE;
     }
-    *flags = (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag;
+    // SAFETY: the module's contract: `ip_ptr` addresses a created NX_IP and
+    // `flags` a writable output, both kept for the call (index checked above).
+    unsafe { *flags = (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag };
     NX_SUCCESS
 }
 
@@ -208,14 +255,17 @@ pub unsafe fn nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, index: UINT, fl
 /// `_nx_ip_packet_deferred_receive` (the stack runs on its own thread); the
 /// instance owns the packet afterwards.
 pub unsafe fn nx_ip_packet_receive(ip_ptr: *mut NX_IP, pkt: *mut NX_PACKET) {
-    ip::nx_ip_packet_deferred_receive(ip_ptr, pkt)
+    // SAFETY: the module's contract, forwarded: a created instance and the
+    // packet its driver hands over.
+    unsafe { ip::nx_ip_packet_deferred_receive(ip_ptr, pkt) }
 }
 
 /// `_nx_rarp_packet_deferred_receive`: RARP is not supported; the packet is
 /// released (the instance owns it, as in NetX).
 pub unsafe fn nx_rarp_packet_deferred_receive(_ip_ptr: *mut NX_IP, pkt: *mut NX_PACKET) {
     if !pkt.is_null() {
-        packet::nx_packet_release(pkt);
+        // SAFETY: the module's contract: a packet the driver owned and hands over.
+        unsafe { packet::nx_packet_release(pkt) };
     }
 }
 
@@ -223,7 +273,9 @@ pub unsafe fn nx_rarp_packet_deferred_receive(_ip_ptr: *mut NX_IP, pkt: *mut NX_
 /// `_nx_ip_driver_deferred_receive` (NULL removes it); kept in the instance's
 /// `nx_ip_driver_deferred_packet_handler`, as in NetX.
 pub unsafe fn nx_ip_driver_deferred_enable(ip_ptr: *mut NX_IP, handler: NX_IP_DEFERRED_PACKET_HANDLER) {
-    ptr::write_volatile(ptr::addr_of_mut!((*ip_ptr).nx_ip_driver_deferred_packet_handler), handler);
+    // SAFETY: the module's contract: a created NX_IP kept for the call; the
+    // field is written and read volatile, by its driver only.
+    unsafe { ptr::write_volatile(ptr::addr_of_mut!((*ip_ptr).nx_ip_driver_deferred_packet_handler), handler) };
 }
 
 /// `_nx_ip_driver_deferred_receive`: hands the packet to the handler the
@@ -234,11 +286,16 @@ pub unsafe fn nx_ip_driver_deferred_receive(ip_ptr: *mut NX_IP, pkt: *mut NX_PAC
     if pkt.is_null() {
         return;
     }
-    let handler = ptr::read_volatile(ptr::addr_of!((*ip_ptr).nx_ip_driver_deferred_packet_handler));
+    // SAFETY: the module's contract: a created NX_IP kept for the call; the
+    // field is written and read volatile, by its driver only.
+    let handler = unsafe { ptr::read_volatile(ptr::addr_of!((*ip_ptr).nx_ip_driver_deferred_packet_handler)) };
     match handler {
-        Some(f) => f(ip_ptr, pkt),
+        // SAFETY: the handler the driver registered for this instance, called
+        // as NetX calls it: its instance and a packet it now owns.
+        Some(f) => unsafe { f(ip_ptr, pkt) },
         None => {
-            packet::nx_packet_release(pkt);
+            // SAFETY: the module's contract: a packet the driver owned and hands over.
+            unsafe { packet::nx_packet_release(pkt) };
         }
     }
 }
