@@ -434,6 +434,9 @@ demo-threadx: $(BUILD)/threadx/x/pop3_demo
 # into the Rust test binary), the bare-metal port with a fake clock.
 port-test:
 	CARGO_TARGET_DIR=target/port-tx $(CARGO) clippy --quiet --features port-threadx --lib --tests -- -D warnings
+	# The no_std builds as firmware gets them: lints that only fire without std/alloc.
+	set -e; for p in port-threadx port-baremetal; do CARGO_TARGET_DIR=target/clippy-ns $(CARGO) clippy --quiet \
+	  --no-default-features --features $$p --profile embedded --lib -- -D warnings; done
 	@mkdir -p $(BUILD)/threadx
 	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(HARNESS) -o $(BUILD)/threadx/tx_port.o
 	$(CC) $(CFLAGS) $(WARN) -Iffi-tests/harness -c $(PORT_SHIM) -o $(BUILD)/threadx/nx_port_threadx.o

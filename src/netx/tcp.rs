@@ -347,7 +347,7 @@ unsafe fn new_socket(rx: *mut u8, rn: usize, tx: *mut u8, tn: usize) -> Socket<'
 
 /// Removes a smoltcp socket and gives its buffers back to the area.
 fn remove_socket(core: &mut IpCore, h: SocketHandle, b: Bufs) {
-    drop(core.sockets.remove(h));
+    let _ = core.sockets.remove(h);
     core.smoltcp_used -= 1;
     // SAFETY: the buffers came from this area in `add_socket`; the socket
     // that used them is gone.
@@ -1532,7 +1532,7 @@ pub unsafe fn nx_tcp_socket_transmit_configure(
         }
         // The old socket (closed, nothing queued) goes, and its transmit
         // block with it; a new one takes the same receive block.
-        drop(core.sockets.remove(h));
+        let _ = core.sockets.remove(h);
         if !bufs.tx.is_null() {
             // SAFETY: the block came from this area; its socket is gone.
             core.area.free(bufs.tx);
