@@ -233,10 +233,10 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Client<'a> {
-    /// The handle of the created client at `c`, for one call; `None` for NULL.
+    /// The handle of the created client at `c`, for one call.
     ///
     /// # Safety
-    /// `c` is NULL or points to a created client ([`is_created`]: its private
+    /// `c` points to a created client ([`is_created`]: its private
     /// tail holds a whole `ClientState`, written by create) that stays valid
     /// for `'a`; and no other call on the same client runs while the handle
     /// lives. The client has no lock or in-use flag, and never had one: as
@@ -244,13 +244,12 @@ impl<'a> Client<'a> {
     /// thread at a time, the C caller's contract. This is the one place the
     /// library relies on it: the exports in `src/ffi/pop3.rs` make the handle
     /// at the start of a call and drop it at its end.
-    pub unsafe fn from_ptr(c: *mut NX_POP3_CLIENT) -> Option<Self> {
-        let c = NonNull::new(c)?;
+    pub unsafe fn from_ptr(c: NonNull<NX_POP3_CLIENT>) -> Self {
         // SAFETY: `c` is a created client, valid for 'a and used by no other
         // call (the caller's contract); `Fields` never touches the private
         // tail, so this is the only reference to it.
         let st = unsafe { &mut *state_ptr(c.as_ptr()) };
-        Some(Client { nx: Fields { c, _life: PhantomData }, st })
+        Client { nx: Fields { c, _life: PhantomData }, st }
     }
 }
 
@@ -270,7 +269,7 @@ macro_rules! scalar_field {
     )*};
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
     scalar_field! {
         message_ptr, set_message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
         ready_to_download, set_ready_to_download: nx_pop3_client_ready_to_download: UINT;
@@ -287,15 +286,17 @@ impl Fields<'_> {
         socket_ptr(self.c.as_ptr())
     }
 
-    /// The stored user name, up to its NUL.
-    pub(crate) fn name(&self) -> &[u8] {
-        // SAFETY: Fields' invariant; the shared borrow of `self` keeps writers out.
+    /// The stored user name, up to its NUL; for all of `'a` (while the
+    /// next commands are sent), as nothing writes it while the client is
+    /// created (create wrote it, before the handle; `Fields` has no setter).
+    pub(crate) fn name(&self) -> &'a [u8] {
+        // SAFETY: Fields' invariant (no other writer for 'a), and no writer through `Fields`.
         until_nul(unsafe { &*public_field_ptr!(self.c.as_ptr(), nx_pop3_client_name: [CHAR; NX_POP3_CLIENT_NAME_SIZE]) })
     }
 
-    /// The stored password, up to its NUL.
-    pub(crate) fn password(&self) -> &[u8] {
-        // SAFETY: Fields' invariant; the shared borrow of `self` keeps writers out.
+    /// The stored password, up to its NUL; for all of `'a`, as [`Fields::name`].
+    pub(crate) fn password(&self) -> &'a [u8] {
+        // SAFETY: Fields' invariant (no other writer for 'a), and no writer through `Fields`.
         until_nul(unsafe { &*public_field_ptr!(self.c.as_ptr(), nx_pop3_client_password: [CHAR; NX_POP3_CLIENT_PASSWORD_SIZE]) })
     }
 

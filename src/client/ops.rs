@@ -60,17 +60,25 @@ unsafe fn c_string<'a>(s: *const CHAR, max: usize) -> Result<&'a [u8], UINT> {
 /// which only a change of `nx_pop3_client_message_ptr` can release: the
 /// slice keeps `nx` borrowed, so that cannot happen while it is used.
 pub(super) fn held<'x>(nx: &'x mut Fields<'_>, st: &mut ClientState) -> &'x mut [u8] {
+    held_and_id(nx, st).0
+}
+
+/// [`held`], and the bytes of `nx_pop3_server_process_id` (the greeting's
+/// timestamp is written there as the line is parsed): disjoint memory, both
+/// borrowed from `nx`.
+pub(super) fn held_and_id<'x>(nx: &'x mut Fields<'_>, st: &mut ClientState) -> (&'x mut [u8], &'x mut [u8]) {
     loop {
         let p = nx.message_ptr();
         if p.is_null() {
-            return &mut [];
+            return (&mut [], nx.process_id_mut());
         }
         // SAFETY: the held packet is the client's own (the module doc of
-        // `stack`), and stays held while `nx` is borrowed by the slice.
-        let seg = unsafe { stack::data(p) };
+        // `stack`), outside the client struct, and stays held while `nx` is
+        // borrowed by the slice.
+        let seg: &'x mut [u8] = unsafe { stack::data(p) };
         let off = st.rx_offset as usize;
         if off < seg.len() {
-            return &mut seg[off..];
+            return (&mut seg[off..], nx.process_id_mut());
         }
         // Done with this packet: keep the rest of the chain, release it alone.
         // SAFETY: `p` is the head of the held chain, the client's own.
@@ -124,21 +132,6 @@ pub(super) fn read_reply(c: &mut Client<'_>, greeting: bool) -> Result<Reply, UI
 /// the text is). [`Reply::code`] is not read ([`pop3::resp_code`] of the
 /// text gives it).
 pub(super) fn read_reply_text(c: &mut Client<'_>, greeting: bool, text: &mut [u8]) -> Result<Reply, UINT> {
-    if !greeting {
-        return read_line(c, &mut [], text);
-    }
-    // The timestamp goes to a copy of the field, as the held bytes keep the
-    // fields borrowed while the parser reads them; copied back on every exit.
-    let mut id = [0u8; NX_POP3_CLIENT_PROCESS_ID_SIZE];
-    id.copy_from_slice(c.nx.process_id_mut());
-    let result = read_line(c, &mut id, text);
-    c.nx.process_id_mut().copy_from_slice(&id);
-    result
-}
-
-/// [`read_reply_text`]; `id` is the process id field for a greeting, empty otherwise.
-fn read_line(c: &mut Client<'_>, id: &mut [u8], text: &mut [u8]) -> Result<Reply, UINT> {
-    let greeting = !id.is_empty();
     let deadline = Deadline::after_ticks(c.st.settings.reply_timeout);
     ext::reply_expected(c.st);
     loop {
@@ -146,7 +139,7 @@ fn read_line(c: &mut Client<'_>, id: &mut [u8], text: &mut [u8]) -> Result<Reply
             c.st.reply.reset();
             return Err(status);
         }
-        let input = held(&mut c.nx, c.st);
+        let (input, id) = held_and_id(&mut c.nx, c.st);
         let stamp: &mut [u8] = if greeting { &mut id[..NX_POP3_SERVER_PROCESS_ID_SIZE] } else { &mut [] };
         // No response codes here (only last_reply_code reads them, from
         // the stored line): feed_line keeps their parser out of programs.
@@ -319,9 +312,10 @@ pub unsafe fn create(
         unsafe { ptr::write_bytes(c, 0, 1) };
         return status;
     }
+    let Some(nn) = ptr::NonNull::new(c) else { return NX_PTR_ERROR };
     // SAFETY: `c` is now a created client (id, state and socket written
     // above), used by no other thread during this call (caller).
-    let Some(mut client) = (unsafe { Client::from_ptr(c) }) else { return NX_PTR_ERROR };
+    let mut client = unsafe { Client::from_ptr(nn) };
     client.st.socket_created = true;
     let status = connect(&mut client, server, port);
     if status != NX_SUCCESS {
@@ -369,29 +363,17 @@ pub fn connect(c: &mut Client<'_>, server: &NXD_ADDRESS, port: ULONG) -> UINT {
 /// `USER name` then `PASS password` (`_nx_pop3_client_user_pass`).
 pub fn user_pass(c: &mut Client<'_>) -> UINT {
     done((|| {
-        // The commands are built from copies: sending borrows the client.
-        let mut name = [0u8; NX_POP3_CLIENT_NAME_SIZE];
-        let name = copy_of(c.nx.name(), &mut name);
+        let (name, password) = (c.nx.name(), c.nx.password());
         expect_ok(c, &Command::User(name))?;
-        let mut password = [0u8; NX_POP3_CLIENT_PASSWORD_SIZE];
-        let password = copy_of(c.nx.password(), &mut password);
         expect_ok(c, &Command::Pass(password))
     })())
-}
-
-/// `bytes` copied into `buf` (as much as fits).
-fn copy_of<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b [u8] {
-    let n = bytes.len().min(buf.len());
-    buf[..n].copy_from_slice(&bytes[..n]);
-    &buf[..n]
 }
 
 /// `APOP name digest` with the digest of the greeting's timestamp and the
 /// password (`_nx_pop3_client_apop`). `NX_POP3_SERVER_ERROR_STATUS` on `-ERR`.
 pub fn apop(c: &mut Client<'_>) -> UINT {
     let digest = pop3::apop_digest(c.nx.process_id(), c.nx.password());
-    let mut name = [0u8; NX_POP3_CLIENT_NAME_SIZE];
-    let name = copy_of(c.nx.name(), &mut name);
+    let name = c.nx.name();
     done(expect_ok(c, &Command::Apop { user: name, digest: &digest }))
 }
 

@@ -29,16 +29,13 @@ use crate::pop3;
 /// export for NULL or a client not created.
 macro_rules! created {
     ($c:expr) => {{
-        let c: *mut NX_POP3_CLIENT = $c;
-        // SAFETY: `c` is not NULL (checked first) and points to NX_POP3_CLIENT memory (the export's contract); is_created reads only the id.
-        if c.is_null() || !unsafe { client::is_created(c) } {
+        let Some(c) = core::ptr::NonNull::<NX_POP3_CLIENT>::new($c) else { return NX_PTR_ERROR };
+        // SAFETY: not NULL, so NX_POP3_CLIENT memory (the export's contract); is_created reads only the id.
+        if !unsafe { client::is_created(c.as_ptr()) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: a created client (just checked), valid for this call and used by no other thread meanwhile (the export's contract: one thread per client at a time, as in NetX).
-        match unsafe { Client::from_ptr(c) } {
-            Some(handle) => handle,
-            None => return NX_PTR_ERROR,
-        }
+        unsafe { Client::from_ptr(c) }
     }};
 }
 
@@ -46,11 +43,9 @@ macro_rules! created {
 /// returns `NX_PTR_ERROR` from the export for NULL.
 macro_rules! trusted {
     ($c:expr) => {{
-        // SAFETY: the unchecked form trusts its caller (NetX's `_nx_` contract): NULL or a created client, valid for this call and used by no other thread meanwhile.
-        match unsafe { Client::from_ptr($c) } {
-            Some(handle) => handle,
-            None => return NX_PTR_ERROR,
-        }
+        let Some(c) = core::ptr::NonNull::<NX_POP3_CLIENT>::new($c) else { return NX_PTR_ERROR };
+        // SAFETY: the unchecked form trusts its caller (NetX's `_nx_` contract): a created client, valid for this call and used by no other thread meanwhile.
+        unsafe { Client::from_ptr(c) }
     }};
 }
 
