@@ -228,8 +228,8 @@ pub struct Client<'a> {
 /// and for `'a` only the thread holding this handle reads or writes its
 /// public fields other than the socket (the contract of [`Client::from_ptr`]).
 pub(crate) struct Fields<'a> {
-    c: core::ptr::NonNull<NX_POP3_CLIENT>,
-    _life: core::marker::PhantomData<&'a mut NX_POP3_CLIENT>,
+    c: NonNull<NX_POP3_CLIENT>,
+    _life: PhantomData<&'a mut NX_POP3_CLIENT>,
 }
 
 impl<'a> Client<'a> {
@@ -253,31 +253,41 @@ impl<'a> Client<'a> {
     }
 }
 
-/// Getter and setter of a public scalar field (see [`Fields`]).
-macro_rules! scalar_field {
-    ($($get:ident, $set:ident: $field:ident: $t:ty;)*) => {$(
-        #[allow(dead_code)]
+/// Getters of public scalar fields (see [`Fields`]).
+macro_rules! scalar_get {
+    ($($get:ident: $field:ident: $t:ty;)*) => {$(
         pub(crate) fn $get(&self) -> $t {
             // SAFETY: `c` is a live created client whose public fields only this handle's thread uses (Fields' invariant).
             unsafe { public_field_ptr!(self.c.as_ptr(), $field: $t).read() }
         }
-        #[allow(dead_code)]
+    )*};
+}
+
+/// Setters of public scalar fields (see [`Fields`]).
+macro_rules! scalar_set {
+    ($($set:ident: $field:ident: $t:ty;)*) => {$(
         pub(crate) fn $set(&mut self, value: $t) {
-            // SAFETY: as for the getter; `&mut self` keeps any other borrow of the fields out.
+            // SAFETY: `c` is a live created client whose public fields only this handle's thread uses (Fields' invariant); `&mut self` keeps any other borrow of them out.
             unsafe { public_field_ptr!(self.c.as_ptr(), $field: $t).write(value) }
         }
     )*};
 }
 
 impl<'a> Fields<'a> {
-    scalar_field! {
-        message_ptr, set_message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
-        ready_to_download, set_ready_to_download: nx_pop3_client_ready_to_download: UINT;
-        maildrop_items, set_maildrop_items: nx_pop3_client_maildrop_items: UINT;
-        maildrop_index, set_maildrop_index: nx_pop3_client_maildrop_index: UINT;
-        total_message_size, set_total_message_size: nx_pop3_client_total_message_size: ULONG;
-        apop_enabled, set_apop_enabled: nx_pop3_client_enable_APOP_authentication: UINT;
-        packet_pool, set_packet_pool: nx_pop3_client_packet_pool_ptr: *mut NX_PACKET_POOL;
+    scalar_get! {
+        message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
+        ready_to_download: nx_pop3_client_ready_to_download: UINT;
+        maildrop_items: nx_pop3_client_maildrop_items: UINT;
+        apop_enabled: nx_pop3_client_enable_APOP_authentication: UINT;
+        packet_pool: nx_pop3_client_packet_pool_ptr: *mut NX_PACKET_POOL;
+    }
+    scalar_set! {
+        set_message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
+        set_ready_to_download: nx_pop3_client_ready_to_download: UINT;
+        set_maildrop_items: nx_pop3_client_maildrop_items: UINT;
+        set_maildrop_index: nx_pop3_client_maildrop_index: UINT;
+        set_total_message_size: nx_pop3_client_total_message_size: ULONG;
+        set_apop_enabled: nx_pop3_client_enable_APOP_authentication: UINT;
     }
 
     /// The client's TCP socket: a raw pointer only, as the IP instance's

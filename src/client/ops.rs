@@ -309,7 +309,7 @@ pub unsafe fn create(
     let status = unsafe { stack::socket_create(socket_ptr(c), ip, settings.window_size) };
     if status != NX_SUCCESS {
         // SAFETY: as above; no socket was created, so nothing else uses the memory.
-        unsafe { ptr::write_bytes(c, 0, 1) };
+        unsafe { zero(c) };
         return status;
     }
     let Some(nn) = ptr::NonNull::new(c) else { return NX_PTR_ERROR };
