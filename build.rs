@@ -76,8 +76,11 @@ fn main() {
          \x20   reply_timeout: ULONG,\n\
          \x20   window_size: ULONG,\n\
          ) -> *mut NX_POP3_CLIENT {{\n\
-         \x20   _nx_pop3_client_settings_carry(client_ptr, packet_timeout, send_wait, connection_timeout,\n\
-         \x20       disconnect_timeout, reply_timeout, window_size)\n\
+         \x20   // SAFETY: the same arguments, under the same contract.\n\
+         \x20   unsafe {{\n\
+         \x20       _nx_pop3_client_settings_carry(client_ptr, packet_timeout, send_wait, connection_timeout,\n\
+         \x20           disconnect_timeout, reply_timeout, window_size)\n\
+         \x20   }}\n\
          }}\n"
     );
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -10,7 +10,7 @@
 //! Both live in the private tail of [`NX_POP3_CLIENT`]; the rest of the
 //! client only calls [`record_reply`], [`keeping_last_reply`] and [`apop_fallback`].
 
-use core::ptr;
+use core::mem::offset_of;
 
 use super::*;
 
@@ -42,79 +42,60 @@ impl LastReply {
     }
 }
 
-fn last_reply_ptr(c: *mut NX_POP3_CLIENT) -> *mut LastReply {
-    // SAFETY: only computes an address inside the client's private tail.
-    unsafe { ptr::addr_of_mut!((*state_ptr(c)).last_reply) }
-}
-
 /// A new status line is awaited: its first byte replaces the stored line
 /// (which stays readable until then), even if the previous line was cut
 /// short by a timeout or a closed connection.
-///
-/// # Safety
-/// `c` is a created client.
-pub(crate) unsafe fn reply_expected(c: *mut NX_POP3_CLIENT) {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        state(c).last_reply.open = false;
-    }
+pub(crate) fn reply_expected(st: &mut ClientState) {
+    st.last_reply.open = false;
 }
 
 /// Notes bytes of a status line as the reply parser consumes them. `start`
 /// begins a new line (forgetting the previous one); `end` closes it (the
 /// line end is stripped).
-///
-/// # Safety
-/// `c` is a created client.
-pub(crate) unsafe fn record_reply(c: *mut NX_POP3_CLIENT, bytes: &[u8], end: bool) {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        let r = &mut state(c).last_reply;
-        if !r.open {
+pub(crate) fn record_reply(st: &mut ClientState, bytes: &[u8], end: bool) {
+    let r = &mut st.last_reply;
+    if !r.open {
+        r.len = 0;
+        r.open = true;
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            if end && i + 1 == bytes.len() {
+                break; // this line's own end
+            }
+            // The end of a bad line the parser skipped: keep what follows.
             r.len = 0;
-            r.open = true;
+            continue;
         }
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                if end && i + 1 == bytes.len() {
-                    break; // this line's own end
-                }
-                // The end of a bad line the parser skipped: keep what follows.
-                r.len = 0;
-                continue;
-            }
-            let n = r.len as usize;
-            if let Some(slot) = r.text.get_mut(n) {
-                *slot = b;
-                r.len += 1;
-            }
+        let n = r.len as usize;
+        if let Some(slot) = r.text.get_mut(n) {
+            *slot = b;
+            r.len += 1;
         }
-        if end {
-            r.open = false;
-            if r.len > 0 && r.text.get((r.len as usize).wrapping_sub(1)) == Some(&b'\r') {
-                r.len -= 1;
-            }
+    }
+    if end {
+        r.open = false;
+        if r.len > 0 && r.text.get((r.len as usize).wrapping_sub(1)) == Some(&b'\r') {
+            r.len -= 1;
         }
     }
 }
 
-/// Runs `f` (which zeroes the struct: the clean-up of a failed create) and
-/// puts the last reply back, so that a program can report what the server
-/// said after a failed create.
+/// The last reply, to put back with [`restore_last_reply`] after the
+/// clean-up of a failed create has zeroed the struct, so that a program can
+/// report what the server said.
+pub(crate) fn saved_last_reply(st: &ClientState) -> LastReply {
+    LastReply { open: false, ..st.last_reply }
+}
+
+/// Puts back a reply kept by [`saved_last_reply`].
 ///
 /// # Safety
-/// `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
-pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*mut NX_POP3_CLIENT) -> UINT) -> UINT {
-    // SAFETY: `c` points to writable memory of `NX_POP3_CLIENT` size; `f` leaves it so.
-    unsafe {
-        // Plain u8 reads (a bool is avoided: only len and text are carried over).
-        let old = last_reply_ptr(c);
-        let len = ptr::addr_of!((*old).len).read();
-        let text = ptr::addr_of!((*old).text).read();
-        let status = f(c);
-        last_reply_ptr(c).write(LastReply { len, text, open: false });
-        status
-    }
+/// `c` points to writable memory of `NX_POP3_CLIENT` size that nothing else
+/// uses (no handle of it lives).
+pub(crate) unsafe fn restore_last_reply(c: *mut NX_POP3_CLIENT, r: LastReply) {
+    // SAFETY: the caller's contract.
+    unsafe { private_field_ptr!(c, last_reply: LastReply).write(r) };
 }
 
 /// Copies the last status line the server sent (CRLF removed, at most
@@ -122,35 +103,31 @@ pub(crate) unsafe fn keeping_last_reply(c: *mut NX_POP3_CLIENT, f: impl FnOnce(*
 /// `out` followed by a NUL; returns the bytes copied (0: no reply yet).
 ///
 /// # Safety
-/// `c` points to readable memory of `NX_POP3_CLIENT` size.
+/// `c` points to readable memory of `NX_POP3_CLIENT` size, and no other
+/// thread writes the client during the call.
 pub unsafe fn last_reply_get(c: *mut NX_POP3_CLIENT, out: &mut [u8]) -> usize {
-    // SAFETY: `c` points to readable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        if out.is_empty() {
-            return 0;
-        }
-        let r = last_reply_ptr(c);
-        // Plain u8 reads: valid whatever the memory holds.
-        let len = ptr::addr_of!((*r).len).read();
-        let text = ptr::addr_of!((*r).text).read();
-        let stored = LastReply { len, text, open: false };
-        let b = stored.bytes();
-        let n = b.len().min(out.len() - 1);
-        out[..n].copy_from_slice(&b[..n]);
-        out[n] = 0;
-        n
+    if out.is_empty() {
+        return 0;
     }
+    let r = private_field_ptr!(c, last_reply: LastReply);
+    // Plain u8 reads (a bool is avoided: only len and text are read), valid whatever the memory holds.
+    let len = r.wrapping_byte_add(offset_of!(LastReply, len)).cast::<u8>();
+    let text = r.wrapping_byte_add(offset_of!(LastReply, text)).cast::<[u8; NX_POP3_CLIENT_LAST_REPLY_SIZE]>();
+    // SAFETY: readable memory of `NX_POP3_CLIENT` size (caller), not written meanwhile.
+    let len = unsafe { len.read() };
+    // SAFETY: as above.
+    let text = unsafe { text.read() };
+    let stored = LastReply { len, text, open: false };
+    let b = stored.bytes();
+    let n = b.len().min(out.len() - 1);
+    out[..n].copy_from_slice(&b[..n]);
+    out[n] = 0;
+    n
 }
 
 /// Whether a refused or impossible APOP may fall back to USER/PASS.
-///
-/// # Safety
-/// `c` is a created client.
-pub(crate) unsafe fn apop_fallback(c: *mut NX_POP3_CLIENT) -> bool {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        state(c).settings.flags & FLAG_NO_APOP_FALLBACK == 0
-    }
+pub(crate) fn apop_fallback(st: &ClientState) -> bool {
+    st.settings.flags & FLAG_NO_APOP_FALLBACK == 0
 }
 
 /// Allows (NetX's default) or refuses APOP's fallback to USER/PASS: for a
@@ -158,24 +135,30 @@ pub(crate) unsafe fn apop_fallback(c: *mut NX_POP3_CLIENT) -> bool {
 /// the next create of this struct (kept with the settings create reads).
 ///
 /// # Safety
-/// `c` points to writable memory of `NX_POP3_CLIENT` size.
+/// `c` points to writable memory of `NX_POP3_CLIENT` size that no other
+/// thread uses during the call.
 pub unsafe fn apop_fallback_set(c: *mut NX_POP3_CLIENT, allow: bool) {
-    // SAFETY: `c` points to writable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        let set = |s: &mut Settings| {
-            if allow {
-                s.flags &= !FLAG_NO_APOP_FALLBACK;
-            } else {
-                s.flags |= FLAG_NO_APOP_FALLBACK;
-            }
-        };
-        if is_created(c) {
-            set(&mut state(c).settings);
+    let set = |s: &mut Settings| {
+        if allow {
+            s.flags &= !FLAG_NO_APOP_FALLBACK;
         } else {
-            let mut s = carried_settings(c).unwrap_or(DEFAULT_SETTINGS);
-            set(&mut s);
-            carry_settings(c, s);
+            s.flags |= FLAG_NO_APOP_FALLBACK;
         }
+    };
+    // SAFETY: readable memory of `NX_POP3_CLIENT` size (caller).
+    if unsafe { is_created(c) } {
+        let settings = private_field_ptr!(c, settings: Settings);
+        // SAFETY: as above; Settings is all u32: any bit pattern is a valid value.
+        let mut s = unsafe { settings.read() };
+        set(&mut s);
+        // SAFETY: writable memory of `NX_POP3_CLIENT` size, used by no other thread (caller).
+        unsafe { settings.write(s) };
+    } else {
+        // SAFETY: as above.
+        let mut s = unsafe { carried_settings(c) }.unwrap_or(DEFAULT_SETTINGS);
+        set(&mut s);
+        // SAFETY: as above.
+        unsafe { carry_settings(c, s) };
     }
 }
 

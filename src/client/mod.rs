@@ -11,6 +11,8 @@
 //! are then handed to the application as they are: no copy, no extra packet.
 #![allow(non_camel_case_types, non_snake_case)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(clippy::multiple_unsafe_ops_per_block)]
 
 mod ext;
 mod ops;
@@ -20,6 +22,11 @@ mod stack;
 pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
 pub use services::*;
+
+use core::marker::PhantomData;
+use core::mem::offset_of;
+use core::ptr::NonNull;
+use core::slice;
 
 use crate::netx::types::*;
 use crate::pop3::{BodyDecoder, ReplyParser};
@@ -171,21 +178,169 @@ pub(crate) struct ClientState {
 
 const _: () = assert!(private_fits::<ClientState, NX_POP3_CLIENT_PRIVATE_WORDS>());
 
+/// The address of the client's private tail (no dereference: safe).
 fn state_ptr(client: *mut NX_POP3_CLIENT) -> *mut ClientState {
-    // SAFETY: only computes an address inside the client; nothing is read.
-    unsafe { core::ptr::addr_of_mut!((*client).nx_pop3_client_private) as *mut ClientState }
+    client.wrapping_byte_add(offset_of!(NX_POP3_CLIENT, nx_pop3_client_private)).cast::<ClientState>()
 }
 
-/// The private state of a created client.
+/// The address of a field of the client's private tail (no dereference: safe).
+macro_rules! private_field_ptr {
+    ($client:expr, $field:ident: $t:ty) => {
+        state_ptr($client).wrapping_byte_add(offset_of!(ClientState, $field)).cast::<$t>()
+    };
+}
+pub(crate) use private_field_ptr;
+
+/// The address of a public field of the client (no dereference: safe).
+macro_rules! public_field_ptr {
+    ($client:expr, $field:ident: $t:ty) => {
+        $client.wrapping_byte_add(offset_of!(NX_POP3_CLIENT, $field)).cast::<$t>()
+    };
+}
+pub(crate) use public_field_ptr;
+
+/// The address of the client's socket field (no dereference: safe).
+fn socket_ptr(client: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
+    public_field_ptr!(client, nx_pop3_client_tcp_socket: NX_TCP_SOCKET)
+}
+
+/// A created client, for the length of one call: the handle every service of
+/// this module takes. The export in `src/ffi/pop3.rs` makes it once from the C
+/// pointer ([`Client::from_ptr`]); below that, the client is safe Rust over
+/// `&mut`.
 ///
-/// # Safety
-/// `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]):
-/// create wrote a whole `ClientState` there, so every field is valid.
-pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientState {
-    // SAFETY: `client` points to a live, created `NX_POP3_CLIENT` (see [`is_created`]): create wrote a whole `ClientState` there, so every field is valid.
-    unsafe {
-        &mut *state_ptr(client)
+/// The two halves are disjoint memory, borrowed apart: [`Client::st`] is the
+/// private tail as a `&mut ClientState`; [`Client::nx`] reaches the public
+/// NetX fields one at a time. The struct as a whole is never borrowed:
+/// `nx_pop3_client_tcp_socket` is written by the IP instance's thread
+/// (state, byte counters) while a call runs, so it is only ever passed on as
+/// a raw pointer ([`Fields::socket`]).
+pub struct Client<'a> {
+    /// The public fields of `NX_POP3_CLIENT` that C programs read.
+    pub(crate) nx: Fields<'a>,
+    /// The private state (the `nx_pop3_client_private` tail).
+    pub(crate) st: &'a mut ClientState,
+}
+
+/// The public fields of a created client, one at a time (see [`Client`]).
+///
+/// Invariant: `c` points to a created `NX_POP3_CLIENT` that lives for `'a`,
+/// and for `'a` only the thread holding this handle reads or writes its
+/// public fields other than the socket (the contract of [`Client::from_ptr`]).
+pub(crate) struct Fields<'a> {
+    c: NonNull<NX_POP3_CLIENT>,
+    _life: PhantomData<&'a mut NX_POP3_CLIENT>,
+}
+
+impl<'a> Client<'a> {
+    /// The handle of the created client at `c`, for one call.
+    ///
+    /// # Safety
+    /// `c` points to a created client ([`is_created`]: its private
+    /// tail holds a whole `ClientState`, written by create) that stays valid
+    /// for `'a`; and no other call on the same client runs while the handle
+    /// lives. The client has no lock or in-use flag, and never had one: as
+    /// in NetX (whose POP3 client has none either), a client is used by one
+    /// thread at a time, the C caller's contract. This is the one place the
+    /// library relies on it: the exports in `src/ffi/pop3.rs` make the handle
+    /// at the start of a call and drop it at its end.
+    pub unsafe fn from_ptr(c: NonNull<NX_POP3_CLIENT>) -> Self {
+        // SAFETY: `c` is a created client, valid for 'a and used by no other
+        // call (the caller's contract); `Fields` never touches the private
+        // tail, so this is the only reference to it.
+        let st = unsafe { &mut *state_ptr(c.as_ptr()) };
+        Client { nx: Fields { c, _life: PhantomData }, st }
     }
+}
+
+/// Getters of public scalar fields (see [`Fields`]).
+macro_rules! scalar_get {
+    ($($get:ident: $field:ident: $t:ty;)*) => {$(
+        pub(crate) fn $get(&self) -> $t {
+            // SAFETY: `c` is a live created client whose public fields only this handle's thread uses (Fields' invariant).
+            unsafe { public_field_ptr!(self.c.as_ptr(), $field: $t).read() }
+        }
+    )*};
+}
+
+/// Setters of public scalar fields (see [`Fields`]).
+macro_rules! scalar_set {
+    ($($set:ident: $field:ident: $t:ty;)*) => {$(
+        pub(crate) fn $set(&mut self, value: $t) {
+            // SAFETY: `c` is a live created client whose public fields only this handle's thread uses (Fields' invariant); `&mut self` keeps any other borrow of them out.
+            unsafe { public_field_ptr!(self.c.as_ptr(), $field: $t).write(value) }
+        }
+    )*};
+}
+
+impl<'a> Fields<'a> {
+    scalar_get! {
+        message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
+        ready_to_download: nx_pop3_client_ready_to_download: UINT;
+        maildrop_items: nx_pop3_client_maildrop_items: UINT;
+        apop_enabled: nx_pop3_client_enable_APOP_authentication: UINT;
+        packet_pool: nx_pop3_client_packet_pool_ptr: *mut NX_PACKET_POOL;
+    }
+    scalar_set! {
+        set_message_ptr: nx_pop3_client_message_ptr: *mut NX_PACKET;
+        set_ready_to_download: nx_pop3_client_ready_to_download: UINT;
+        set_maildrop_items: nx_pop3_client_maildrop_items: UINT;
+        set_maildrop_index: nx_pop3_client_maildrop_index: UINT;
+        set_total_message_size: nx_pop3_client_total_message_size: ULONG;
+        set_apop_enabled: nx_pop3_client_enable_APOP_authentication: UINT;
+    }
+
+    /// The client's TCP socket: a raw pointer only, as the IP instance's
+    /// thread writes its fields while the client runs (safe: no dereference).
+    pub(crate) fn socket(&self) -> *mut NX_TCP_SOCKET {
+        socket_ptr(self.c.as_ptr())
+    }
+
+    /// The stored user name, up to its NUL; for all of `'a` (while the
+    /// next commands are sent), as nothing writes it while the client is
+    /// created (create wrote it, before the handle; `Fields` has no setter).
+    pub(crate) fn name(&self) -> &'a [u8] {
+        // SAFETY: Fields' invariant (no other writer for 'a), and no writer through `Fields`.
+        until_nul(unsafe { &*public_field_ptr!(self.c.as_ptr(), nx_pop3_client_name: [CHAR; NX_POP3_CLIENT_NAME_SIZE]) })
+    }
+
+    /// The stored password, up to its NUL; for all of `'a`, as [`Fields::name`].
+    pub(crate) fn password(&self) -> &'a [u8] {
+        // SAFETY: Fields' invariant (no other writer for 'a), and no writer through `Fields`.
+        until_nul(unsafe { &*public_field_ptr!(self.c.as_ptr(), nx_pop3_client_password: [CHAR; NX_POP3_CLIENT_PASSWORD_SIZE]) })
+    }
+
+    /// The greeting's timestamp (`nx_pop3_server_process_id`), up to its NUL.
+    pub(crate) fn process_id(&self) -> &[u8] {
+        // SAFETY: Fields' invariant; the shared borrow of `self` keeps writers out.
+        until_nul(unsafe { &*public_field_ptr!(self.c.as_ptr(), nx_pop3_server_process_id: [CHAR; NX_POP3_CLIENT_PROCESS_ID_SIZE]) })
+    }
+
+    /// All bytes of `nx_pop3_server_process_id`.
+    pub(crate) fn process_id_mut(&mut self) -> &mut [u8] {
+        // SAFETY: Fields' invariant; `&mut self` keeps any other borrow of the fields out.
+        as_bytes_mut(unsafe { &mut *public_field_ptr!(self.c.as_ptr(), nx_pop3_server_process_id: [CHAR; NX_POP3_CLIENT_PROCESS_ID_SIZE]) })
+    }
+}
+
+/// A C string field as bytes.
+pub(crate) fn as_bytes(s: &[CHAR]) -> &[u8] {
+    // SAFETY: CHAR and u8 have the same size and alignment, and every bit pattern is valid for both.
+    unsafe { slice::from_raw_parts(s.as_ptr().cast::<u8>(), s.len()) }
+}
+
+/// A C string field as bytes, writable.
+pub(crate) fn as_bytes_mut(s: &mut [CHAR]) -> &mut [u8] {
+    // SAFETY: CHAR and u8 have the same size and alignment, and every bit pattern is valid for both.
+    unsafe { slice::from_raw_parts_mut(s.as_mut_ptr().cast::<u8>(), s.len()) }
+}
+
+/// A NUL-terminated field's bytes before the NUL (all of them without one).
+#[inline(never)]
+pub(crate) fn until_nul(s: &[CHAR]) -> &[u8] {
+    let b = as_bytes(s);
+    let len = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    &b[..len]
 }
 
 /// True when `client` was created and not deleted since.
@@ -193,11 +348,9 @@ pub(crate) unsafe fn state<'a>(client: *mut NX_POP3_CLIENT) -> &'a mut ClientSta
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
-    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        // A plain u32 read: valid whatever the memory holds.
-        core::ptr::addr_of!((*state_ptr(client)).id).read() == CLIENT_ID
-    }
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size (caller); a plain u32 read is valid whatever the memory holds.
+    let id = unsafe { private_field_ptr!(client, id: u32).read() };
+    id == CLIENT_ID
 }
 
 /// Settings a program carried to create through the service macro, if any.
@@ -205,12 +358,9 @@ pub unsafe fn is_created(client: *mut NX_POP3_CLIENT) -> bool {
 /// # Safety
 /// `client` points to readable memory of `NX_POP3_CLIENT` size.
 pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Settings> {
-    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        // Settings is all u32: any bit pattern is a valid value.
-        let s = core::ptr::addr_of!((*state_ptr(client)).settings).read();
-        (s.carried == SETTINGS_CARRIED).then_some(s)
-    }
+    // SAFETY: `client` points to readable memory of `NX_POP3_CLIENT` size (caller); Settings is all u32, so any bit pattern is a valid value.
+    let s = unsafe { private_field_ptr!(client, settings: Settings).read() };
+    (s.carried == SETTINGS_CARRIED).then_some(s)
 }
 
 /// Stores the program's compile-time settings in the client just before create
@@ -220,9 +370,7 @@ pub(crate) unsafe fn carried_settings(client: *mut NX_POP3_CLIENT) -> Option<Set
 /// # Safety
 /// `client` points to writable memory of `NX_POP3_CLIENT` size.
 pub unsafe fn carry_settings(client: *mut NX_POP3_CLIENT, mut settings: Settings) {
-    // SAFETY: `client` points to writable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        settings.carried = SETTINGS_CARRIED;
-        core::ptr::addr_of_mut!((*state_ptr(client)).settings).write(settings);
-    }
+    settings.carried = SETTINGS_CARRIED;
+    // SAFETY: `client` points to writable memory of `NX_POP3_CLIENT` size (caller).
+    unsafe { private_field_ptr!(client, settings: Settings).write(settings) };
 }

@@ -17,8 +17,6 @@
 //! replies and are kept. Any other command first reads and drops the replies
 //! still expected (the rest of the request is cancelled).
 
-use core::ptr;
-
 use super::ops::{check_index, done, expect_ok, fill, finish_message, held, read_reply, read_reply_text,
                  send_command, start_download, transact, Status};
 use super::*;
@@ -238,182 +236,150 @@ pub(crate) enum WalkState {
 /// `CAPA`: the capabilities, and the raw lines (each followed by LF, then a
 /// NUL) in `lines` as far as whole lines fit; `*lines_length` is the length
 /// of all lines (at least `lines.len()` when they did not all fit).
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn capabilities_get(
-    c: *mut NX_POP3_CLIENT,
+pub fn capabilities_get(
+    c: &mut Client<'_>,
     caps: &mut NX_POP3_CAPABILITIES,
     lines: &mut [u8],
     lines_length: &mut usize,
 ) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        *caps = NX_POP3_CAPABILITIES::NONE;
-        *lines_length = 0;
-        if let Some(first) = lines.first_mut() {
-            *first = 0;
-        }
-        state(c).capa_flags = 0;
-        done((|| {
-            if !transact(c, &Command::Capa)?.ok {
-                return Err(NX_POP3_SERVER_ERROR_STATUS);
-            }
-            let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
-            let mut parser = CapaParser::new();
-            // Room for line bytes: keep one byte for the LF and one for the NUL.
-            let room_end = lines.len().saturating_sub(2);
-            let (mut at, mut need, mut fits, mut bad) = (0usize, 0usize, true, false);
-            loop {
-                fill(c, deadline)?;
-                let input = held(c);
-                let out: &mut [u8] = if fits && at < room_end { &mut lines[at..room_end] } else { &mut [] };
-                let (used, result) = parser.feed(input, out);
-                state(c).rx_offset += used as u32;
-                match result {
-                    None => {}
-                    Some(Ok(Walk::Entry(line))) => {
-                        need = need.saturating_add(line.len + 1);
-                        if fits && at + line.len <= room_end {
-                            at += line.len;
-                            lines[at] = b'\n';
-                            at += 1;
-                        } else {
-                            fits = false;
-                        }
-                    }
-                    Some(Ok(Walk::End)) => break,
-                    Some(Err(_)) => bad = true, // the parser skips to the end
-                }
-            }
-            if let Some(nul) = lines.get_mut(at) {
-                *nul = 0;
-            }
-            *lines_length = need;
-            *caps = NX_POP3_CAPABILITIES::from(parser.capabilities());
-            if bad {
-                return Err(NX_POP3_SERVER_ERROR_STATUS);
-            }
-            state(c).capa_flags = parser.capabilities().flags;
-            Ok(())
-        })())
+    *caps = NX_POP3_CAPABILITIES::NONE;
+    *lines_length = 0;
+    if let Some(first) = lines.first_mut() {
+        *first = 0;
     }
+    c.st.capa_flags = 0;
+    done((|| {
+        if !transact(c, &Command::Capa)?.ok {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        let deadline = Deadline::after_ticks(c.st.settings.reply_timeout);
+        let mut parser = CapaParser::new();
+        // Room for line bytes: keep one byte for the LF and one for the NUL.
+        let room_end = lines.len().saturating_sub(2);
+        let (mut at, mut need, mut fits, mut bad) = (0usize, 0usize, true, false);
+        loop {
+            fill(c, deadline)?;
+            let input = held(&mut c.nx, c.st);
+            let out: &mut [u8] = if fits && at < room_end { &mut lines[at..room_end] } else { &mut [] };
+            let (used, result) = parser.feed(input, out);
+            c.st.rx_offset += used as u32;
+            match result {
+                None => {}
+                Some(Ok(Walk::Entry(line))) => {
+                    need = need.saturating_add(line.len + 1);
+                    if fits && at + line.len <= room_end {
+                        at += line.len;
+                        lines[at] = b'\n';
+                        at += 1;
+                    } else {
+                        fits = false;
+                    }
+                }
+                Some(Ok(Walk::End)) => break,
+                Some(Err(_)) => bad = true, // the parser skips to the end
+            }
+        }
+        if let Some(nul) = lines.get_mut(at) {
+            *nul = 0;
+        }
+        *lines_length = need;
+        *caps = NX_POP3_CAPABILITIES::from(parser.capabilities());
+        if bad {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        c.st.capa_flags = parser.capabilities().flags;
+        Ok(())
+    })())
 }
 
 // ---------------------------------------------------------------- single commands
 
 /// `NOOP`.
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn noop(c: *mut NX_POP3_CLIENT) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        done(expect_ok(c, &Command::Noop))
-    }
+pub fn noop(c: &mut Client<'_>) -> UINT {
+    done(expect_ok(c, &Command::Noop))
 }
 
 /// `RSET`: the messages marked deleted are unmarked.
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn rset(c: *mut NX_POP3_CLIENT) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        done(expect_ok(c, &Command::Rset))
-    }
+pub fn rset(c: &mut Client<'_>) -> UINT {
+    done(expect_ok(c, &Command::Rset))
 }
 
 /// `UIDL n`: the unique-id of message `item`, NUL-terminated, in `out`
 /// (`*uid_length` bytes). `NX_SIZE_ERROR` if it does not fit (nothing but an
 /// empty string is written then).
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn uidl_get(c: *mut NX_POP3_CLIENT, item: UINT, out: &mut [u8], uid_length: &mut usize) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        *uid_length = 0;
+pub fn uidl_get(c: &mut Client<'_>, item: UINT, out: &mut [u8], uid_length: &mut usize) -> UINT {
+    *uid_length = 0;
+    if let Some(first) = out.first_mut() {
+        *first = 0;
+    }
+    done((|| {
+        check_index(c, item)?;
+        send_command(c, &Command::Uidl(item))?;
+        let mut text = [0u8; pop3::MAX_SERVER_REPLY];
+        let reply = read_reply_text(c, false, &mut text)?;
+        if !reply.ok {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        let text = reply.text(&text).ok_or(NX_POP3_SERVER_ERROR_STATUS)?;
+        let room = out.len().saturating_sub(1);
+        let result = pop3::parse_uidl_one(text, &mut out[..room]);
+        match result {
+            Ok(e) if e.number == item => {
+                out[e.uid_len] = 0;
+                *uid_length = e.uid_len;
+                return Ok(());
+            }
+            _ => {}
+        }
         if let Some(first) = out.first_mut() {
             *first = 0;
         }
-        done((|| {
-            check_index(c, item)?;
-            send_command(c, &Command::Uidl(item))?;
-            let mut text = [0u8; pop3::MAX_SERVER_REPLY];
-            let reply = read_reply_text(c, false, &mut text)?;
-            if !reply.ok {
-                return Err(NX_POP3_SERVER_ERROR_STATUS);
-            }
-            let text = reply.text(&text).ok_or(NX_POP3_SERVER_ERROR_STATUS)?;
-            let room = out.len().saturating_sub(1);
-            let result = pop3::parse_uidl_one(text, &mut out[..room]);
-            match result {
-                Ok(e) if e.number == item => {
-                    out[e.uid_len] = 0;
-                    *uid_length = e.uid_len;
-                    return Ok(());
-                }
-                _ => {}
-            }
-            if let Some(first) = out.first_mut() {
-                *first = 0;
-            }
-            Err(match result {
-                Ok(_) => NX_POP3_INVALID_MAIL_ITEM,
-                Err(WalkError::UidBufferTooSmall) => NX_SIZE_ERROR,
-                Err(_) => NX_POP3_SERVER_ERROR_STATUS,
-            })
-        })())
-    }
+        Err(match result {
+            Ok(_) => NX_POP3_INVALID_MAIL_ITEM,
+            Err(WalkError::UidBufferTooSmall) => NX_SIZE_ERROR,
+            Err(_) => NX_POP3_SERVER_ERROR_STATUS,
+        })
+    })())
 }
 
 /// `TOP n lines`: the headers and `lines` lines of the body, handed out by
 /// `message_get` as for `RETR`.
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn top_get(c: *mut NX_POP3_CLIENT, item: UINT, lines: UINT) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        done((|| {
-            check_index(c, item)?;
-            let reply = transact(c, &Command::Top { message: item, lines })?;
-            start_download(c, item, reply, ptr::null_mut())
-        })())
-    }
+pub fn top_get(c: &mut Client<'_>, item: UINT, lines: UINT) -> UINT {
+    done((|| {
+        check_index(c, item)?;
+        let reply = transact(c, &Command::Top { message: item, lines })?;
+        start_download(c, item, reply).map(|_| ())
+    })())
 }
 
 /// The response code of the last status line the server sent
 /// (`NX_POP3_RESP_CODE_*`), from the line kept for `last_reply_get`.
 ///
 /// # Safety
-/// `c` points to readable memory of `NX_POP3_CLIENT` size.
+/// As [`last_reply_get`].
 pub unsafe fn last_reply_code(c: *mut NX_POP3_CLIENT) -> UINT {
-    // SAFETY: `c` points to readable memory of `NX_POP3_CLIENT` size.
-    unsafe {
-        let mut line = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE + 2];
-        let n = last_reply_get(c, &mut line);
-        if n == 0 {
-            return NX_POP3_RESP_CODE_NONE;
-        }
-        line[n] = b'\n';
-        let mut parser = pop3::ReplyParser::new();
-        // The code is read from the reply's text, so the text must be captured.
-        let mut text = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE];
-        match parser.feed_text(&line[..=n], &mut [], &mut text) {
-            (_, Some(Ok(reply))) => match reply.code {
-                RespCode::None => NX_POP3_RESP_CODE_NONE,
-                RespCode::InUse => NX_POP3_RESP_CODE_IN_USE,
-                RespCode::LoginDelay => NX_POP3_RESP_CODE_LOGIN_DELAY,
-                RespCode::SysTemp => NX_POP3_RESP_CODE_SYS_TEMP,
-                RespCode::SysPerm => NX_POP3_RESP_CODE_SYS_PERM,
-                RespCode::Sys => NX_POP3_RESP_CODE_SYS,
-                RespCode::Auth => NX_POP3_RESP_CODE_AUTH,
-                RespCode::Other => NX_POP3_RESP_CODE_OTHER,
-            },
-            _ => NX_POP3_RESP_CODE_NONE,
-        }
+    let mut line = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE + 2];
+    // SAFETY: the caller's contract, which is last_reply_get's.
+    let n = unsafe { last_reply_get(c, &mut line) };
+    if n == 0 {
+        return NX_POP3_RESP_CODE_NONE;
+    }
+    line[n] = b'\n';
+    let mut parser = pop3::ReplyParser::new();
+    // The code is read from the reply's text, so the text must be captured.
+    let mut text = [0u8; NX_POP3_CLIENT_LAST_REPLY_SIZE];
+    match parser.feed_text(&line[..=n], &mut [], &mut text) {
+        (_, Some(Ok(reply))) => match reply.code {
+            RespCode::None => NX_POP3_RESP_CODE_NONE,
+            RespCode::InUse => NX_POP3_RESP_CODE_IN_USE,
+            RespCode::LoginDelay => NX_POP3_RESP_CODE_LOGIN_DELAY,
+            RespCode::SysTemp => NX_POP3_RESP_CODE_SYS_TEMP,
+            RespCode::SysPerm => NX_POP3_RESP_CODE_SYS_PERM,
+            RespCode::Sys => NX_POP3_RESP_CODE_SYS,
+            RespCode::Auth => NX_POP3_RESP_CODE_AUTH,
+            RespCode::Other => NX_POP3_RESP_CODE_OTHER,
+        },
+        _ => NX_POP3_RESP_CODE_NONE,
     }
 }
 
@@ -421,22 +387,16 @@ pub unsafe fn last_reply_code(c: *mut NX_POP3_CLIENT) -> UINT {
 
 /// `LIST` (`uidl` false) or `UIDL` without argument: the listing is then
 /// handed out entry by entry by [`walk_next`].
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn walk_start(c: *mut NX_POP3_CLIENT, uidl: bool) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        done((|| {
-            let reply = transact(c, if uidl { &Command::UidlAll } else { &Command::ListAll })?;
-            if !reply.ok {
-                return Err(NX_POP3_SERVER_ERROR_STATUS);
-            }
-            state(c).walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
-            state(c).ext = Some(&EXT_HOOKS);
-            Ok(())
-        })())
-    }
+pub fn walk_start(c: &mut Client<'_>, uidl: bool) -> UINT {
+    done((|| {
+        let reply = transact(c, if uidl { &Command::UidlAll } else { &Command::ListAll })?;
+        if !reply.ok {
+            return Err(NX_POP3_SERVER_ERROR_STATUS);
+        }
+        c.st.walk = if uidl { WalkState::Uidl(UidlWalk::new()) } else { WalkState::List(ListWalk::new()) };
+        c.st.ext = Some(&EXT_HOOKS);
+        Ok(())
+    })())
 }
 
 /// One entry of the listing [`walk_start`] began: the message number, and
@@ -449,100 +409,91 @@ pub unsafe fn walk_start(c: *mut NX_POP3_CLIENT, uidl: bool) -> UINT {
 /// once its end has arrived), `NX_NOT_CONNECTED` when the connection closed
 /// before the end, `NX_NO_PACKET` when nothing arrived within the reply
 /// timeout.
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn walk_next(
-    c: *mut NX_POP3_CLIENT,
+pub fn walk_next(
+    c: &mut Client<'_>,
     uidl: bool,
     number: &mut UINT,
     size: &mut ULONG,
     uid: &mut [u8],
     uid_length: &mut usize,
 ) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        *number = 0;
-        *size = 0;
-        *uid_length = 0;
-        if let Some(first) = uid.first_mut() {
-            *first = 0;
+    *number = 0;
+    *size = 0;
+    *uid_length = 0;
+    if let Some(first) = uid.first_mut() {
+        *first = 0;
+    }
+    match (c.st.walk, uidl) {
+        (WalkState::List(_), false) | (WalkState::Uidl(_), true) => {}
+        _ => return NX_POP3_CLIENT_INVALID_STATE,
+    }
+    let room = uid.len().saturating_sub(1);
+    let deadline = Deadline::after_ticks(c.st.settings.reply_timeout);
+    loop {
+        if let Err(status) = fill(c, deadline) {
+            return status;
         }
-        match (state(c).walk, uidl) {
-            (WalkState::List(_), false) | (WalkState::Uidl(_), true) => {}
-            _ => return NX_POP3_CLIENT_INVALID_STATE,
-        }
-        let room = uid.len().saturating_sub(1);
-        let deadline = Deadline::after_ticks(state(c).settings.reply_timeout);
-        loop {
-            if let Err(status) = fill(c, deadline) {
-                return status;
+        let input = held(&mut c.nx, c.st);
+        let st = &mut *c.st;
+        let (used, result) = match &mut st.walk {
+            WalkState::List(w) => {
+                let (used, r) = w.feed(input);
+                (used, r.map(|r| r.map(|w| match w {
+                    Walk::Entry(e) => Walk::Entry((e.number, e.size, 0)),
+                    Walk::End => Walk::End,
+                })))
             }
-            let input = held(c);
-            let st = state(c);
-            let (used, result) = match &mut st.walk {
-                WalkState::List(w) => {
-                    let (used, r) = w.feed(input);
-                    (used, r.map(|r| r.map(|w| match w {
-                        Walk::Entry(e) => Walk::Entry((e.number, e.size, 0)),
-                        Walk::End => Walk::End,
-                    })))
+            WalkState::Uidl(w) => {
+                let (used, r) = w.feed(input, &mut uid[..room]);
+                (used, r.map(|r| r.map(|w| match w {
+                    Walk::Entry(e) => Walk::Entry((e.number, 0, e.uid_len)),
+                    Walk::End => Walk::End,
+                })))
+            }
+            WalkState::None => return NX_POP3_CLIENT_INVALID_STATE,
+        };
+        st.rx_offset += used as u32;
+        match result {
+            None => continue,
+            Some(Ok(Walk::Entry((n, s, len)))) => {
+                *number = n;
+                *size = s;
+                if uidl {
+                    uid[len] = 0;
+                    *uid_length = len;
                 }
-                WalkState::Uidl(w) => {
-                    let (used, r) = w.feed(input, &mut uid[..room]);
-                    (used, r.map(|r| r.map(|w| match w {
-                        Walk::Entry(e) => Walk::Entry((e.number, 0, e.uid_len)),
-                        Walk::End => Walk::End,
-                    })))
+                return NX_SUCCESS;
+            }
+            Some(Ok(Walk::End)) => {
+                st.walk = WalkState::None;
+                return NX_NO_MORE_ENTRIES;
+            }
+            Some(Err(e)) => {
+                if let Some(first) = uid.first_mut() {
+                    *first = 0;
                 }
-                WalkState::None => return NX_POP3_CLIENT_INVALID_STATE,
-            };
-            st.rx_offset += used as u32;
-            match result {
-                None => continue,
-                Some(Ok(Walk::Entry((n, s, len)))) => {
-                    *number = n;
-                    *size = s;
-                    if uidl {
-                        uid[len] = 0;
-                        *uid_length = len;
-                    }
-                    return NX_SUCCESS;
-                }
-                Some(Ok(Walk::End)) => {
-                    st.walk = WalkState::None;
-                    return NX_NO_MORE_ENTRIES;
-                }
-                Some(Err(e)) => {
-                    if let Some(first) = uid.first_mut() {
-                        *first = 0;
-                    }
-                    return if e == WalkError::UidBufferTooSmall { NX_SIZE_ERROR } else { NX_POP3_SERVER_ERROR_STATUS };
-                }
+                return if e == WalkError::UidBufferTooSmall { NX_SIZE_ERROR } else { NX_POP3_SERVER_ERROR_STATUS };
             }
         }
     }
 }
 
 /// Reads and drops the rest of a listing the program stopped walking.
-pub(super) unsafe fn finish_walk(c: *mut NX_POP3_CLIENT) -> Status {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let uidl = match state(c).walk {
-            WalkState::None => return Ok(()),
-            WalkState::List(_) => false,
-            WalkState::Uidl(_) => true,
-        };
-        let mut uid = [0u8; NX_POP3_MAX_UID + 1];
-        let (mut n, mut s, mut len) = (0, 0, 0);
-        loop {
-            match walk_next(c, uidl, &mut n, &mut s, &mut uid, &mut len) {
-                NX_NO_MORE_ENTRIES => return Ok(()),
-                NX_SUCCESS | NX_POP3_SERVER_ERROR_STATUS | NX_SIZE_ERROR => {}
-                other => {
-                    state(c).walk = WalkState::None;
-                    return Err(other);
-                }
+pub(super) fn finish_walk(c: &mut Client<'_>) -> Status {
+    let uidl = match c.st.walk {
+        WalkState::None => return Ok(()),
+        WalkState::List(_) => false,
+        WalkState::Uidl(_) => true,
+    };
+    let mut uid = [0u8; NX_POP3_MAX_UID + 1];
+    let (mut n, mut s, mut len) = (0, 0, 0);
+    loop {
+        match walk_next(c, uidl, &mut n, &mut s, &mut uid, &mut len) {
+            NX_NO_MORE_ENTRIES => return Ok(()),
+            NX_SUCCESS | NX_POP3_SERVER_ERROR_STATUS | NX_SIZE_ERROR => {}
+            other => {
+                c.st.walk = WalkState::None;
+                return Err(other);
             }
         }
     }
@@ -555,130 +506,115 @@ pub(super) unsafe fn finish_walk(c: *mut NX_POP3_CLIENT) -> Status {
 /// `PIPELINING` (announced in the last `CAPA`), `RETR` commands are sent
 /// ahead from the first `mail_item_get` on; otherwise nothing changes (one
 /// command at a time).
-///
-/// # Safety
-/// `c` is a created client.
-pub unsafe fn mail_items_request(c: *mut NX_POP3_CLIENT, first: UINT, count: UINT) -> UINT {
-    // SAFETY: `c` is a created client.
-    unsafe {
-        done((|| {
-            if count == 0 {
-                return Err(NX_POP3_PARAM_ERROR);
-            }
-            check_index(c, first)?;
-            let last = first.checked_add(count - 1).ok_or(NX_POP3_INVALID_MAIL_ITEM)?;
-            check_index(c, last)?;
-            drain_pipeline(c)?;
-            let st = state(c);
-            st.ext = Some(&EXT_HOOKS);
-            if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
-                st.req_next_send = first;
-                st.req_end = last + 1;
-            }
-            Ok(())
-        })())
-    }
+pub fn mail_items_request(c: &mut Client<'_>, first: UINT, count: UINT) -> UINT {
+    done((|| {
+        if count == 0 {
+            return Err(NX_POP3_PARAM_ERROR);
+        }
+        check_index(c, first)?;
+        let last = first.checked_add(count - 1).ok_or(NX_POP3_INVALID_MAIL_ITEM)?;
+        check_index(c, last)?;
+        drain_pipeline(c)?;
+        let st = &mut *c.st;
+        st.ext = Some(&EXT_HOOKS);
+        if st.capa_flags & (NX_POP3_CAPA_PIPELINING as u16) != 0 {
+            st.req_next_send = first;
+            st.req_end = last + 1;
+        }
+        Ok(())
+    })())
 }
 
 /// The status line of `RETR item`: the reply of a command sent ahead when
 /// `item` is the next one of the request, otherwise a command sent now (which
 /// cancels the request).
-pub(super) unsafe fn retr(c: *mut NX_POP3_CLIENT, item: UINT) -> Result<pop3::Reply, UINT> {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let st = state(c);
-        let queued = !st.pipe.is_empty() && item == st.pipe_next_reply;
-        let starts = st.pipe.is_empty() && st.req_next_send < st.req_end && item == st.req_next_send;
-        if !queued && !starts {
-            return transact(c, &Command::Retr(item));
+pub(super) fn retr(c: &mut Client<'_>, item: UINT) -> Result<pop3::Reply, UINT> {
+    let st = &*c.st;
+    let queued = !st.pipe.is_empty() && item == st.pipe_next_reply;
+    let starts = st.pipe.is_empty() && st.req_next_send < st.req_end && item == st.req_next_send;
+    if !queued && !starts {
+        return transact(c, &Command::Retr(item));
+    }
+    finish_message(c)?;
+    if starts {
+        finish_walk(c)?;
+        if c.st.after_body {
+            // Bytes after the previous message's end, when nothing was
+            // expected: stray.
+            super::ops::drop_stray(c);
         }
-        finish_message(c)?;
-        if starts {
-            finish_walk(c)?;
-            if state(c).after_body {
-                // Bytes after the previous message's end, when nothing was
-                // expected: stray.
-                drop_stray_now(c);
-            }
+    }
+    if let Err(status) = top_up(c) {
+        forget_pipeline(c.st);
+        return Err(status);
+    }
+    match read_reply(c, false) {
+        Ok(reply) => {
+            let st = &mut *c.st;
+            st.pipe.pop(st.pipe_next_reply);
+            st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
+            Ok(reply)
         }
-        if let Err(status) = top_up(c) {
-            forget_pipeline(c);
-            return Err(status);
-        }
-        match read_reply(c, false) {
-            Ok(reply) => {
-                let st = state(c);
-                st.pipe.pop(st.pipe_next_reply);
-                st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
-                Ok(reply)
-            }
-            Err(status) => {
-                forget_pipeline(c);
-                Err(status)
-            }
+        Err(status) => {
+            forget_pipeline(c.st);
+            Err(status)
         }
     }
 }
 
 /// Sends more `RETR` commands of the request when half the pipeline or more
 /// is free: up to the depth and the byte bound, as many per packet as fit.
-unsafe fn top_up(c: *mut NX_POP3_CLIENT) -> Status {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let st = state(c);
-        if st.req_next_send >= st.req_end || st.pipe.len() > PIPELINE_DEPTH / 2 {
-            return Ok(());
-        }
-        if st.pipe.is_empty() {
-            st.pipe_next_reply = st.req_next_send;
-        }
-        while top_up_packet(c)? {}
-        Ok(())
+fn top_up(c: &mut Client<'_>) -> Status {
+    let st = &mut *c.st;
+    if st.req_next_send >= st.req_end || st.pipe.len() > PIPELINE_DEPTH / 2 {
+        return Ok(());
     }
+    if st.pipe.is_empty() {
+        st.pipe_next_reply = st.req_next_send;
+    }
+    while top_up_packet(c)? {}
+    Ok(())
 }
 
 /// One packet of `RETR` commands; `false` when nothing more may be sent.
-unsafe fn top_up_packet(c: *mut NX_POP3_CLIENT) -> Result<bool, UINT> {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let st = state(c);
-        let room_for = |st: &ClientState, next: u32| -> bool {
-            next < st.req_end && st.pipe.len() < PIPELINE_DEPTH && st.pipe.bytes_in_flight() + retr_len(next) <= PIPELINE_BYTES
-        };
-        if !room_for(st, st.req_next_send) {
-            return Ok(false);
-        }
-        let settings = st.settings;
-        let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
-        let first = st.req_next_send;
-        let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
-        stack::send(c, (*c).nx_pop3_client_packet_pool_ptr, settings.packet_timeout, settings.send_wait, |out| {
-            let mut len = 0usize;
-            let mut next = first;
-            while next < end && in_flight + count < PIPELINE_DEPTH {
-                let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
-                if bytes + n > PIPELINE_BYTES {
-                    break;
-                }
-                sizes[count] = n as u16;
-                len += n;
-                bytes += n;
-                count += 1;
-                next += 1;
-            }
-            if count == 0 {
-                Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD)
-            } else {
-                Ok(len)
-            }
-        })?;
-        let st = state(c);
-        for &size in &sizes[..count] {
-            st.pipe.push(usize::from(size));
-        }
-        st.req_next_send = first + count as u32;
-        Ok(room_for(st, st.req_next_send))
+fn top_up_packet(c: &mut Client<'_>) -> Result<bool, UINT> {
+    let st = &*c.st;
+    let room_for = |st: &ClientState, next: u32| -> bool {
+        next < st.req_end && st.pipe.len() < PIPELINE_DEPTH && st.pipe.bytes_in_flight() + retr_len(next) <= PIPELINE_BYTES
+    };
+    if !room_for(st, st.req_next_send) {
+        return Ok(false);
     }
+    let settings = st.settings;
+    let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
+    let first = st.req_next_send;
+    let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
+    stack::send(&c.nx, settings.packet_timeout, settings.send_wait, |out| {
+        let mut len = 0usize;
+        let mut next = first;
+        while next < end && in_flight + count < PIPELINE_DEPTH {
+            let Ok(n) = pop3::encode_command(&Command::Retr(next), &mut out[len..]) else { break };
+            if bytes + n > PIPELINE_BYTES {
+                break;
+            }
+            sizes[count] = n as u16;
+            len += n;
+            bytes += n;
+            count += 1;
+            next += 1;
+        }
+        if count == 0 {
+            Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD)
+        } else {
+            Ok(len)
+        }
+    })?;
+    let st = &mut *c.st;
+    for &size in &sizes[..count] {
+        st.pipe.push(usize::from(size));
+    }
+    st.req_next_send = first + count as u32;
+    Ok(room_for(st, st.req_next_send))
 }
 
 /// Bytes of `RETR n` CR LF.
@@ -692,55 +628,40 @@ fn retr_len(n: u32) -> usize {
     7 + digits
 }
 
-unsafe fn drop_stray_now(c: *mut NX_POP3_CLIENT) {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        super::ops::drop_stray(c);
-    }
-}
-
 /// Reads and drops the replies of commands sent ahead (and their message
 /// data), and cancels the rest of the request.
-pub(super) unsafe fn drain_pipeline(c: *mut NX_POP3_CLIENT) -> Status {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let st = state(c);
-        st.req_next_send = 0;
-        st.req_end = 0;
-        while !state(c).pipe.is_empty() {
-            let reply = match read_reply(c, false) {
-                Ok(reply) => reply,
-                Err(status) => {
-                    forget_pipeline(c);
-                    return Err(status);
-                }
-            };
-            let st = state(c);
-            st.pipe.pop(st.pipe_next_reply);
-            st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
-            if reply.ok {
-                (*c).nx_pop3_client_ready_to_download = NX_TRUE;
-                st.body.reset();
-                if let Err(status) = finish_message(c) {
-                    forget_pipeline(c);
-                    return Err(status);
-                }
+pub(super) fn drain_pipeline(c: &mut Client<'_>) -> Status {
+    c.st.req_next_send = 0;
+    c.st.req_end = 0;
+    while !c.st.pipe.is_empty() {
+        let reply = match read_reply(c, false) {
+            Ok(reply) => reply,
+            Err(status) => {
+                forget_pipeline(c.st);
+                return Err(status);
+            }
+        };
+        let st = &mut *c.st;
+        st.pipe.pop(st.pipe_next_reply);
+        st.pipe_next_reply = st.pipe_next_reply.wrapping_add(1);
+        if reply.ok {
+            c.nx.set_ready_to_download(NX_TRUE);
+            c.st.body.reset();
+            if let Err(status) = finish_message(c) {
+                forget_pipeline(c.st);
+                return Err(status);
             }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Forgets the commands sent ahead and the request (the connection is out of
 /// step or lost).
-pub(super) unsafe fn forget_pipeline(c: *mut NX_POP3_CLIENT) {
-    // SAFETY: `c` is a created client (every caller's contract): its fields and private state are valid and the packets it holds are its own.
-    unsafe {
-        let st = state(c);
-        st.pipe.clear();
-        st.req_next_send = 0;
-        st.req_end = 0;
-    }
+pub(super) fn forget_pipeline(st: &mut ClientState) {
+    st.pipe.clear();
+    st.req_next_send = 0;
+    st.req_end = 0;
 }
 
 /// The parts of the nine NetX services that only the extensions make
@@ -753,9 +674,9 @@ pub(super) unsafe fn forget_pipeline(c: *mut NX_POP3_CLIENT) {
 pub(crate) struct ExtHooks {
     /// Before a command is sent: reads and drops the replies of commands
     /// sent ahead and the rest of a listing.
-    pub settle: unsafe fn(*mut NX_POP3_CLIENT) -> Status,
+    pub settle: fn(&mut Client<'_>) -> Status,
     /// `RETR`'s status line, from the commands sent ahead when in step ([`retr`]).
-    pub retr: unsafe fn(*mut NX_POP3_CLIENT, UINT) -> Result<pop3::Reply, UINT>,
+    pub retr: fn(&mut Client<'_>, UINT) -> Result<pop3::Reply, UINT>,
     /// `message_get` with commands sent ahead: the bytes after the
     /// terminator kept for their replies ([`keep_after`]).
     pub keep_after: KeepAfter,
@@ -763,15 +684,16 @@ pub(crate) struct ExtHooks {
 
 /// The type of [`ExtHooks::keep_after`].
 pub(crate) type KeepAfter =
-    unsafe fn(*mut NX_POP3_CLIENT, *mut NX_PACKET, &[u8], *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>;
+    unsafe fn(&mut Client<'_>, *mut NX_PACKET, usize, *mut NX_PACKET, Deadline) -> Result<*mut NX_PACKET, UINT>;
 
 /// The hooks `walk_start` and `mail_items_request` install.
 pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_after };
 
 /// [`ExtHooks::keep_after`]: `message_get` found the terminator in `p`
-/// (handed to the application next) with `after` following it in `p` and
-/// `rest` held after `p`, while commands were sent ahead: returns the chain
-/// to hold instead of `rest` (a copy of `after`, if any, then `rest`).
+/// (handed to the application next) with the bytes from offset `after` of
+/// its data following it, and `rest` held after `p`, while commands were
+/// sent ahead: returns the chain to hold instead of `rest` (a copy of those
+/// bytes, if any, then `rest`).
 ///
 /// On failure (no packet for the bytes after the terminator) they are lost,
 /// and with them the step of the replies still expected: everything held is
@@ -779,54 +701,58 @@ pub(crate) static EXT_HOOKS: ExtHooks = ExtHooks { settle, retr, keep_after };
 /// is out of step (delete the client).
 ///
 /// # Safety
-/// `c` is a created client holding `p` then `rest`, as in `message_get`.
+/// `p` is a lone packet of the client's (detached from the held chain) and
+/// `rest` the rest of that chain, as in `message_get`.
 unsafe fn keep_after(
-    c: *mut NX_POP3_CLIENT,
+    c: &mut Client<'_>,
     p: *mut NX_PACKET,
-    after: &[u8],
+    after: usize,
     rest: *mut NX_PACKET,
     deadline: Deadline,
 ) -> Result<*mut NX_PACKET, UINT> {
-    // SAFETY: the caller's contract.
-    unsafe {
-        if after.is_empty() {
-            return Ok(rest);
-        }
-        match keep_copy(p, after, rest, deadline) {
-            Ok(q) => Ok(q),
-            Err(status) => {
-                stack::append_chain(p, rest);
-                (*c).nx_pop3_client_message_ptr = p;
-                super::ops::drop_held(c);
-                forget_pipeline(c);
-                (*c).nx_pop3_client_ready_to_download = NX_FALSE;
-                Err(status)
-            }
+    // SAFETY: `p` is the client's (caller); the slice is dropped before `p` can be released.
+    let bytes = unsafe { stack::data(p) };
+    let after = bytes.get(after..).unwrap_or(&[]);
+    if after.is_empty() {
+        return Ok(rest);
+    }
+    // SAFETY: `p` is the client's and `after` lies in it, outside the new
+    // packet; `rest` is a chain the client holds (caller).
+    match unsafe { keep_copy(p, after, rest, deadline) } {
+        Ok(q) => Ok(q),
+        Err(status) => {
+            // SAFETY: `p` and `rest` are the client's (caller), held again just below.
+            unsafe { stack::append_chain(p, rest) };
+            c.nx.set_message_ptr(p);
+            super::ops::drop_held(c);
+            forget_pipeline(c.st);
+            c.nx.set_ready_to_download(NX_FALSE);
+            Err(status)
         }
     }
 }
 
 /// [`ExtHooks::settle`].
-unsafe fn settle(c: *mut NX_POP3_CLIENT) -> Status {
-    // SAFETY: `c` is a created client (send_command's contract).
-    unsafe {
-        drain_pipeline(c)?;
-        finish_walk(c)
-    }
+fn settle(c: &mut Client<'_>) -> Status {
+    drain_pipeline(c)?;
+    finish_walk(c)
 }
 
 /// Copies `after` (bytes after a message's terminator, inside `p`) into a
 /// packet of `p`'s pool, followed by the chain `rest`; returns that chain.
+///
+/// # Safety
+/// `p` is a packet of the client's, `after` lies in it; `rest` is NULL or a
+/// chain the client holds.
 pub(super) unsafe fn keep_copy(
     p: *mut NX_PACKET,
     after: &[u8],
     rest: *mut NX_PACKET,
     deadline: Deadline,
 ) -> Result<*mut NX_PACKET, UINT> {
-    // SAFETY: `p` is the packet being handed out, still the client's, `after` lies in it, `rest` is a chain the client holds (message_get).
-    unsafe {
-        let q = stack::copy_new(p, after, deadline)?;
-        stack::append_chain(q, rest);
-        Ok(q)
-    }
+    // SAFETY: `p` is the client's, and `after` (inside `p`) cannot overlap a new packet (caller).
+    let q = unsafe { stack::copy_new(p, after, deadline) }?;
+    // SAFETY: `q` was just allocated (ours); `rest` is a chain the client holds (caller).
+    unsafe { stack::append_chain(q, rest) };
+    Ok(q)
 }

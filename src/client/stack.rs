@@ -10,7 +10,15 @@
 //! NetX) is this file again, against those functions: the packet and socket
 //! types are NetX's, so nothing else changes.
 
-#![deny(unsafe_op_in_unsafe_fn)]
+//!
+//! The client's socket is a raw pointer ([`Fields::socket`]): the IP
+//! instance's thread writes its fields while the client runs. Every socket
+//! call below relies on the same fact, the invariant of a created client:
+//! create made the socket, and only delete deletes it (after which the
+//! handle is gone), so a [`Client`]'s socket exists. Packets are raw
+//! pointers too; the ones the client holds are its own (no other thread
+//! touches a packet between its receive and its release), which is what the
+//! packet helpers at the end ask of their callers.
 
 use core::ptr;
 use core::slice;
@@ -27,88 +35,62 @@ fn check(status: UINT) -> Result<(), UINT> {
     }
 }
 
-fn socket(c: *mut NX_POP3_CLIENT) -> *mut NX_TCP_SOCKET {
-    // SAFETY: only computes the address of a field; nothing is read.
-    unsafe { ptr::addr_of_mut!((*c).nx_pop3_client_tcp_socket) }
-}
-
 // ---------------------------------------------------------------- the socket
 
-/// Creates the client's TCP socket on `ip` with a receive window of `window`.
+/// Creates the client's TCP socket `s` on `ip` with a receive window of `window`.
 ///
 /// # Safety
-/// `c` points to a client being created; `ip` to a created IP instance.
-pub(super) unsafe fn socket_create(c: *mut NX_POP3_CLIENT, ip: *mut NX_IP, window: ULONG) -> UINT {
-    // SAFETY: the caller's contract; the name is a static C string.
-    unsafe {
-        tcp::nx_tcp_socket_create(
-            ip,
-            socket(c),
-            c"POP3 Client socket".as_ptr() as *mut CHAR,
-            NX_IP_NORMAL,
-            NX_FRAGMENT_OKAY,
-            NX_IP_TIME_TO_LIVE,
-            window,
-            None,
-            None,
-        )
-    }
+/// `s` is the socket field of a client being created (writable, not a
+/// created socket); `ip` points to a created IP instance.
+pub(super) unsafe fn socket_create(s: *mut NX_TCP_SOCKET, ip: *mut NX_IP, window: ULONG) -> UINT {
+    let name = c"POP3 Client socket".as_ptr() as *mut CHAR;
+    // SAFETY: the caller's contract for `s` and `ip`; the name is a static C string.
+    unsafe { tcp::nx_tcp_socket_create(ip, s, name, NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, window, None, None) }
 }
 
 /// Binds the socket to any port and connects to `server`:`port`, each step
 /// within `wait` ticks.
-///
-/// # Safety
-/// `c` is a created client whose socket exists.
-pub(super) unsafe fn connect(c: *mut NX_POP3_CLIENT, server: &NXD_ADDRESS, port: ULONG, wait: ULONG) -> Result<(), UINT> {
-    // SAFETY: the socket exists (caller); `server` is a valid reference.
-    unsafe {
-        check(tcp::nx_tcp_client_socket_bind(socket(c), NX_ANY_PORT, wait))?;
-        check(tcp::nxd_tcp_client_socket_connect(socket(c), server, port as UINT, wait))
-    }
+pub(super) fn connect(nx: &Fields<'_>, server: &NXD_ADDRESS, port: ULONG, wait: ULONG) -> Result<(), UINT> {
+    // SAFETY: a created client's socket exists (module doc).
+    check(unsafe { tcp::nx_tcp_client_socket_bind(nx.socket(), NX_ANY_PORT, wait) })?;
+    // SAFETY: as above; `server` is a valid reference.
+    check(unsafe { tcp::nxd_tcp_client_socket_connect(nx.socket(), server, port as UINT, wait) })
 }
 
-/// Disconnects (within `wait` ticks), unbinds and deletes the socket.
-///
-/// # Safety
-/// `c` is a created client whose socket exists.
-pub(super) unsafe fn disconnect(c: *mut NX_POP3_CLIENT, wait: ULONG) {
-    let s = socket(c);
-    // SAFETY: the socket exists (caller); each call accepts any socket state.
-    unsafe {
-        tcp::nx_tcp_socket_disconnect(s, wait);
-        tcp::nx_tcp_client_socket_unbind(s);
-        tcp::nx_tcp_socket_delete(s);
-    }
+/// Disconnects (within `wait` ticks), unbinds and deletes the socket: the
+/// last use of it (the caller, delete, zeroes the client next).
+pub(super) fn disconnect(nx: &Fields<'_>, wait: ULONG) {
+    let s = nx.socket();
+    // SAFETY: a created client's socket exists (module doc); disconnect accepts any socket state.
+    unsafe { tcp::nx_tcp_socket_disconnect(s, wait) };
+    // SAFETY: as above; unbind accepts any socket state.
+    unsafe { tcp::nx_tcp_client_socket_unbind(s) };
+    // SAFETY: as above; the socket is not used after this.
+    unsafe { tcp::nx_tcp_socket_delete(s) };
 }
 
 // ---------------------------------------------------------------- sending
 
-/// Sends one packet from `pool` holding the bytes `fill` writes into the
-/// buffer it is given (the packet's payload; it returns the length). The
-/// packet is waited for up to `alloc_wait` ticks, the send up to
+/// Sends one packet from the client's pool holding the bytes `fill` writes
+/// into the buffer it is given (the packet's payload; it returns the length).
+/// The packet is waited for up to `alloc_wait` ticks, the send up to
 /// `send_wait`. Whatever fails, no packet is left behind.
-///
-/// # Safety
-/// `c` is a created, connected client; `pool` a created packet pool.
-pub(super) unsafe fn send(
-    c: *mut NX_POP3_CLIENT,
-    pool: *mut NX_PACKET_POOL,
+pub(super) fn send(
+    nx: &Fields<'_>,
     alloc_wait: ULONG,
     send_wait: ULONG,
     fill: impl FnOnce(&mut [u8]) -> Result<usize, UINT>,
 ) -> Result<(), UINT> {
     let mut p: *mut NX_PACKET = ptr::null_mut();
-    // SAFETY: `pool` is created (caller); `p` is a valid out-pointer.
-    check(unsafe { packet::nx_packet_allocate(pool, &mut p, NX_RECEIVE_PACKET, alloc_wait) })?;
-    // SAFETY: a packet just allocated is ours; its payload runs from
-    // prepend_ptr to data_end.
-    let (start, out) = unsafe {
-        let start = (*p).nx_packet_prepend_ptr;
-        let room = ((*p).nx_packet_data_end as usize).saturating_sub(start as usize);
-        (start, slice::from_raw_parts_mut(start, room))
-    };
-    let room = out.len();
+    // SAFETY: the pool create was given, which the program keeps created while
+    // the client exists (NetX's contract); `p` is a valid out-pointer.
+    check(unsafe { packet::nx_packet_allocate(nx.packet_pool(), &mut p, NX_RECEIVE_PACKET, alloc_wait) })?;
+    // SAFETY: a packet just allocated is ours alone.
+    let pk = unsafe { &mut *p };
+    let start = pk.nx_packet_prepend_ptr;
+    let room = (pk.nx_packet_data_end as usize).saturating_sub(start as usize);
+    // SAFETY: an allocated packet's payload runs from prepend_ptr to data_end, and is ours.
+    let out = unsafe { slice::from_raw_parts_mut(start, room) };
     let len = match fill(out) {
         Ok(len) if len <= room => len,
         other => {
@@ -117,12 +99,10 @@ pub(super) unsafe fn send(
             return Err(other.err().unwrap_or(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD));
         }
     };
-    // SAFETY: `len` bytes of the payload were written; the packet is ours.
-    let status = unsafe {
-        (*p).nx_packet_append_ptr = start.add(len);
-        (*p).nx_packet_length = len as ULONG;
-        tcp::nx_tcp_socket_send(socket(c), p, send_wait)
-    };
+    pk.nx_packet_append_ptr = start.wrapping_add(len);
+    pk.nx_packet_length = len as ULONG;
+    // SAFETY: the socket exists (module doc); the packet is ours and holds `len` written bytes.
+    let status = unsafe { tcp::nx_tcp_socket_send(nx.socket(), p, send_wait) };
     if status != NX_SUCCESS {
         // SAFETY: a failed send leaves the packet with the caller.
         unsafe { packet::nx_packet_release(p) };
@@ -135,23 +115,16 @@ pub(super) unsafe fn send(
 /// Waits up to `wait` ticks for data; the packet (a chain, possibly) is the
 /// caller's. `NX_NO_PACKET` on timeout, `NX_NOT_CONNECTED` when the peer
 /// closed and nothing is left.
-///
-/// # Safety
-/// `c` is a created client whose socket exists.
-pub(super) unsafe fn receive(c: *mut NX_POP3_CLIENT, wait: ULONG) -> Result<*mut NX_PACKET, UINT> {
+pub(super) fn receive(nx: &Fields<'_>, wait: ULONG) -> Result<*mut NX_PACKET, UINT> {
     let mut p: *mut NX_PACKET = ptr::null_mut();
-    // SAFETY: the socket exists (caller); `p` is a valid out-pointer.
-    check(unsafe { tcp::nx_tcp_socket_receive(socket(c), &mut p, wait) })?;
+    // SAFETY: a created client's socket exists (module doc); `p` is a valid out-pointer.
+    check(unsafe { tcp::nx_tcp_socket_receive(nx.socket(), &mut p, wait) })?;
     Ok(p)
 }
 
 /// [`receive`] before `deadline`.
-///
-/// # Safety
-/// As [`receive`].
-pub(super) unsafe fn receive_until(c: *mut NX_POP3_CLIENT, deadline: Deadline) -> Result<*mut NX_PACKET, UINT> {
-    // SAFETY: the caller's contract.
-    unsafe { receive(c, deadline.remaining_ticks()) }
+pub(super) fn receive_until(nx: &Fields<'_>, deadline: Deadline) -> Result<*mut NX_PACKET, UINT> {
+    receive(nx, deadline.remaining_ticks())
 }
 
 // ---------------------------------------------------------------- packets
@@ -161,8 +134,9 @@ pub(super) unsafe fn receive_until(c: *mut NX_POP3_CLIENT, deadline: Deadline) -
 /// # Safety
 /// `p` is a packet the client owns; the slice is used only while it does.
 pub(super) unsafe fn data<'a>(p: *mut NX_PACKET) -> &'a mut [u8] {
-    // SAFETY: `p` is a live packet (caller).
-    let (start, end) = unsafe { ((*p).nx_packet_prepend_ptr, (*p).nx_packet_append_ptr) };
+    // SAFETY: `p` is a live packet, the client's alone (caller).
+    let pk = unsafe { &*p };
+    let (start, end) = (pk.nx_packet_prepend_ptr, pk.nx_packet_append_ptr);
     if start.is_null() || (end as usize) <= (start as usize) {
         return &mut [];
     }
@@ -186,22 +160,24 @@ pub(super) unsafe fn next(p: *mut NX_PACKET) -> *mut NX_PACKET {
 /// # Safety
 /// `p` is the head of a chain the client owns.
 pub(super) unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
-    // SAFETY: every packet of the chain is live and the client's (caller).
-    unsafe {
-        let rest = (*p).nx_packet_next;
-        (*p).nx_packet_next = ptr::null_mut();
-        (*p).nx_packet_last = ptr::null_mut();
-        if !rest.is_null() {
-            let mut len = 0u32;
-            let mut q = rest;
-            while !q.is_null() {
-                len = len.saturating_add(data(q).len() as u32);
-                q = (*q).nx_packet_next;
-            }
-            (*rest).nx_packet_length = len;
+    // SAFETY: the head is live and the client's alone (caller).
+    let head = unsafe { &mut *p };
+    let rest = head.nx_packet_next;
+    head.nx_packet_next = ptr::null_mut();
+    head.nx_packet_last = ptr::null_mut();
+    if !rest.is_null() {
+        let mut len = 0u32;
+        let mut q = rest;
+        while !q.is_null() {
+            // SAFETY: every packet of the chain is live and the client's (caller).
+            len = len.saturating_add(unsafe { data(q) }.len() as u32);
+            // SAFETY: as above.
+            q = unsafe { next(q) };
         }
-        rest
+        // SAFETY: as above; `rest` is not NULL.
+        unsafe { (*rest).nx_packet_length = len };
     }
+    rest
 }
 
 /// Links the chain `rest` after the chain `head`.
@@ -209,8 +185,10 @@ pub(super) unsafe fn detach(p: *mut NX_PACKET) -> *mut NX_PACKET {
 /// # Safety
 /// Both are chains the client owns (`rest` may be NULL).
 pub(super) unsafe fn append_chain(head: *mut NX_PACKET, rest: *mut NX_PACKET) {
-    // SAFETY: the caller's contract.
-    unsafe { (*packet::chain_last(head)).nx_packet_next = rest };
+    // SAFETY: `head` is a chain the client owns (caller).
+    let last = unsafe { packet::chain_last(head) };
+    // SAFETY: the last packet of that chain, live and the client's.
+    unsafe { (*last).nx_packet_next = rest };
 }
 
 /// Makes a lone packet hold exactly `len` bytes starting `skip` bytes into
@@ -219,13 +197,13 @@ pub(super) unsafe fn append_chain(head: *mut NX_PACKET, rest: *mut NX_PACKET) {
 /// # Safety
 /// `p` is a lone packet the client owns.
 pub(super) unsafe fn trim(p: *mut NX_PACKET, skip: usize, len: usize) {
-    // SAFETY: the new range lies inside the old one, inside the payload.
-    unsafe {
-        let start = (*p).nx_packet_prepend_ptr.add(skip);
-        (*p).nx_packet_prepend_ptr = start;
-        (*p).nx_packet_append_ptr = start.add(len);
-        (*p).nx_packet_length = len as ULONG;
-    }
+    // SAFETY: the packet is live and the client's alone (caller).
+    let pk = unsafe { &mut *p };
+    // The new range lies inside the old one (caller), inside the payload.
+    let start = pk.nx_packet_prepend_ptr.wrapping_add(skip);
+    pk.nx_packet_prepend_ptr = start;
+    pk.nx_packet_append_ptr = start.wrapping_add(len);
+    pk.nx_packet_length = len as ULONG;
 }
 
 /// A new packet from the pool `like` came from, holding
@@ -244,19 +222,20 @@ pub(super) unsafe fn copy_new(like: *mut NX_PACKET, bytes: &[u8], deadline: Dead
     // code a program calling the NetX services would not link otherwise).
     // `bytes` lies in a packet of the same pool, so it fits; if not, the
     // packet is released and the copy refused.
-    // SAFETY: a packet just allocated is ours; its payload runs from
-    // prepend_ptr to data_end; `bytes` is a valid slice, not inside `q`.
-    unsafe {
-        let start = (*q).nx_packet_prepend_ptr;
-        let room = ((*q).nx_packet_data_end as usize).saturating_sub(start as usize);
-        if bytes.len() > room {
-            packet::nx_packet_release(q);
-            return Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD);
-        }
-        ptr::copy_nonoverlapping(bytes.as_ptr(), start, bytes.len());
-        (*q).nx_packet_append_ptr = start.add(bytes.len());
-        (*q).nx_packet_length = bytes.len() as ULONG;
+    // SAFETY: a packet just allocated is ours alone.
+    let pk = unsafe { &mut *q };
+    let start = pk.nx_packet_prepend_ptr;
+    let room = (pk.nx_packet_data_end as usize).saturating_sub(start as usize);
+    if bytes.len() > room {
+        // SAFETY: the packet is ours and not queued anywhere.
+        unsafe { packet::nx_packet_release(q) };
+        return Err(NX_POP3_INSUFFICIENT_PACKET_PAYLOAD);
     }
+    // SAFETY: the payload has room for `bytes` from prepend_ptr on; `bytes` is
+    // a valid slice outside the new packet (caller).
+    unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), start, bytes.len()) };
+    pk.nx_packet_append_ptr = start.wrapping_add(bytes.len());
+    pk.nx_packet_length = bytes.len() as ULONG;
     Ok(q)
 }
 

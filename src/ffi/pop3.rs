@@ -4,23 +4,60 @@
 //!
 //! Safety of every export: the caller passes pointers that are NULL or point
 //! to objects of the declared C types (the `_nxe_` forms check NULLs and ids;
-//! the `_nx_` forms trust them, as in NetX), and strings NUL-terminated.
+//! the `_nx_` forms trust them, as in NetX), strings NUL-terminated, buffers
+//! of the sizes given that do not overlap the client, and calls on one client
+//! from one thread at a time (as in NetX: the client has no lock).
+//!
+//! The client pointer becomes a [`Client`] handle once, here ([`created!`],
+//! [`trusted!`]); below, the client is safe Rust over that `&mut` handle.
+//! Outputs of the NetX services are written here, from the values the client
+//! returns, through the raw pointers the program gave (which may point into
+//! the client struct itself).
 #![allow(non_snake_case, clippy::missing_safety_doc, clippy::too_many_arguments)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(clippy::multiple_unsafe_ops_per_block)]
 
 use core::slice;
 
-use crate::client::{self, Settings, NX_POP3_CLIENT};
+use crate::client::{self, Client, Settings, NX_POP3_CLIENT};
 use crate::client::NX_POP3_PARAM_ERROR;
 use crate::netx::types::*;
 use crate::pop3;
 
-/// Returns `NX_PTR_ERROR` unless `c` is a created client.
+/// The handle of the created client `$c`; returns `NX_PTR_ERROR` from the
+/// export for NULL or a client not created.
 macro_rules! created {
-    ($c:expr) => {
-        if $c.is_null() || !client::is_created($c) {
+    ($c:expr) => {{
+        let Some(c) = core::ptr::NonNull::<NX_POP3_CLIENT>::new($c) else { return NX_PTR_ERROR };
+        // SAFETY: not NULL, so NX_POP3_CLIENT memory (the export's contract); is_created reads only the id.
+        if !unsafe { client::is_created(c.as_ptr()) } {
             return NX_PTR_ERROR;
         }
-    };
+        // SAFETY: a created client (just checked), valid for this call and used by no other thread meanwhile (the export's contract: one thread per client at a time, as in NetX).
+        unsafe { Client::from_ptr(c) }
+    }};
+}
+
+/// The handle of the client `$c`, which an `_nx_` form trusts to be created;
+/// returns `NX_PTR_ERROR` from the export for NULL.
+macro_rules! trusted {
+    ($c:expr) => {{
+        let Some(c) = core::ptr::NonNull::<NX_POP3_CLIENT>::new($c) else { return NX_PTR_ERROR };
+        // SAFETY: the unchecked form trusts its caller (NetX's `_nx_` contract): a created client, valid for this call and used by no other thread meanwhile.
+        unsafe { Client::from_ptr(c) }
+    }};
+}
+
+/// Writes `value` through the output pointer `p` when it is not NULL.
+///
+/// # Safety
+/// `p` is NULL or valid for writes of a `T` (the export's contract).
+unsafe fn put<T>(p: *mut T, value: T) {
+    if !p.is_null() {
+        // SAFETY: not NULL, so valid for writes (caller).
+        unsafe { p.write(value) };
+    }
 }
 
 fn v4(address: ULONG) -> NXD_ADDRESS {
@@ -30,26 +67,39 @@ fn v4(address: ULONG) -> NXD_ADDRESS {
 /// What every create export returns: on failure, a client that is not
 /// created (an already created one is left alone) is marked so that the
 /// `nx_pop3_client_delete` NetX programs call next returns `NX_SUCCESS`.
+///
+/// # Safety
+/// `client_ptr` is NULL or points to writable `NX_POP3_CLIENT` memory that no
+/// other thread uses during the call.
 unsafe fn after_create(client_ptr: *mut NX_POP3_CLIENT, status: UINT) -> UINT {
-    if status != NX_SUCCESS && !client_ptr.is_null() && !client::is_created(client_ptr) {
-        client::mark_failed_create(client_ptr);
+    // SAFETY: not NULL (checked first), so NX_POP3_CLIENT memory (caller).
+    if status != NX_SUCCESS && !client_ptr.is_null() && !unsafe { client::is_created(client_ptr) } {
+        // SAFETY: as above, and not a created client.
+        unsafe { client::mark_failed_create(client_ptr) };
     }
     status
 }
 
+/// The `_nxe_` checks of the create arguments but for the pointers.
+///
+/// # Safety
+/// The pointers are not NULL and point to objects of their types.
 unsafe fn check_create_args(
     client_ptr: *mut NX_POP3_CLIENT,
     ip_ptr: *mut NX_IP,
     packet_pool_ptr: *mut NX_PACKET_POOL,
     server_port: ULONG,
 ) -> UINT {
-    if client::is_created(client_ptr) {
+    // SAFETY: NX_POP3_CLIENT memory (caller).
+    if unsafe { client::is_created(client_ptr) } {
         return NX_PTR_ERROR;
     }
-    if (*packet_pool_ptr).nx_packet_pool_id != NX_PACKET_POOL_ID {
+    // SAFETY: a packet pool control block (caller).
+    if unsafe { (*packet_pool_ptr).nx_packet_pool_id } != NX_PACKET_POOL_ID {
         return NX_PTR_ERROR;
     }
-    if (*ip_ptr).nx_ip_id != NX_IP_ID || server_port == 0 {
+    // SAFETY: an IP control block (caller).
+    if unsafe { (*ip_ptr).nx_ip_id } != NX_IP_ID || server_port == 0 {
         return NX_POP3_PARAM_ERROR;
     }
     NX_SUCCESS
@@ -71,14 +121,17 @@ pub unsafe extern "C" fn _nx_pop3_client_settings_carry(
     reply_timeout: ULONG,
     window_size: ULONG,
 ) -> *mut NX_POP3_CLIENT {
-    if !client_ptr.is_null() && !client::is_created(client_ptr) {
+    // SAFETY: not NULL (checked first), so NX_POP3_CLIENT memory (the export's contract).
+    if !client_ptr.is_null() && !unsafe { client::is_created(client_ptr) } {
         let mut settings =
             Settings::new(packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout, window_size);
         // Switches set before create (nx_pop3_client_apop_fallback_set) stay.
-        if let Some(earlier) = client::carried_settings(client_ptr) {
+        // SAFETY: as above.
+        if let Some(earlier) = unsafe { client::carried_settings(client_ptr) } {
             settings.flags = earlier.flags;
         }
-        client::carry_settings(client_ptr, settings);
+        // SAFETY: as above, writable, used by no other thread (the export's contract).
+        unsafe { client::carry_settings(client_ptr, settings) };
     }
     client_ptr
 }
@@ -127,19 +180,24 @@ pub unsafe extern "C" fn _nxe_pop3_client_create(
 ) -> UINT {
     let status = ffi_status!({
         check_ptr!(client_ptr, ip_ptr, packet_pool_ptr, client_name, client_password);
-        let s = check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port);
+        // SAFETY: none is NULL (just checked); objects of their types (the export's contract).
+        let s = unsafe { check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port) };
         if s != NX_SUCCESS {
             return s;
         }
         if server_ip_address == 0 {
             return NX_POP3_PARAM_ERROR;
         }
-        client::create(
-            client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
-            client_name, client_password,
-        )
+        // SAFETY: checked above: a client not created, a created IP and pool, strings (the export's contract).
+        unsafe {
+            client::create(
+                client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
+                client_name, client_password,
+            )
+        }
     });
-    after_create(client_ptr, status)
+    // SAFETY: the export's contract for `client_ptr`.
+    unsafe { after_create(client_ptr, status) }
 }
 
 /// Unchecked form of `nx_pop3_client_create` (see `_nxe_pop3_client_create`).
@@ -157,15 +215,20 @@ pub unsafe extern "C" fn _nx_pop3_client_create(
 ) -> UINT {
     let status = ffi_status!({
         check_ptr!(client_ptr);
-        if client::is_created(client_ptr) {
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory (the export's contract).
+        if unsafe { client::is_created(client_ptr) } {
             return NX_PTR_ERROR;
         }
-        client::create(
-            client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
-            client_name, client_password,
-        )
+        // SAFETY: a client not created (just checked); the other arguments are trusted (NetX's `_nx_` contract).
+        unsafe {
+            client::create(
+                client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
+                client_name, client_password,
+            )
+        }
     });
-    after_create(client_ptr, status)
+    // SAFETY: the export's contract for `client_ptr`.
+    unsafe { after_create(client_ptr, status) }
 }
 
 /// Creates a POP3 client for an IPv4 or IPv6 server address
@@ -186,21 +249,28 @@ pub unsafe extern "C" fn _nxde_pop3_client_create(
 ) -> UINT {
     let status = ffi_status!({
         check_ptr!(client_ptr, ip_ptr, packet_pool_ptr, server_ip_address, client_name, client_password);
-        let s = check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port);
+        // SAFETY: none is NULL (just checked); objects of their types (the export's contract).
+        let s = unsafe { check_create_args(client_ptr, ip_ptr, packet_pool_ptr, server_port) };
         if s != NX_SUCCESS {
             return s;
         }
-        let a = *server_ip_address;
+        // SAFETY: not NULL (checked above): an NXD_ADDRESS (the export's contract).
+        let a = unsafe { *server_ip_address };
         match a.nxd_ip_version {
-            NX_IP_VERSION_V4 if a.nxd_ip_address.v4 != 0 => {}
+            // SAFETY: every field of the address union is a plain integer array: any bits are valid.
+            NX_IP_VERSION_V4 if unsafe { a.nxd_ip_address.v4 } != 0 => {}
             NX_IP_VERSION_V6 if crate::netx::ipv6::v6_of(&a).is_some_and(crate::netx::ipv6::v6_usable) => {}
             _ => return NX_POP3_PARAM_ERROR,
         }
-        client::create(
-            client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
-        )
+        // SAFETY: checked above: a client not created, a created IP and pool, strings (the export's contract).
+        unsafe {
+            client::create(
+                client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
+            )
+        }
     });
-    after_create(client_ptr, status)
+    // SAFETY: the export's contract for `client_ptr`.
+    unsafe { after_create(client_ptr, status) }
 }
 
 /// Unchecked form of `nxd_pop3_client_create` (see `_nxde_pop3_client_create`).
@@ -217,15 +287,21 @@ pub unsafe extern "C" fn _nxd_pop3_client_create(
 ) -> UINT {
     let status = ffi_status!({
         check_ptr!(client_ptr, server_ip_address);
-        if client::is_created(client_ptr) {
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory (the export's contract).
+        if unsafe { client::is_created(client_ptr) } {
             return NX_PTR_ERROR;
         }
-        client::create(
-            client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &*server_ip_address, server_port,
-            client_name, client_password,
-        )
+        // SAFETY: not NULL (checked above): an NXD_ADDRESS (the export's contract).
+        let a = unsafe { *server_ip_address };
+        // SAFETY: a client not created (just checked); the other arguments are trusted (NetX's `_nx_` contract).
+        unsafe {
+            client::create(
+                client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
+            )
+        }
     });
-    after_create(client_ptr, status)
+    // SAFETY: the export's contract for `client_ptr`.
+    unsafe { after_create(client_ptr, status) }
 }
 
 /// Sends `STAT` (`nx_pop3_client_mail_items_get`, checked form). On `+OK n size`
@@ -245,8 +321,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_items_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(number_mail_items, maildrop_total_size);
-        created!(client_ptr);
-        client::mail_items_get(client_ptr, number_mail_items, maildrop_total_size)
+        let mut c = created!(client_ptr);
+        mail_items_get(&mut c, number_mail_items, maildrop_total_size)
     })
 }
 
@@ -258,9 +334,22 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_items_get(
     maildrop_total_size: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_items_get(client_ptr, number_mail_items, maildrop_total_size)
+        let mut c = created!(client_ptr);
+        mail_items_get(&mut c, number_mail_items, maildrop_total_size)
     })
+}
+
+/// `client::mail_items_get`, its outputs written (0 on failure).
+fn mail_items_get(c: &mut Client<'_>, items: *mut UINT, size: *mut ULONG) -> UINT {
+    let (status, (n, s)) = match client::mail_items_get(c) {
+        Ok(v) => (NX_SUCCESS, v),
+        Err(e) => (e, (0, 0)),
+    };
+    // SAFETY: NULL or writable (the export's contract).
+    unsafe { put(items, n) };
+    // SAFETY: as above.
+    unsafe { put(size, s) };
+    status
 }
 
 /// Sends `LIST mail_item` (`nx_pop3_client_mail_item_size_get`, checked form)
@@ -278,8 +367,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_size_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(size);
-        created!(client_ptr);
-        client::mail_item_size_get(client_ptr, mail_item, size)
+        let mut c = created!(client_ptr);
+        with_ulong(client::mail_item_size_get(&mut c, mail_item), size)
     })
 }
 
@@ -291,9 +380,20 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_size_get(
     size: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_item_size_get(client_ptr, mail_item, size)
+        let mut c = created!(client_ptr);
+        with_ulong(client::mail_item_size_get(&mut c, mail_item), size)
     })
+}
+
+/// The status of `result`; its value (0 on failure) written to `out`.
+fn with_ulong(result: Result<ULONG, UINT>, out: *mut ULONG) -> UINT {
+    let (status, v) = match result {
+        Ok(v) => (NX_SUCCESS, v),
+        Err(e) => (e, 0),
+    };
+    // SAFETY: NULL or writable (the export's contract).
+    unsafe { put(out, v) };
+    status
 }
 
 /// Sends `RETR mail_item` (`nx_pop3_client_mail_item_get`, checked form). On
@@ -314,8 +414,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(item_size);
-        created!(client_ptr);
-        client::mail_item_get(client_ptr, mail_item, item_size)
+        let mut c = created!(client_ptr);
+        with_ulong(client::mail_item_get(&mut c, mail_item), item_size)
     })
 }
 
@@ -327,8 +427,8 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_get(
     item_size: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_item_get(client_ptr, mail_item, item_size)
+        let mut c = created!(client_ptr);
+        with_ulong(client::mail_item_get(&mut c, mail_item), item_size)
     })
 }
 
@@ -358,8 +458,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_message_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(recv_packet_ptr, bytes_retrieved, final_packet);
-        created!(client_ptr);
-        client::message_get(client_ptr, recv_packet_ptr, bytes_retrieved, final_packet)
+        let mut c = created!(client_ptr);
+        message_get(&mut c, recv_packet_ptr, bytes_retrieved, final_packet)
     })
 }
 
@@ -374,9 +474,24 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_message_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(recv_packet_ptr, bytes_retrieved, final_packet);
-        created!(client_ptr);
-        client::message_get(client_ptr, recv_packet_ptr, bytes_retrieved, final_packet)
+        let mut c = created!(client_ptr);
+        message_get(&mut c, recv_packet_ptr, bytes_retrieved, final_packet)
     })
+}
+
+/// `client::message_get`, its outputs written (cleared on failure).
+fn message_get(c: &mut Client<'_>, packet: *mut *mut NX_PACKET, bytes: *mut ULONG, last: *mut UINT) -> UINT {
+    let (status, (p, n, f)) = match client::message_get(c) {
+        Ok(v) => (NX_SUCCESS, v),
+        Err(e) => (e, (core::ptr::null_mut(), 0, NX_FALSE)),
+    };
+    // SAFETY: checked not NULL by the exports; writable (their contract).
+    unsafe { put(packet, p) };
+    // SAFETY: as above.
+    unsafe { put(bytes, n) };
+    // SAFETY: as above.
+    unsafe { put(last, f) };
+    status
 }
 
 /// Sends `DELE mail_index` (`nx_pop3_client_mail_item_delete`, checked form).
@@ -387,8 +502,8 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_message_get(
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_mail_item_delete(client_ptr: *mut NX_POP3_CLIENT, mail_index: UINT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_item_delete(client_ptr, mail_index)
+        let mut c = created!(client_ptr);
+        client::mail_item_delete(&mut c, mail_index)
     })
 }
 
@@ -396,8 +511,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_delete(client_ptr: *mut NX_P
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_mail_item_delete(client_ptr: *mut NX_POP3_CLIENT, mail_index: UINT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_item_delete(client_ptr, mail_index)
+        let mut c = created!(client_ptr);
+        client::mail_item_delete(&mut c, mail_index)
     })
 }
 
@@ -409,8 +524,8 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_delete(client_ptr: *mut NX_PO
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_quit(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::quit(client_ptr)
+        let mut c = created!(client_ptr);
+        client::quit(&mut c)
     })
 }
 
@@ -418,8 +533,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_quit(client_ptr: *mut NX_POP3_CLIENT) 
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_quit(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::quit(client_ptr)
+        let mut c = created!(client_ptr);
+        client::quit(&mut c)
     })
 }
 
@@ -437,11 +552,19 @@ pub unsafe extern "C" fn _nx_pop3_client_quit(client_ptr: *mut NX_POP3_CLIENT) -
 pub unsafe extern "C" fn _nxe_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr);
-        if client::is_failed_create(client_ptr) {
-            return client::delete_failed_create(client_ptr);
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory (the export's contract).
+        if unsafe { client::is_failed_create(client_ptr) } {
+            // The failed create released everything: only the struct is
+            // zeroed, so that a further delete gives NX_PTR_ERROR (as NetX).
+            // SAFETY: marked by a failed create (just checked): no socket in it, and no other thread uses it (the export's contract).
+            unsafe { client::zero(client_ptr) };
+            return NX_SUCCESS;
         }
-        created!(client_ptr);
-        client::delete(client_ptr)
+        let mut c = created!(client_ptr);
+        client::close(&mut c);
+        // SAFETY: the handle `c` is not used again and close deleted the socket: nothing else uses the memory (the export's contract).
+        unsafe { client::zero(client_ptr) };
+        NX_SUCCESS
     })
 }
 
@@ -450,11 +573,19 @@ pub unsafe extern "C" fn _nxe_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT
 pub unsafe extern "C" fn _nx_pop3_client_delete(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr);
-        if client::is_failed_create(client_ptr) {
-            return client::delete_failed_create(client_ptr);
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory (the export's contract).
+        if unsafe { client::is_failed_create(client_ptr) } {
+            // The failed create released everything: only the struct is
+            // zeroed, so that a further delete gives NX_PTR_ERROR (as NetX).
+            // SAFETY: marked by a failed create (just checked): no socket in it, and no other thread uses it (the export's contract).
+            unsafe { client::zero(client_ptr) };
+            return NX_SUCCESS;
         }
-        created!(client_ptr);
-        client::delete(client_ptr)
+        let mut c = created!(client_ptr);
+        client::close(&mut c);
+        // SAFETY: the handle `c` is not used again and close deleted the socket: nothing else uses the memory (the export's contract).
+        unsafe { client::zero(client_ptr) };
+        NX_SUCCESS
     })
 }
 
@@ -477,12 +608,12 @@ pub unsafe extern "C" fn _nxe_pop3_client_timeouts_set(
     reply_timeout: ULONG,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
+        let mut c = created!(client_ptr);
         if reply_timeout == 0 || connection_timeout == 0 {
             return NX_POP3_PARAM_ERROR;
         }
         client::timeouts_set(
-            client_ptr,
+            &mut c,
             [packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout],
         )
     })
@@ -499,9 +630,9 @@ pub unsafe extern "C" fn _nx_pop3_client_timeouts_set(
     reply_timeout: ULONG,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
+        let mut c = created!(client_ptr);
         client::timeouts_set(
-            client_ptr,
+            &mut c,
             [packet_timeout, send_wait, connection_timeout, disconnect_timeout, reply_timeout],
         )
     })
@@ -538,7 +669,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_last_reply_get(
         if buffer_size == 0 {
             return NX_POP3_PARAM_ERROR;
         }
-        last_reply_get(client_ptr, buffer, buffer_size, reply_length)
+        // SAFETY: pointers checked not NULL, valid as the export's contract says.
+        unsafe { last_reply_get(client_ptr, buffer, buffer_size, reply_length) }
     })
 }
 
@@ -556,16 +688,22 @@ pub unsafe extern "C" fn _nx_pop3_client_last_reply_get(
         if buffer_size == 0 {
             return NX_PTR_ERROR;
         }
-        last_reply_get(client_ptr, buffer, buffer_size, reply_length)
+        // SAFETY: pointers checked not NULL, valid as the export's contract says.
+        unsafe { last_reply_get(client_ptr, buffer, buffer_size, reply_length) }
     })
 }
 
+/// # Safety
+/// `client_ptr` points to NX_POP3_CLIENT memory no other thread writes
+/// meanwhile; `buffer` to `size` writable bytes outside it; `length` is NULL
+/// or writable.
 unsafe fn last_reply_get(client_ptr: *mut NX_POP3_CLIENT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
-    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
-    let n = client::last_reply_get(client_ptr, out);
-    if !length.is_null() {
-        *length = n as UINT;
-    }
+    // SAFETY: `size` writable bytes outside the client (caller).
+    let out = unsafe { slice::from_raw_parts_mut(buffer as *mut u8, size as usize) };
+    // SAFETY: the caller's contract for `client_ptr`.
+    let n = unsafe { client::last_reply_get(client_ptr, out) };
+    // SAFETY: NULL or writable (caller).
+    unsafe { put(length, n as UINT) };
     NX_SUCCESS
 }
 
@@ -590,7 +728,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_apop_fallback_set(client_ptr: *mut NX_
         if allow_fallback != NX_TRUE && allow_fallback != NX_FALSE {
             return NX_POP3_PARAM_ERROR;
         }
-        client::apop_fallback_set(client_ptr, allow_fallback == NX_TRUE);
+        // SAFETY: not NULL (checked above): NX_POP3_CLIENT memory used by no other thread (the export's contract).
+        unsafe { client::apop_fallback_set(client_ptr, allow_fallback == NX_TRUE) };
         NX_SUCCESS
     })
 }
@@ -601,7 +740,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_apop_fallback_set(client_ptr: *mut NX_
 pub unsafe extern "C" fn _nx_pop3_client_apop_fallback_set(client_ptr: *mut NX_POP3_CLIENT, allow_fallback: UINT) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr);
-        client::apop_fallback_set(client_ptr, allow_fallback != 0);
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory used by no other thread (the export's contract).
+        unsafe { client::apop_fallback_set(client_ptr, allow_fallback != 0) };
         NX_SUCCESS
     })
 }
@@ -636,8 +776,9 @@ pub unsafe extern "C" fn _nxe_pop3_client_capabilities_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(capabilities);
-        created!(client_ptr);
-        capabilities_get(client_ptr, capabilities, lines, lines_size, lines_length)
+        let mut c = created!(client_ptr);
+        // SAFETY: `capabilities` checked not NULL; the others NULL or valid (the export's contract).
+        unsafe { capabilities_get(&mut c, capabilities, lines, lines_size, lines_length) }
     })
 }
 
@@ -651,24 +792,34 @@ pub unsafe extern "C" fn _nx_pop3_client_capabilities_get(
     lines_length: *mut UINT,
 ) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr, capabilities);
-        capabilities_get(client_ptr, capabilities, lines, lines_size, lines_length)
+        check_ptr!(capabilities);
+        let mut c = trusted!(client_ptr);
+        // SAFETY: `capabilities` checked not NULL; the others NULL or valid (the export's contract).
+        unsafe { capabilities_get(&mut c, capabilities, lines, lines_size, lines_length) }
     })
 }
 
+/// # Safety
+/// `caps` is writable; `lines` is NULL or `lines_size` writable bytes;
+/// `lines_length` is NULL or writable; none overlaps the client or another.
 unsafe fn capabilities_get(
-    c: *mut NX_POP3_CLIENT,
+    c: &mut Client<'_>,
     caps: *mut client::NX_POP3_CAPABILITIES,
     lines: *mut CHAR,
     lines_size: UINT,
     lines_length: *mut UINT,
 ) -> UINT {
-    let out: &mut [u8] = if lines.is_null() { &mut [] } else { slice::from_raw_parts_mut(lines as *mut u8, lines_size as usize) };
+    let out: &mut [u8] = if lines.is_null() {
+        &mut []
+    } else {
+        // SAFETY: `lines_size` writable bytes, overlapping nothing else here (caller).
+        unsafe { slice::from_raw_parts_mut(lines as *mut u8, lines_size as usize) }
+    };
     let mut need = 0usize;
-    let status = client::capabilities_get(c, &mut *caps, out, &mut need);
-    if !lines_length.is_null() {
-        *lines_length = need.min(UINT::MAX as usize) as UINT;
-    }
+    // SAFETY: writable, overlapping nothing else here (caller).
+    let status = client::capabilities_get(c, unsafe { &mut *caps }, out, &mut need);
+    // SAFETY: NULL or writable (caller).
+    unsafe { put(lines_length, need.min(UINT::MAX as usize) as UINT) };
     status
 }
 
@@ -679,8 +830,8 @@ unsafe fn capabilities_get(
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::noop(client_ptr)
+        let mut c = created!(client_ptr);
+        client::noop(&mut c)
     })
 }
 
@@ -688,8 +839,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) 
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::noop(client_ptr)
+        let mut c = trusted!(client_ptr);
+        client::noop(&mut c)
     })
 }
 
@@ -698,8 +849,8 @@ pub unsafe extern "C" fn _nx_pop3_client_noop(client_ptr: *mut NX_POP3_CLIENT) -
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_rset(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::rset(client_ptr)
+        let mut c = created!(client_ptr);
+        client::rset(&mut c)
     })
 }
 
@@ -707,8 +858,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_rset(client_ptr: *mut NX_POP3_CLIENT) 
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_rset(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::rset(client_ptr)
+        let mut c = trusted!(client_ptr);
+        client::rset(&mut c)
     })
 }
 
@@ -736,11 +887,12 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_uidl_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(uid_buffer);
-        created!(client_ptr);
+        let mut c = created!(client_ptr);
         if buffer_size == 0 {
             return NX_POP3_PARAM_ERROR;
         }
-        uidl_get(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+        // SAFETY: `uid_buffer` checked not NULL; the pointers valid as the export's contract says.
+        unsafe { uidl_get(&mut c, mail_index, uid_buffer, buffer_size, uid_length) }
     })
 }
 
@@ -759,17 +911,22 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_uidl_get(
         if buffer_size == 0 {
             return NX_PTR_ERROR;
         }
-        uidl_get(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+        let mut c = trusted!(client_ptr);
+        // SAFETY: `uid_buffer` checked not NULL; the pointers valid as the export's contract says.
+        unsafe { uidl_get(&mut c, mail_index, uid_buffer, buffer_size, uid_length) }
     })
 }
 
-unsafe fn uidl_get(c: *mut NX_POP3_CLIENT, item: UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
-    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
+/// # Safety
+/// `buffer` points to `size` writable bytes outside the client; `length` is
+/// NULL or writable.
+unsafe fn uidl_get(c: &mut Client<'_>, item: UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
+    // SAFETY: `size` writable bytes outside the client (caller).
+    let out = unsafe { slice::from_raw_parts_mut(buffer as *mut u8, size as usize) };
     let mut n = 0usize;
     let status = client::uidl_get(c, item, out, &mut n);
-    if !length.is_null() {
-        *length = n as UINT;
-    }
+    // SAFETY: NULL or writable (caller).
+    unsafe { put(length, n as UINT) };
     status
 }
 
@@ -790,8 +947,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_item_top_get(
     body_lines: UINT,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::top_get(client_ptr, mail_index, body_lines)
+        let mut c = created!(client_ptr);
+        client::top_get(&mut c, mail_index, body_lines)
     })
 }
 
@@ -803,8 +960,8 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_top_get(
     body_lines: UINT,
 ) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::top_get(client_ptr, mail_index, body_lines)
+        let mut c = trusted!(client_ptr);
+        client::top_get(&mut c, mail_index, body_lines)
     })
 }
 
@@ -821,7 +978,10 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_item_top_get(
 pub unsafe extern "C" fn _nxe_pop3_client_last_reply_code_get(client_ptr: *mut NX_POP3_CLIENT, code: *mut UINT) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr, code);
-        *code = client::last_reply_code(client_ptr);
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory no other thread writes meanwhile (the export's contract).
+        let value = unsafe { client::last_reply_code(client_ptr) };
+        // SAFETY: not NULL (checked above), writable (the export's contract).
+        unsafe { put(code, value) };
         NX_SUCCESS
     })
 }
@@ -832,7 +992,10 @@ pub unsafe extern "C" fn _nxe_pop3_client_last_reply_code_get(client_ptr: *mut N
 pub unsafe extern "C" fn _nx_pop3_client_last_reply_code_get(client_ptr: *mut NX_POP3_CLIENT, code: *mut UINT) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr, code);
-        *code = client::last_reply_code(client_ptr);
+        // SAFETY: not NULL (just checked): NX_POP3_CLIENT memory no other thread writes meanwhile (the export's contract).
+        let value = unsafe { client::last_reply_code(client_ptr) };
+        // SAFETY: not NULL (checked above), writable (the export's contract).
+        unsafe { put(code, value) };
         NX_SUCCESS
     })
 }
@@ -849,8 +1012,8 @@ pub unsafe extern "C" fn _nx_pop3_client_last_reply_code_get(client_ptr: *mut NX
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_list_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::walk_start(client_ptr, false)
+        let mut c = created!(client_ptr);
+        client::walk_start(&mut c, false)
     })
 }
 
@@ -858,8 +1021,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_list_start(client_ptr: *mut NX_POP3_CL
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_list_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::walk_start(client_ptr, false)
+        let mut c = trusted!(client_ptr);
+        client::walk_start(&mut c, false)
     })
 }
 
@@ -883,8 +1046,9 @@ pub unsafe extern "C" fn _nxe_pop3_client_list_next(
 ) -> UINT {
     ffi_status!({
         check_ptr!(mail_index, size);
-        created!(client_ptr);
-        list_next(client_ptr, mail_index, size)
+        let mut c = created!(client_ptr);
+        // SAFETY: checked not NULL; writable (the export's contract).
+        unsafe { list_next(&mut c, mail_index, size) }
     })
 }
 
@@ -896,14 +1060,23 @@ pub unsafe extern "C" fn _nx_pop3_client_list_next(
     size: *mut ULONG,
 ) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr, mail_index, size);
-        list_next(client_ptr, mail_index, size)
+        check_ptr!(mail_index, size);
+        let mut c = trusted!(client_ptr);
+        // SAFETY: checked not NULL; writable (the export's contract).
+        unsafe { list_next(&mut c, mail_index, size) }
     })
 }
 
-unsafe fn list_next(c: *mut NX_POP3_CLIENT, mail_index: *mut UINT, size: *mut ULONG) -> UINT {
-    let mut len = 0usize;
-    client::walk_next(c, false, &mut *mail_index, &mut *size, &mut [], &mut len)
+/// # Safety
+/// `mail_index` and `size` are NULL or writable.
+unsafe fn list_next(c: &mut Client<'_>, mail_index: *mut UINT, size: *mut ULONG) -> UINT {
+    let (mut n, mut octets, mut len) = (0, 0, 0usize);
+    let status = client::walk_next(c, false, &mut n, &mut octets, &mut [], &mut len);
+    // SAFETY: NULL or writable (caller).
+    unsafe { put(mail_index, n) };
+    // SAFETY: as above.
+    unsafe { put(size, octets) };
+    status
 }
 
 /// Extension (not in NetX): sends `UIDL` (no argument) and reads its status
@@ -912,8 +1085,8 @@ unsafe fn list_next(c: *mut NX_POP3_CLIENT, mail_index: *mut UINT, size: *mut UL
 #[no_mangle]
 pub unsafe extern "C" fn _nxe_pop3_client_uidl_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::walk_start(client_ptr, true)
+        let mut c = created!(client_ptr);
+        client::walk_start(&mut c, true)
     })
 }
 
@@ -921,8 +1094,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_uidl_start(client_ptr: *mut NX_POP3_CL
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_uidl_start(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::walk_start(client_ptr, true)
+        let mut c = trusted!(client_ptr);
+        client::walk_start(&mut c, true)
     })
 }
 
@@ -946,11 +1119,12 @@ pub unsafe extern "C" fn _nxe_pop3_client_uidl_next(
 ) -> UINT {
     ffi_status!({
         check_ptr!(mail_index, uid_buffer);
-        created!(client_ptr);
+        let mut c = created!(client_ptr);
         if buffer_size == 0 {
             return NX_POP3_PARAM_ERROR;
         }
-        uidl_next(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+        // SAFETY: checked not NULL; the pointers valid as the export's contract says.
+        unsafe { uidl_next(&mut c, mail_index, uid_buffer, buffer_size, uid_length) }
     })
 }
 
@@ -969,17 +1143,24 @@ pub unsafe extern "C" fn _nx_pop3_client_uidl_next(
         if buffer_size == 0 {
             return NX_PTR_ERROR;
         }
-        uidl_next(client_ptr, mail_index, uid_buffer, buffer_size, uid_length)
+        let mut c = trusted!(client_ptr);
+        // SAFETY: checked not NULL; the pointers valid as the export's contract says.
+        unsafe { uidl_next(&mut c, mail_index, uid_buffer, buffer_size, uid_length) }
     })
 }
 
-unsafe fn uidl_next(c: *mut NX_POP3_CLIENT, mail_index: *mut UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
-    let out = slice::from_raw_parts_mut(buffer as *mut u8, size as usize);
-    let (mut octets, mut n) = (0, 0usize);
-    let status = client::walk_next(c, true, &mut *mail_index, &mut octets, out, &mut n);
-    if !length.is_null() {
-        *length = n as UINT;
-    }
+/// # Safety
+/// `buffer` points to `size` writable bytes outside the client; `mail_index`
+/// and `length` are NULL or writable.
+unsafe fn uidl_next(c: &mut Client<'_>, mail_index: *mut UINT, buffer: *mut CHAR, size: UINT, length: *mut UINT) -> UINT {
+    // SAFETY: `size` writable bytes outside the client (caller).
+    let out = unsafe { slice::from_raw_parts_mut(buffer as *mut u8, size as usize) };
+    let (mut index, mut octets, mut n) = (0, 0, 0usize);
+    let status = client::walk_next(c, true, &mut index, &mut octets, out, &mut n);
+    // SAFETY: NULL or writable (caller).
+    unsafe { put(mail_index, index) };
+    // SAFETY: as above.
+    unsafe { put(length, n as UINT) };
     status
 }
 
@@ -1008,8 +1189,8 @@ pub unsafe extern "C" fn _nxe_pop3_client_mail_items_request(
     count: UINT,
 ) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::mail_items_request(client_ptr, first_index, count)
+        let mut c = created!(client_ptr);
+        client::mail_items_request(&mut c, first_index, count)
     })
 }
 
@@ -1021,8 +1202,8 @@ pub unsafe extern "C" fn _nx_pop3_client_mail_items_request(
     count: UINT,
 ) -> UINT {
     ffi_status!({
-        check_ptr!(client_ptr);
-        client::mail_items_request(client_ptr, first_index, count)
+        let mut c = trusted!(client_ptr);
+        client::mail_items_request(&mut c, first_index, count)
     })
 }
 
@@ -1042,8 +1223,10 @@ pub unsafe extern "C" fn _nxd_pop3_client_connect(
 ) -> UINT {
     ffi_status!({
         check_ptr!(server_ip_address);
-        created!(client_ptr);
-        client::connect(client_ptr, &*server_ip_address, server_port)
+        let mut c = created!(client_ptr);
+        // SAFETY: not NULL (checked above): an NXD_ADDRESS (the export's contract).
+        let server = unsafe { *server_ip_address };
+        client::connect(&mut c, &server, server_port)
     })
 }
 
@@ -1054,8 +1237,8 @@ pub unsafe extern "C" fn _nxd_pop3_client_connect(
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_user_pass(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::user_pass(client_ptr)
+        let mut c = created!(client_ptr);
+        client::user_pass(&mut c)
     })
 }
 
@@ -1067,8 +1250,8 @@ pub unsafe extern "C" fn _nx_pop3_client_user_pass(client_ptr: *mut NX_POP3_CLIE
 #[no_mangle]
 pub unsafe extern "C" fn _nx_pop3_client_apop(client_ptr: *mut NX_POP3_CLIENT) -> UINT {
     ffi_status!({
-        created!(client_ptr);
-        client::apop(client_ptr)
+        let mut c = created!(client_ptr);
+        client::apop(&mut c)
     })
 }
 
@@ -1087,8 +1270,12 @@ pub unsafe extern "C" fn _nx_pop3_digest_authenticate(
 ) -> UINT {
     ffi_status!({
         check_ptr!(client_ptr, process_ID_ptr, result);
-        let id = slice::from_raw_parts(process_ID_ptr as *const u8, process_ID_length as usize);
-        client::digest_authenticate(client_ptr, id, &mut *(result as *mut [u8; 33]));
+        // SAFETY: not NULL (just checked): `process_ID_length` readable bytes (the export's contract).
+        let id = unsafe { slice::from_raw_parts(process_ID_ptr as *const u8, process_ID_length as usize) };
+        // SAFETY: not NULL (checked above): 33 writable bytes, overlapping neither `id` nor the client (the export's contract).
+        let result = unsafe { &mut *(result as *mut [u8; 33]) };
+        // SAFETY: not NULL (checked above): a client whose password no other thread writes meanwhile (the export's contract).
+        unsafe { client::digest_authenticate(client_ptr, id, result) };
         NX_SUCCESS
     })
 }
@@ -1101,7 +1288,10 @@ pub unsafe extern "C" fn _nx_pop3_digest_authenticate(
 pub unsafe extern "C" fn _nx_pop3_parse_process_id(client_ptr: *mut NX_POP3_CLIENT, buffer: *mut CHAR, buffer_length: UINT) {
     ffi_void!({
         if !client_ptr.is_null() && !buffer.is_null() {
-            client::parse_process_id(client_ptr, slice::from_raw_parts(buffer as *const u8, buffer_length as usize));
+            // SAFETY: not NULL (just checked): `buffer_length` readable bytes (the export's contract).
+            let bytes = unsafe { slice::from_raw_parts(buffer as *const u8, buffer_length as usize) };
+            // SAFETY: not NULL (just checked): a client no other thread uses meanwhile, its process id field outside `buffer` (the export's contract).
+            unsafe { client::parse_process_id(client_ptr, bytes) };
         }
     });
 }
@@ -1114,8 +1304,10 @@ pub unsafe extern "C" fn _nx_pop3_hex_ascii_convert(source: *mut CHAR, source_le
     ffi_void!({
         if !source.is_null() && !destination.is_null() {
             let n = source_length as usize;
-            let src = slice::from_raw_parts(source as *const u8, n);
-            let dst = slice::from_raw_parts_mut(destination as *mut u8, 2 * n + 1);
+            // SAFETY: not NULL (just checked): `source_length` readable bytes (the export's contract).
+            let src = unsafe { slice::from_raw_parts(source as *const u8, n) };
+            // SAFETY: not NULL (just checked): `2 * source_length + 1` writable bytes outside `source` (the export's contract).
+            let dst = unsafe { slice::from_raw_parts_mut(destination as *mut u8, 2 * n + 1) };
             let written = pop3::hex_ascii(src, dst);
             dst[written] = 0;
         }
@@ -1132,7 +1324,8 @@ pub unsafe extern "C" fn _nx_pop3_server_number_convert(number: UINT, string_to_
         }
         let mut digits = [0u8; 10];
         let n = pop3::decimal(number, &mut digits);
-        let out = slice::from_raw_parts_mut(string_to_convert as *mut u8, n + 1);
+        // SAFETY: not NULL (checked above): 11 writable bytes (the export's contract), and n + 1 <= 11.
+        let out = unsafe { slice::from_raw_parts_mut(string_to_convert as *mut u8, n + 1) };
         out[..n].copy_from_slice(&digits[..n]);
         out[n] = 0;
         n as UINT
@@ -1160,9 +1353,14 @@ pub unsafe extern "C" fn _nx_pop3_parse_response(
         if argument.is_null() || argument_length == 0 {
             return;
         }
-        let out = slice::from_raw_parts_mut(argument as *mut u8, argument_length as usize);
-        let input: &[u8] =
-            if buffer.is_null() { &[] } else { slice::from_raw_parts(buffer as *const u8, buffer_length as usize) };
+        // SAFETY: not NULL (just checked): `argument_length` writable bytes outside `buffer` (the export's contract).
+        let out = unsafe { slice::from_raw_parts_mut(argument as *mut u8, argument_length as usize) };
+        let input: &[u8] = if buffer.is_null() {
+            &[]
+        } else {
+            // SAFETY: not NULL (just checked): `buffer_length` readable bytes (the export's contract).
+            unsafe { slice::from_raw_parts(buffer as *const u8, buffer_length as usize) }
+        };
         pop3::parse_response_word(input, argument_index, out, convert_to_uppercase != 0, include_crlf != 0);
     });
 }
