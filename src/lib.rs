@@ -24,6 +24,8 @@
 // Embedded builds have no `std` (and no `alloc`). Unit tests always link
 // `std` (the test harness needs it), whatever the port.
 #![cfg_attr(not(any(feature = "std", test)), no_std)]
+// Every unsafe operation sits in its own `unsafe` block with a `SAFETY:` line.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 pub mod port;
 pub mod pop3;

@@ -41,9 +41,6 @@ pub(crate) use {check_ptr, ffi_status, ffi_void};
 pub mod netx;
 pub mod netx_compat;
 pub mod netx_ipv6;
-// pop3.rs is converted on its own branch (clientref); until it is merged
-// its blocks are exempt here.
-#[allow(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 pub mod pop3;
 /// The TAP driver's exports (host builds only: Linux TAP; `std`, or `tap`
 /// with `port-baremetal`).

@@ -162,12 +162,14 @@ mod tests {
     #[test]
     fn alloc_free_merge() {
         let mut mem = vec![0u64; 4096];
+        // SAFETY: `mem` is 32 KiB, 8-aligned, and outlives `a`.
         let mut a = unsafe { Area::new(mem.as_mut_ptr() as *mut u8, 4096 * 8) };
         let x = a.alloc(1000).unwrap();
         let y = a.alloc(2000).unwrap();
         let z = a.alloc(3000).unwrap();
         assert_eq!(x as usize % 8, 0);
         assert!(a.alloc(40000).is_none());
+        // SAFETY: each block came from `a.alloc` and is freed once.
         unsafe {
             a.free(y);
             a.free(x);
@@ -176,6 +178,7 @@ mod tests {
         assert_eq!(a.used, 0);
         // Everything merged back into one block: the whole space fits again.
         let big = a.alloc(4096 * 8 - 64).unwrap();
+        // SAFETY: `big` came from `a.alloc`.
         unsafe { a.free(big) };
     }
 }

@@ -319,8 +319,11 @@ pub(crate) struct IpShared {
 // instance (the NX_IP and its pool) or at packets we own; every access is
 // under one of the locks.
 unsafe impl Send for IpShared {}
+// SAFETY: as above: shared access goes through the locks and atomics.
 unsafe impl Sync for IpShared {}
+// SAFETY: Ctl's packet queue pointers are packets we own; read only under `ctl`.
 unsafe impl Send for Ctl {}
+// SAFETY: IpCore's raw pointers (pool, packets, service stack) are used only under the core lock.
 unsafe impl Send for IpCore {}
 
 const _: () = assert!(private_fits::<IpShared, NX_IP_PRIVATE_WORDS>());
@@ -775,6 +778,7 @@ impl IpShared {
                     // SAFETY: C functions given by the application, called with
                     // the socket they were registered on (valid when collected).
                     Cb::Disconnect(f, s) => unsafe { f(s) },
+                    // SAFETY: as above, with the port it listens on.
                     Cb::Listen(f, s, port) => unsafe { f(s, port) },
                     Cb::None => {}
                 });
@@ -876,6 +880,7 @@ impl IpShared {
             unsafe { self.register(core_of(&mut g), wait, 1) };
             let (g2, _) = self.sock_sig.wait_until(g, deadline);
             g = g2;
+            // SAFETY: the same sockets, still created (callers' contract).
             unsafe { self.register(core_of(&mut g), wait, -1) };
         }
     }

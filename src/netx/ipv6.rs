@@ -663,6 +663,7 @@ mod tests {
     fn nxd_words_round_trip() {
         let a: Ipv6Address = "2001:db8::1".parse().unwrap();
         let n = nxd_of_v6(a);
+        // SAFETY: nxd_of_v6 wrote the v6 member.
         assert_eq!(unsafe { n.nxd_ip_address.v6 }, [0x2001_0db8, 0, 0, 1]);
         assert_eq!(v6_of(&n), Some(a));
         let v4 = NXD_ADDRESS { nxd_ip_version: 4, nxd_ip_address: NXD_ADDRESS_UNION { v4: 1 } };

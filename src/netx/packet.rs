@@ -529,6 +529,7 @@ mod tests {
     fn new_pool(payload: u32, mem: &mut Mem) -> Box<NX_PACKET_POOL> {
         // SAFETY: zeroed is a valid (not created) pool.
         let mut pool: Box<NX_PACKET_POOL> = Box::new(unsafe { core::mem::zeroed() });
+        // SAFETY: `pool` is a fresh boxed block, `mem` outlives the pool (the tests delete it first).
         let s = unsafe {
             nx_packet_pool_create(&mut *pool, ptr::null_mut(), payload, mem.0.as_mut_ptr() as *mut VOID, mem.0.len() as u32)
         };
@@ -542,6 +543,7 @@ mod tests {
         let mut pool = new_pool(256, &mut mem);
         let total = pool.nx_packet_pool_total;
         assert_eq!(total as usize, 16384 / (PACKET_HEADER_SIZE + 256));
+        // SAFETY: `pool` is created; every packet comes from it and is released once (the double release is the case under test).
         unsafe {
             let mut v = Vec::new();
             loop {
@@ -570,6 +572,7 @@ mod tests {
     fn append_chain_and_retrieve() {
         let mut mem = Mem([0; 16384]);
         let mut pool = new_pool(100, &mut mem);
+        // SAFETY: `pool` is created; packets come from it and are released once.
         unsafe {
             let mut p = ptr::null_mut();
             assert_eq!(nx_packet_allocate(&mut *pool, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), 0);

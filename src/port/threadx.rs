@@ -848,13 +848,17 @@ mod tests {
         assert!(unsafe { spawn_in(&mut *slot, c"test", small, 3, entry, 1) }.is_none());
         // Exactly the minimum, but not 8-aligned: too small once aligned.
         let odd = StackArea { ptr: (stack.as_mut_ptr() as *mut u8).wrapping_add(1), size: MIN_STACK_BYTES };
+        // SAFETY: refused before anything starts.
         assert!(unsafe { spawn_in(&mut *slot, c"test", odd, 3, entry, 1) }.is_none());
         let null = StackArea { ptr: core::ptr::null_mut(), size: 8192 };
+        // SAFETY: refused before anything starts.
         assert!(unsafe { spawn_in(&mut *slot, c"test", null, 3, entry, 1) }.is_none());
         let misaligned_slot = ((&mut *slot as *mut ThreadSlot as usize) + 4) as *mut ThreadSlot;
+        // SAFETY: refused before anything starts.
         assert!(unsafe { spawn_in(misaligned_slot, c"test", area, 3, entry, 1) }.is_none());
         // An unaligned but large enough area runs, on its aligned part.
         let shifted = StackArea { ptr: (stack.as_mut_ptr() as *mut u8).wrapping_add(3), size: 4000 };
+        // SAFETY: slot and stack outlive the join below.
         let t = unsafe { spawn_in(&mut *slot, c"test", shifted, 3, entry, 9) }.expect("thread");
         t.join();
         assert_eq!(SLOT_RAN.load(Ordering::Acquire), 9);
