@@ -449,6 +449,59 @@ user:
                   NX_POP3_MAX_CLIENT_COMMAND - 40, NX_POP3_MAX_CLIENT_COMMAND);
 }
 
+/* ------------------------------------------------------------------ progress lines */
+
+/* The line per message goes out in batches, at most every PROGRESS_PERIOD
+   seconds (and before any other message, and at exit): a write per message
+   to a pipe or a terminal wakes its reader each time, which cost a small
+   download more time than its fsyncs on tmpfs (issue 12: 7-9 us of 30 per
+   message, measured with the bench's pipe). */
+#define PROGRESS_PERIOD 0.1
+static char progress_buf[8192];
+static size_t progress_len;
+static double progress_last;
+static double seconds_now(void);
+
+static void progress_flush(void)
+{
+    size_t off = 0;
+    while (off < progress_len) {
+        ssize_t w = write(STDERR_FILENO, progress_buf + off, progress_len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break; /* stderr gone: the lines are only informative */
+        off += (size_t)w;
+    }
+    progress_len = 0;
+    progress_last = seconds_now();
+}
+
+static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    for (int tries = 0; tries < 2; tries++) {
+        va_start(ap, fmt);
+        n = vsnprintf(progress_buf + progress_len, sizeof progress_buf - progress_len, fmt, ap);
+        va_end(ap);
+        if (n >= 0 && (size_t)n < sizeof progress_buf - progress_len) {
+            progress_len += (size_t)n;
+            break;
+        }
+        progress_flush(); /* full: out with the earlier lines, then again */
+        if (tries == 1 && n > 0) {
+            /* Longer than the whole buffer: straight out. */
+            va_start(ap, fmt);
+            vfprintf(stderr, fmt, ap);
+            va_end(ap);
+        }
+    }
+    if (seconds_now() - progress_last >= PROGRESS_PERIOD)
+        progress_flush();
+}
+
 /* ------------------------------------------------------------------ test hook */
 
 static const char *test_exit_point;
@@ -472,6 +525,7 @@ static void test_hook_init(void)
 static void test_hook(const char *point, unsigned long k)
 {
     if (test_exit_point && (k == test_exit_message || k == 0) && strcmp(point, test_exit_point) == 0) {
+        progress_flush();
         fprintf(stderr, "pop3_fetch: test hook: exit at %s of message %lu\n", point, k);
         _exit(99);
     }
@@ -554,12 +608,14 @@ static void done_add(const char *uid)
         done_cap = done_cap ? 2 * done_cap : 256;
         done_uids = realloc(done_uids, done_cap * sizeof(char *));
         if (!done_uids) {
+            progress_flush();
             fprintf(stderr, "pop3_fetch: out of memory\n");
             exit(1);
         }
     }
     done_uids[done_count] = strdup(uid);
     if (!done_uids[done_count]) {
+        progress_flush();
         fprintf(stderr, "pop3_fetch: out of memory\n");
         exit(1);
     }
@@ -569,6 +625,7 @@ static void done_add(const char *uid)
 static void state_fail(const char *what) __attribute__((noreturn));
 static void state_fail(const char *what)
 {
+    progress_flush();
     fprintf(stderr, "pop3_fetch: %s %s/%s: %s\n", what, opt.out, STATE_NAME, strerror(errno));
     exit(1);
 }
@@ -822,6 +879,7 @@ int main(int argc, char **argv)
 {
     parse_options(argc, argv);
     test_hook_init();
+    atexit(progress_flush); /* a path that exits without a message of its own */
     if (opt.out)
         prepare_out();
     tx_kernel_enter(); /* returns only through exit */
@@ -864,6 +922,7 @@ static void finish_failure(void)
 static void fail(UINT status, const char *fmt, ...)
 {
     va_list ap;
+    progress_flush();
     fprintf(stderr, "pop3_fetch: ");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -881,6 +940,7 @@ static void fail(UINT status, const char *fmt, ...)
 /* Failure of the host's file system. */
 static void fail_file(const char *what, const char *name)
 {
+    progress_flush();
     fprintf(stderr, "pop3_fetch: %s %s/%s: %s\n", what, opt.out, name, strerror(errno));
     finish_failure();
 }
@@ -1315,9 +1375,11 @@ static void fetch_entry(ULONG input)
         name_message(k, opt.keep ? wanted[j].uid : NULL);
         total += bytes;
         fetched++;
-        fprintf(stderr, "pop3_fetch: message %u/%u: %llu bytes -> %s/%s%s\n", index, count, bytes, opt.out,
-                opt.maildir ? "new/" : "", final_name);
+        progress("pop3_fetch: message %u/%u: %llu bytes -> %s/%s%s\n", index, count, bytes, opt.out,
+                 opt.maildir ? "new/" : "", final_name);
     }
+
+    progress_flush();
 
     if (opt.delete_after) {
         /* Every file is safe; the server deletes at QUIT only. */
