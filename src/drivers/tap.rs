@@ -118,6 +118,10 @@ struct Tap {
     errors: AtomicU32,
     #[cfg(not(feature = "port-baremetal"))]
     reader: Lock<Option<Thread>>,
+    /// An eventfd UNINITIALIZE writes to end the reader's poll at once (-1:
+    /// none could be made; the reader then notices within [`POLL_MS`]).
+    #[cfg(not(feature = "port-baremetal"))]
+    wake: c_int,
 }
 
 // SAFETY: `ip`/`ifc` point at the caller's NX_IP, which outlives the Tap (it
@@ -398,6 +402,8 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
             }
         };
         let mtu = host_mtu(&name).unwrap_or(1500);
+        #[cfg(not(feature = "port-baremetal"))]
+        let wake = libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK);
         let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
         let pid = libc::getpid() as u32;
         let msw: ULONG = 0x024E;
@@ -415,6 +421,8 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
             errors: AtomicU32::new(0),
             #[cfg(not(feature = "port-baremetal"))]
             reader: Lock::new(None),
+            #[cfg(not(feature = "port-baremetal"))]
+            wake,
         });
         let Some(tap) = tap else {
             // Polled mode: every table entry is taken.
@@ -434,6 +442,9 @@ unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
                 Some(th) => *(*tap).reader.lock() = Some(th),
                 None => {
                     libc::close(fd);
+                    if wake >= 0 {
+                        libc::close(wake);
+                    }
                     free(tap);
                     LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
                     return NX_NOT_SUCCESSFUL;
@@ -466,11 +477,20 @@ unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
         (*t).stop.store(true, Ordering::Relaxed);
         #[cfg(not(feature = "port-baremetal"))]
         {
+            if (*t).wake >= 0 {
+                // Ends the reader's poll now rather than at its timeout (a
+                // process ending with nx_ip_delete waited up to 100 ms here).
+                let one: u64 = 1;
+                libc::write((*t).wake, &one as *const u64 as *const VOID, 8);
+            }
             let th = (*t).reader.lock().take();
             if let Some(th) = th {
                 if !th.is_current() {
                     th.join();
                 }
+            }
+            if (*t).wake >= 0 {
+                libc::close((*t).wake);
             }
         }
         libc::close((*t).fd);
@@ -484,9 +504,17 @@ unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
 fn reader(t: &Tap) {
     let mut buf = vec![0u8; RX_BUFFER];
     while !t.stop.load(Ordering::Relaxed) {
-        let mut pfd = libc::pollfd { fd: t.fd, events: libc::POLLIN, revents: 0 };
-        // SAFETY: one valid pollfd.
-        let n = unsafe { libc::poll(&mut pfd, 1, POLL_MS) };
+        let mut fds = [
+            libc::pollfd { fd: t.fd, events: libc::POLLIN, revents: 0 },
+            // A negative fd is ignored by poll.
+            libc::pollfd { fd: t.wake, events: libc::POLLIN, revents: 0 },
+        ];
+        // SAFETY: two valid pollfds.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, POLL_MS) };
+        if t.stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let pfd = fds[0];
         if n < 0 {
             if errno() != libc::EINTR {
                 t.errors.fetch_add(1, Ordering::Relaxed);
