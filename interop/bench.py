@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark pop3_fetch against Python's poplib on Dovecot.
 
-    python3 interop/bench.py --client CMD [--runs 5] [--timeline N]
+    python3 interop/bench.py --client CMD [--runs 5] [--against CMD2] [--timeline N]
 
 Sets up the same namespace and self-contained Dovecot as run.py and times
 two maildrops: one holding only the 1 MiB message, and the 200 small
@@ -10,6 +10,8 @@ stack); poplib runs over the kernel's TCP, also inside the namespace.
 Median of --runs runs each.  Client times are reported twice: wall clock of
 the whole process (start-up, TAP, ARP included) and the time printed on its
 summary line.  poplib is timed in-process from connect to QUIT.
+--against CMD2: a second client (another build, say), its runs interleaved
+with the first's so that both see the same load; a row each.
 
 --timeline N: instead, N runs of the client on the 200 small messages with
 the frames on the TAP captured (a packet socket in the namespace), and the
@@ -273,6 +275,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--client", help="client under test, e.g. build/pop3_fetch")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--against", metavar="CMD2", help="a second client, runs interleaved with --client's")
     ap.add_argument("--timeline", type=int, metavar="N",
                     help="N captured runs on the 200 small messages: the time of each step (see above)")
     ap.add_argument("--poplib-worker", nargs=3, metavar=("SERVER", "USER", "PASS"), help=argparse.SUPPRESS)
@@ -314,29 +317,35 @@ def main() -> int:
         if a.timeline:
             failed = not run_timeline(a, ns, server, shlex.split(a.client) + ["--tap", h.TAP, "--ip", h.CLIENT_CIDR])
             cases = []
+        clients = [a.client] + ([a.against] if a.against else [])
         for label, user in cases:
-            wall, self_t, nbytes = [], [], 0
+            wall = {c: [] for c in clients}
+            self_t = {c: [] for c in clients}
+            nbytes = 0
             for i in range(a.runs):
-                # The client fsyncs and renames every file (never a half-written
-                # N.eml); on tmpfs that costs nothing, so the figure is the
-                # protocol and the stack, comparable with poplib (no files).
-                out = tempfile.mkdtemp(prefix="nxpop3-bench-", dir=OUT_DIR)
-                h.run(ns.wrap(["ip", "neigh", "flush", "dev", h.TAP]), check=False)
-                t0 = time.perf_counter()
-                r = subprocess.run(ns.wrap(shlex.split(a.client) + [
-                    "--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", server.address,
-                    "--user", user, "--pass", h.PASSWORDS[user], "--out", out]),
-                    capture_output=True, text=True, timeout=300)
-                wall.append(time.perf_counter() - t0)
-                m = SUMMARY_RE.search(r.stdout)
-                if r.returncode != 0 or not m:
-                    print(f"bench: client failed ({label}, run {i + 1}): exit {r.returncode}\n"
-                          f"{r.stderr[-500:]}", file=sys.stderr)
-                    failed = True
+                for client in clients:
+                    # The client fsyncs and renames every file (never a half-written
+                    # N.eml); on tmpfs that costs nothing, so the figure is the
+                    # protocol and the stack, comparable with poplib (no files).
+                    out = tempfile.mkdtemp(prefix="nxpop3-bench-", dir=OUT_DIR)
+                    h.run(ns.wrap(["ip", "neigh", "flush", "dev", h.TAP]), check=False)
+                    t0 = time.perf_counter()
+                    r = subprocess.run(ns.wrap(shlex.split(client) + [
+                        "--tap", h.TAP, "--ip", h.CLIENT_CIDR, "--server", server.address,
+                        "--user", user, "--pass", h.PASSWORDS[user], "--out", out]),
+                        capture_output=True, text=True, timeout=300)
+                    wall[client].append(time.perf_counter() - t0)
+                    m = SUMMARY_RE.search(r.stdout)
+                    if r.returncode != 0 or not m:
+                        print(f"bench: client {client} failed ({label}, run {i + 1}): exit {r.returncode}\n"
+                              f"{r.stderr[-500:]}", file=sys.stderr)
+                        failed = True
+                        break
+                    self_t[client].append(float(m.group(3)))
+                    nbytes = int(m.group(2))
+                    shutil.rmtree(out)
+                if failed:
                     break
-                self_t.append(float(m.group(3)))
-                nbytes = int(m.group(2))
-                shutil.rmtree(out)
             if failed:
                 break
             r = subprocess.run(ns.wrap([sys.executable, os.path.abspath(__file__), "--runs", str(a.runs),
@@ -347,8 +356,10 @@ def main() -> int:
                 failed = True
                 break
             p = json.loads(r.stdout)
-            rows.append((label, nbytes, statistics.median(wall), statistics.median(self_t),
-                         statistics.median(p["times"])))
+            for client in clients:
+                rows.append((label if len(clients) == 1 else f"{label} [{client}]", nbytes,
+                             statistics.median(wall[client]), statistics.median(self_t[client]),
+                             statistics.median(p["times"])))
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)
         failed = True
@@ -361,7 +372,8 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     if rows:
-        print(f"\nDovecot, median of {a.runs} runs (client: {a.client}; its files on {OUT_DIR or 'the work dir'}, each fsynced and renamed; poplib keeps the messages in memory)\n")
+        also = f", interleaved with {a.against}" if a.against else ""
+        print(f"\nDovecot, median of {a.runs} runs (client: {a.client}{also}; its files on {OUT_DIR or 'the work dir'}, each fsynced and renamed; poplib keeps the messages in memory)\n")
         print(f"{'maildrop':20} {'bytes':>9} {'client wall':>12} {'client self':>12} {'poplib':>9} "
               f"{'client MB/s':>12} {'poplib MB/s':>12} {'self/poplib':>12}")
         for label, nbytes, w, s, p in rows:
