@@ -317,26 +317,27 @@ static void t_pipelined_split(void)
     p3_end();
 }
 
-/* 100 messages: 64 RETRs go ahead (the depth), more as replies are read
+/* 400 messages: 256 RETRs go ahead (the depth), more as replies are read
    (when half the pipeline is free); a -ERR in between is that message's. */
-#define MANY 100
+#define MANY 400
+#define AHEAD 256
 static char many[MANY * 24];
 static void t_pipelined_many(void)
 {
     static P3_STEP s[MANY + 40];
     static char expects[MANY][16];
     UINT k = 0, n = 0, answered = 0;
-    P3_STEP login[] = {P3_LOGIN, EXPECT("CAPA"), SEND(PIPE_CAPA), EXPECT("STAT"), SEND("+OK 100 1000\r\n")};
+    P3_STEP login[] = {P3_LOGIN, EXPECT("CAPA"), SEND(PIPE_CAPA), EXPECT("STAT"), SEND("+OK 400 4000\r\n")};
     for (UINT i = 0; i < sizeof login / sizeof login[0]; i++)
         s[k++] = login[i];
     for (UINT i = 1; i <= MANY; i++) {
         snprintf(expects[i - 1], sizeof expects[0], "RETR %u", i);
         s[k++] = (P3_STEP)EXPECT_STR(expects[i - 1]);
-        /* After 64 RETRs, and then after each 32 more: answer 32 (all the
-           client waits for before it may send more). */
-        if (i == 64 || (i > 64 && (i - 64) % 32 == 0) || i == MANY) {
+        /* After AHEAD RETRs, and then after each AHEAD / 2 more: answer
+           AHEAD / 2 (all the client waits for before it may send more). */
+        if (i == AHEAD || (i > AHEAD && (i - AHEAD) % (AHEAD / 2) == 0) || i == MANY) {
             ULONG len = 0;
-            UINT upto = i == MANY ? MANY : answered + 32;
+            UINT upto = i == MANY ? MANY : answered + AHEAD / 2;
             for (UINT j = answered + 1; j <= upto; j++)
                 len += (ULONG)sprintf(many + n + len, j == 20 ? "-ERR [SYS/TEMP] no\r\n" : "+OK\r\nmsg %03u\r\n.\r\n", j);
             answered = upto;
@@ -348,7 +349,7 @@ static void t_pipelined_many(void)
     s[k++] = (P3_STEP)SEND("+OK\r\n");
     s[k++] = (P3_STEP)END;
     NX_POP3_CAPABILITIES caps;
-    p3_begin("pipelining: 100 messages, 64 ahead, topped up as replies are read, a -ERR in between", s);
+    p3_begin("pipelining: 400 messages, 256 ahead, topped up as replies are read, a -ERR in between", s);
     CHECK_ST(p3_login(), NX_SUCCESS);
     CHECK_ST(nx_pop3_client_capabilities_get(&p3_client, &caps, NX_NULL, 0, NX_NULL), NX_SUCCESS);
     CHECK_ST(stat_ok(), NX_SUCCESS);

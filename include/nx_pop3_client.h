@@ -2589,8 +2589,8 @@ UINT _nxe_pop3_client_mail_items_get(struct NX_POP3_CLIENT_STRUCT *client_ptr,
  * `nx_pop3_client_mail_item_message_get`, one message at a time as usual.
  * When the server announced `PIPELINING` in the last
  * `nx_pop3_client_capabilities_get`, the client sends the `RETR` commands
- * ahead (from the first `mail_item_get` on; at most 64 replies expected and
- * 1024 bytes of commands in flight, so a send never waits for the server)
+ * ahead (from the first `mail_item_get` on; at most 256 replies expected and
+ * 4096 bytes of commands in flight, so a send never waits for the server)
  * while the program reads the earlier messages; otherwise nothing changes:
  * one command at a time. Asking for another message, or any other command,
  * first reads and drops the replies still expected and ends the request.

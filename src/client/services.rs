@@ -8,9 +8,10 @@
 //!
 //! Pipelining ([`mail_items_request`]): the program names a range of
 //! messages; each `mail_item_get` of the next message in that range tops up
-//! the `RETR` commands sent ahead (one packet, at most [`PIPELINE_DEPTH`]
-//! replies expected, at most [`PIPELINE_BYTES`] bytes of commands, far below
-//! any TCP window: the sends never wait for the server to read, so the client
+//! the `RETR` commands sent ahead (as few packets as the pool's payload
+//! allows, at most [`PIPELINE_DEPTH`] replies expected, at most
+//! [`PIPELINE_BYTES`] bytes of commands, below any transmit buffer and far
+//! below any TCP window: the sends never wait for the server to read, so the client
 //! never blocks on a send while the server blocks on its replies), then reads
 //! the reply of the oldest. Message data is handed out by `message_get` as
 //! for a single `RETR`; the bytes after a message's terminator are the next
@@ -25,9 +26,13 @@ use crate::pop3::{self, Capa, CapaParser, Command, Expire, ListWalk, RespCode, U
 use crate::port::Deadline;
 
 /// Replies of commands sent ahead, at most.
-pub(crate) const PIPELINE_DEPTH: usize = 64;
-/// Bytes of commands sent ahead whose replies have not been read, at most.
-pub(crate) const PIPELINE_BYTES: usize = 1024;
+pub(crate) const PIPELINE_DEPTH: usize = 256;
+/// Bytes of commands sent ahead whose replies have not been read, at most:
+/// below the smallest transmit buffer (4 x MSS, `netx::tcp::TX_BUFFER`), so
+/// the sends never wait. 1024 bytes (about 64 commands) cost Dovecot's 200
+/// small messages 1-2 ms: it answered the first 64 commands, then idled until
+/// the client had read enough to send more (issue 12, BENCHMARKS.md).
+pub(crate) const PIPELINE_BYTES: usize = 4096;
 
 /// Longest unique-id (RFC 1939): a buffer of `NX_POP3_MAX_UID + 1` bytes
 /// holds any unique-id and its NUL.
@@ -586,7 +591,7 @@ fn top_up_packet(c: &mut Client<'_>) -> Result<bool, UINT> {
         return Ok(false);
     }
     let settings = st.settings;
-    let (mut sizes, mut count) = ([0u16; PIPELINE_DEPTH], 0usize);
+    let mut count = 0usize;
     let first = st.req_next_send;
     let (end, in_flight, mut bytes) = (st.req_end, st.pipe.len(), st.pipe.bytes_in_flight());
     stack::send(&c.nx, settings.packet_timeout, settings.send_wait, |out| {
@@ -597,7 +602,6 @@ fn top_up_packet(c: &mut Client<'_>) -> Result<bool, UINT> {
             if bytes + n > PIPELINE_BYTES {
                 break;
             }
-            sizes[count] = n as u16;
             len += n;
             bytes += n;
             count += 1;
@@ -610,8 +614,8 @@ fn top_up_packet(c: &mut Client<'_>) -> Result<bool, UINT> {
         }
     })?;
     let st = &mut *c.st;
-    for &size in &sizes[..count] {
-        st.pipe.push(usize::from(size));
+    for n in first..first + count as u32 {
+        st.pipe.push(retr_len(n));
     }
     st.req_next_send = first + count as u32;
     Ok(room_for(st, st.req_next_send))
