@@ -163,27 +163,34 @@ pub const SMOLTCP_SOCKETS: usize = 32;
 
 /// The helper thread's stack, carved from the caller's area (the ThreadX
 /// port runs the helper on it; the std port carves it too but the OS gives
-/// the stack; bare metal has no helper thread and carves none).
-pub(crate) const HELPER_STACK: usize = 8192;
+/// the stack; bare metal has no helper thread and carves none). On the
+/// embedded ports smoltcp's poll runs on the instance's service stack
+/// ([`port::SERVICE_STACK`]), not here: what is left is the helper's loop
+/// (960 B on Cortex-M4, `bench/m4/stack_graph.py --port threadx`), the
+/// driver's deferred processing and transmit (indirect calls), the
+/// application's callbacks (a listen or disconnect callback that calls a
+/// TCP service takes about 1.2 KiB more) and the context ThreadX saves on
+/// a preempted thread's stack (up to about 200 B with the FPU).
+pub(crate) const HELPER_STACK: usize = 3072;
 /// What [`Layout::carve`] takes for the helper's stack on this port.
 const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
 /// (MTU + 20) bytes of frame scratch: the helper thread's control block and
-/// its 8,192-byte stack (ThreadX port; the std port carves the stack too;
-/// bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
-/// within that allowance), the instance's state and
-/// smoltcp's socket storage, with alignment slack (checked at compile time).
-pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
+/// its [`HELPER_STACK`] (ThreadX port; the std port carves the stack too;
+/// bare metal carves neither), the [`port::SERVICE_STACK`] smoltcp's poll
+/// runs on (embedded ports), the instance's state and smoltcp's socket
+/// storage, with alignment slack (checked at compile time).
+pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840;
 const _: () = assert!(
     size_of::<port::ThreadSlot>()
-        + HELPER_STACK
+        + CARVED_STACK
+        + port::SERVICE_STACK
         + size_of::<IpCore>()
         + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>()
         + 64
         <= NX_IP_MEMORY_OVERHEAD as usize
 );
-const _: () = assert!(CARVED_STACK + port::SERVICE_STACK <= HELPER_STACK);
 
 /// True when `nx_ip_create` makes up for too small an area from the heap
 /// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
