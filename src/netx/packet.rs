@@ -5,10 +5,13 @@
 //! Free packets are linked through `nx_packet_queue_next` from
 //! `nx_packet_pool_available_list`; `nx_packet_union_next` holds
 //! [`NX_PACKET_FREE`] or [`NX_PACKET_ALLOCATED`], which is how a second
-//! release of the same packet is detected. The pool's private area holds a
-//! [`Lock`] (free list, counters, number of waiters) and a [`Signal`] that
-//! releases wake allocators with. No heap, and no pool lock is ever held while
-//! calling out of this module.
+//! release of the same packet is detected. The pool's private area holds an
+//! [`IsrLock`] (free list, counters, number of waiters: a driver's ISR may
+//! allocate and release) and a [`Signal`] that releases wake allocators
+//! with. No heap, and no pool lock is ever held while calling out of this
+//! module. An allocation with a wait option waits on the signal with the
+//! lock released; from an ISR (ThreadX) the wait returns at once, so an
+//! ISR's allocation from an empty pool answers `NX_NO_PACKET`.
 //!
 //! A chain: `nx_packet_next` links the packets, the head's `nx_packet_last`
 //! points at the last one (NULL for a single packet, which we also accept on a
@@ -25,7 +28,7 @@ use core::mem::size_of;
 use core::ptr;
 
 use crate::netx::types::*;
-use crate::port::{Deadline, Lock, Signal};
+use crate::port::{Deadline, IsrLock, Signal};
 
 /// What a pool's private area holds. `me` (first) is the pool's own
 /// address: with the id it tells a created pool from any other memory (the
@@ -35,8 +38,12 @@ pub(crate) struct PoolPriv {
     me: usize,
     /// Guards the free list, counters and the id; the value is the number of
     /// allocators waiting. Never torn down: after delete it stays usable, so
-    /// a late release takes it and finds the id cleared.
-    lock: Lock<u32>,
+    /// a late release takes it and finds the id cleared. An [`IsrLock`]:
+    /// drivers allocate with `NX_NO_WAIT` in receive ISRs and release
+    /// transmitted packets in TX-complete ISRs (on ThreadX and bare metal
+    /// interrupts are masked while it is held: the sections below are a few
+    /// pointer moves, and nothing waits or calls out inside them).
+    lock: IsrLock<u32>,
     /// Released packets wake allocators here.
     sig: Signal,
 }
@@ -120,7 +127,7 @@ pub unsafe fn nx_packet_pool_create(
         p.nx_packet_pool_available_list = head;
         ptr::write(
             p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-            PoolPriv { me: pool as usize, lock: Lock::new(0), sig: Signal::new() },
+            PoolPriv { me: pool as usize, lock: IsrLock::new(0), sig: Signal::new() },
         );
         ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
         NX_SUCCESS
@@ -269,7 +276,10 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
         (*pool).nx_packet_pool_available += 1;
     }
     // Notified under the lock: once it is released this thread no longer
-    // touches the pool (a delete may follow at once).
+    // touches the pool (a delete may follow at once, and the application
+    // may then reuse the pool's memory). On ThreadX that is
+    // tx_event_flags_set with interrupts masked, which ThreadX allows (a
+    // thread it readies runs once the posture is restored).
     if *g > 0 {
         pp.sig.notify_all();
     }
@@ -564,6 +574,99 @@ mod tests {
             assert_eq!(pool.nx_packet_pool_available, total);
             nx_packet_pool_delete(&mut *pool);
         }
+    }
+
+    /// A driver's ISR allocates with `NX_NO_WAIT` (receive) and releases
+    /// (transmit complete) while threads allocate with waits and release on
+    /// a small pool: on the ThreadX port, over the harness's simulated
+    /// interrupt context (interrupts masked, no suspension: a wait there
+    /// returns `TX_WAIT_ERROR`, as ThreadX answers an ISR). The ISR must
+    /// never find the pool's lock held by the thread it interrupted (a
+    /// thread-only lock would have to block there: the port panics), its
+    /// allocation with a wait must come back at once, and every packet must
+    /// end up on the free list.
+    #[cfg(feature = "port-threadx")]
+    #[test]
+    fn isr_allocates_and_releases_while_threads_wait() {
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        use std::sync::Arc;
+        extern "C" {
+            fn tx_harness_isr_enter();
+            fn tx_harness_isr_exit();
+        }
+        struct P(*mut NX_PACKET_POOL);
+        // SAFETY: the pool is shared on purpose; every access goes through
+        // the pool's services.
+        unsafe impl Send for P {}
+        unsafe impl Sync for P {}
+        let mut mem = Box::new(Mem([0; 16384]));
+        // 4 packets: threads wait for packets most of the time.
+        let payload = (16384 / 4 - PACKET_HEADER_SIZE) as u32;
+        let mut pool = new_pool(payload, &mut mem);
+        assert_eq!(pool.nx_packet_pool_total, 4);
+        let pp = Arc::new(P(&mut *pool));
+        let stop = Arc::new(AtomicBool::new(false));
+        let isr_got = Arc::new(AtomicU32::new(0));
+        let mut ts = Vec::new();
+        for _ in 0..3 {
+            let (pp, stop) = (pp.clone(), stop.clone());
+            ts.push(std::thread::spawn(move || {
+                let mut n = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    let mut p = ptr::null_mut();
+                    // SAFETY: a created pool (deleted after the join).
+                    if unsafe { nx_packet_allocate(pp.0, &mut p, 0, 2) } == NX_SUCCESS {
+                        n += 1;
+                        // SAFETY: the packet is ours.
+                        assert_eq!(unsafe { nx_packet_release(p) }, NX_SUCCESS);
+                    }
+                }
+                n
+            }));
+        }
+        {
+            let (pp, stop, isr_got) = (pp.clone(), stop.clone(), isr_got.clone());
+            ts.push(std::thread::spawn(move || {
+                let t0 = port::now_ms();
+                while port::now_ms() - t0 < 1500 {
+                    // SAFETY: harness call, paired with the exit below.
+                    unsafe { tx_harness_isr_enter() };
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut held = [ptr::null_mut(); 2];
+                        // SAFETY: the pool is created; packets allocated
+                        // here are released here.
+                        unsafe {
+                            let s = nx_packet_allocate(pp.0, &mut held[0], 0, NX_NO_WAIT);
+                            assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate: {s:#x}");
+                            let t = port::now_ms();
+                            let s = nx_packet_allocate(pp.0, &mut held[1], 0, 50);
+                            assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate with a wait: {s:#x}");
+                            assert!(port::now_ms() - t < 40, "an ISR's allocation waited");
+                            for p in held {
+                                if !p.is_null() {
+                                    isr_got.fetch_add(1, Ordering::Relaxed);
+                                    assert_eq!(nx_packet_release(p), NX_SUCCESS);
+                                }
+                            }
+                        }
+                    }));
+                    // SAFETY: paired with the enter above.
+                    unsafe { tx_harness_isr_exit() };
+                    if let Err(e) = r {
+                        stop.store(true, Ordering::Relaxed);
+                        std::panic::resume_unwind(e);
+                    }
+                    std::thread::yield_now();
+                }
+                stop.store(true, Ordering::Relaxed);
+                0
+            }));
+        }
+        let threads: u32 = ts.into_iter().map(|t| t.join().expect("no panic")).sum();
+        assert!(threads > 0 && isr_got.load(Ordering::Relaxed) > 0);
+        assert_eq!(pool.nx_packet_pool_available, 4);
+        // SAFETY: created, no user left.
+        assert_eq!(unsafe { nx_packet_pool_delete(&mut *pool) }, NX_SUCCESS);
     }
 
     #[test]
