@@ -176,12 +176,25 @@ pub(crate) const HELPER_STACK: usize = 3072;
 const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
-/// (MTU + 20) bytes of frame scratch: the helper thread's control block and
-/// its [`HELPER_STACK`] (ThreadX port; the std port carves the stack too;
-/// bare metal carves neither), the [`port::SERVICE_STACK`] smoltcp's poll
-/// runs on (embedded ports), the instance's state and smoltcp's socket
-/// storage, with alignment slack (checked at compile time).
-pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840;
+/// (MTU + 20) bytes of frame scratch, on a port with a helper thread (std,
+/// ThreadX): the helper thread's control block and its 3,072-byte stack
+/// (the std port carves the stack too), the 3,072-byte service stack
+/// smoltcp's poll runs on (ThreadX), the instance's state and smoltcp's
+/// socket storage, with alignment slack: 27,648 + 3,072 + 3,072.
+/// The header's `NX_IP_MEMORY_OVERHEAD` is this figure unless the program
+/// defines `NX_POP3_PORT_BAREMETAL`.
+pub const NX_IP_MEMORY_OVERHEAD_THREADS: ULONG = 33792;
+/// The same on the bare-metal port: no helper thread, the service stack
+/// only: 27,648 + 3,072. The header's `NX_IP_MEMORY_OVERHEAD` when the
+/// program defines `NX_POP3_PORT_BAREMETAL` (a bare-metal build's
+/// `nx_pop3_config.h` does).
+pub const NX_IP_MEMORY_OVERHEAD_BAREMETAL: ULONG = 30720;
+/// This port's figure: `nx_ip_create` refuses a smaller area on an
+/// embedded port (`NX_SIZE_ERROR`). Checked at compile time against what
+/// [`Layout::carve`] takes (state, socket storage, 64 bytes of alignment
+/// slack, and the stacks on this port).
+pub(crate) const NX_IP_MEMORY_OVERHEAD: ULONG =
+    if port::HAS_THREADS { NX_IP_MEMORY_OVERHEAD_THREADS } else { NX_IP_MEMORY_OVERHEAD_BAREMETAL };
 const _: () = assert!(
     size_of::<port::ThreadSlot>()
         + CARVED_STACK
@@ -191,6 +204,9 @@ const _: () = assert!(
         + 64
         <= NX_IP_MEMORY_OVERHEAD as usize
 );
+// The bare-metal figure is never the larger one (a program that does not
+// define NX_POP3_PORT_BAREMETAL gives more than needed, never less).
+const _: () = assert!(NX_IP_MEMORY_OVERHEAD_BAREMETAL <= NX_IP_MEMORY_OVERHEAD_THREADS);
 
 /// True when `nx_ip_create` makes up for too small an area from the heap
 /// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
