@@ -78,7 +78,15 @@ pub(crate) struct Ctl {
     next_poll_ms: Option<u64>,
     /// Threads running this instance's callbacks now.
     cb_running: u32,
+    /// Which threads ([`port::current_thread_id`]) run them, as far as
+    /// [`CB_THREADS`] slots go (0: free): `nx_ip_delete` from inside a
+    /// callback answers `NX_CALLER_ERROR` at once when it finds its own.
+    cb_threads: [usize; CB_THREADS],
 }
+
+/// Callback-running threads an instance names at once (more still count
+/// in `cb_running`; a delete from one of those finds out by waiting).
+const CB_THREADS: usize = 4;
 
 /// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
 /// wakes it only when that may have happened (no wake-up per segment for a
@@ -790,7 +798,16 @@ impl IpShared {
             if n == 0 {
                 return;
             }
-            self.ctl.lock().cb_running += 1;
+            let me = port::current_thread_id();
+            let slot = {
+                let mut c = self.ctl.lock();
+                c.cb_running += 1;
+                let slot = if me != 0 { c.cb_threads.iter().position(|&t| t == 0) } else { None };
+                if let Some(i) = slot {
+                    c.cb_threads[i] = me;
+                }
+                slot
+            };
             for cb in &batch[..n] {
                 // The guard keeps a panic in Rust code from skipping the count;
                 // the C callbacks themselves cannot unwind.
@@ -802,7 +819,11 @@ impl IpShared {
                     Cb::None => {}
                 });
             }
-            self.ctl.lock().cb_running -= 1;
+            let mut c = self.ctl.lock();
+            c.cb_running -= 1;
+            if let Some(i) = slot {
+                c.cb_threads[i] = 0;
+            }
         }
     }
 
@@ -1159,6 +1180,7 @@ pub unsafe fn nx_ip_create(
                     helper_target_ms: None,
                     next_poll_ms: None,
                     cb_running: 0,
+                    cb_threads: [0; CB_THREADS],
                 }),
                 ctl_sig: Signal::new(),
                 core: Lock::new(CorePtr(ptr::null_mut())),
@@ -1371,11 +1393,13 @@ const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
 ///
 /// - `NX_SOCKETS_BOUND` while sockets are created on it (delete them first),
 ///   as NetX;
-/// - `NX_CALLER_ERROR` when called on the instance's own helper thread, or
-///   while a callback of the instance (listen, disconnect: they run on the
-///   helper, on an application thread inside a call, or inline in the RAM
-///   driver) is still running after about a second: a delete from inside
-///   one would wait for itself;
+/// - `NX_CALLER_ERROR` when called on the instance's own helper thread or
+///   from inside one of the instance's callbacks (listen, disconnect: they
+///   run on the helper, on an application thread inside a call, or inline
+///   in the RAM driver; the thread is known by [`port::current_thread_id`]),
+///   at once; when callbacks run on other threads, delete waits for them,
+///   and answers `NX_CALLER_ERROR` if one still runs after about a second
+///   (a thread the port cannot name, or more than `CB_THREADS` at once);
 /// - otherwise new calls are refused from now on (`NX_PTR_ERROR`), the
 ///   helper thread is stopped and joined, every call still inside the
 ///   instance is waited out, then the driver gets `NX_LINK_DISABLE` and
@@ -1388,6 +1412,7 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
         if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
             return NX_CALLER_ERROR;
         }
+        let me = port::current_thread_id();
         let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
         loop {
             {
@@ -1398,6 +1423,11 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
                 }
                 if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
                     return NX_SOCKETS_BOUND;
+                }
+                // Inside one of the instance's callbacks on this very
+                // thread: waiting would wait for ourselves.
+                if me != 0 && c.cb_running > 0 && c.cb_threads.contains(&me) {
+                    return NX_CALLER_ERROR;
                 }
                 if c.cb_running == 0 {
                     c.shutdown = true;

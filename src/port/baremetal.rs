@@ -339,6 +339,12 @@ pub unsafe fn spawn_in(
     None
 }
 
+/// The one thread of execution (interrupt handlers aside, which never ask):
+/// always 1.
+pub fn current_thread_id() -> usize {
+    1
+}
+
 /// No threads on bare metal: always `None`.
 pub fn spawn<F: FnOnce() + Send + 'static>(_name: &str, _f: F) -> Option<Thread> {
     None

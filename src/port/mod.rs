@@ -37,6 +37,9 @@
 //!   `nx_ip_create`'s `priority`); `None` if it cannot start, and always on
 //!   bare metal ([`HAS_THREADS`] is false there). [`spawn`] takes a closure
 //!   and needs the heap: std only (it returns `None` without `std`).
+//!   [`current_thread_id`]: a number naming the calling thread while it
+//!   runs (std: a thread-local's address; ThreadX: `tx_thread_identify`,
+//!   0 outside a thread; bare metal: 1, the one thread of execution).
 //! - [`set_idle_hook`]: bare metal only (a no-op elsewhere): the function a
 //!   blocking wait runs to make progress (poll drivers, deferred queues,
 //!   smoltcp, timers). netx registers it when the first IP instance is

@@ -251,6 +251,13 @@ fn current_thread() -> usize {
     unsafe { nx_port_tx_thread_identify() as usize }
 }
 
+/// A number that names the calling thread while it runs: its `TX_THREAD`
+/// (`tx_thread_identify`); 0 outside a thread (initialization; in an ISR
+/// ThreadX names the interrupted thread, but nothing here asks from one).
+pub fn current_thread_id() -> usize {
+    current_thread()
+}
+
 // ---------------------------------------------------------------- Lock
 
 const FREE: u32 = 0;
