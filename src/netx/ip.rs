@@ -86,7 +86,7 @@ pub(crate) struct Ctl {
 
 /// Callback-running threads an instance names at once (more still count
 /// in `cb_running`; a delete from one of those finds out by waiting).
-const CB_THREADS: usize = 4;
+const CB_THREADS: usize = 2;
 
 /// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
 /// wakes it only when that may have happened (no wake-up per segment for a
