@@ -137,6 +137,11 @@ pub use self::host::*;
 
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
 /// cbindgen:ignore
+mod guard;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub use self::guard::Relock;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+/// cbindgen:ignore
 mod tick;
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
 pub use self::tick::Deadline;
