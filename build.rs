@@ -62,6 +62,14 @@ fn main() {
         "/* A program compiled with these limits links only with this build. */\n\
          #define _nx_pop3_client_settings_carry {carry}\n"
     ));
+    // The port: a bare-metal build's programs get that port's
+    // NX_IP_MEMORY_OVERHEAD (no helper thread to carve for).
+    if env::var_os("CARGO_FEATURE_PORT_BAREMETAL").is_some() && env::var_os("CARGO_FEATURE_PORT_THREADX").is_none() {
+        c.push_str(
+            "/* Built with the bare-metal port: NX_IP_MEMORY_OVERHEAD is NX_IP_MEMORY_OVERHEAD_BAREMETAL. */\n\
+             #ifndef NX_POP3_PORT_BAREMETAL\n#define NX_POP3_PORT_BAREMETAL 1\n#endif\n",
+        );
+    }
     c.push_str("#endif /* NX_POP3_CONFIG_H */\n");
     let guard = format!(
         "/// `_nx_pop3_client_settings_carry` under the name the create macros use\n\

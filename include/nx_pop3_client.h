@@ -673,13 +673,23 @@ typedef size_t ALIGN_TYPE;
 
 /**
  * Fixed part of the memory area `nx_ip_create` needs besides twice
- * (MTU + 20) bytes of frame scratch: the helper thread's control block and
- * its 8,192-byte stack (ThreadX port; the std port carves the stack too;
- * bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
- * within that allowance), the instance's state and
- * smoltcp's socket storage, with alignment slack (checked at compile time).
+ * (MTU + 20) bytes of frame scratch, on a port with a helper thread (std,
+ * ThreadX): the helper thread's control block and its 3,072-byte stack
+ * (the std port carves the stack too), the 3,072-byte service stack
+ * smoltcp's poll runs on (ThreadX), the instance's state and smoltcp's
+ * socket storage, with alignment slack: 27,648 + 3,072 + 3,072.
+ * The header's `NX_IP_MEMORY_OVERHEAD` is this figure unless the program
+ * defines `NX_POP3_PORT_BAREMETAL`.
  */
-#define NX_IP_MEMORY_OVERHEAD 35840
+#define NX_IP_MEMORY_OVERHEAD_THREADS 33792
+
+/**
+ * The same on the bare-metal port: no helper thread, the service stack
+ * only: 27,648 + 3,072. The header's `NX_IP_MEMORY_OVERHEAD` when the
+ * program defines `NX_POP3_PORT_BAREMETAL` (a bare-metal build's
+ * `nx_pop3_config.h` does).
+ */
+#define NX_IP_MEMORY_OVERHEAD_BAREMETAL 30720
 
 /**
  * Bytes of the IP instance's memory area one socket (or listen backlog
@@ -2117,7 +2127,9 @@ UINT _nxe_ip_address_set(struct NX_IP_STRUCT *ip_ptr, ULONG ip_address, ULONG ne
  * Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
  * caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
  * mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
- * smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the exact
+ * smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the
+ * library's port's figure: `NX_IP_MEMORY_OVERHEAD_BAREMETAL` or
+ * `NX_IP_MEMORY_OVERHEAD_THREADS`; the exact
  * need, MTU included, is checked by `_nx_ip_create`; the host takes a
  * small area's memory from the heap, see there). `NX_OPTION_ERROR`:
  * priority above 31.
@@ -2832,6 +2844,19 @@ INT nx_tap_network_driver_last_error(void);
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+/* nx_ip_create's fixed part for the port the library was built with: the
+   bare-metal port carves no helper thread (define NX_POP3_PORT_BAREMETAL
+   before including NetX headers, or take the nx_pop3_config.h a bare-metal
+   build writes, which defines it); the std and ThreadX ports carve one. The
+   larger figure is always enough; too small an area gives NX_SIZE_ERROR. */
+#ifndef NX_IP_MEMORY_OVERHEAD
+#ifdef NX_POP3_PORT_BAREMETAL
+#define NX_IP_MEMORY_OVERHEAD NX_IP_MEMORY_OVERHEAD_BAREMETAL
+#else
+#define NX_IP_MEMORY_OVERHEAD NX_IP_MEMORY_OVERHEAD_THREADS
+#endif
+#endif
 
 #include "nx_api_services.h"
 #include "nx_api_compat.h"

@@ -103,6 +103,21 @@ if make -s firmware-lib firmware-app firmware-app-m4ram > build/bench-m4-build.l
         fi
         echo '```'
         echo
+        # ThreadX port on Cortex-M (static): smoltcp's poll on the service stack.
+        echo "### Stack on the ThreadX port (static, Cortex-M4)"
+        echo
+        echo "\`python3 bench/m4/stack_graph.py --port threadx\` (the ThreadX thumb library; no ThreadX on Cortex-M"
+        echo "here, so not painted). smoltcp's poll runs on the instance's 3,072-byte service stack as on bare"
+        echo "metal; the helper thread's figure is its own loop (driver and application callbacks not included)."
+        echo
+        echo '```'
+        if python3 bench/m4/stack_graph.py --port threadx --top 0 > build/bench-m4-graph-tx.txt 2> build/bench-m4-graph-tx.log; then
+            sed -n '/^Deepest/,/^$/p; /^helper thread/p; /^service stack/p' build/bench-m4-graph-tx.txt
+        else
+            echo "(stack_graph.py --port threadx failed: build/bench-m4-graph-tx.log)"
+        fi
+        echo '```'
+        echo
         echo "### Firmware image per origin and download rate in QEMU (emulator figures)"
         echo
         echo "\`make firmware-bench\`: build/firmware/pop3_app.elf (mps2-an386, LAN9118 driver in C); rates from"

@@ -4,6 +4,10 @@
    sizes (nm -S) are m4_ram_bytes_one_client's parts. */
 #ifndef M4_COMMON_H
 #define M4_COMMON_H
+/* Linked with the bare-metal thumb library: its NX_IP_MEMORY_OVERHEAD. */
+#ifndef NX_POP3_PORT_BAREMETAL
+#define NX_POP3_PORT_BAREMETAL 1
+#endif
 #include "nx_api.h"
 #include "nxd_pop3_client.h"
 

@@ -7,10 +7,15 @@ its frames. Indirect calls (the driver entry, function pointers, vtables)
 are not followed, so a path is a lower bound; the painted figure
 (firmware_stack.py) is the measurement, this tells which frames make it.
 
-    python3 bench/m4/stack_graph.py [--top 25]
+    python3 bench/m4/stack_graph.py [--top 25] [--port threadx]
 
 Builds the bare-metal thumb library with -Z emit-stack-sizes into
 target/thumb-ss (about a minute) and links bench/m4/m4_pop3.c with it.
+With --port threadx: the ThreadX thumb library (target/thumb-ss-threadx),
+linked with the ThreadX services left undefined (their frames, and the
+context ThreadX saves on a thread's stack, are not counted), and the
+helper thread's entry (`thread_entry` + the instance's helper loop) as one
+more root.
 """
 
 from __future__ import annotations
@@ -30,20 +35,23 @@ ROOTS = ["_nxe_pop3_client_create", "_nxe_pop3_client_mail_items_get", "_nxe_pop
          "_nxe_pop3_client_mail_item_delete", "_nxe_pop3_client_quit", "_nxe_pop3_client_delete"]
 
 
-def build() -> str:
-    env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "thumb-ss"),
+def build(port: str = "baremetal") -> str:
+    tdir = "thumb-ss" if port == "baremetal" else f"thumb-ss-{port}"
+    env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", tdir),
                RUSTFLAGS="-Z emit-stack-sizes", RUSTC="/usr/bin/rustc", RUSTC_BOOTSTRAP="1")
     subprocess.run(["/usr/bin/cargo", "build", "--quiet", "-Zbuild-std=core", "--target", T,
-                    "--no-default-features", "--features", "port-baremetal", "--profile", "embedded", "--lib"],
+                    "--no-default-features", "--features", f"port-{port}", "--profile", "embedded", "--lib"],
                    cwd=ROOT, env=env, check=True)
-    lib = os.path.join(ROOT, "target", "thumb-ss", T, "embedded", "libnx_pop3_client.a")
+    lib = os.path.join(ROOT, "target", tdir, T, "embedded", "libnx_pop3_client.a")
     out = os.path.join(ROOT, "build", "m4size")
     os.makedirs(out, exist_ok=True)
-    elf = os.path.join(out, "ss_pop3.elf")
+    elf = os.path.join(out, "ss_pop3.elf" if port == "baremetal" else f"ss_pop3_{port}.elf")
+    # ThreadX: its services (nx_port_tx_*) stay undefined; nothing runs this.
+    extra = ["-Wl,--unresolved-symbols=ignore-all"] if port != "baremetal" else []
     subprocess.run(["arm-none-eabi-gcc"] + CPU + ["-std=c11", "-Os", "-ffunction-sections", "-fdata-sections",
                     f"-I{ROOT}/include", f"-I{ROOT}/firmware/include", "--specs=nano.specs", "--specs=nosys.specs",
                     "-nostartfiles", "-Wl,-e,main", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments",
-                    "-o", elf, os.path.join(HERE, "m4_pop3.c"), lib], check=True)
+                    "-o", elf, os.path.join(HERE, "m4_pop3.c"), lib] + extra, check=True)
     return elf
 
 
@@ -107,8 +115,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--elf", help="an already linked program with .stack_sizes")
+    ap.add_argument("--port", choices=["baremetal", "threadx"], default="baremetal")
     a = ap.parse_args()
-    elf = a.elf or build()
+    elf = a.elf or build(a.port)
     sizes = stack_sizes(elf)
     names = symbols(elf)
     graph = call_graph(elf, names)
@@ -159,7 +168,19 @@ def main() -> int:
         for f in path:
             print(f"  {sizes.get(f, 0):6d}  {names.get(f, hex(f))[:110]}")
         print()
-    # The bare-metal port runs smoltcp's poll on the instance's service
+    # The ThreadX port's helper thread: thread_entry calls the instance's
+    # entry through the slot (an indirect call): both frames, the entry's
+    # deepest path under it.
+    te = [n for n in rev if n.endswith("port::threadx::thread_entry")]
+    he = [n for n in rev if re.search(r"netx::ip::.*::entry$", n)]
+    if te and he:
+        t0 = sizes.get(rev[te[0]], 0)
+        total, path = deepest(rev[he[0]])
+        print(f"helper thread (thread_entry {t0} B + {he[0][:60]}): {t0 + total} B")
+        for f in path:
+            print(f"  {sizes.get(f, 0):6d}  {names.get(f, hex(f))[:110]}")
+        print()
+    # The embedded ports run smoltcp's poll on the instance's service
     # stack (port::run_on_stack, reached by `blx` from inline asm, so not on
     # the paths above): its own deepest path, against port::SERVICE_STACK.
     for r in sorted(n for n in rev if "run_on_stack" in n and "tramp" in n):

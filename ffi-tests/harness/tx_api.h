@@ -137,6 +137,18 @@ UINT tx_event_flags_set(TX_EVENT_FLAGS_GROUP *group_ptr, ULONG flags_to_set, UIN
    lock (held per thread, nesting), TX_INT_ENABLE releases it; returns the
    calling thread's previous posture. */
 UINT tx_interrupt_control(UINT new_posture);
+/* Interrupt context, simulated (harness only, not ThreadX API): between
+   tx_harness_isr_enter and tx_harness_isr_exit the calling thread runs as
+   an interrupt handler does: interrupts masked (the lock above is held, so
+   no other thread is inside a critical section meanwhile), and a service
+   that would suspend returns at once as ThreadX answers from an ISR:
+   tx_event_flags_get with a wait gives TX_WAIT_ERROR, tx_thread_sleep
+   TX_CALLER_ERROR. Unlike a real interrupt, other threads keep running
+   outside critical sections: a thread may be in the middle of anything
+   else (holding a lock that is not interrupt-safe, for one), which is what
+   such a test is after. Not nested. */
+VOID tx_harness_isr_enter(VOID);
+VOID tx_harness_isr_exit(VOID);
 /* The host cannot stop a thread from outside: waits for it to end (the
    library terminates only threads whose entry has returned). */
 UINT tx_thread_terminate(TX_THREAD *thread_ptr);

@@ -10,6 +10,8 @@
 #define TX_THREAD_ID 0x54485244UL
 
 static __thread TX_THREAD *current_thread;
+/* Inside tx_harness_isr_enter/exit: services do not suspend (tx_api.h). */
+static __thread int in_isr;
 static struct timespec epoch;
 static pthread_once_t epoch_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t end_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -113,6 +115,8 @@ UINT tx_thread_delete(TX_THREAD *thread_ptr)
 UINT tx_thread_sleep(ULONG timer_ticks)
 {
     struct timespec ts;
+    if (in_isr)
+        return TX_CALLER_ERROR;
     long long ns = (long long)timer_ticks * (1000000000LL / TX_TIMER_TICKS_PER_SECOND);
     ts.tv_sec = (time_t)(ns / 1000000000LL);
     ts.tv_nsec = (long)(ns % 1000000000LL);
@@ -322,6 +326,8 @@ UINT tx_event_flags_get(TX_EVENT_FLAGS_GROUP *g, ULONG requested, UINT option, U
         return TX_GROUP_ERROR;
     if (actual == NULL || requested == 0 || option > TX_AND_CLEAR)
         return TX_OPTION_ERROR;
+    if (in_isr && wait_option != TX_NO_WAIT)
+        return TX_WAIT_ERROR; /* ThreadX: no suspension from an ISR */
     pthread_mutex_lock(&g->tx_event_flags_group_mutex);
     got = flags_satisfied(g->tx_event_flags_group_current, requested, option);
     if (got) {
@@ -414,6 +420,21 @@ UINT tx_interrupt_control(UINT new_posture)
         pthread_mutex_unlock(&interrupt_mutex);
     interrupt_posture = new_posture == TX_INT_DISABLE ? TX_INT_DISABLE : TX_INT_ENABLE;
     return old;
+}
+
+/* Simulated interrupt context (tx_api.h). */
+static __thread UINT isr_posture;
+
+VOID tx_harness_isr_enter(VOID)
+{
+    isr_posture = tx_interrupt_control(TX_INT_DISABLE);
+    in_isr = 1;
+}
+
+VOID tx_harness_isr_exit(VOID)
+{
+    in_isr = 0;
+    tx_interrupt_control(isr_posture);
 }
 
 UINT tx_thread_terminate(TX_THREAD *thread_ptr)

@@ -31,6 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The library's bare-metal port: nx_ip_create's fixed part is
+   NX_IP_MEMORY_OVERHEAD_BAREMETAL (no helper thread to carve for). */
+#ifndef NX_POP3_PORT_BAREMETAL
+#define NX_POP3_PORT_BAREMETAL 1
+#endif
 #include "tx_api.h"
 #include "nx_api.h"
 /* A server may hold its reply to a failed login for seconds, longer after

@@ -678,7 +678,9 @@ pub unsafe extern "C" fn _nx_ip_create(
 /// Checked `nx_ip_create`; `ip_control_block_size` is `sizeof(NX_IP)` as the
 /// caller sees it. `NX_PTR_ERROR`: NULL IP, pool, driver or memory, size
 /// mismatch, IP already created, pool not created. `NX_SIZE_ERROR`: memory
-/// smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the exact
+/// smaller than `NX_IP_MEMORY_OVERHEAD` on an embedded port (the
+/// library's port's figure: `NX_IP_MEMORY_OVERHEAD_BAREMETAL` or
+/// `NX_IP_MEMORY_OVERHEAD_THREADS`; the exact
 /// need, MTU included, is checked by `_nx_ip_create`; the host takes a
 /// small area's memory from the heap, see there). `NX_OPTION_ERROR`:
 /// priority above 31.

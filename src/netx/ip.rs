@@ -86,7 +86,15 @@ pub(crate) struct Ctl {
     next_poll_ms: Option<u64>,
     /// Threads running this instance's callbacks now.
     cb_running: u32,
+    /// Which threads ([`port::current_thread_id`]) run them, as far as
+    /// [`CB_THREADS`] slots go (0: free): `nx_ip_delete` from inside a
+    /// callback answers `NX_CALLER_ERROR` at once when it finds its own.
+    cb_threads: [usize; CB_THREADS],
 }
+
+/// Callback-running threads an instance names at once (more still count
+/// in `cb_running`; a delete from one of those finds out by waiting).
+const CB_THREADS: usize = 2;
 
 /// What a thread waiting in [`IpShared::wait_for`] waits for, so that a poll
 /// wakes it only when that may have happened (no wake-up per segment for a
@@ -171,27 +179,50 @@ pub const SMOLTCP_SOCKETS: usize = 32;
 
 /// The helper thread's stack, carved from the caller's area (the ThreadX
 /// port runs the helper on it; the std port carves it too but the OS gives
-/// the stack; bare metal has no helper thread and carves none).
-pub(crate) const HELPER_STACK: usize = 8192;
+/// the stack; bare metal has no helper thread and carves none). On the
+/// embedded ports smoltcp's poll runs on the instance's service stack
+/// ([`port::SERVICE_STACK`]), not here: what is left is the helper's loop
+/// (960 B on Cortex-M4, `bench/m4/stack_graph.py --port threadx`), the
+/// driver's deferred processing and transmit (indirect calls), the
+/// application's callbacks (a listen or disconnect callback that calls a
+/// TCP service takes about 1.2 KiB more) and the context ThreadX saves on
+/// a preempted thread's stack (up to about 200 B with the FPU).
+pub(crate) const HELPER_STACK: usize = 3072;
 /// What [`Layout::carve`] takes for the helper's stack on this port.
 const CARVED_STACK: usize = if port::HAS_THREADS { HELPER_STACK } else { 0 };
 
 /// Fixed part of the memory area `nx_ip_create` needs besides twice
-/// (MTU + 20) bytes of frame scratch: the helper thread's control block and
-/// its 8,192-byte stack (ThreadX port; the std port carves the stack too;
-/// bare metal carves neither, but a 3,072-byte stack for smoltcp's poll
-/// within that allowance), the instance's state and
-/// smoltcp's socket storage, with alignment slack (checked at compile time).
-pub const NX_IP_MEMORY_OVERHEAD: ULONG = 35840; // 26,624 + HELPER_STACK + 1,024 (ThreadSlot, slack)
+/// (MTU + 20) bytes of frame scratch, on a port with a helper thread (std,
+/// ThreadX): the helper thread's control block and its 3,072-byte stack
+/// (the std port carves the stack too), the 3,072-byte service stack
+/// smoltcp's poll runs on (ThreadX), the instance's state and smoltcp's
+/// socket storage, with alignment slack: 27,648 + 3,072 + 3,072.
+/// The header's `NX_IP_MEMORY_OVERHEAD` is this figure unless the program
+/// defines `NX_POP3_PORT_BAREMETAL`.
+pub const NX_IP_MEMORY_OVERHEAD_THREADS: ULONG = 33792;
+/// The same on the bare-metal port: no helper thread, the service stack
+/// only: 27,648 + 3,072. The header's `NX_IP_MEMORY_OVERHEAD` when the
+/// program defines `NX_POP3_PORT_BAREMETAL` (a bare-metal build's
+/// `nx_pop3_config.h` does).
+pub const NX_IP_MEMORY_OVERHEAD_BAREMETAL: ULONG = 30720;
+/// This port's figure: `nx_ip_create` refuses a smaller area on an
+/// embedded port (`NX_SIZE_ERROR`). Checked at compile time against what
+/// [`Layout::carve`] takes (state, socket storage, 64 bytes of alignment
+/// slack, and the stacks on this port).
+pub(crate) const NX_IP_MEMORY_OVERHEAD: ULONG =
+    if port::HAS_THREADS { NX_IP_MEMORY_OVERHEAD_THREADS } else { NX_IP_MEMORY_OVERHEAD_BAREMETAL };
 const _: () = assert!(
     size_of::<port::ThreadSlot>()
-        + HELPER_STACK
+        + CARVED_STACK
+        + port::SERVICE_STACK
         + size_of::<IpCore>()
         + SMOLTCP_SOCKETS * size_of::<SocketStorage<'static>>()
         + 64
         <= NX_IP_MEMORY_OVERHEAD as usize
 );
-const _: () = assert!(CARVED_STACK + port::SERVICE_STACK <= HELPER_STACK);
+// The bare-metal figure is never the larger one (a program that does not
+// define NX_POP3_PORT_BAREMETAL gives more than needed, never less).
+const _: () = assert!(NX_IP_MEMORY_OVERHEAD_BAREMETAL <= NX_IP_MEMORY_OVERHEAD_THREADS);
 
 /// True when `nx_ip_create` makes up for too small an area from the heap
 /// (std port): `_nxe_ip_create` then does not refuse a small `memory_size`.
@@ -778,7 +809,16 @@ impl IpShared {
             if n == 0 {
                 return;
             }
-            self.ctl.lock().cb_running += 1;
+            let me = port::current_thread_id();
+            let slot = {
+                let mut c = self.ctl.lock();
+                c.cb_running += 1;
+                let slot = if me != 0 { c.cb_threads.iter().position(|&t| t == 0) } else { None };
+                if let Some(i) = slot {
+                    c.cb_threads[i] = me;
+                }
+                slot
+            };
             for cb in &batch[..n] {
                 // The guard keeps a panic in Rust code from skipping the count;
                 // the C callbacks themselves cannot unwind.
@@ -791,7 +831,11 @@ impl IpShared {
                     Cb::None => {}
                 });
             }
-            self.ctl.lock().cb_running -= 1;
+            let mut c = self.ctl.lock();
+            c.cb_running -= 1;
+            if let Some(i) = slot {
+                c.cb_threads[i] = 0;
+            }
         }
     }
 
@@ -1149,6 +1193,7 @@ pub unsafe fn nx_ip_create(
                     helper_target_ms: None,
                     next_poll_ms: None,
                     cb_running: 0,
+                    cb_threads: [0; CB_THREADS],
                 }),
                 ctl_sig: Signal::new(),
                 core: Lock::new(CorePtr(ptr::null_mut())),
@@ -1361,11 +1406,13 @@ const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
 ///
 /// - `NX_SOCKETS_BOUND` while sockets are created on it (delete them first),
 ///   as NetX;
-/// - `NX_CALLER_ERROR` when called on the instance's own helper thread, or
-///   while a callback of the instance (listen, disconnect: they run on the
-///   helper, on an application thread inside a call, or inline in the RAM
-///   driver) is still running after about a second: a delete from inside
-///   one would wait for itself;
+/// - `NX_CALLER_ERROR` when called on the instance's own helper thread or
+///   from inside one of the instance's callbacks (listen, disconnect: they
+///   run on the helper, on an application thread inside a call, or inline
+///   in the RAM driver; the thread is known by [`port::current_thread_id`]),
+///   at once; when callbacks run on other threads, delete waits for them,
+///   and answers `NX_CALLER_ERROR` if one still runs after about a second
+///   (a thread the port cannot name, or more than `CB_THREADS` at once);
 /// - otherwise new calls are refused from now on (`NX_PTR_ERROR`), the
 ///   helper thread is stopped and joined, every call still inside the
 ///   instance is waited out, then the driver gets `NX_LINK_DISABLE` and
@@ -1378,6 +1425,7 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
         if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
             return NX_CALLER_ERROR;
         }
+        let me = port::current_thread_id();
         let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
         loop {
             {
@@ -1388,6 +1436,11 @@ pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
                 }
                 if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
                     return NX_SOCKETS_BOUND;
+                }
+                // Inside one of the instance's callbacks on this very
+                // thread: waiting would wait for ourselves.
+                if me != 0 && c.cb_running > 0 && c.cb_threads.contains(&me) {
+                    return NX_CALLER_ERROR;
                 }
                 if c.cb_running == 0 {
                     c.shutdown = true;

@@ -157,3 +157,5 @@ pub mod tcp;
 pub mod area;
 pub mod compat;
 pub mod ipv6;
+#[cfg(test)]
+mod tests;

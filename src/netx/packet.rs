@@ -5,10 +5,13 @@
 //! Free packets are linked through `nx_packet_queue_next` from
 //! `nx_packet_pool_available_list`; `nx_packet_union_next` holds
 //! [`NX_PACKET_FREE`] or [`NX_PACKET_ALLOCATED`], which is how a second
-//! release of the same packet is detected. The pool's private area holds a
-//! [`Lock`] (free list, counters, number of waiters) and a [`Signal`] that
-//! releases wake allocators with. No heap, and no pool lock is ever held while
-//! calling out of this module.
+//! release of the same packet is detected. The pool's private area holds an
+//! [`IsrLock`] (free list, counters, number of waiters: a driver's ISR may
+//! allocate and release) and a [`Signal`] that releases wake allocators
+//! with. No heap, and no pool lock is ever held while calling out of this
+//! module. An allocation with a wait option waits on the signal with the
+//! lock released; from an ISR (ThreadX) the wait returns at once, so an
+//! ISR's allocation from an empty pool answers `NX_NO_PACKET`.
 //!
 //! A chain: `nx_packet_next` links the packets, the head's `nx_packet_last`
 //! points at the last one (NULL for a single packet, which we also accept on a
@@ -25,7 +28,7 @@ use core::mem::size_of;
 use core::ptr;
 
 use crate::netx::types::*;
-use crate::port::{Deadline, Lock, Signal};
+use crate::port::{Deadline, IsrLock, Signal};
 
 /// What a pool's private area holds. `me` (first) is the pool's own
 /// address: with the id it tells a created pool from any other memory (the
@@ -35,8 +38,12 @@ pub(crate) struct PoolPriv {
     me: usize,
     /// Guards the free list, counters and the id; the value is the number of
     /// allocators waiting. Never torn down: after delete it stays usable, so
-    /// a late release takes it and finds the id cleared.
-    lock: Lock<u32>,
+    /// a late release takes it and finds the id cleared. An [`IsrLock`]:
+    /// drivers allocate with `NX_NO_WAIT` in receive ISRs and release
+    /// transmitted packets in TX-complete ISRs (on ThreadX and bare metal
+    /// interrupts are masked while it is held: the sections below are a few
+    /// pointer moves, and nothing waits or calls out inside them).
+    lock: IsrLock<u32>,
     /// Released packets wake allocators here.
     sig: Signal,
 }
@@ -120,7 +127,7 @@ pub unsafe fn nx_packet_pool_create(
         p.nx_packet_pool_available_list = head;
         ptr::write(
             p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-            PoolPriv { me: pool as usize, lock: Lock::new(0), sig: Signal::new() },
+            PoolPriv { me: pool as usize, lock: IsrLock::new(0), sig: Signal::new() },
         );
         ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
         NX_SUCCESS
@@ -269,7 +276,10 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
         (*pool).nx_packet_pool_available += 1;
     }
     // Notified under the lock: once it is released this thread no longer
-    // touches the pool (a delete may follow at once).
+    // touches the pool (a delete may follow at once, and the application
+    // may then reuse the pool's memory). On ThreadX that is
+    // tx_event_flags_set with interrupts masked, which ThreadX allows (a
+    // thread it readies runs once the posture is restored).
     if *g > 0 {
         pp.sig.notify_all();
     }

@@ -20,11 +20,10 @@
 //! single-threaded `pop3_fetch`) there are no interrupts and a critical
 //! section masks nothing.
 
-use super::{Deadline, StackArea, TICKS_PER_SECOND};
+use super::{Deadline, Relock, StackArea, TICKS_PER_SECOND};
 use core::cell::UnsafeCell;
 use core::ffi::CStr;
 use core::marker::PhantomData;
-use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 /// False: no helper threads; blocking calls run the idle hook.
@@ -171,42 +170,7 @@ impl<T> Drop for Guard<'_, T> {
     }
 }
 
-impl<T> Deref for Guard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the lock is held.
-        unsafe { &*self.lock.value.get() }
-    }
-}
-
-impl<T> DerefMut for Guard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the lock is held by this guard only.
-        unsafe { &mut *self.lock.value.get() }
-    }
-}
-
-/// A guard [`Signal::wait_until`] can release and take again.
-pub trait Relock<'a>: Sized {
-    /// The lock the guard holds.
-    type Lock: 'a;
-    /// Releases the guard, giving back its lock.
-    fn unlock(self) -> &'a Self::Lock;
-    /// Takes the lock again.
-    fn relock(lock: &'a Self::Lock) -> Self;
-}
-
-impl<'a, T: 'a> Relock<'a> for Guard<'a, T> {
-    type Lock = Lock<T>;
-    fn unlock(self) -> &'a Lock<T> {
-        let l = self.lock;
-        drop(self);
-        l
-    }
-    fn relock(lock: &'a Lock<T>) -> Self {
-        lock.lock()
-    }
-}
+super::guard::guard_impls!(Guard, Lock);
 
 // ---------------------------------------------------------------- idle hook
 
@@ -337,6 +301,12 @@ pub unsafe fn spawn_in(
     _arg: usize,
 ) -> Option<Thread> {
     None
+}
+
+/// The one thread of execution (interrupt handlers aside, which never ask):
+/// always 1.
+pub fn current_thread_id() -> usize {
+    1
 }
 
 /// No threads on bare metal: always `None`.

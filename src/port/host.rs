@@ -246,6 +246,13 @@ pub unsafe fn host_area_free(ptr: *mut u8, bytes: usize) {
 /// Bare metal only; the host's helper threads make progress on their own.
 pub fn set_idle_hook(_hook: Option<fn()>) {}
 
+/// A number that names the calling thread while it runs (never 0): the
+/// address of a thread-local.
+pub fn current_thread_id() -> usize {
+    std::thread_local!(static ME: u8 = const { 0 });
+    ME.with(|m| m as *const u8 as usize)
+}
+
 impl Thread {
     /// Waits for the thread to end.
     pub fn join(self) {

@@ -37,6 +37,9 @@
 //!   `nx_ip_create`'s `priority`); `None` if it cannot start, and always on
 //!   bare metal ([`HAS_THREADS`] is false there). [`spawn`] takes a closure
 //!   and needs the heap: std only (it returns `None` without `std`).
+//!   [`current_thread_id`]: a number naming the calling thread while it
+//!   runs (std: a thread-local's address; ThreadX: `tx_thread_identify`,
+//!   0 outside a thread; bare metal: 1, the one thread of execution).
 //! - [`set_idle_hook`]: bare metal only (a no-op elsewhere): the function a
 //!   blocking wait runs to make progress (poll drivers, deferred queues,
 //!   smoltcp, timers). netx registers it when the first IP instance is
@@ -134,6 +137,11 @@ pub use self::host::*;
 
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
 /// cbindgen:ignore
+mod guard;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+pub use self::guard::Relock;
+#[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
+/// cbindgen:ignore
 mod tick;
 #[cfg(any(feature = "port-threadx", feature = "port-baremetal"))]
 pub use self::tick::Deadline;
@@ -191,11 +199,26 @@ pub struct StackArea {
 pub(crate) const MIN_STACK_BYTES: usize = 1024;
 
 /// Bytes of the separate stack `nx_ip_create` carves for smoltcp's poll on
-/// a port where the application's own thread polls (bare metal: no helper
-/// thread). smoltcp's ingress and egress paths alone take about 2.3 KiB on
-/// Cortex-M4, more than a NetX program gives its threads; 3 KiB covers the
-/// measured deepest use with margin. 0: polls run on the caller's stack.
-pub(crate) const SERVICE_STACK: usize = if HAS_THREADS { 0 } else { 3072 };
+/// the embedded ports: whichever thread polls (the application's thread
+/// inside a blocking call, bare metal's idle hook, the ThreadX helper
+/// thread) runs `iface.poll` there ([`run_on_stack`], Cortex-M), under the
+/// instance's core lock, which owns it. smoltcp's ingress and egress paths
+/// alone take about 2.3 KiB on Cortex-M4, more than a NetX program gives
+/// its threads; 3 KiB covers the measured deepest use (2,404 B painted)
+/// with margin. 0 on the std port: polls run on the caller's stack.
+///
+/// ThreadX notes: a thread preempted or blocked while on the service stack
+/// is fine (ThreadX saves the thread's PSP in its `TX_THREAD` and restores
+/// it; no other thread uses the area meanwhile: it waits for the core
+/// lock); interrupt handlers run on MSP, not here. With
+/// `TX_ENABLE_STACK_CHECKING`, ThreadX may report a stack error
+/// (`_tx_thread_stack_error_handler`) for a thread suspended while its
+/// stack pointer is on the service stack, outside the stack it was created
+/// with: an application that enables stack checking must expect that (or
+/// give its threads the stack for the poll and build without the service
+/// stack: not offered).
+pub(crate) const SERVICE_STACK: usize =
+    if cfg!(any(feature = "port-threadx", feature = "port-baremetal")) { 3072 } else { 0 };
 
 /// Runs `f` with the stack pointer moved to the top of `stack` (Cortex-M:
 /// a four-instruction trampoline), so that a deep call (smoltcp's poll)
@@ -221,10 +244,9 @@ pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -
             ctx.r = Some(f());
         }
     }
-    // The ThreadX port on Cortex-M carves no service stack: a plain call.
-    // A constant, so that on bare metal no in-place branch puts the deep
-    // call back on the caller's stack (and on bench/m4/stack_graph.py's
-    // static call graph).
+    // A port without a service stack: a plain call. A constant, so that no
+    // in-place branch puts the deep call back on the caller's stack (and on
+    // bench/m4/stack_graph.py's static call graph).
     if SERVICE_STACK == 0 {
         return f();
     }

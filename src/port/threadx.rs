@@ -21,12 +21,11 @@
 //! control block fits the storage reserved here (`NX_PORT_TX_*_WORDS`, kept
 //! equal to the constants below by a unit test).
 
-use super::{Deadline, StackArea, MIN_STACK_BYTES};
+use super::{Deadline, Relock, StackArea, MIN_STACK_BYTES};
 use core::cell::UnsafeCell;
 use core::ffi::{c_char, c_void, CStr};
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
 /// Words reserved for a `TX_EVENT_FLAGS_GROUP` (40 bytes, 56 with
@@ -251,6 +250,13 @@ fn current_thread() -> usize {
     unsafe { nx_port_tx_thread_identify() as usize }
 }
 
+/// A number that names the calling thread while it runs: its `TX_THREAD`
+/// (`tx_thread_identify`); 0 outside a thread (initialization; in an ISR
+/// ThreadX names the interrupted thread, but nothing here asks from one).
+pub fn current_thread_id() -> usize {
+    current_thread()
+}
+
 // ---------------------------------------------------------------- Lock
 
 const FREE: u32 = 0;
@@ -344,21 +350,6 @@ impl<T> Drop for Guard<'_, T> {
     }
 }
 
-impl<T> Deref for Guard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the lock is held.
-        unsafe { &*self.lock.value.get() }
-    }
-}
-
-impl<T> DerefMut for Guard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the lock is held, and this guard is its only holder.
-        unsafe { &mut *self.lock.value.get() }
-    }
-}
-
 // ---------------------------------------------------------------- IsrLock
 
 /// A lock an ISR may take: interrupts masked while it is held (keep it
@@ -408,54 +399,9 @@ impl<T> Drop for IsrGuard<'_, T> {
     }
 }
 
-impl<T> Deref for IsrGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: the lock is held.
-        unsafe { &*self.lock.value.get() }
-    }
-}
+super::guard::guard_impls!(Guard, Lock);
 
-impl<T> DerefMut for IsrGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the lock is held by this guard only.
-        unsafe { &mut *self.lock.value.get() }
-    }
-}
-
-/// A guard [`Signal::wait_until`] can release and take again.
-pub trait Relock<'a>: Sized {
-    /// The lock the guard holds.
-    type Lock: 'a;
-    /// Releases the guard, giving back its lock.
-    fn unlock(self) -> &'a Self::Lock;
-    /// Takes the lock again.
-    fn relock(lock: &'a Self::Lock) -> Self;
-}
-
-impl<'a, T: 'a> Relock<'a> for Guard<'a, T> {
-    type Lock = Lock<T>;
-    fn unlock(self) -> &'a Lock<T> {
-        let l = self.lock;
-        drop(self);
-        l
-    }
-    fn relock(lock: &'a Lock<T>) -> Self {
-        lock.lock()
-    }
-}
-
-impl<'a, T: 'a> Relock<'a> for IsrGuard<'a, T> {
-    type Lock = IsrLock<T>;
-    fn unlock(self) -> &'a IsrLock<T> {
-        let l = self.lock;
-        drop(self);
-        l
-    }
-    fn relock(lock: &'a IsrLock<T>) -> Self {
-        lock.lock()
-    }
-}
+super::guard::guard_impls!(IsrGuard, IsrLock);
 
 // ---------------------------------------------------------------- Signal
 
