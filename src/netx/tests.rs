@@ -30,6 +30,7 @@ fn isr_allocates_and_releases_while_threads_wait() {
     // SAFETY: the pool is shared on purpose; every access goes through
     // the pool's services.
     unsafe impl Send for P {}
+    // SAFETY: as above.
     unsafe impl Sync for P {}
     #[repr(C, align(8))]
     struct Mem([u8; 16384]);
