@@ -83,14 +83,11 @@ extern ULONG fetch_timeout_ticks;
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -948,28 +945,6 @@ static void fail_file(const char *what, const char *name)
     finish_failure();
 }
 
-/* Waits (at most a second) until the host side of the TAP is running. The
-   kernel turns a TAP's carrier on when this program attaches, but drops
-   what it sends on the interface (our ARP reply among it) until its link
-   watcher has activated the interface, a few microseconds later on a quiet
-   host, milliseconds on a busy one; an ARP request sent in that window is
-   answered into the void and smoltcp asks again only a second later. */
-static void wait_tap_running(const char *name)
-{
-    struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
-    for (int i = 0; i < 1000; i++) {
-        if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0 || (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING))
-            break;
-        usleep(1000);
-    }
-    close(fd);
-}
-
 void tx_application_define(void *first_unused_memory)
 {
     UINT status;
@@ -1028,7 +1003,6 @@ void tx_application_define(void *first_unused_memory)
     if (status != NX_SUCCESS) {
         fail(status, "enabling the IP instance on TAP %s", opt.tap);
     }
-    wait_tap_running(opt.tap);
     tx_thread_create(&fetch_thread, "pop3_fetch", fetch_entry, 0, NX_NULL, 0, 4, 4, TX_NO_TIME_SLICE,
                      TX_AUTO_START);
 }

@@ -259,19 +259,44 @@ fn host_mtu(name: &[u8; IFNAMSIZ]) -> Option<ULONG> {
     (r == 0 && mtu > 0).then_some(mtu as ULONG)
 }
 
-/// Whether the host side of the interface is administratively up.
-fn host_up(name: &[u8; IFNAMSIZ]) -> bool {
+/// The host side's interface flags (`IFF_UP`, `IFF_RUNNING`, ...), if readable.
+fn host_flags(name: &[u8; IFNAMSIZ]) -> Option<c_int> {
     let s = ioctl_socket();
     if s < 0 {
-        return false;
+        return None;
     }
     let mut ifr = ifreq_for(name);
     // SAFETY: SIOCGIFFLAGS fills ifr_ifru.ifru_flags of a valid ifreq.
     let r = unsafe { libc::ioctl(s, libc::SIOCGIFFLAGS as _, &mut ifr) };
     // SAFETY: s is our socket.
     unsafe { libc::close(s) };
-    // SAFETY: written by the kernel on success.
-    r == 0 && (unsafe { ifr.ifr_ifru.ifru_flags } as c_int & libc::IFF_UP) != 0
+    // SAFETY: ifr was zeroed and, on success, written by the kernel.
+    let flags = unsafe { ifr.ifr_ifru.ifru_flags } as c_int;
+    (r == 0).then_some(flags)
+}
+
+/// Whether the host side of the interface is administratively up.
+fn host_up(name: &[u8; IFNAMSIZ]) -> bool {
+    host_flags(name).is_some_and(|f| f & libc::IFF_UP != 0)
+}
+
+/// At `NX_LINK_ENABLE`: waits (at most a second) until an administratively
+/// up host side is also running. The kernel turns the TAP's carrier on when
+/// we attach but drops what it sends on the interface until its link watcher
+/// has activated it (microseconds on a quiet host, milliseconds on a busy
+/// one); an ARP reply lost in that window costs smoltcp's one-second retry.
+fn wait_host_running(name: &[u8; IFNAMSIZ]) {
+    for _ in 0..1000 {
+        match host_flags(name) {
+            Some(f) if f & libc::IFF_UP != 0 && f & libc::IFF_RUNNING == 0 => {
+                // A 1 ms sleep (poll with no descriptors: a call the polled
+                // bare-metal TAP build already makes).
+                // SAFETY: no descriptors, so no memory is read or written.
+                unsafe { libc::poll(ptr::null_mut(), 0, 1) };
+            }
+            _ => return,
+        }
+    }
 }
 
 /// Opens an existing TAP interface; `Err(errno)` otherwise.
@@ -333,6 +358,11 @@ pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
                 if ifc.is_null() {
                     r.nx_ip_driver_status = NX_INVALID_INTERFACE;
                 } else {
+                    if r.nx_ip_driver_command == NX_LINK_ENABLE {
+                        if let Some(t) = tap_of(ifc) {
+                            wait_host_running(&t.name);
+                        }
+                    }
                     ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
                     // Polled mode: (re)start the rounds of deferred processing.
                     #[cfg(feature = "port-baremetal")]
