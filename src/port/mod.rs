@@ -205,7 +205,9 @@ pub(crate) const MIN_STACK_BYTES: usize = 1024;
 /// instance's core lock, which owns it. smoltcp's ingress and egress paths
 /// alone take about 2.3 KiB on Cortex-M4, more than a NetX program gives
 /// its threads; 3 KiB covers the measured deepest use (2,404 B painted)
-/// with margin. 0 on the std port: polls run on the caller's stack.
+/// with margin. The std port carves it too (unused there: polls run on
+/// the caller's stack) so that one `NX_IP_MEMORY_OVERHEAD_THREADS` is exact
+/// for std and ThreadX alike: a program sized on the host fits the target.
 ///
 /// ThreadX notes: a thread preempted or blocked while on the service stack
 /// is fine (ThreadX saves the thread's PSP in its `TX_THREAD` and restores
@@ -217,19 +219,17 @@ pub(crate) const MIN_STACK_BYTES: usize = 1024;
 /// with: an application that enables stack checking must expect that (or
 /// give its threads the stack for the poll and build without the service
 /// stack: not offered).
-pub(crate) const SERVICE_STACK: usize =
-    if cfg!(any(feature = "port-threadx", feature = "port-baremetal")) { 3072 } else { 0 };
+pub(crate) const SERVICE_STACK: usize = 3072;
 
 /// Runs `f` with the stack pointer moved to the top of `stack` (Cortex-M:
 /// a four-instruction trampoline), so that a deep call (smoltcp's poll)
-/// does not need the caller's thread to have the stack for it. Elsewhere,
-/// and on a port with no [`SERVICE_STACK`], a plain call.
+/// does not need the caller's thread to have the stack for it. Elsewhere
+/// (host builds), a plain call.
 ///
 /// # Safety
 /// While `f` runs, nothing else uses `stack` (callers hold the lock that
 /// owns it, so calls on the same area never nest), and `stack` is writable
-/// memory of `stack.size` (at least 256) bytes when [`SERVICE_STACK`] is
-/// not 0.
+/// memory of `stack.size` (at least 256) bytes.
 #[cfg(all(target_arch = "arm", target_os = "none"))]
 pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -> R {
     struct Ctx<F, R> {
@@ -243,12 +243,6 @@ pub(crate) unsafe fn run_on_stack<R, F: FnOnce() -> R>(stack: StackArea, f: F) -
         if let Some(f) = ctx.f.take() {
             ctx.r = Some(f());
         }
-    }
-    // A port without a service stack: a plain call. A constant, so that no
-    // in-place branch puts the deep call back on the caller's stack (and on
-    // bench/m4/stack_graph.py's static call graph).
-    if SERVICE_STACK == 0 {
-        return f();
     }
     debug_assert!(stack.size >= 256 && !stack.ptr.is_null());
     let mut ctx = Ctx { f: Some(f), r: None };
