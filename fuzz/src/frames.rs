@@ -33,6 +33,8 @@ struct World {
     ips: [*mut NX_IP; 2],
     pools: [*mut NX_PACKET_POOL; 2],
     socks: [*mut NX_TCP_SOCKET; 2],
+    /// Kept reachable (the ARP cache is not referenced from the instance).
+    mem: [net::IpMemory; 2],
 }
 // SAFETY: leaked allocations living for the process; the library's locks
 // order every access.
@@ -46,11 +48,16 @@ fn addr(i: usize) -> ULONG {
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| unsafe {
-        let mut w = World { ips: [ptr::null_mut(); 2], pools: [ptr::null_mut(); 2], socks: [ptr::null_mut(); 2] };
+        let mut w = World {
+            ips: [ptr::null_mut(); 2],
+            pools: [ptr::null_mut(); 2],
+            socks: [ptr::null_mut(); 2],
+            mem: [net::IpMemory::new(IP_MEMORY), net::IpMemory::new(IP_MEMORY)],
+        };
         for i in 0..2 {
             w.pools[i] = net::pool_create(PAYLOAD, PACKETS);
             w.ips[i] = net::leak(core::mem::zeroed::<NX_IP>());
-            net::ip_create(w.ips[i], addr(i), w.pools[i], nx_ram_network_driver, net::IpMemory::new(IP_MEMORY));
+            net::ip_create(w.ips[i], addr(i), w.pools[i], nx_ram_network_driver, w.mem[i]);
             assert_eq!(_nxe_icmp_enable(w.ips[i]), NX_SUCCESS);
             w.socks[i] = net::tcp_socket(w.ips[i], 4096);
         }

@@ -36,7 +36,9 @@ pub unsafe fn pool_create(payload: u32, packets: usize) -> *mut NX_PACKET_POOL {
     pool
 }
 
-/// Memory of an IP instance: its area and its ARP cache.
+/// Memory of an IP instance: its area and its ARP cache. Keep it in the
+/// target's world: the instance does not point to the ARP cache memory, and
+/// LeakSanitizer reports memory nothing points to.
 #[derive(Clone, Copy)]
 pub struct IpMemory {
     pub area: *mut u64,

@@ -53,7 +53,7 @@ const IP_MEMORY: usize = 1 << 20;
 const PORT: UINT = 110;
 const MAX_FRAMES: usize = 64;
 /// Client timeouts, ticks (10 ms): a lost connection costs a few of them.
-const REPLY_TIMEOUT: ULONG = 5;
+const REPLY_TIMEOUT: ULONG = 2;
 const CONNECT_TIMEOUT: ULONG = 20;
 
 /// The maildrop: short messages, a dot-stuffed one, one longer than a segment.
@@ -74,6 +74,8 @@ struct World {
     /// A's listening socket.
     srv: *mut NX_TCP_SOCKET,
     client: *mut NX_POP3_CLIENT,
+    /// Kept reachable (the ARP cache is not referenced from the instance).
+    mem: [net::IpMemory; 2],
 }
 // SAFETY: leaked allocations living for the process; the library's locks
 // order every access, and one input runs at a time.
@@ -92,12 +94,13 @@ fn world() -> &'static World {
             pools: [ptr::null_mut(); 2],
             srv: ptr::null_mut(),
             client: net::leak(core::mem::zeroed::<NX_POP3_CLIENT>()),
+            mem: [net::IpMemory::new(IP_MEMORY), net::IpMemory::new(IP_MEMORY)],
         };
         let drivers: [unsafe extern "C" fn(*mut NX_IP_DRIVER); 2] = [server_driver, nx_ram_network_driver];
         for i in 0..2 {
             w.pools[i] = net::pool_create(PAYLOAD, PACKETS);
             w.ips[i] = net::leak(core::mem::zeroed::<NX_IP>());
-            net::ip_create(w.ips[i], addr(i), w.pools[i], drivers[i], net::IpMemory::new(IP_MEMORY));
+            net::ip_create(w.ips[i], addr(i), w.pools[i], drivers[i], w.mem[i]);
             assert_eq!(_nxe_icmp_enable(w.ips[i]), NX_SUCCESS);
         }
         w.srv = net::tcp_socket(w.ips[0], 4096);
@@ -355,7 +358,10 @@ impl Server {
                 t
             }
             ("DELE", Some(_)) => b"+OK deleted\r\n".to_vec(),
-            ("QUIT", _) => b"+OK bye\r\n".to_vec(),
+            ("QUIT", _) => {
+                self.send(b"+OK bye\r\n");
+                return false;
+            }
             _ => b"-ERR\r\n".to_vec(),
         };
         self.send(&text)
@@ -364,9 +370,19 @@ impl Server {
     fn run(&mut self) {
         let w = self.w;
         // SAFETY: the world's objects live for the process.
-        if unsafe { _nxe_tcp_server_socket_accept(w.srv, CONNECT_TIMEOUT) } != NX_SUCCESS {
-            return;
+        unsafe {
+            if _nxe_tcp_server_socket_accept(w.srv, CONNECT_TIMEOUT) != NX_SUCCESS {
+                return;
+            }
+            self.serve();
+            // Closes as a server does after QUIT or the client's FIN, so that
+            // the client's disconnect need not wait for its timeout.
+            _nxe_tcp_socket_disconnect(w.srv, 2);
         }
+    }
+
+    fn serve(&mut self) {
+        let w = self.w;
         let greeting: &[u8] =
             if self.apop { b"+OK POP3 ready <1896.697170952@dbc.mtview.ca.us>\r\n" } else { b"+OK POP3 ready\r\n" };
         if !self.send(greeting) {
@@ -420,25 +436,41 @@ unsafe fn send(sock: *mut NX_TCP_SOCKET, pool: *mut NX_PACKET_POOL, data: &[u8])
     s
 }
 
-/// A client call's status must be one of those the header documents for it.
-fn ok_status(what: &str, s: UINT) -> UINT {
-    let known = matches!(
-        s,
-        NX_SUCCESS
-            | NX_NO_PACKET
-            | NX_NOT_CONNECTED
-            | NX_NOT_BOUND
-            | NX_TX_QUEUE_DEPTH
-            | NX_IN_PROGRESS
-            | NX_POP3_PARAM_ERROR
-            | NX_POP3_INVALID_MAIL_ITEM
-            | NX_POP3_SERVER_ERROR_STATUS
-            | NX_POP3_INSUFFICIENT_PACKET_PAYLOAD
-            | NX_POP3_CLIENT_INVALID_STATE
-            | NX_POP3_CLIENT_INVALID_INDEX
-    );
-    assert!(known, "{what} returned {s:#x}");
-    s
+/// The statuses of the client calls.
+#[derive(Default)]
+struct Calls {
+    /// Replies that did not come within the reply timeout.
+    stalls: u32,
+}
+
+impl Calls {
+    /// A client call's status must be one of those the header documents for it.
+    fn check(&mut self, what: &str, s: UINT) -> UINT {
+        let known = matches!(
+            s,
+            NX_SUCCESS
+                | NX_NO_PACKET
+                | NX_NOT_CONNECTED
+                | NX_NOT_BOUND
+                | NX_TX_QUEUE_DEPTH
+                | NX_IN_PROGRESS
+                | NX_POP3_PARAM_ERROR
+                | NX_POP3_INVALID_MAIL_ITEM
+                | NX_POP3_SERVER_ERROR_STATUS
+                | NX_POP3_INSUFFICIENT_PACKET_PAYLOAD
+                | NX_POP3_CLIENT_INVALID_STATE
+                | NX_POP3_CLIENT_INVALID_INDEX
+        );
+        assert!(known, "{what} returned {s:#x}");
+        self.stalls += u32::from(s == NX_NO_PACKET);
+        s
+    }
+
+    /// After two stalls the stream is lost: quit and delete only (keeps a
+    /// run within a few reply timeouts).
+    fn lost(&self) -> bool {
+        self.stalls >= 2
+    }
 }
 
 /// The client's session; true when every call succeeded and every message
@@ -446,6 +478,7 @@ fn ok_status(what: &str, s: UINT) -> UINT {
 unsafe fn session(w: &World, apop: bool, messages: usize) -> bool {
     let c = w.client;
     let mut clean = true;
+    let mut calls = Calls::default();
     _nx_pop3_client_settings_carry(c, 2, 2, CONNECT_TIMEOUT, 2, REPLY_TIMEOUT, 4096);
     let mut name = *b"user\0";
     let mut pass = *b"secret\0";
@@ -459,14 +492,18 @@ unsafe fn session(w: &World, apop: bool, messages: usize) -> bool {
         name.as_mut_ptr() as *mut CHAR,
         pass.as_mut_ptr() as *mut CHAR,
     );
-    if ok_status("create", s) == NX_SUCCESS {
+    if calls.check("create", s) == NX_SUCCESS {
         LOGGED_IN.fetch_add(1, Ordering::Relaxed);
         let (mut n, mut size): (UINT, ULONG) = (0, 0);
-        let s = ok_status("mail_items_get", _nxe_pop3_client_mail_items_get(c, &mut n, &mut size));
+        let s = calls.check("mail_items_get", _nxe_pop3_client_mail_items_get(c, &mut n, &mut size));
         clean &= s == NX_SUCCESS && n as usize == messages;
         for i in 1..=n.min(3) {
+            if calls.lost() {
+                clean = false;
+                break;
+            }
             let mut item_size: ULONG = 0;
-            let s = ok_status("mail_item_get", _nxe_pop3_client_mail_item_get(c, i, &mut item_size));
+            let s = calls.check("mail_item_get", _nxe_pop3_client_mail_item_get(c, i, &mut item_size));
             clean &= s == NX_SUCCESS;
             if s == NX_SUCCESS {
                 let mut got = Vec::new();
@@ -474,7 +511,7 @@ unsafe fn session(w: &World, apop: bool, messages: usize) -> bool {
                 for _ in 0..64 {
                     let mut p: *mut NX_PACKET = ptr::null_mut();
                     let (mut bytes, mut last): (ULONG, UINT) = (0, 0);
-                    let s = ok_status(
+                    let s = calls.check(
                         "mail_item_message_get",
                         _nxe_pop3_client_mail_item_message_get(c, &mut p, &mut bytes, &mut last),
                     );
@@ -497,10 +534,10 @@ unsafe fn session(w: &World, apop: bool, messages: usize) -> bool {
                 }
                 clean &= ended && (i as usize) <= messages && got == maildrop()[i as usize - 1];
             }
-            let s = ok_status("mail_item_delete", _nxe_pop3_client_mail_item_delete(c, i));
+            let s = calls.check("mail_item_delete", _nxe_pop3_client_mail_item_delete(c, i));
             clean &= s == NX_SUCCESS;
         }
-        let s = ok_status("quit", _nxe_pop3_client_quit(c));
+        let s = calls.check("quit", _nxe_pop3_client_quit(c));
         clean &= s == NX_SUCCESS;
     } else {
         clean = false;
