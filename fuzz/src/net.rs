@@ -87,6 +87,15 @@ pub unsafe fn ip_create(
 /// `ip` is a created instance.
 pub unsafe fn tcp_socket(ip: *mut NX_IP, window: ULONG) -> *mut NX_TCP_SOCKET {
     let sock = leak(core::mem::zeroed::<NX_TCP_SOCKET>());
+    tcp_socket_create(ip, sock, window);
+    sock
+}
+
+/// Creates the TCP socket `sock` (not created) on `ip` with receive window `window`.
+///
+/// # Safety
+/// `ip` is a created instance; `sock` points to a socket struct that is not created.
+pub unsafe fn tcp_socket_create(ip: *mut NX_IP, sock: *mut NX_TCP_SOCKET, window: ULONG) {
     let s = _nxe_tcp_socket_create(
         ip,
         sock,
@@ -100,7 +109,6 @@ pub unsafe fn tcp_socket(ip: *mut NX_IP, window: ULONG) -> *mut NX_TCP_SOCKET {
         core::mem::size_of::<NX_TCP_SOCKET>() as UINT,
     );
     assert_eq!(s, NX_SUCCESS, "socket create");
-    sock
 }
 
 /// Hands `ip` one received frame, as a driver does: a packet of `pool`

@@ -2,7 +2,8 @@
 //! the driver protocol's deferred-receive calls while a TCP connection and
 //! a POP3 session run on it (issue 9, "Fuzzing the other two inputs" (a)).
 //!
-//! Two instances on the RAM driver (created once, 10.10.0.0/24): A runs a
+//! Two instances on the RAM driver (10.10.0.0/24, created for each input
+//! and deleted after it, pools made once): A runs a
 //! scripted POP3 server on port 110 in a thread of its own, B runs the POP3
 //! client through the C exports a NetX program calls (`_nxe_pop3_client_create`
 //! with short timeouts carried as `nx_pop3_client_create` does, STAT, RETR and
@@ -26,7 +27,8 @@
 //! Checked: every client call returns a NetX status from the set the header
 //! documents (a panic is a crash: libFuzzer's hook aborts, and the crate's
 //! test counts panics), a packet handed out holds what `bytes_retrieved`
-//! says, delete succeeds, every packet of both pools is back at the end, and
+//! says, the client's delete and then A's socket and both instances delete
+//! with `NX_SUCCESS`, every packet of both pools is back at the end, and
 //! the run ends in bounded time (libFuzzer's `-timeout`).
 
 use crate::{net, Reader};
@@ -68,13 +70,16 @@ fn maildrop() -> &'static [Vec<u8>; 3] {
     })
 }
 
+/// The objects of every run, in memory that lives for the process. The
+/// instances and A's socket are created for each input and deleted after
+/// it: nothing an input did (an ARP entry pointing elsewhere, a socket
+/// state) reaches the next one, so a finding reproduces alone.
 struct World {
     ips: [*mut NX_IP; 2],
     pools: [*mut NX_PACKET_POOL; 2],
     /// A's listening socket.
     srv: *mut NX_TCP_SOCKET,
     client: *mut NX_POP3_CLIENT,
-    /// Kept reachable (the ARP cache is not referenced from the instance).
     mem: [net::IpMemory; 2],
 }
 // SAFETY: leaked allocations living for the process; the library's locks
@@ -89,23 +94,38 @@ fn addr(i: usize) -> ULONG {
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| unsafe {
-        let mut w = World {
-            ips: [ptr::null_mut(); 2],
-            pools: [ptr::null_mut(); 2],
-            srv: ptr::null_mut(),
+        World {
+            ips: [net::leak(core::mem::zeroed::<NX_IP>()), net::leak(core::mem::zeroed::<NX_IP>())],
+            pools: [net::pool_create(PAYLOAD, PACKETS), net::pool_create(PAYLOAD, PACKETS)],
+            srv: net::leak(core::mem::zeroed::<NX_TCP_SOCKET>()),
             client: net::leak(core::mem::zeroed::<NX_POP3_CLIENT>()),
             mem: [net::IpMemory::new(IP_MEMORY), net::IpMemory::new(IP_MEMORY)],
-        };
-        let drivers: [unsafe extern "C" fn(*mut NX_IP_DRIVER); 2] = [server_driver, nx_ram_network_driver];
-        for i in 0..2 {
-            w.pools[i] = net::pool_create(PAYLOAD, PACKETS);
-            w.ips[i] = net::leak(core::mem::zeroed::<NX_IP>());
-            net::ip_create(w.ips[i], addr(i), w.pools[i], drivers[i], w.mem[i]);
-            assert_eq!(_nxe_icmp_enable(w.ips[i]), NX_SUCCESS);
         }
-        w.srv = net::tcp_socket(w.ips[0], 4096);
-        w
     })
+}
+
+/// Creates both instances and A's listening socket.
+unsafe fn up(w: &World) {
+    let drivers: [unsafe extern "C" fn(*mut NX_IP_DRIVER); 2] = [server_driver, nx_ram_network_driver];
+    for i in 0..2 {
+        net::ip_create(w.ips[i], addr(i), w.pools[i], drivers[i], w.mem[i]);
+        assert_eq!(_nxe_icmp_enable(w.ips[i]), NX_SUCCESS);
+    }
+    net::tcp_socket_create(w.ips[0], w.srv, 4096);
+    assert_eq!(_nxe_tcp_server_socket_listen(w.ips[0], PORT, w.srv, 1, None), NX_SUCCESS);
+}
+
+/// Deletes what `up` created (the client deleted its socket); then every
+/// packet must be back in its pool.
+unsafe fn down(w: &World) {
+    _nxe_tcp_socket_disconnect(w.srv, NX_NO_WAIT);
+    _nxe_tcp_server_socket_unaccept(w.srv);
+    assert_eq!(_nxe_tcp_server_socket_unlisten(w.ips[0], PORT), NX_SUCCESS);
+    assert_eq!(_nxe_tcp_socket_delete(w.srv), NX_SUCCESS);
+    for &ip in &w.ips {
+        assert_eq!(_nxe_ip_delete(ip), NX_SUCCESS, "ip delete");
+    }
+    net::pools_settle(&w.pools);
 }
 
 /// What A last sent to B over TCP: the template of a spoofed segment.
@@ -569,7 +589,7 @@ pub fn run(data: &[u8]) {
     let no_frames = frames.is_empty();
     *SEEN.lock().unwrap_or_else(|e| e.into_inner()) = Seen::default();
     // SAFETY: the world's objects live for the process.
-    unsafe { assert_eq!(_nxe_tcp_server_socket_listen(w.ips[0], PORT, w.srv, 1, None), NX_SUCCESS) };
+    unsafe { up(w) };
     let done = Arc::new(AtomicBool::new(false));
     let mut server = Server { w, frames: frames.into_iter(), messages, apop, split: config & 8 != 0, done: done.clone() };
     // A joined thread, not a scoped one (see api.rs: LeakSanitizer).
@@ -587,12 +607,7 @@ pub fn run(data: &[u8]) {
         std::panic::resume_unwind(e);
     }
     // SAFETY: as above; the server thread has finished.
-    unsafe {
-        _nxe_tcp_socket_disconnect(w.srv, NX_NO_WAIT);
-        _nxe_tcp_server_socket_unaccept(w.srv);
-        assert_eq!(_nxe_tcp_server_socket_unlisten(w.ips[0], PORT), NX_SUCCESS);
-        net::pools_settle(&w.pools);
-    }
+    unsafe { down(w) };
     if clean && no_frames {
         CLEAN.fetch_add(1, Ordering::Relaxed);
     }
