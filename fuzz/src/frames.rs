@@ -5,10 +5,11 @@
 //! Two instances on the RAM driver (created once): A listens on port 80, B
 //! connects from port 6000 (fixed, so that seeds can aim at the
 //! connection). Per input: connect, then for each chunk of the input either
-//! hand A a frame built from the chunk (the first byte picks
-//! `_nx_ip_packet_deferred_receive` or `_nx_arp_packet_deferred_receive`
-//! and whether the packet names its interface: `net::inject`; the rest is
-//! the datagram, any length up to the pool's payload), or move
+//! hand A a frame built from the chunk (the first byte picks the driver
+//! receive path, `_nx_ip_packet_deferred_receive`,
+//! `_nx_arp_packet_deferred_receive`, the immediate forms or an Ethernet
+//! frame through `_nx_ip_driver_deferred_receive`, and whether the packet
+//! names its interface: `net::inject`; the rest is the datagram, any length up to the pool's payload), or move
 //! a little data over the connection (B sends, A receives with a short
 //! wait). Every call must return a NetX status; the connection may be
 //! broken by the frames (then it ends with `NX_NOT_CONNECTED`). At the end

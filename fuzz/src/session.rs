@@ -18,7 +18,9 @@
 //! a TCP segment from A's port 110 to the client's port built on the live
 //! connection: fuzzed flags, sequence and acknowledgement offsets from A's
 //! last segment, window, options and payload (`"+OK ..."` text reaches the
-//! client's parser). Bit 3 of `head` sets the packet's interface (see
+//! client's parser). Bit 3 of `head` sets the packet's interface, bits 4-5
+//! pick the driver receive path: the deferred-receive calls, the immediate
+//! ones, or an Ethernet frame through `_nx_ip_driver_deferred_receive` (see
 //! `net::inject`). The server injects the frames into B, from the pool B's
 //! driver receives into, before each reply it sends: a frame with bit 7 of
 //! `head` set ends the frames of one reply; what is left goes in after the
@@ -220,9 +222,10 @@ fn ipv4(src: ULONG, proto: u8, ttl: u8, frag: u16, l4: &[u8]) -> Vec<u8> {
 enum Frame {
     /// `kind` as `net::inject` reads it.
     Raw { kind: u8, bytes: Vec<u8> },
-    Ip { iface: bool, proto: u8, ttl: u8, frag: u16, spoof: Option<ULONG>, payload: Vec<u8> },
+    /// `iface` is `kind` but for bit 0 (ARP), which a template never sets.
+    Ip { iface: u8, proto: u8, ttl: u8, frag: u16, spoof: Option<ULONG>, payload: Vec<u8> },
     Tcp {
-        iface: bool,
+        iface: u8,
         flags: u8,
         seq: i16,
         ack: i16,
@@ -239,7 +242,7 @@ impl Frame {
         match self {
             Frame::Raw { kind, bytes } => (*kind, bytes.clone()),
             Frame::Ip { iface, proto, ttl, frag, spoof, payload } => {
-                (u8::from(*iface) << 1, ipv4(spoof.unwrap_or(addr(0)), *proto, *ttl, *frag, payload))
+                (*iface, ipv4(spoof.unwrap_or(addr(0)), *proto, *ttl, *frag, payload))
             }
             Frame::Tcp { iface, flags, seq, ack, window, bad_sum, ports, options, payload } => {
                 let s = *SEEN.lock().unwrap_or_else(|e| e.into_inner());
@@ -261,7 +264,7 @@ impl Frame {
                 pseudo[10..12].copy_from_slice(&(t.len() as u16).to_be_bytes());
                 let c = fold(checksum(checksum(0, &pseudo), &t)) ^ u16::from(*bad_sum);
                 t[16..18].copy_from_slice(&c.to_be_bytes());
-                (u8::from(*iface) << 1, ipv4(addr(0), 6, 64, 0x4000, &t))
+                (*iface, ipv4(addr(0), 6, 64, 0x4000, &t))
             }
         }
     }
@@ -272,11 +275,15 @@ fn parse(r: &mut Reader) -> Vec<(Frame, bool)> {
     let mut frames = Vec::new();
     while !r.is_empty() && frames.len() < MAX_FRAMES {
         let head = r.u8();
-        let iface = head & 8 != 0;
+        // net::inject's kind: the interface bit and the receive path; a
+        // template is an IP datagram, never a whole Ethernet frame (path 3).
+        let path = (head >> 4) & 3;
+        let raw = (head & 8) >> 2 | path << 2;
+        let iface = (head & 8) >> 2 | path.min(2) << 2;
         let f = match head & 7 {
             k @ (0 | 1) => {
                 let len = usize::from(r.u16()) % 1600;
-                Frame::Raw { kind: k | u8::from(iface) << 1, bytes: r.bytes(len).to_vec() }
+                Frame::Raw { kind: k | raw, bytes: r.bytes(len).to_vec() }
             }
             2 => {
                 let proto = r.u8();
