@@ -1,4 +1,4 @@
-//! Setup shared by the targets that run a network (`frames`, `session`):
+//! Setup shared by the targets that run a network (`api`, `frames`, `session`):
 //! leaked packet pools and IP instances that live for the process, frame
 //! injection through the driver protocol's deferred-receive calls, and the
 //! end-of-input check that every packet is back in its pool.
