@@ -12,7 +12,8 @@
 //! acknowledgement numbers of A's last TCP segment to B.
 //!
 //! Input: one configuration byte (1 to 3 messages, APOP or USER/PASS, each
-//! reply sent whole or in two pieces), then frames, each `head` + fields:
+//! reply sent whole or in two pieces, 0 to 47 of the 48 packets of B's pool
+//! held during the session, the client's receive window), then frames, each `head` + fields:
 //! `head & 7` picks a raw IP datagram (0) or ARP packet (1) (`u16` length,
 //! bytes), an IPv4 datagram from A to B of a fuzzed protocol (2), or (3..7)
 //! a TCP segment from A's port 110 to the client's port built on the live
@@ -502,11 +503,11 @@ impl Calls {
 
 /// The client's session; true when every call succeeded and every message
 /// came down as the server has it.
-unsafe fn session(w: &World, apop: bool, messages: usize) -> bool {
+unsafe fn session(w: &World, apop: bool, messages: usize, window: ULONG) -> bool {
     let c = w.client;
     let mut clean = true;
     let mut calls = Calls::default();
-    _nx_pop3_client_settings_carry(c, 2, 2, CONNECT_TIMEOUT, 2, REPLY_TIMEOUT, 4096);
+    _nx_pop3_client_settings_carry(c, 2, 2, CONNECT_TIMEOUT, 2, REPLY_TIMEOUT, window);
     let mut name = *b"user\0";
     let mut pass = *b"secret\0";
     let s = _nxe_pop3_client_create(
@@ -592,6 +593,10 @@ pub fn run(data: &[u8]) {
     let config = r.u8();
     let messages = 1 + usize::from(config & 3) % 3;
     let apop = config & 4 != 0;
+    // Packets of B's pool held for the whole session (a scarce pool: frames
+    // dropped, command packets late) and the client's receive window.
+    let hold = [0, 40, 45, 47][usize::from((config >> 4) & 3)];
+    let window = [4096, 1460, 536, 16384][usize::from(config >> 6)];
     let frames = parse(&mut r);
     let no_frames = frames.is_empty();
     *SEEN.lock().unwrap_or_else(|e| e.into_inner()) = Seen::default();
@@ -608,13 +613,28 @@ pub fn run(data: &[u8]) {
         }
     });
     // SAFETY: as above; one input at a time uses the client.
-    let clean = unsafe { session(w, apop, messages) };
+    let mut held = Vec::new();
+    // SAFETY: as above; the held packets are released below.
+    let clean = unsafe {
+        for _ in 0..hold {
+            let mut p: *mut NX_PACKET = ptr::null_mut();
+            if _nxe_packet_allocate(w.pools[1], &mut p, 0, NX_NO_WAIT) == NX_SUCCESS {
+                held.push(p);
+            }
+        }
+        session(w, apop, messages, window)
+    };
     done.store(true, Ordering::Release);
     if let Err(e) = t.join() {
         std::panic::resume_unwind(e);
     }
     // SAFETY: as above; the server thread has finished.
-    unsafe { down(w) };
+    unsafe {
+        for mut p in held {
+            assert_eq!(_nxe_packet_release(&mut p), NX_SUCCESS);
+        }
+        down(w)
+    };
     if clean && no_frames {
         CLEAN.fetch_add(1, Ordering::Relaxed);
     }
