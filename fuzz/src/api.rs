@@ -14,7 +14,7 @@
 //! taken down, a deleted instance is created again, and every packet must
 //! be back in its pool.
 
-use crate::Reader;
+use crate::{net, Reader};
 use core::ptr;
 use nx_pop3_client::drivers::ram::nx_ram_network_driver;
 use nx_pop3_client::ffi::netx::*;
@@ -34,9 +34,8 @@ const PORTS: [UINT; 2] = [80, 81];
 struct World {
     ips: [*mut NX_IP; 2],
     pools: [*mut NX_PACKET_POOL; 2],
-    areas: [(*mut u64, usize); 2],
+    mem: [net::IpMemory; 2],
     socks: [*mut NX_TCP_SOCKET; 4],
-    arp: [*mut u64; 2],
 }
 // SAFETY: the raw pointers are leaked allocations that live for the process;
 // the library's own locks order every access to the objects behind them.
@@ -47,61 +46,19 @@ fn addr(i: usize) -> ULONG {
     u32::from_be_bytes([10, 9, 0, 1 + i as u8])
 }
 
-fn leak<T>(v: T) -> *mut T {
-    Box::into_raw(Box::new(v))
-}
-
 unsafe fn create_ip(w: &World, i: usize) {
-    let s = _nxe_ip_create(
-        w.ips[i],
-        ptr::null_mut(),
-        addr(i),
-        0xFFFF_FF00,
-        w.pools[i],
-        Some(nx_ram_network_driver),
-        w.areas[i].0 as *mut VOID,
-        w.areas[i].1 as ULONG,
-        1,
-        core::mem::size_of::<NX_IP>() as UINT,
-    );
-    assert_eq!(s, NX_SUCCESS, "ip create");
-    assert_eq!(_nxe_arp_enable(w.ips[i], w.arp[i] as *mut VOID, 1024), NX_SUCCESS);
-    assert_eq!(_nxe_tcp_enable(w.ips[i]), NX_SUCCESS);
+    net::ip_create(w.ips[i], addr(i), w.pools[i], nx_ram_network_driver, w.mem[i]);
 }
 
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| unsafe {
-        let mut w = World {
-            ips: [ptr::null_mut(); 2],
-            pools: [ptr::null_mut(); 2],
-            areas: [(ptr::null_mut(), 0); 2],
-            socks: [ptr::null_mut(); 4],
-            arp: [ptr::null_mut(); 2],
+        let w = World {
+            ips: [net::leak(core::mem::zeroed::<NX_IP>()), net::leak(core::mem::zeroed::<NX_IP>())],
+            pools: [net::pool_create(PAYLOAD, PACKETS), net::pool_create(PAYLOAD, PACKETS)],
+            mem: [net::IpMemory::new(IP_MEMORY), net::IpMemory::new(IP_MEMORY)],
+            socks: [(); 4].map(|_| net::leak(core::mem::zeroed::<NX_TCP_SOCKET>())),
         };
-        for i in 0..2 {
-            w.ips[i] = leak(core::mem::zeroed::<NX_IP>());
-            w.pools[i] = leak(core::mem::zeroed::<NX_PACKET_POOL>());
-            let bytes = PACKETS * (PAYLOAD as usize + 160);
-            let mem = Box::leak(vec![0u64; bytes / 8].into_boxed_slice());
-            assert_eq!(
-                _nxe_packet_pool_create(
-                    w.pools[i],
-                    ptr::null_mut(),
-                    PAYLOAD,
-                    mem.as_mut_ptr() as *mut VOID,
-                    bytes as ULONG,
-                    core::mem::size_of::<NX_PACKET_POOL>() as UINT
-                ),
-                NX_SUCCESS
-            );
-            let area = Box::leak(vec![0u64; IP_MEMORY / 8].into_boxed_slice());
-            w.areas[i] = (area.as_mut_ptr(), IP_MEMORY);
-            w.arp[i] = Box::leak(vec![0u64; 128].into_boxed_slice()).as_mut_ptr();
-        }
-        for s in w.socks.iter_mut() {
-            *s = leak(core::mem::zeroed::<NX_TCP_SOCKET>());
-        }
         for i in 0..2 {
             create_ip(&w, i);
         }
@@ -220,16 +177,7 @@ unsafe fn cleanup(w: &World) {
             create_ip(w, i);
         }
     }
-    // Frames in flight (a last RST) settle within a few ticks.
-    for _ in 0..200 {
-        if (0..2).all(|i| (*w.pools[i]).nx_packet_pool_available == (*w.pools[i]).nx_packet_pool_total) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    for i in 0..2 {
-        assert_eq!((*w.pools[i]).nx_packet_pool_available, (*w.pools[i]).nx_packet_pool_total, "pool {i} leaked");
-    }
+    net::pools_settle(&w.pools);
 }
 
 pub fn run(data: &[u8]) {

@@ -5,15 +5,17 @@
 //! Two instances on the RAM driver (created once): A listens on port 80, B
 //! connects from port 6000 (fixed, so that seeds can aim at the
 //! connection). Per input: connect, then for each chunk of the input either
-//! hand A a frame built from the chunk (the first byte picks
-//! `_nx_ip_packet_deferred_receive` or `_nx_arp_packet_deferred_receive`,
-//! the rest is the datagram, any length up to the pool's payload), or move
+//! hand A a frame built from the chunk (the first byte picks the driver
+//! receive path, `_nx_ip_packet_deferred_receive`,
+//! `_nx_arp_packet_deferred_receive`, the immediate forms or an Ethernet
+//! frame through `_nx_ip_driver_deferred_receive`, and whether the packet
+//! names its interface: `net::inject`; the rest is the datagram, any length up to the pool's payload), or move
 //! a little data over the connection (B sends, A receives with a short
 //! wait). Every call must return a NetX status; the connection may be
 //! broken by the frames (then it ends with `NX_NOT_CONNECTED`). At the end
 //! both sockets are taken down and every packet must be back in its pool.
 
-use crate::Reader;
+use crate::{net, Reader};
 use core::ptr;
 use nx_pop3_client::drivers::ram::nx_ram_network_driver;
 use nx_pop3_client::ffi::netx::*;
@@ -32,8 +34,8 @@ struct World {
     ips: [*mut NX_IP; 2],
     pools: [*mut NX_PACKET_POOL; 2],
     socks: [*mut NX_TCP_SOCKET; 2],
-    /// ARP cache memory (kept reachable: the stack checks it but keeps its own).
-    arp: [*mut u64; 2],
+    /// Kept reachable (the ARP cache is not referenced from the instance).
+    mem: [net::IpMemory; 2],
 }
 // SAFETY: leaked allocations living for the process; the library's locks
 // order every access.
@@ -51,85 +53,17 @@ fn world() -> &'static World {
             ips: [ptr::null_mut(); 2],
             pools: [ptr::null_mut(); 2],
             socks: [ptr::null_mut(); 2],
-            arp: [ptr::null_mut(); 2],
+            mem: [net::IpMemory::new(IP_MEMORY), net::IpMemory::new(IP_MEMORY)],
         };
         for i in 0..2 {
-            w.pools[i] = Box::into_raw(Box::new(core::mem::zeroed::<NX_PACKET_POOL>()));
-            let bytes = PACKETS * (PAYLOAD as usize + 160);
-            let mem = Box::leak(vec![0u64; bytes / 8].into_boxed_slice());
-            assert_eq!(
-                _nxe_packet_pool_create(
-                    w.pools[i],
-                    ptr::null_mut(),
-                    PAYLOAD,
-                    mem.as_mut_ptr() as *mut VOID,
-                    bytes as ULONG,
-                    core::mem::size_of::<NX_PACKET_POOL>() as UINT
-                ),
-                NX_SUCCESS
-            );
-            w.ips[i] = Box::into_raw(Box::new(core::mem::zeroed::<NX_IP>()));
-            let area = Box::leak(vec![0u64; IP_MEMORY / 8].into_boxed_slice());
-            assert_eq!(
-                _nxe_ip_create(
-                    w.ips[i],
-                    ptr::null_mut(),
-                    addr(i),
-                    0xFFFF_FF00,
-                    w.pools[i],
-                    Some(nx_ram_network_driver),
-                    area.as_mut_ptr() as *mut VOID,
-                    IP_MEMORY as ULONG,
-                    1,
-                    core::mem::size_of::<NX_IP>() as UINT
-                ),
-                NX_SUCCESS
-            );
-            w.arp[i] = Box::leak(vec![0u64; 128].into_boxed_slice()).as_mut_ptr();
-            assert_eq!(_nxe_arp_enable(w.ips[i], w.arp[i] as *mut VOID, 1024), NX_SUCCESS);
-            assert_eq!(_nxe_tcp_enable(w.ips[i]), NX_SUCCESS);
+            w.pools[i] = net::pool_create(PAYLOAD, PACKETS);
+            w.ips[i] = net::leak(core::mem::zeroed::<NX_IP>());
+            net::ip_create(w.ips[i], addr(i), w.pools[i], nx_ram_network_driver, w.mem[i]);
             assert_eq!(_nxe_icmp_enable(w.ips[i]), NX_SUCCESS);
-            w.socks[i] = Box::into_raw(Box::new(core::mem::zeroed::<NX_TCP_SOCKET>()));
-            assert_eq!(
-                _nxe_tcp_socket_create(
-                    w.ips[i],
-                    w.socks[i],
-                    ptr::null_mut(),
-                    0,
-                    0,
-                    0x80,
-                    4096,
-                    None,
-                    None,
-                    core::mem::size_of::<NX_TCP_SOCKET>() as UINT
-                ),
-                NX_SUCCESS
-            );
+            w.socks[i] = net::tcp_socket(w.ips[i], 4096);
         }
         w
     })
-}
-
-unsafe fn inject(w: &World, kind: u8, data: &[u8]) {
-    let pool = w.pools[0];
-    let mut p: *mut NX_PACKET = ptr::null_mut();
-    if _nxe_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
-        return; // pool empty: a NIC would drop the frame
-    }
-    if !data.is_empty() {
-        let n = data.len().min((PAYLOAD - NX_PHYSICAL_HEADER) as usize);
-        if _nxe_packet_data_append(p, data.as_ptr() as *mut VOID, n as ULONG, pool, NX_NO_WAIT) != NX_SUCCESS {
-            assert_eq!(_nxe_packet_release(&mut p), NX_SUCCESS);
-            return;
-        }
-    }
-    (*p).nx_packet_ip_version = if data.first().is_some_and(|b| b >> 4 == 6) { 6 } else { 4 };
-    // The instance owns the packet now, whatever it holds.
-    if kind & 1 == 0 {
-        _nx_ip_packet_deferred_receive(w.ips[0], p);
-    } else {
-        _nx_arp_packet_deferred_receive(w.ips[0], p);
-    }
 }
 
 pub fn run(data: &[u8]) {
@@ -156,7 +90,7 @@ pub fn run(data: &[u8]) {
             if head & 0x80 == 0 {
                 let len = r.u16() as usize % 1600;
                 let frame = r.bytes(len);
-                inject(w, head, frame);
+                net::inject(w.ips[0], w.pools[0], head, frame);
                 continue;
             }
             if !connected {
@@ -192,14 +126,6 @@ pub fn run(data: &[u8]) {
         _nxe_tcp_client_socket_unbind(cli);
         _nxe_tcp_server_socket_unaccept(srv);
         assert_eq!(_nxe_tcp_server_socket_unlisten(w.ips[0], 80), NX_SUCCESS);
-        for _ in 0..300 {
-            if (0..2).all(|i| (*w.pools[i]).nx_packet_pool_available == (*w.pools[i]).nx_packet_pool_total) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        for i in 0..2 {
-            assert_eq!((*w.pools[i]).nx_packet_pool_available, (*w.pools[i]).nx_packet_pool_total, "pool {i} leaked");
-        }
+        net::pools_settle(&w.pools);
     }
 }

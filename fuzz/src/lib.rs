@@ -5,8 +5,10 @@
 pub mod api;
 pub mod engine;
 pub mod frames;
+pub mod net;
 pub mod parse_response;
 pub mod pool;
+pub mod session;
 pub mod split;
 pub mod walks;
 
@@ -83,7 +85,7 @@ mod tests {
     /// (deterministic pseudo-random inputs).
     #[test]
     fn seeds_pass_and_pool_reaches_every_operation() {
-        for t in ["engine", "split", "parse_response", "pool", "walks", "api", "frames"] {
+        for t in ["engine", "split", "parse_response", "pool", "walks", "api", "frames", "session"] {
             let dir = format!("{}/seeds/{t}", env!("CARGO_MANIFEST_DIR"));
             for e in std::fs::read_dir(dir).unwrap() {
                 let data = std::fs::read(e.unwrap().path()).unwrap();
@@ -94,6 +96,7 @@ mod tests {
                     "walks" => crate::walks::run(&data),
                     "api" => crate::api::run(&data),
                     "frames" => crate::frames::run(&data),
+                    "session" => crate::session::run(&data),
                     _ => crate::pool::run(&data),
                 }
             }
@@ -125,6 +128,7 @@ mod tests {
                 .collect();
             crate::api::run(&data);
             crate::frames::run(&data);
+            crate::session::run(&data);
         }
         let api: Vec<usize> = crate::api::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("api successes per operation: {api:?}");
@@ -132,6 +136,10 @@ mod tests {
         for op in [0, 2, 4, 5, 6, 10, 11] {
             assert!(api[op] > 0, "api op {op} never succeeded: {api:?}");
         }
+        // The seeds without frames download every message; frames also
+        // reach a logged-in session.
+        assert!(crate::session::CLEAN.load(Ordering::Relaxed) > 0, "session: never clean");
+        assert!(crate::session::LOGGED_IN.load(Ordering::Relaxed) > crate::session::CLEAN.load(Ordering::Relaxed));
         assert!(crate::frames::CONNECTED.load(Ordering::Relaxed) > 0, "frames: never connected");
         let hits: Vec<usize> = crate::pool::HITS.iter().map(|h| h.load(Ordering::Relaxed)).collect();
         eprintln!("pool hits (alloc, append, chained append, copy, extract, release, second release, retrieve): {hits:?}");
