@@ -317,9 +317,12 @@ impl<'a> Fields<'a> {
     }
 
     /// All bytes of `nx_pop3_server_process_id`.
-    pub(crate) fn process_id_mut(&mut self) -> &mut [u8] {
-        // SAFETY: Fields' invariant; `&mut self` keeps any other borrow of the fields out.
-        as_bytes_mut(unsafe { &mut *public_field_ptr!(self.c.as_ptr(), nx_pop3_server_process_id: [CHAR; NX_POP3_CLIENT_PROCESS_ID_SIZE]) })
+    /// A fixed-size array, so that indexing up to its last byte needs no
+    /// bounds check (and no panic path in the firmware image).
+    pub(crate) fn process_id_mut(&mut self) -> &mut [u8; NX_POP3_CLIENT_PROCESS_ID_SIZE] {
+        // SAFETY: Fields' invariant; `&mut self` keeps any other borrow of the
+        // fields out; CHAR and u8 have the same size, alignment and values.
+        unsafe { &mut *public_field_ptr!(self.c.as_ptr(), nx_pop3_server_process_id: [CHAR; NX_POP3_CLIENT_PROCESS_ID_SIZE]).cast::<[u8; NX_POP3_CLIENT_PROCESS_ID_SIZE]>() }
     }
 }
 

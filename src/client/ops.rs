@@ -66,7 +66,10 @@ pub(super) fn held<'x>(nx: &'x mut Fields<'_>, st: &mut ClientState) -> &'x mut 
 /// [`held`], and the bytes of `nx_pop3_server_process_id` (the greeting's
 /// timestamp is written there as the line is parsed): disjoint memory, both
 /// borrowed from `nx`.
-pub(super) fn held_and_id<'x>(nx: &'x mut Fields<'_>, st: &mut ClientState) -> (&'x mut [u8], &'x mut [u8]) {
+pub(super) fn held_and_id<'x>(
+    nx: &'x mut Fields<'_>,
+    st: &mut ClientState,
+) -> (&'x mut [u8], &'x mut [u8; NX_POP3_CLIENT_PROCESS_ID_SIZE]) {
     loop {
         let p = nx.message_ptr();
         if p.is_null() {
@@ -150,6 +153,7 @@ pub(super) fn read_reply_text(c: &mut Client<'_>, greeting: bool, text: &mut [u8
             None => continue,
             Some(Ok(reply)) => {
                 if greeting {
+                    // In bounds: the array holds SERVER_PROCESS_ID_SIZE + 1.
                     id[reply.timestamp_len.min(NX_POP3_SERVER_PROCESS_ID_SIZE)] = 0;
                 }
                 return Ok(reply);
