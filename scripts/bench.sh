@@ -42,6 +42,11 @@ cat build/bench.txt
     echo "  \`cargo run --release --example tcp_throughput\`."
     echo "- pop3_fetch against Dovecot over a TAP device, compared with Python's poplib:"
     echo "  \`python3 interop/bench.py --client build/pop3_fetch\` (root; creates its own namespace)."
+    echo
+    # Measured by their own commands (each file says which), kept here as written.
+    cat bench/pop3_fetch.md
+    echo
+    cat fuzz/RESULT.md
 } > BENCHMARKS.md
 
 # ---------------------------------------------------------------- Cortex-M4 (issue 10 items 6-7, issue 11)
