@@ -19,6 +19,7 @@ mod ops;
 mod services;
 mod stack;
 
+pub use stack::{Connector, CONNECT_ANY, CONNECT_V4};
 pub use ext::{apop_fallback_set, last_reply_get, NX_POP3_CLIENT_LAST_REPLY_SIZE};
 pub use ops::*;
 pub use services::*;

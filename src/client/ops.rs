@@ -254,6 +254,7 @@ pub unsafe fn create(
     port: ULONG,
     name: *const CHAR,
     password: *const CHAR,
+    via: stack::Connector,
 ) -> UINT {
     if ip.is_null() || pool.is_null() {
         return NX_PTR_ERROR;
@@ -321,7 +322,7 @@ pub unsafe fn create(
     // above), used by no other thread during this call (caller).
     let mut client = unsafe { Client::from_ptr(nn) };
     client.st.socket_created = true;
-    let status = connect(&mut client, server, port);
+    let status = connect(&mut client, via, server, port);
     if status != NX_SUCCESS {
         // As a delete, but the server's last reply stays readable.
         let kept = ext::saved_last_reply(client.st);
@@ -339,10 +340,10 @@ pub unsafe fn create(
 /// APOP when asked for and the greeting has a timestamp, falling back to
 /// USER/PASS when the server refuses it; USER/PASS otherwise (and the APOP
 /// flag is cleared when there is no timestamp).
-pub fn connect(c: &mut Client<'_>, server: &NXD_ADDRESS, port: ULONG) -> UINT {
+pub fn connect(c: &mut Client<'_>, via: stack::Connector, server: &NXD_ADDRESS, port: ULONG) -> UINT {
     done((|| {
         let wait = c.st.settings.connection_timeout;
-        stack::connect(&c.nx, server, port, wait)?;
+        stack::connect(&c.nx, via, server, port, wait)?;
         if !read_reply(c, true)?.ok {
             return Err(NX_POP3_SERVER_ERROR_STATUS);
         }

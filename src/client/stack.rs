@@ -48,13 +48,35 @@ pub(super) unsafe fn socket_create(s: *mut NX_TCP_SOCKET, ip: *mut NX_IP, window
     unsafe { tcp::nx_tcp_socket_create(ip, s, name, NX_IP_NORMAL, NX_FRAGMENT_OKAY, NX_IP_TIME_TO_LIVE, window, None, None) }
 }
 
-/// Binds the socket to any port and connects to `server`:`port`, each step
-/// within `wait` ticks.
-pub(super) fn connect(nx: &Fields<'_>, server: &NXD_ADDRESS, port: ULONG, wait: ULONG) -> Result<(), UINT> {
+/// How a client reaches its server: [`CONNECT_V4`] for the IPv4 services
+/// (`nx_pop3_client_create`), [`CONNECT_ANY`] for the `nxd_` ones. The
+/// exports choose, so a program that never calls an `nxd_` service links no
+/// IPv6 connect code (as with NetX Duo's separate `nxd_` objects): 224 bytes
+/// on Cortex-M4.
+#[derive(Clone, Copy)]
+pub struct Connector(fn(*mut NX_TCP_SOCKET, &NXD_ADDRESS, UINT, ULONG) -> UINT);
+
+/// IPv4 only: any other address version is `NX_IP_ADDRESS_ERROR`.
+pub const CONNECT_V4: Connector = Connector(|s, server, port, wait| {
+    if server.nxd_ip_version != NX_IP_VERSION_V4 {
+        return NX_IP_ADDRESS_ERROR;
+    }
+    // SAFETY: the union's v4 member is a plain integer, valid whatever the bits.
+    let v4 = unsafe { server.nxd_ip_address.v4 };
+    // SAFETY: `s` is a created client's socket (module doc).
+    unsafe { tcp::nx_tcp_client_socket_connect(s, v4, port, wait) }
+});
+
+/// IPv4 or IPv6.
+// SAFETY: `s` is a created client's socket (module doc); `server` a valid reference.
+pub const CONNECT_ANY: Connector = Connector(|s, server, port, wait| unsafe { tcp::nxd_tcp_client_socket_connect(s, server, port, wait) });
+
+/// Binds the socket to any port and connects to `server`:`port` through
+/// `via`, each step within `wait` ticks.
+pub(super) fn connect(nx: &Fields<'_>, via: Connector, server: &NXD_ADDRESS, port: ULONG, wait: ULONG) -> Result<(), UINT> {
     // SAFETY: a created client's socket exists (module doc).
     check(unsafe { tcp::nx_tcp_client_socket_bind(nx.socket(), NX_ANY_PORT, wait) })?;
-    // SAFETY: as above; `server` is a valid reference.
-    check(unsafe { tcp::nxd_tcp_client_socket_connect(nx.socket(), server, port as UINT, wait) })
+    check((via.0)(nx.socket(), server, port as UINT, wait))
 }
 
 /// Disconnects (within `wait` ticks), unbinds and deletes the socket: the

@@ -192,7 +192,7 @@ pub unsafe extern "C" fn _nxe_pop3_client_create(
         unsafe {
             client::create(
                 client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
-                client_name, client_password,
+                client_name, client_password, client::CONNECT_V4,
             )
         }
     });
@@ -223,7 +223,7 @@ pub unsafe extern "C" fn _nx_pop3_client_create(
         unsafe {
             client::create(
                 client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &v4(server_ip_address), server_port,
-                client_name, client_password,
+                client_name, client_password, client::CONNECT_V4,
             )
         }
     });
@@ -266,6 +266,7 @@ pub unsafe extern "C" fn _nxde_pop3_client_create(
         unsafe {
             client::create(
                 client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
+                client::CONNECT_ANY,
             )
         }
     });
@@ -297,6 +298,7 @@ pub unsafe extern "C" fn _nxd_pop3_client_create(
         unsafe {
             client::create(
                 client_ptr, APOP_authentication, ip_ptr, packet_pool_ptr, &a, server_port, client_name, client_password,
+                client::CONNECT_ANY,
             )
         }
     });
@@ -1209,7 +1211,7 @@ pub unsafe extern "C" fn _nxd_pop3_client_connect(
         let mut c = created!(client_ptr);
         // SAFETY: not NULL (checked above): an NXD_ADDRESS (the export's contract).
         let server = unsafe { *server_ip_address };
-        client::connect(&mut c, &server, server_port)
+        client::connect(&mut c, client::CONNECT_ANY, &server, server_port)
     })
 }
 
