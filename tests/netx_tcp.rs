@@ -1,47 +1,16 @@
 //! Two IP instances on the RAM driver: TCP end to end from Rust.
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
-use nx_pop3_client::drivers::ram::nx_ram_network_driver;
 use nx_pop3_client::netx::types::*;
 use nx_pop3_client::netx::{ip, packet, tcp};
 use std::ptr;
 
-/// An IP instance on the RAM link with its pool. The control blocks are
-/// leaked heap blocks used only through raw pointers, as C uses them: the
-/// instance's thread works on them too, so no `&mut` to them is made.
-pub struct Node {
-    pub ip: *mut NX_IP,
-    pub pool: *mut NX_PACKET_POOL,
-    _mem: Vec<u64>,
-    /// The IP instance's memory area (its state and the sockets' buffers).
-    _ipmem: Vec<u64>,
-}
+mod common;
+use common::node;
 
 fn ipaddr(a: u8, b: u8, c: u8, d: u8) -> u32 {
     u32::from_be_bytes([a, b, c, d])
 }
 
-fn node(addr: u32, packets: usize) -> Node {
-    let mut mem = vec![0u64; packets * (1536 + 128) / 8];
-    let mut ipmem = vec![0u64; (4 << 20) / 8];
-    // SAFETY: NX_PACKET_POOL and NX_IP are plain C data (integers, raw pointers,
-    // arrays, optional function pointers): all zeros is valid. Leaked: the
-    // library uses them until deleted.
-    let pool: *mut NX_PACKET_POOL = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
-    // SAFETY: as just above.
-    let ipb: *mut NX_IP = Box::into_raw(Box::new(unsafe { std::mem::zeroed() }));
-    // SAFETY: fresh zeroed blocks; `mem` and `ipmem` live in the Node, which
-    // outlives the instance.
-    unsafe {
-        assert_eq!(packet::nx_packet_pool_create(pool, ptr::null_mut(), 1536, mem.as_mut_ptr() as _, (mem.len() * 8) as u32), 0);
-        assert_eq!(
-            ip::nx_ip_create(ipb, ptr::null_mut(), addr, 0xFFFFFF00, pool, Some(nx_ram_network_driver), ipmem.as_mut_ptr() as _, (ipmem.len() * 8) as u32, 1),
-            0
-        );
-        ip::nx_arp_enable(ipb, ptr::null_mut(), 0);
-        ip::nx_tcp_enable(ipb);
-    }
-    Node { ip: ipb, pool, _mem: mem, _ipmem: ipmem }
-}
 
 struct P<T>(*mut T);
 // SAFETY: the socket behind it is a NetX object made for use from several
@@ -54,8 +23,8 @@ fn connect_transfer_disconnect() {
     // the server thread is joined; each packet is used only by the thread
     // that allocated or received it, until it is sent or released.
     unsafe {
-        let a = node(ipaddr(10, 0, 0, 1), 64);
-        let b = node(ipaddr(10, 0, 0, 2), 64);
+        let a = node(ipaddr(10, 0, 0, 1), 64, 4 << 20);
+        let b = node(ipaddr(10, 0, 0, 2), 64, 4 << 20);
         let srv: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
         let cli: *mut NX_TCP_SOCKET = Box::into_raw(Box::new(std::mem::zeroed()));
         assert_eq!(tcp::nx_tcp_socket_create(b.ip, srv, ptr::null_mut(), 0, 0, 0x80, 8192, None, None), 0);
