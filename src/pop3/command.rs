@@ -59,24 +59,26 @@ pub enum EncodeError {
     TooLong,
 }
 
-/// Bounded writer over the caller's buffer.
+/// Bounded writer over the caller's buffer. A piece that does not fit sets
+/// `overflow` (checked once, at the end: no early return per piece).
 struct Line<'o> {
     out: &'o mut [u8],
     len: usize,
+    overflow: bool,
 }
 
 impl Line<'_> {
     /// One shared copy for every piece of every command (small code).
     #[inline(never)]
-    fn push(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let end = self.len.checked_add(bytes.len()).ok_or(EncodeError::TooLong)?;
-        if end > MAX_CLIENT_COMMAND {
-            return Err(EncodeError::TooLong);
+    fn push(&mut self, bytes: &[u8]) {
+        let end = self.len.saturating_add(bytes.len());
+        match self.out.get_mut(self.len..end) {
+            Some(dst) if end <= MAX_CLIENT_COMMAND => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            _ => self.overflow = true,
         }
-        let dst = self.out.get_mut(self.len..end).ok_or(EncodeError::TooLong)?;
-        dst.copy_from_slice(bytes);
-        self.len = end;
-        Ok(())
     }
 }
 
@@ -147,11 +149,11 @@ pub fn encode_command(cmd: &Command<'_>, out: &mut [u8]) -> Result<usize, Encode
     }
     let at = usize::from(verb).wrapping_mul(4);
     let len = if verb == TOP { 3 } else { 4 };
-    let mut line = Line { out, len: 0 };
-    line.push(VERBS.get(at..at.wrapping_add(len)).unwrap_or(&[]))?;
-    for part in args {
-        let mut digits = [0u8; 10];
-        let bytes = match part {
+    let mut line = Line { out, len: 0, overflow: false };
+    line.push(VERBS.get(at..at.wrapping_add(len)).unwrap_or(&[]));
+    let mut digits = [0u8; 10];
+    for part in &args {
+        let bytes = match *part {
             Part::None => break,
             Part::Text(text) => text,
             Part::Num(n) => {
@@ -159,9 +161,12 @@ pub fn encode_command(cmd: &Command<'_>, out: &mut [u8]) -> Result<usize, Encode
                 digits.get(..count).unwrap_or(&[])
             }
         };
-        line.push(b" ")?;
-        line.push(bytes)?;
+        line.push(b" ");
+        line.push(bytes);
     }
-    line.push(b"\r\n")?;
+    line.push(b"\r\n");
+    if line.overflow {
+        return Err(EncodeError::TooLong);
+    }
     Ok(line.len)
 }
