@@ -8,7 +8,7 @@
 //!   sends the password in clear, stays the default).
 //!
 //! Both live in the private tail of [`NX_POP3_CLIENT`]; the rest of the
-//! client only calls [`record_reply`], [`keeping_last_reply`] and [`apop_fallback`].
+//! client only calls [`record_reply`], [`zero_keeping_last_reply`] and [`apop_fallback`].
 
 use core::mem::offset_of;
 
@@ -32,14 +32,16 @@ pub(crate) struct LastReply {
 }
 
 impl LastReply {
-    pub(crate) const fn new() -> Self {
-        LastReply { len: 0, text: [0; NX_POP3_CLIENT_LAST_REPLY_SIZE], open: false }
-    }
-
     /// Stored bytes, line end removed once the line is complete.
     fn bytes(&self) -> &[u8] {
         &self.text[..(self.len as usize).min(NX_POP3_CLIENT_LAST_REPLY_SIZE)]
     }
+}
+
+/// No line stored and none being received (a zeroed client's state).
+#[cfg(test)]
+pub(crate) fn last_reply_is_empty(r: &LastReply) -> bool {
+    r.len == 0 && !r.open
 }
 
 /// A new status line is awaited: its first byte replaces the stored line
@@ -81,21 +83,23 @@ pub(crate) fn record_reply(st: &mut ClientState, bytes: &[u8], end: bool) {
     }
 }
 
-/// The last reply, to put back with [`restore_last_reply`] after the
-/// clean-up of a failed create has zeroed the struct, so that a program can
-/// report what the server said.
-pub(crate) fn saved_last_reply(st: &ClientState) -> LastReply {
-    LastReply { open: false, ..st.last_reply }
-}
-
-/// Puts back a reply kept by [`saved_last_reply`].
+/// Zeroes the struct but for the last reply's bytes, so that a program can
+/// report what the server said after the clean-up of a failed create (the
+/// line is closed: `open` is zeroed with the rest).
 ///
 /// # Safety
 /// `c` points to writable memory of `NX_POP3_CLIENT` size that nothing else
-/// uses (no handle of it lives).
-pub(crate) unsafe fn restore_last_reply(c: *mut NX_POP3_CLIENT, r: LastReply) {
-    // SAFETY: the caller's contract.
-    unsafe { private_field_ptr!(c, last_reply: LastReply).write(r) };
+/// uses: no handle of it is used again, and it holds no socket.
+pub(crate) unsafe fn zero_keeping_last_reply(c: *mut NX_POP3_CLIENT) {
+    const KEEP: usize = offset_of!(NX_POP3_CLIENT, nx_pop3_client_private) + offset_of!(ClientState, last_reply);
+    const KEPT_END: usize = KEEP + offset_of!(LastReply, open);
+    let bytes = c.cast::<u8>();
+    // SAFETY: the first KEEP bytes of the struct (the caller's contract);
+    // all-zero is a valid value of every field there.
+    unsafe { core::ptr::write_bytes(bytes, 0, KEEP) };
+    // SAFETY: the bytes from the end of the kept text to the end of the
+    // struct (the caller's contract); all-zero is valid there as well.
+    unsafe { core::ptr::write_bytes(bytes.wrapping_add(KEPT_END), 0, core::mem::size_of::<NX_POP3_CLIENT>() - KEPT_END) };
 }
 
 /// Copies the last status line the server sent (CRLF removed, at most

@@ -287,51 +287,33 @@ pub unsafe fn create(
     }
     cl.nx_pop3_client_packet_pool_ptr = pool;
     cl.nx_pop3_client_enable_APOP_authentication = (apop != 0) as UINT;
-    // SAFETY: the private tail of the client (in bounds, aligned: `private_fits`), which `cl` no longer borrows.
-    unsafe {
-        state_ptr(c).write(ClientState {
-            settings,
-            id: CLIENT_ID,
-            rx_offset: 0,
-            after_body: false,
-            socket_created: false,
-            stray_bytes: 0,
-            reply: pop3::ReplyParser::new(),
-            body: pop3::BodyDecoder::new(),
-            last_reply: ext::LastReply::new(),
-            capa_flags: 0,
-            walk: services::WalkState::None,
-            pipe: services::Ahead::new(),
-            pipe_next_reply: 0,
-            req_next_send: 0,
-            req_end: 0,
-            ext: None,
-        })
-    };
+    // The private tail: all-zero is the initial state but for these (see `ClientState`).
+    // SAFETY: fields of the private tail (in bounds, aligned: `private_fits`), which `cl` does not borrow.
+    unsafe { private_field_ptr!(c, settings: Settings).write(settings) };
+    // SAFETY: as above.
+    unsafe { private_field_ptr!(c, id: u32).write(CLIENT_ID) };
+    // SAFETY: as above.
+    unsafe { private_field_ptr!(c, reply: pop3::ReplyParser).write(pop3::ReplyParser::new()) };
 
+    let Some(nn) = ptr::NonNull::new(c) else { return NX_PTR_ERROR };
+    // SAFETY: `c` is now a created client (id and state written above; no
+    // socket yet, which `socket_created` says), used by no other thread
+    // during this call (caller).
+    let mut client = unsafe { Client::from_ptr(nn) };
     // SAFETY: the socket field of the client being created (zeroed just
     // above); `ip` is a created IP instance (caller).
-    let status = unsafe { stack::socket_create(socket_ptr(c), ip, settings.window_size) };
-    if status != NX_SUCCESS {
-        // SAFETY: as above; no socket was created, so nothing else uses the memory.
-        unsafe { zero(c) };
-        return status;
+    let mut status = unsafe { stack::socket_create(client.nx.socket(), ip, settings.window_size) };
+    if status == NX_SUCCESS {
+        client.st.socket_created = true;
+        status = connect(&mut client, via, server, port);
     }
-    let Some(nn) = ptr::NonNull::new(c) else { return NX_PTR_ERROR };
-    // SAFETY: `c` is now a created client (id, state and socket written
-    // above), used by no other thread during this call (caller).
-    let mut client = unsafe { Client::from_ptr(nn) };
-    client.st.socket_created = true;
-    let status = connect(&mut client, via, server, port);
     if status != NX_SUCCESS {
-        // As a delete, but the server's last reply stays readable.
-        let kept = ext::saved_last_reply(client.st);
+        // As a delete, but the server's last reply stays readable: one
+        // clean-up path for every failure.
         close(&mut client);
-        // SAFETY: the handle is not used again and the socket is deleted:
-        // nothing else uses the memory.
-        unsafe { zero(c) };
-        // SAFETY: as above.
-        unsafe { ext::restore_last_reply(c, kept) };
+        // SAFETY: the handle is not used again and the socket is deleted
+        // (or was never created): nothing else uses the memory.
+        unsafe { ext::zero_keeping_last_reply(c) };
     }
     status
 }

@@ -229,7 +229,11 @@ impl Ahead {
 }
 
 /// A listing being walked.
+///
+/// `repr(u8)`, `None` first: all-zero bytes are `None` (a created client's
+/// state starts zeroed, [`ClientState`]).
 #[derive(Clone, Copy)]
+#[repr(u8)]
 pub(crate) enum WalkState {
     None,
     List(ListWalk),

@@ -28,6 +28,9 @@
 
 /// Where the decoder is relative to line starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `repr(u8)`, first variant the initial one: all-zero bytes are that
+/// variant (a created client's state starts zeroed, `client::ClientState`).
+#[repr(u8)]
 enum State {
     /// At the first byte of a line.
     LineStart,
