@@ -162,8 +162,6 @@ pub(crate) struct ClientState {
     pub after_body: bool,
     /// The socket exists (created and not yet deleted).
     pub socket_created: bool,
-    /// Stray bytes discarded so far (after a terminator, before a command).
-    pub stray_bytes: u32,
     pub reply: ReplyParser,
     pub body: BodyDecoder,
     /// The server's last status line (extension; survives a failed create).
@@ -414,7 +412,7 @@ mod tests {
         assert!(zeroed_field!(ext: Option<&'static services::ExtHooks>).is_none());
         assert!(ext::last_reply_is_empty(&zeroed_field!(last_reply: ext::LastReply)));
         assert!(!zeroed_field!(after_body: bool) && !zeroed_field!(socket_created: bool));
-        assert_eq!((zeroed_field!(rx_offset: u32), zeroed_field!(stray_bytes: u32), zeroed_field!(capa_flags: u16)), (0, 0, 0));
+        assert_eq!((zeroed_field!(rx_offset: u32), zeroed_field!(capa_flags: u16)), (0, 0));
         assert_eq!((zeroed_field!(pipe_next_reply: u32), zeroed_field!(req_next_send: u32), zeroed_field!(req_end: u32)), (0, 0, 0));
     }
 }

@@ -103,25 +103,11 @@ pub(super) fn fill(c: &mut Client<'_>, deadline: Deadline) -> Status {
 }
 
 /// Releases every held byte and packet.
-pub(super) fn drop_held(c: &mut Client<'_>) -> usize {
-    let p = c.nx.message_ptr();
-    let mut bytes = 0usize;
-    let mut q = p;
-    let mut first = true;
-    while !q.is_null() {
-        // SAFETY: `q` is a packet of the held chain, the client's own.
-        let len = unsafe { stack::data(q) }.len();
-        let skip = if first { (c.st.rx_offset as usize).min(len) } else { 0 };
-        bytes += len - skip;
-        first = false;
-        // SAFETY: as above.
-        q = unsafe { stack::next(q) };
-    }
+pub(super) fn drop_held(c: &mut Client<'_>) {
     // SAFETY: the held chain is the client's own; it is forgotten just below.
-    unsafe { stack::release(p) };
+    unsafe { stack::release(c.nx.message_ptr()) };
     c.nx.set_message_ptr(ptr::null_mut());
     c.st.rx_offset = 0;
-    bytes
 }
 
 /// Reads one status line, within the reply timeout. With `greeting`, the
@@ -181,19 +167,11 @@ pub(super) fn finish_message(c: &mut Client<'_>) -> Status {
 
 /// Drops whatever arrived after a message's terminator: nothing was asked for.
 pub(super) fn drop_stray(c: &mut Client<'_>) {
-    let mut stray = drop_held(c);
+    drop_held(c);
     while let Ok(p) = stack::receive(&c.nx, NX_NO_WAIT) {
-        let mut q = p;
-        while !q.is_null() {
-            // SAFETY: `q` is a packet of the chain just received: ours.
-            stray += unsafe { stack::data(q) }.len();
-            // SAFETY: as above.
-            q = unsafe { stack::next(q) };
-        }
-        // SAFETY: the chain is ours, not used again.
+        // SAFETY: the chain just received is ours, not used again.
         unsafe { stack::release(p) };
     }
-    c.st.stray_bytes = c.st.stray_bytes.saturating_add(stray as u32);
     c.st.after_body = false;
 }
 
@@ -441,7 +419,6 @@ pub fn message_get(c: &mut Client<'_>) -> Result<(*mut NX_PACKET, ULONG, UINT), 
         fill(c, deadline)?;
         let buf = held(&mut c.nx, c.st);
         let off = c.st.rx_offset as usize;
-        let held_len = buf.len();
         if buf.first().is_some_and(|&b| c.st.body.cr_pending(b)) {
             // `.` CR ended the last packet and no LF follows: the CR is
             // message data, and this packet has no room before its first
@@ -471,9 +448,8 @@ pub fn message_get(c: &mut Client<'_>) -> Result<(*mut NX_PACKET, ULONG, UINT), 
                 // held) and `rest` the rest of the held chain, as the hook asks.
                 rest = unsafe { (hooks.keep_after)(c, p, after, rest, deadline) }?;
             } else {
-                // Bytes after the terminator were not asked for: dropped, counted.
-                let stray = held_len.saturating_sub(d.consumed) as u32;
-                c.st.stray_bytes = c.st.stray_bytes.saturating_add(stray);
+                // Bytes after the terminator were not asked for: dropped
+                // before the next command is sent.
                 c.st.after_body = true;
             }
             c.nx.set_ready_to_download(NX_FALSE);
