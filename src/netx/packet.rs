@@ -48,17 +48,30 @@ pub(crate) struct PoolPriv {
     sig: Signal,
 }
 
+/// Reads a pool's id. Volatile: delete clears it under the pool's lock
+/// while a release or an id check may read it without.
+unsafe fn pool_id(pool: *const NX_PACKET_POOL) -> ULONG {
+    // SAFETY: the caller's pointer addresses an NX_PACKET_POOL-sized object;
+    // only the field's address is computed, no reference is made.
+    let id = unsafe { &raw const (*pool).nx_packet_pool_id };
+    // SAFETY: `id` is an aligned field of that live object.
+    unsafe { ptr::read_volatile(id) }
+}
+
 /// True when `pool` is a created pool: id and self-check field (reads only
 /// the pool's own memory).
 pub unsafe fn pool_is_created(pool: *const NX_PACKET_POOL) -> bool {
     if pool.is_null() {
         return false;
     }
-    // SAFETY: the caller's pointer addresses an NX_PACKET_POOL-sized object.
-    unsafe {
-        ptr::read_volatile(&(*pool).nx_packet_pool_id) == NX_PACKET_POOL_ID
-            && ptr::read_volatile((*pool).nx_packet_pool_private.as_ptr() as *const usize) == pool as usize
+    // SAFETY: the caller's non-NULL pointer addresses an NX_PACKET_POOL-sized object.
+    if unsafe { pool_id(pool) } != NX_PACKET_POOL_ID {
+        return false;
     }
+    // SAFETY: as above; only the private area's address is computed.
+    let me = unsafe { &raw const (*pool).nx_packet_pool_private } as *const usize;
+    // SAFETY: the private area's first word, aligned (a u64 array).
+    unsafe { ptr::read_volatile(me) == pool as usize }
 }
 
 const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
@@ -67,15 +80,17 @@ const _: () = assert!(private_fits::<PoolPriv, NX_PACKET_POOL_PRIVATE_WORDS>());
 pub const PACKET_HEADER_SIZE: usize = (size_of::<NX_PACKET>() + 7) & !7;
 
 unsafe fn priv_of<'a>(pool: *mut NX_PACKET_POOL) -> &'a PoolPriv {
-    // SAFETY: the caller guarantees the pool was created (private written).
-    unsafe {
-        &*((*pool).nx_packet_pool_private.as_ptr() as *const PoolPriv)
-    }
+    // SAFETY: the caller's pointer addresses a live pool; only the private
+    // area's address is computed.
+    let area = unsafe { &raw const (*pool).nx_packet_pool_private } as *const PoolPriv;
+    // SAFETY: the caller guarantees the pool was created: the area holds a
+    // PoolPriv (written by create, never torn down), shared only through `&`.
+    unsafe { &*area }
 }
 
 /// True when `pool` points at a created pool (id check only).
 pub unsafe fn pool_is_live(pool: *const NX_PACKET_POOL) -> bool {
-    // SAFETY: as pool_is_created.
+    // SAFETY: the caller's pointer is NULL or addresses an NX_PACKET_POOL-sized object.
     unsafe { pool_is_created(pool) }
 }
 
@@ -88,50 +103,57 @@ pub unsafe fn nx_packet_pool_create(
     memory_ptr: *mut VOID,
     memory_size: ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let payload = ((payload_size as usize) + 7) & !7;
-        let start = memory_ptr as usize;
-        let aligned = (start + 7) & !7;
-        let skip = aligned - start;
-        let usable = (memory_size as usize).saturating_sub(skip);
-        let each = PACKET_HEADER_SIZE + payload;
-        let count = usable / each;
-        if payload == 0 || count == 0 {
-            return NX_SIZE_ERROR;
-        }
-        // Header fields first (C may read them), then the private state.
-        ptr::write_bytes(pool as *mut u8, 0, size_of::<NX_PACKET_POOL>());
-        let p = &mut *pool;
-        p.nx_packet_pool_name = name;
-        p.nx_packet_pool_start = memory_ptr as *mut CHAR;
-        p.nx_packet_pool_size = memory_size;
-        p.nx_packet_pool_payload_size = payload as ULONG;
-        p.nx_packet_pool_total = count as ULONG;
-        p.nx_packet_pool_available = count as ULONG;
-        // Build the free list front to back.
-        let mut head: *mut NX_PACKET = ptr::null_mut();
-        for i in (0..count).rev() {
-            let pkt = (aligned + i * each) as *mut NX_PACKET;
-            ptr::write_bytes(pkt as *mut u8, 0, PACKET_HEADER_SIZE);
-            let data = (pkt as *mut u8).add(PACKET_HEADER_SIZE);
-            (*pkt).nx_packet_pool_owner = pool;
-            (*pkt).nx_packet_data_start = data;
-            (*pkt).nx_packet_data_end = data.add(payload);
-            (*pkt).nx_packet_prepend_ptr = data;
-            (*pkt).nx_packet_append_ptr = data;
-            (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
-            (*pkt).nx_packet_queue_next = head;
-            head = pkt;
-        }
-        p.nx_packet_pool_available_list = head;
-        ptr::write(
-            p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv,
-            PoolPriv { me: pool as usize, lock: IsrLock::new(0), sig: Signal::new() },
-        );
-        ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID);
-        NX_SUCCESS
+    let payload = ((payload_size as usize) + 7) & !7;
+    let start = memory_ptr as usize;
+    let aligned = (start + 7) & !7;
+    let skip = aligned - start;
+    let usable = (memory_size as usize).saturating_sub(skip);
+    let each = PACKET_HEADER_SIZE + payload;
+    let count = usable / each;
+    if payload == 0 || count == 0 {
+        return NX_SIZE_ERROR;
     }
+    // Header fields first (C may read them), then the private state.
+    // SAFETY: the caller's pool block, not created yet, so no other thread
+    // uses it; all-zero bytes are a valid NX_PACKET_POOL.
+    unsafe { ptr::write_bytes(pool, 0, 1) };
+    // SAFETY: as above: the block is ours alone until the id is set below.
+    let p = unsafe { &mut *pool };
+    p.nx_packet_pool_name = name;
+    p.nx_packet_pool_start = memory_ptr as *mut CHAR;
+    p.nx_packet_pool_size = memory_size;
+    p.nx_packet_pool_payload_size = payload as ULONG;
+    p.nx_packet_pool_total = count as ULONG;
+    p.nx_packet_pool_available = count as ULONG;
+    // Build the free list front to back.
+    let mut head: *mut NX_PACKET = ptr::null_mut();
+    for i in (0..count).rev() {
+        let pkt = (aligned + i * each) as *mut NX_PACKET;
+        // SAFETY: packet `i` lies inside the caller's memory area (count
+        // packets of `each` bytes fit after `aligned`), 8-aligned; all-zero
+        // bytes are a valid NX_PACKET.
+        unsafe { ptr::write_bytes(pkt as *mut u8, 0, PACKET_HEADER_SIZE) };
+        // SAFETY: as above; the area is the pool's alone, nothing else points at this packet yet.
+        let k = unsafe { &mut *pkt };
+        let data = pkt as usize + PACKET_HEADER_SIZE;
+        k.nx_packet_pool_owner = pool;
+        k.nx_packet_data_start = data as *mut UCHAR;
+        k.nx_packet_data_end = (data + payload) as *mut UCHAR;
+        k.nx_packet_prepend_ptr = data as *mut UCHAR;
+        k.nx_packet_append_ptr = data as *mut UCHAR;
+        k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+        k.nx_packet_queue_next = head;
+        head = pkt;
+    }
+    p.nx_packet_pool_available_list = head;
+    let area = p.nx_packet_pool_private.as_mut_ptr() as *mut PoolPriv;
+    // SAFETY: the private area is large enough and aligned for a PoolPriv
+    // (asserted at compile time) and holds nothing to drop.
+    unsafe { ptr::write(area, PoolPriv { me: pool as usize, lock: IsrLock::new(0), sig: Signal::new() }) };
+    // SAFETY: a field of the caller's pool, aligned; volatile so the id is
+    // stored last, after everything an id check lets others read.
+    unsafe { ptr::write_volatile(&mut p.nx_packet_pool_id, NX_PACKET_POOL_ID) };
+    NX_SUCCESS
 }
 
 /// Deletes a pool. Lifetime rule (see `netx`): under the pool's lock the id
@@ -141,28 +163,32 @@ pub unsafe fn nx_packet_pool_create(
 /// pool's memory. Once this returns, nothing in the library touches the
 /// pool. Packets still allocated from it become unusable.
 pub unsafe fn nx_packet_pool_delete(pool: *mut NX_PACKET_POOL) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let pp = priv_of(pool);
-        {
-            let _g = pp.lock.lock();
-            if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
-                return NX_PTR_ERROR;
-            }
-            ptr::write_volatile(&mut (*pool).nx_packet_pool_id, 0);
-            (*pool).nx_packet_pool_available_list = ptr::null_mut();
-            pp.sig.notify_all();
+    // SAFETY: the caller's pool is created (the service's contract).
+    let pp = unsafe { priv_of(pool) };
+    {
+        let _g = pp.lock.lock();
+        // SAFETY: the caller's pool (NX_PACKET_POOL-sized memory).
+        if unsafe { pool_id(pool) } != NX_PACKET_POOL_ID {
+            return NX_PTR_ERROR;
         }
-        loop {
-            let g = pp.lock.lock();
-            if *g == 0 {
-                break;
-            }
-            pp.sig.notify_all();
-            let _ = pp.sig.wait_until(g, Deadline::after_ticks(1));
-        }
-        NX_SUCCESS
+        // SAFETY: the pool's id and free list are written only under its
+        // lock, held here; the field's address only, no reference.
+        let id = unsafe { &raw mut (*pool).nx_packet_pool_id };
+        // SAFETY: `id` is an aligned field of the live pool; volatile, as readers check it unlocked.
+        unsafe { ptr::write_volatile(id, 0) };
+        // SAFETY: under the pool's lock, held here.
+        unsafe { (*pool).nx_packet_pool_available_list = ptr::null_mut() };
+        pp.sig.notify_all();
     }
+    loop {
+        let g = pp.lock.lock();
+        if *g == 0 {
+            break;
+        }
+        pp.sig.notify_all();
+        let _ = pp.sig.wait_until(g, Deadline::after_ticks(1));
+    }
+    NX_SUCCESS
 }
 
 /// `nx_packet_allocate` with a deadline instead of ticks. With `no_wait`
@@ -174,57 +200,68 @@ pub unsafe fn allocate_until(
     deadline: Deadline,
     no_wait: bool,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let p = pool;
-        if packet_type > (*p).nx_packet_pool_payload_size {
-            return NX_INVALID_PARAMETERS;
+    let p = pool;
+    // SAFETY: the caller's created pool; the payload size is set at create and never changes.
+    if packet_type > unsafe { (*p).nx_packet_pool_payload_size } {
+        return NX_INVALID_PARAMETERS;
+    }
+    // SAFETY: the caller's pool is created (the service's contract).
+    let pp = unsafe { priv_of(pool) };
+    let mut g = pp.lock.lock();
+    let mut counted = false;
+    let pkt = loop {
+        // SAFETY: the caller's pool (NX_PACKET_POOL-sized memory).
+        if unsafe { pool_id(p) } != NX_PACKET_POOL_ID {
+            return NX_DELETED;
         }
-        let pp = priv_of(pool);
-        let mut g = pp.lock.lock();
-        let mut counted = false;
-        let pkt = loop {
-            if ptr::read_volatile(&(*p).nx_packet_pool_id) != NX_PACKET_POOL_ID {
-                return NX_DELETED;
-            }
-            let head = (*p).nx_packet_pool_available_list;
-            if !head.is_null() {
-                (*p).nx_packet_pool_available_list = (*head).nx_packet_queue_next;
-                (*p).nx_packet_pool_available -= 1;
-                break head;
-            }
-            if !counted {
-                (*p).nx_packet_pool_empty_requests += 1;
-                counted = true;
-                if no_wait {
-                    return NX_NO_PACKET;
-                }
-                (*p).nx_packet_pool_empty_suspensions += 1;
-            }
-            *g += 1;
-            let (g2, timed_out) = pp.sig.wait_until(g, deadline);
-            g = g2;
-            *g -= 1;
-            if timed_out && (*p).nx_packet_pool_available_list.is_null() {
+        // SAFETY: the free list and counters are touched only under the
+        // pool's lock, held here (no reference outlives this statement).
+        let head = unsafe { (*p).nx_packet_pool_available_list };
+        if !head.is_null() {
+            // SAFETY: a packet on the free list belongs to the pool, under its lock.
+            let next = unsafe { (*head).nx_packet_queue_next };
+            // SAFETY: under the pool's lock, held here.
+            unsafe { (*p).nx_packet_pool_available_list = next };
+            // SAFETY: under the pool's lock, held here.
+            unsafe { (*p).nx_packet_pool_available -= 1 };
+            break head;
+        }
+        if !counted {
+            // SAFETY: under the pool's lock, held here.
+            unsafe { (*p).nx_packet_pool_empty_requests += 1 };
+            counted = true;
+            if no_wait {
                 return NX_NO_PACKET;
             }
-        };
-        drop(g);
-        let k = &mut *pkt;
-        k.nx_packet_next = ptr::null_mut();
-        k.nx_packet_last = ptr::null_mut();
-        k.nx_packet_queue_next = ptr::null_mut();
-        k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED as *mut NX_PACKET;
-        k.nx_packet_prepend_ptr = k.nx_packet_data_start.add(packet_type as usize);
-        k.nx_packet_append_ptr = k.nx_packet_prepend_ptr;
-        k.nx_packet_length = 0;
-        k.nx_packet_ip_version = 0;
-        k.nx_packet_ip_header = ptr::null_mut();
-        k.nx_packet_address.nx_packet_interface_ptr = ptr::null_mut();
-        k.nx_packet_interface_capability_flag = 0;
-        *packet_ptr = pkt;
-        NX_SUCCESS
-    }
+            // SAFETY: under the pool's lock, held here.
+            unsafe { (*p).nx_packet_pool_empty_suspensions += 1 };
+        }
+        *g += 1;
+        let (g2, timed_out) = pp.sig.wait_until(g, deadline);
+        g = g2;
+        *g -= 1;
+        // SAFETY: under the pool's lock, taken again by the wait.
+        if timed_out && unsafe { (*p).nx_packet_pool_available_list }.is_null() {
+            return NX_NO_PACKET;
+        }
+    };
+    drop(g);
+    // SAFETY: the packet just left the free list: it is this caller's alone.
+    let k = unsafe { &mut *pkt };
+    k.nx_packet_next = ptr::null_mut();
+    k.nx_packet_last = ptr::null_mut();
+    k.nx_packet_queue_next = ptr::null_mut();
+    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_ALLOCATED as *mut NX_PACKET;
+    k.nx_packet_prepend_ptr = k.nx_packet_data_start.wrapping_add(packet_type as usize);
+    k.nx_packet_append_ptr = k.nx_packet_prepend_ptr;
+    k.nx_packet_length = 0;
+    k.nx_packet_ip_version = 0;
+    k.nx_packet_ip_header = ptr::null_mut();
+    k.nx_packet_address.nx_packet_interface_ptr = ptr::null_mut();
+    k.nx_packet_interface_capability_flag = 0;
+    // SAFETY: the caller's output pointer (the service's contract).
+    unsafe { *packet_ptr = pkt };
+    NX_SUCCESS
 }
 
 /// Allocates one packet with `packet_type` bytes of headroom, waiting up to
@@ -236,12 +273,10 @@ pub unsafe fn nx_packet_allocate(
     packet_type: ULONG,
     wait_option: ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        // No clock read for NX_NO_WAIT (the common case on the data path).
-        let deadline = if wait_option == NX_NO_WAIT { Deadline::never() } else { Deadline::after_ticks(wait_option) };
-        allocate_until(pool, packet_ptr, packet_type, deadline, wait_option == NX_NO_WAIT)
-    }
+    // No clock read for NX_NO_WAIT (the common case on the data path).
+    let deadline = if wait_option == NX_NO_WAIT { Deadline::never() } else { Deadline::after_ticks(wait_option) };
+    // SAFETY: the caller's created pool and output pointer (the service's contract).
+    unsafe { allocate_until(pool, packet_ptr, packet_type, deadline, wait_option == NX_NO_WAIT) }
 }
 
 /// Returns one packet (not its successors) to its pool.
@@ -256,25 +291,29 @@ unsafe fn release_one(pkt: *mut NX_PACKET) -> UINT {
     // SAFETY: a created pool's private area holds a PoolPriv, never torn down.
     let pp = unsafe { priv_of(pool) };
     let g = pp.lock.lock();
-    // SAFETY: the pool's fields and free list are touched only under its
-    // lock, held here; the packet is the caller's until it is on the list.
-    unsafe {
-        // Checked again under the lock: a delete may have run since.
-        if ptr::read_volatile(&(*pool).nx_packet_pool_id) != NX_PACKET_POOL_ID {
-            return NX_PTR_ERROR;
-        }
-        if (*pkt).nx_packet_union_next.nx_packet_tcp_queue_next as ALIGN_TYPE == NX_PACKET_FREE {
-            (*pool).nx_packet_pool_invalid_releases += 1;
-            return NX_PTR_ERROR;
-        }
-        let k = &mut *pkt;
-        k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
-        k.nx_packet_next = ptr::null_mut();
-        k.nx_packet_last = ptr::null_mut();
-        k.nx_packet_queue_next = (*pool).nx_packet_pool_available_list;
-        (*pool).nx_packet_pool_available_list = pkt;
-        (*pool).nx_packet_pool_available += 1;
+    // Checked again under the lock: a delete may have run since.
+    // SAFETY: the owner pool's memory, as above.
+    if unsafe { pool_id(pool) } != NX_PACKET_POOL_ID {
+        return NX_PTR_ERROR;
     }
+    // SAFETY: the packet is the caller's until it is on the free list; the
+    // mark is read under the pool's lock, as every release writes it.
+    let k = unsafe { &mut *pkt };
+    // SAFETY: the union holds a pointer-sized mark either way (both fields are raw pointers).
+    if unsafe { k.nx_packet_union_next.nx_packet_tcp_queue_next } as ALIGN_TYPE == NX_PACKET_FREE {
+        // SAFETY: the pool's counters are touched only under its lock, held here.
+        unsafe { (*pool).nx_packet_pool_invalid_releases += 1 };
+        return NX_PTR_ERROR;
+    }
+    k.nx_packet_union_next.nx_packet_tcp_queue_next = NX_PACKET_FREE as *mut NX_PACKET;
+    k.nx_packet_next = ptr::null_mut();
+    k.nx_packet_last = ptr::null_mut();
+    // SAFETY: the free list is touched only under the pool's lock, held here.
+    k.nx_packet_queue_next = unsafe { (*pool).nx_packet_pool_available_list };
+    // SAFETY: under the pool's lock, held here.
+    unsafe { (*pool).nx_packet_pool_available_list = pkt };
+    // SAFETY: under the pool's lock, held here.
+    unsafe { (*pool).nx_packet_pool_available += 1 };
     // Notified under the lock: once it is released this thread no longer
     // touches the pool (a delete may follow at once, and the application
     // may then reuse the pool's memory). On ThreadX that is
@@ -296,7 +335,9 @@ pub unsafe fn nx_packet_release(packet: *mut NX_PACKET) -> UINT {
     while !p.is_null() {
         // SAFETY: every packet of the caller's chain is the caller's; `next`
         // is read before the packet goes back (release clears it).
-        let (next, s) = unsafe { ((*p).nx_packet_next, release_one(p)) };
+        let next = unsafe { (*p).nx_packet_next };
+        // SAFETY: as above: the caller's packet.
+        let s = unsafe { release_one(p) };
         if s != NX_SUCCESS {
             // A freed packet's `next` is cleared, so stop here either way.
             if p == packet {
@@ -312,21 +353,29 @@ pub unsafe fn nx_packet_release(packet: *mut NX_PACKET) -> UINT {
 
 /// Same as [`nx_packet_release`] (transmitted packets are never queued here).
 pub unsafe fn nx_packet_transmit_release(packet: *mut NX_PACKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        nx_packet_release(packet)
-    }
+    // SAFETY: the caller's packet chain (the service's contract).
+    unsafe { nx_packet_release(packet) }
+}
+
+/// The next packet of a chain (NULL after the last).
+///
+/// # Safety
+/// `p` is a packet of a chain the caller owns.
+unsafe fn next_of(p: *mut NX_PACKET) -> *mut NX_PACKET {
+    // SAFETY: the caller's packet; only its own field is read.
+    unsafe { (*p).nx_packet_next }
 }
 
 /// The last packet of a chain.
 pub unsafe fn chain_last(head: *mut NX_PACKET) -> *mut NX_PACKET {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let mut p = head;
-        while !(*p).nx_packet_next.is_null() {
-            p = (*p).nx_packet_next;
+    let mut p = head;
+    loop {
+        // SAFETY: `p` is a packet of the caller's chain (the head, then each `next`).
+        let next = unsafe { next_of(p) };
+        if next.is_null() {
+            return p;
         }
-        p
+        p = next;
     }
 }
 
@@ -340,84 +389,109 @@ pub unsafe fn nx_packet_data_append(
     pool: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let mut src = data as *const u8;
-        let mut left = size as usize;
-        let last = chain_last(packet);
-        let room = (*last).nx_packet_data_end as usize - (*last).nx_packet_append_ptr as usize;
-        // Allocate what does not fit (the clock is read only if needed).
-        let deadline = if left > room && wait_option != NX_NO_WAIT {
-            Deadline::after_ticks(wait_option)
-        } else {
-            Deadline::never()
-        };
-        let mut extra_head: *mut NX_PACKET = ptr::null_mut();
-        let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
-        if left > room {
-            let mut need = left - room;
-            while need > 0 {
-                let mut np: *mut NX_PACKET = ptr::null_mut();
-                let s = allocate_until(pool, &mut np, 0, deadline, wait_option == NX_NO_WAIT);
-                if s != NX_SUCCESS {
-                    if !extra_head.is_null() {
-                        nx_packet_release(extra_head);
-                    }
-                    return s;
+    let mut src = data as *const u8;
+    let mut left = size as usize;
+    // SAFETY: the caller's packet chain (the service's contract).
+    let last = unsafe { chain_last(packet) };
+    let room = {
+        // SAFETY: the chain's last packet is the caller's (no one else
+        // touches it); the reference ends here, before `packet` (maybe the
+        // same packet) is written.
+        let l = unsafe { &*last };
+        l.nx_packet_data_end as usize - l.nx_packet_append_ptr as usize
+    };
+    // Allocate what does not fit (the clock is read only if needed).
+    let deadline = if left > room && wait_option != NX_NO_WAIT {
+        Deadline::after_ticks(wait_option)
+    } else {
+        Deadline::never()
+    };
+    let mut extra_head: *mut NX_PACKET = ptr::null_mut();
+    let mut extra_tail: *mut NX_PACKET = ptr::null_mut();
+    if left > room {
+        let mut need = left - room;
+        while need > 0 {
+            let mut np: *mut NX_PACKET = ptr::null_mut();
+            // SAFETY: the caller's created pool; `np` is a local output.
+            let s = unsafe { allocate_until(pool, &mut np, 0, deadline, wait_option == NX_NO_WAIT) };
+            if s != NX_SUCCESS {
+                if !extra_head.is_null() {
+                    // SAFETY: the chain allocated above is ours and linked nowhere else.
+                    unsafe { nx_packet_release(extra_head) };
                 }
-                let cap = (*np).nx_packet_data_end as usize - (*np).nx_packet_append_ptr as usize;
-                if extra_head.is_null() {
-                    extra_head = np;
-                } else {
-                    (*extra_tail).nx_packet_next = np;
-                }
-                extra_tail = np;
-                need = need.saturating_sub(cap);
+                return s;
             }
+            // SAFETY: the packet just allocated is ours alone.
+            let k = unsafe { &*np };
+            let cap = k.nx_packet_data_end as usize - k.nx_packet_append_ptr as usize;
+            if extra_head.is_null() {
+                extra_head = np;
+            } else {
+                // SAFETY: `extra_tail` is the previous packet allocated here, ours alone.
+                unsafe { (*extra_tail).nx_packet_next = np };
+            }
+            extra_tail = np;
+            need = need.saturating_sub(cap);
         }
-        // Fill the last packet, then the new ones.
-        let n = left.min(room);
-        ptr::copy_nonoverlapping(src, (*last).nx_packet_append_ptr, n);
-        (*last).nx_packet_append_ptr = (*last).nx_packet_append_ptr.add(n);
-        src = src.add(n);
-        left -= n;
-        let mut p = extra_head;
-        while !p.is_null() {
-            let cap = (*p).nx_packet_data_end as usize - (*p).nx_packet_append_ptr as usize;
-            let n = left.min(cap);
-            ptr::copy_nonoverlapping(src, (*p).nx_packet_append_ptr, n);
-            (*p).nx_packet_append_ptr = (*p).nx_packet_append_ptr.add(n);
-            (*p).nx_packet_length = n as ULONG;
-            src = src.add(n);
-            left -= n;
-            p = (*p).nx_packet_next;
-        }
-        if !extra_head.is_null() {
-            (*last).nx_packet_next = extra_head;
-            (*packet).nx_packet_last = extra_tail;
-        }
-        (*packet).nx_packet_length += size;
-        NX_SUCCESS
     }
+    // Fill the last packet, then the new ones.
+    let n = left.min(room);
+    {
+        // SAFETY: the caller's last packet, not aliased while this lives.
+        let l = unsafe { &mut *last };
+        // SAFETY: `src` has `size` readable bytes (the service's contract)
+        // and the packet `room` >= n writable ones after its append pointer;
+        // caller memory and pool memory do not overlap.
+        unsafe { ptr::copy_nonoverlapping(src, l.nx_packet_append_ptr, n) };
+        l.nx_packet_append_ptr = l.nx_packet_append_ptr.wrapping_add(n);
+    }
+    src = src.wrapping_add(n);
+    left -= n;
+    let mut p = extra_head;
+    while !p.is_null() {
+        // SAFETY: one of the packets allocated above, ours alone.
+        let k = unsafe { &mut *p };
+        let cap = k.nx_packet_data_end as usize - k.nx_packet_append_ptr as usize;
+        let n = left.min(cap);
+        // SAFETY: `left` >= n bytes remain readable at `src`, `cap` >= n
+        // writable after the append pointer; the buffers do not overlap.
+        unsafe { ptr::copy_nonoverlapping(src, k.nx_packet_append_ptr, n) };
+        k.nx_packet_append_ptr = k.nx_packet_append_ptr.wrapping_add(n);
+        k.nx_packet_length = n as ULONG;
+        src = src.wrapping_add(n);
+        left -= n;
+        p = k.nx_packet_next;
+    }
+    if !extra_head.is_null() {
+        // SAFETY: the caller's last packet.
+        unsafe { (*last).nx_packet_next = extra_head };
+        // SAFETY: the caller's head packet.
+        unsafe { (*packet).nx_packet_last = extra_tail };
+    }
+    // SAFETY: the caller's head packet.
+    unsafe { (*packet).nx_packet_length += size };
+    NX_SUCCESS
 }
 
 /// Copies the data of the whole chain into `buffer`; `*bytes_copied` = total.
 pub unsafe fn nx_packet_data_retrieve(packet: *mut NX_PACKET, buffer: *mut VOID, bytes_copied: *mut ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let mut dst = buffer as *mut u8;
-        let mut total = 0usize;
-        let mut p = packet;
-        while !p.is_null() {
-            let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-            ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, dst, n);
-            dst = dst.add(n);
-            total += n;
-            p = (*p).nx_packet_next;
-        }
-        *bytes_copied = total as ULONG;
-        NX_SUCCESS
+    let mut dst = buffer as *mut u8;
+    let mut total = 0usize;
+    let mut p = packet;
+    while !p.is_null() {
+        // SAFETY: a packet of the caller's chain, read only.
+        let k = unsafe { &*p };
+        let n = k.nx_packet_append_ptr as usize - k.nx_packet_prepend_ptr as usize;
+        // SAFETY: the packet holds `n` bytes at its prepend pointer; the
+        // caller's buffer holds the chain's length (the service's contract).
+        unsafe { ptr::copy_nonoverlapping(k.nx_packet_prepend_ptr, dst, n) };
+        dst = dst.wrapping_add(n);
+        total += n;
+        p = k.nx_packet_next;
     }
+    // SAFETY: the caller's output pointer.
+    unsafe { *bytes_copied = total as ULONG };
+    NX_SUCCESS
 }
 
 /// Copies up to `buffer_length` bytes starting `offset` bytes into the chain.
@@ -429,40 +503,47 @@ pub unsafe fn nx_packet_data_extract_offset(
     buffer_length: ULONG,
     bytes_copied: *mut ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        if offset > (*packet).nx_packet_length {
-            *bytes_copied = 0;
-            return NX_PACKET_OFFSET_ERROR;
-        }
-        let mut skip = offset as usize;
-        let mut left = buffer_length as usize;
-        let mut dst = buffer as *mut u8;
-        let mut total = 0usize;
-        let mut p = packet;
-        while !p.is_null() && left > 0 {
-            let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-            if skip >= len {
-                skip -= len;
-            } else {
-                let n = (len - skip).min(left);
-                ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr.add(skip), dst, n);
-                dst = dst.add(n);
-                total += n;
-                left -= n;
-                skip = 0;
-            }
-            p = (*p).nx_packet_next;
-        }
-        *bytes_copied = total as ULONG;
-        NX_SUCCESS
+    // SAFETY: the caller's head packet, read only.
+    if offset > unsafe { (*packet).nx_packet_length } {
+        // SAFETY: the caller's output pointer.
+        unsafe { *bytes_copied = 0 };
+        return NX_PACKET_OFFSET_ERROR;
     }
+    let mut skip = offset as usize;
+    let mut left = buffer_length as usize;
+    let mut dst = buffer as *mut u8;
+    let mut total = 0usize;
+    let mut p = packet;
+    while !p.is_null() && left > 0 {
+        // SAFETY: a packet of the caller's chain, read only.
+        let k = unsafe { &*p };
+        let len = k.nx_packet_append_ptr as usize - k.nx_packet_prepend_ptr as usize;
+        if skip >= len {
+            skip -= len;
+        } else {
+            let n = (len - skip).min(left);
+            // SAFETY: the packet holds `len` > skip bytes at its prepend
+            // pointer, n <= len - skip; the caller's buffer holds
+            // `buffer_length` >= n more bytes at `dst`.
+            unsafe { ptr::copy_nonoverlapping(k.nx_packet_prepend_ptr.wrapping_add(skip), dst, n) };
+            dst = dst.wrapping_add(n);
+            total += n;
+            left -= n;
+            skip = 0;
+        }
+        p = k.nx_packet_next;
+    }
+    // SAFETY: the caller's output pointer.
+    unsafe { *bytes_copied = total as ULONG };
+    NX_SUCCESS
 }
 
 /// `*length` = the chain's total length (from the head).
 pub unsafe fn nx_packet_length_get(packet: *mut NX_PACKET, length: *mut ULONG) -> UINT {
-    // SAFETY: the caller's packet and output (the service's contract).
-    unsafe { *length = (*packet).nx_packet_length };
+    // SAFETY: the caller's packet (the service's contract).
+    let n = unsafe { (*packet).nx_packet_length };
+    // SAFETY: the caller's output pointer.
+    unsafe { *length = n };
     NX_SUCCESS
 }
 
@@ -474,29 +555,36 @@ pub unsafe fn nx_packet_copy(
     pool: *mut NX_PACKET_POOL,
     wait_option: ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let headroom = ((*packet).nx_packet_prepend_ptr as usize - (*packet).nx_packet_data_start as usize) as ULONG;
-        let headroom = headroom.min((*pool).nx_packet_pool_payload_size) & !3;
-        let mut np: *mut NX_PACKET = ptr::null_mut();
-        let s = nx_packet_allocate(pool, &mut np, headroom, wait_option);
+    // SAFETY: the caller's packet chain is read only here and not touched by others.
+    let head = unsafe { &*packet };
+    let headroom = (head.nx_packet_prepend_ptr as usize - head.nx_packet_data_start as usize) as ULONG;
+    // SAFETY: the caller's created pool; the payload size never changes after create.
+    let headroom = headroom.min(unsafe { (*pool).nx_packet_pool_payload_size }) & !3;
+    let mut np: *mut NX_PACKET = ptr::null_mut();
+    // SAFETY: the caller's created pool; `np` is a local output.
+    let s = unsafe { nx_packet_allocate(pool, &mut np, headroom, wait_option) };
+    if s != NX_SUCCESS {
+        return s;
+    }
+    // SAFETY: the packet just allocated is ours alone.
+    unsafe { (*np).nx_packet_ip_version = head.nx_packet_ip_version };
+    let mut p = packet;
+    while !p.is_null() {
+        // SAFETY: a packet of the caller's chain, read only.
+        let k = unsafe { &*p };
+        let n = k.nx_packet_append_ptr as usize - k.nx_packet_prepend_ptr as usize;
+        // SAFETY: `np` is ours, the pool the caller's; the source bytes are `k`'s data.
+        let s = unsafe { nx_packet_data_append(np, k.nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, wait_option) };
         if s != NX_SUCCESS {
+            // SAFETY: the copy is ours and linked nowhere else.
+            unsafe { nx_packet_release(np) };
             return s;
         }
-        (*np).nx_packet_ip_version = (*packet).nx_packet_ip_version;
-        let mut p = packet;
-        while !p.is_null() {
-            let n = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-            let s = nx_packet_data_append(np, (*p).nx_packet_prepend_ptr as *const VOID, n as ULONG, pool, wait_option);
-            if s != NX_SUCCESS {
-                nx_packet_release(np);
-                return s;
-            }
-            p = (*p).nx_packet_next;
-        }
-        *new_packet = np;
-        NX_SUCCESS
+        p = k.nx_packet_next;
     }
+    // SAFETY: the caller's output pointer.
+    unsafe { *new_packet = np };
+    NX_SUCCESS
 }
 
 /// Pool statistics; any output pointer may be NULL.
@@ -508,24 +596,25 @@ pub unsafe fn nx_packet_pool_info_get(
     empty_pool_suspensions: *mut ULONG,
     invalid_packet_releases: *mut ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects of the named types; pool fields are written under the pool's lock, packets only by their owner.
-    unsafe {
-        let pp = priv_of(pool);
-        let _g = pp.lock.lock();
-        let p = &*pool;
-        for (out, v) in [
-            (total_packets, p.nx_packet_pool_total),
-            (free_packets, p.nx_packet_pool_available),
-            (empty_pool_requests, p.nx_packet_pool_empty_requests),
-            (empty_pool_suspensions, p.nx_packet_pool_empty_suspensions),
-            (invalid_packet_releases, p.nx_packet_pool_invalid_releases),
-        ] {
-            if !out.is_null() {
-                *out = v;
-            }
+    // SAFETY: the caller's pool is created (the service's contract).
+    let pp = unsafe { priv_of(pool) };
+    let _g = pp.lock.lock();
+    // SAFETY: the counters are written only under the pool's lock, held
+    // while this shared reference lives.
+    let p = unsafe { &*pool };
+    for (out, v) in [
+        (total_packets, p.nx_packet_pool_total),
+        (free_packets, p.nx_packet_pool_available),
+        (empty_pool_requests, p.nx_packet_pool_empty_requests),
+        (empty_pool_suspensions, p.nx_packet_pool_empty_suspensions),
+        (invalid_packet_releases, p.nx_packet_pool_invalid_releases),
+    ] {
+        if !out.is_null() {
+            // SAFETY: the caller's non-NULL output pointer.
+            unsafe { *out = v };
         }
-        NX_SUCCESS
     }
+    NX_SUCCESS
 }
 
 #[cfg(test)]
