@@ -75,29 +75,33 @@ impl Area {
     /// `n` bytes, 8-aligned, or None when no free block is big enough.
     pub(crate) fn alloc(&mut self, n: usize) -> Option<*mut u8> {
         let need = round_up(n, ALIGN).checked_add(HDR)?;
-        let mut link: *mut *mut Free = &mut self.free;
-        // SAFETY: every block on the free list is inside the area, aligned,
-        // with a valid header (written by `new`, `alloc` or `free`).
-        unsafe {
-            while !(*link).is_null() {
-                let b = *link;
-                let size = (*b).size;
-                if size >= need {
-                    let used = if size - need >= MIN_SPLIT {
-                        let rest = (b as *mut u8).add(need) as *mut Free;
-                        rest.write(Free { size: size - need, next: (*b).next });
-                        *link = rest;
-                        need
-                    } else {
-                        *link = (*b).next;
-                        size
-                    };
-                    (b as *mut usize).write(used);
-                    self.used += used;
-                    return Some((b as *mut u8).add(HDR));
-                }
-                link = &mut (*b).next;
+        let mut link: &mut *mut Free = &mut self.free;
+        while !link.is_null() {
+            let b = *link;
+            // SAFETY: every block on the free list is inside the area,
+            // aligned, with a valid header (written by `new`, `alloc` or
+            // `free`), and only this allocator (borrowed mutably) touches it.
+            let blk = unsafe { &mut *b };
+            let size = blk.size;
+            if size >= need {
+                let used = if size - need >= MIN_SPLIT {
+                    let rest = (b as *mut u8).wrapping_add(need) as *mut Free;
+                    // SAFETY: `rest` is 8-aligned (`need` is) and lies
+                    // inside block `b`, with at least MIN_SPLIT bytes after it.
+                    unsafe { rest.write(Free { size: size - need, next: blk.next }) };
+                    *link = rest;
+                    need
+                } else {
+                    *link = blk.next;
+                    size
+                };
+                // SAFETY: the block's first word (aligned, in the area); the
+                // block is off the free list, so only this allocator sees it.
+                unsafe { (b as *mut usize).write(used) };
+                self.used += used;
+                return Some((b as *mut u8).wrapping_add(HDR));
             }
+            link = &mut blk.next;
         }
         None
     }
@@ -107,31 +111,41 @@ impl Area {
     /// # Safety
     /// `p` came from this area's `alloc` and is not used any more.
     pub(crate) unsafe fn free(&mut self, p: *mut u8) {
-        // SAFETY: the caller's contract: `p - HDR` is a block header of this
-        // area; free blocks are kept sorted by address so neighbours merge.
-        unsafe {
-            let b = p.sub(HDR) as *mut Free;
-            let size = (b as *const usize).read();
-            self.used -= size;
-            let mut prev: *mut Free = ptr::null_mut();
-            let mut cur = self.free;
-            while !cur.is_null() && (cur as usize) < (b as usize) {
-                prev = cur;
-                cur = (*cur).next;
-            }
-            b.write(Free { size, next: cur });
-            if !cur.is_null() && (b as usize) + size == cur as usize {
-                (*b).size += (*cur).size;
-                (*b).next = (*cur).next;
-            }
-            if prev.is_null() {
-                self.free = b;
-            } else {
-                (*prev).next = b;
-                if (prev as usize) + (*prev).size == b as usize {
-                    (*prev).size += (*b).size;
-                    (*prev).next = (*b).next;
-                }
+        let b = p.wrapping_sub(HDR) as *mut Free;
+        // SAFETY: the caller's contract: `p - HDR` is the header of a block
+        // of this area, its first word the block's size.
+        let size = unsafe { (b as *const usize).read() };
+        self.used -= size;
+        // Free blocks are kept sorted by address so neighbours merge.
+        let mut prev: *mut Free = ptr::null_mut();
+        let mut cur = self.free;
+        while !cur.is_null() && (cur as usize) < (b as usize) {
+            prev = cur;
+            // SAFETY: a free block of this area, with a valid header.
+            cur = unsafe { (*cur).next };
+        }
+        // SAFETY: `b` is the block's header: aligned, inside the area, and
+        // no longer used by anyone (the caller's contract).
+        unsafe { b.write(Free { size, next: cur }) };
+        // SAFETY: `b` now holds a valid header; only this allocator touches it.
+        let bb = unsafe { &mut *b };
+        if !cur.is_null() && (b as usize) + size == cur as usize {
+            // SAFETY: `cur` is a free block of this area, distinct from `b`
+            // (it starts where `b` ends).
+            let c = unsafe { &*cur };
+            bb.size += c.size;
+            bb.next = c.next;
+        }
+        if prev.is_null() {
+            self.free = b;
+        } else {
+            // SAFETY: `prev` is a free block of this area below `b`, so
+            // distinct from it; only this allocator touches it.
+            let pv = unsafe { &mut *prev };
+            pv.next = b;
+            if (prev as usize) + pv.size == b as usize {
+                pv.size += bb.size;
+                pv.next = bb.next;
             }
         }
     }
