@@ -137,10 +137,11 @@ pub unsafe extern "C" fn _nx_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut
 pub unsafe extern "C" fn _nxe_ip_address_get(ip_ptr: *mut NX_IP, ip_address: *mut ULONG, network_mask: *mut ULONG) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, network_mask);
-        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
         // no other thread touches meanwhile (NetX rule).
-        let (ip_address, network_mask): (&mut ULONG, &mut ULONG) =
-            unsafe { (&mut *ip_address, &mut *network_mask) };
+        let ip_address: &mut ULONG = unsafe { &mut *ip_address };
+        // SAFETY: as `ip_address`: checked non-NULL, the caller's output for the call.
+        let network_mask: &mut ULONG = unsafe { &mut *network_mask };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {

@@ -116,10 +116,13 @@ pub unsafe fn nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, gateway: ULONG) -> U
         // fields are written only at create and under the core lock, held
         // here. Raw place reads, no reference: drivers write other fields of
         // the interface (link state) at the same time.
-        let (valid, addr, mask, ifc) = unsafe {
-            let ifc = ptr::addr_of_mut!((*ip_ptr).nx_ip_interface[i]);
-            ((*ifc).nx_interface_valid, (*ifc).nx_interface_ip_address, (*ifc).nx_interface_ip_network_mask, ifc)
-        };
+        let ifc = unsafe { &raw mut (*ip_ptr).nx_ip_interface[i] };
+        // SAFETY: `ifc` is that interface; a raw place read, as above.
+        let valid = unsafe { (*ifc).nx_interface_valid };
+        // SAFETY: as above.
+        let addr = unsafe { (*ifc).nx_interface_ip_address };
+        // SAFETY: as above.
+        let mask = unsafe { (*ifc).nx_interface_ip_network_mask };
         if valid != 0 && mask != 0 && gateway & mask == addr & mask {
             on_link = ifc;
             break;
@@ -133,10 +136,9 @@ pub unsafe fn nx_ip_gateway_address_set(ip_ptr: *mut NX_IP, gateway: ULONG) -> U
     }
     // SAFETY: as above: the gateway fields are written only under the core
     // lock, held here.
-    unsafe {
-        (*ip_ptr).nx_ip_gateway_address = gateway;
-        (*ip_ptr).nx_ip_gateway_interface = on_link;
-    }
+    unsafe { (*ip_ptr).nx_ip_gateway_address = gateway };
+    // SAFETY: as above (core lock held).
+    unsafe { (*ip_ptr).nx_ip_gateway_interface = on_link };
     NX_SUCCESS
 }
 
@@ -167,10 +169,9 @@ pub unsafe fn nx_ip_gateway_address_clear(ip_ptr: *mut NX_IP) -> UINT {
     }
     // SAFETY: a created instance; the gateway fields are written only under
     // the core lock, held here.
-    unsafe {
-        (*ip_ptr).nx_ip_gateway_address = 0;
-        (*ip_ptr).nx_ip_gateway_interface = ptr::null_mut();
-    }
+    unsafe { (*ip_ptr).nx_ip_gateway_address = 0 };
+    // SAFETY: as above (core lock held).
+    unsafe { (*ip_ptr).nx_ip_gateway_interface = ptr::null_mut() };
     NX_SUCCESS
 }
 
@@ -182,17 +183,13 @@ pub unsafe fn nx_ip_address_get(ip_ptr: *mut NX_IP, address: *mut ULONG, mask: *
     // SAFETY: a created instance; the interface's address fields are written
     // only at create and under the core lock, held here (raw place reads: a
     // driver may write the interface's link state meanwhile).
-    let (a, m) = unsafe {
-        (
-            (*ip_ptr).nx_ip_interface[0].nx_interface_ip_address,
-            (*ip_ptr).nx_ip_interface[0].nx_interface_ip_network_mask,
-        )
-    };
-    // SAFETY: the module's contract: both outputs are writable, lent for the call.
-    unsafe {
-        *address = a;
-        *mask = m;
-    }
+    let a = unsafe { (*ip_ptr).nx_ip_interface[0].nx_interface_ip_address };
+    // SAFETY: as above (core lock held, raw place read).
+    let m = unsafe { (*ip_ptr).nx_ip_interface[0].nx_interface_ip_network_mask };
+    // SAFETY: the module's contract: `address` is writable, lent for the call.
+    unsafe { *address = a };
+    // SAFETY: the module's contract: `mask` is writable, lent for the call.
+    unsafe { *mask = m };
     NX_SUCCESS
 }
 
@@ -208,12 +205,13 @@ pub unsafe fn nx_ip_address_set(ip_ptr: *mut NX_IP, address: ULONG, mask: ULONG)
     // SAFETY: a created instance; the interface's address fields are written
     // only at create and under the core lock, held here (raw place writes, no
     // `&mut`: a driver may write the interface's link state meanwhile).
-    unsafe {
-        let ifc = ptr::addr_of_mut!((*ip_ptr).nx_ip_interface[0]);
-        (*ifc).nx_interface_ip_address = address;
-        (*ifc).nx_interface_ip_network_mask = mask;
-        (*ifc).nx_interface_ip_network = address & mask;
-    }
+    let ifc = unsafe { &raw mut (*ip_ptr).nx_ip_interface[0] };
+    // SAFETY: `ifc` is that interface; core lock held, raw place write.
+    unsafe { (*ifc).nx_interface_ip_address = address };
+    // SAFETY: as above.
+    unsafe { (*ifc).nx_interface_ip_network_mask = mask };
+    // SAFETY: as above.
+    unsafe { (*ifc).nx_interface_ip_network = address & mask };
 
     let prefix = mask.leading_ones() as u8;
     core.iface.update_ip_addrs(|addrs| {
@@ -242,9 +240,11 @@ pub unsafe fn nx_ip_interface_capability_get(ip_ptr: *mut NX_IP, index: UINT, fl
     if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
         return NX_INVALID_INTERFACE;
     }
-    // SAFETY: the module's contract: `ip_ptr` addresses a created NX_IP and
-    // `flags` a writable output, both kept for the call (index checked above).
-    unsafe { *flags = (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag };
+    // SAFETY: the module's contract: `ip_ptr` addresses a created NX_IP;
+    // the field is the driver's and the application's (index checked above).
+    let f = unsafe { (*ip_ptr).nx_ip_interface[index as usize].nx_interface_capability_flag };
+    // SAFETY: the module's contract: `flags` is a writable output lent for the call.
+    unsafe { *flags = f };
     NX_SUCCESS
 }
 
@@ -273,9 +273,11 @@ pub unsafe fn nx_rarp_packet_deferred_receive(_ip_ptr: *mut NX_IP, pkt: *mut NX_
 /// `_nx_ip_driver_deferred_receive` (NULL removes it); kept in the instance's
 /// `nx_ip_driver_deferred_packet_handler`, as in NetX.
 pub unsafe fn nx_ip_driver_deferred_enable(ip_ptr: *mut NX_IP, handler: NX_IP_DEFERRED_PACKET_HANDLER) {
-    // SAFETY: the module's contract: a created NX_IP kept for the call; the
-    // field is written and read volatile, by its driver only.
-    unsafe { ptr::write_volatile(ptr::addr_of_mut!((*ip_ptr).nx_ip_driver_deferred_packet_handler), handler) };
+    // SAFETY: the module's contract: a created NX_IP kept for the call (the
+    // field's address only, no reference).
+    let field = unsafe { &raw mut (*ip_ptr).nx_ip_driver_deferred_packet_handler };
+    // SAFETY: an aligned field of that NX_IP; written and read volatile, by its driver only.
+    unsafe { ptr::write_volatile(field, handler) };
 }
 
 /// `_nx_ip_driver_deferred_receive`: hands the packet to the handler the
@@ -286,9 +288,11 @@ pub unsafe fn nx_ip_driver_deferred_receive(ip_ptr: *mut NX_IP, pkt: *mut NX_PAC
     if pkt.is_null() {
         return;
     }
-    // SAFETY: the module's contract: a created NX_IP kept for the call; the
-    // field is written and read volatile, by its driver only.
-    let handler = unsafe { ptr::read_volatile(ptr::addr_of!((*ip_ptr).nx_ip_driver_deferred_packet_handler)) };
+    // SAFETY: the module's contract: a created NX_IP kept for the call (the
+    // field's address only, no reference).
+    let field = unsafe { &raw const (*ip_ptr).nx_ip_driver_deferred_packet_handler };
+    // SAFETY: an aligned field of that NX_IP; written and read volatile, by its driver only.
+    let handler = unsafe { ptr::read_volatile(field) };
     match handler {
         // SAFETY: the handler the driver registered for this instance, called
         // as NetX calls it: its instance and a packet it now owns.
