@@ -35,6 +35,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
+use core::mem::MaybeUninit;
 use core::ptr;
 
 use smoltcp::iface::SocketHandle;
@@ -177,21 +178,28 @@ impl TcpState {
         // port of its previous run while the server still holds that
         // connection in TIME_WAIT.
         let start = FIRST_ANY_PORT + (crate::port::random_u64() % 0x4000) as u16;
-        // SAFETY: `p` is valid for writes (caller); each field written once.
-        unsafe {
-            let slots = ptr::addr_of_mut!((*p).slots) as *mut SlotEntry;
-            for i in 0..MAX_SOCKETS {
-                slots.add(i).write(SlotEntry { gen: 0, s: None });
-            }
-            let listens = ptr::addr_of_mut!((*p).listens) as *mut Option<ListenEntry>;
-            for i in 0..MAX_LISTENS {
-                listens.add(i).write(None);
-            }
-            ptr::addr_of_mut!((*p).removed).write([None; MAX_LISTEN_QUEUE]);
-            ptr::addr_of_mut!((*p).count).write(0);
-            ptr::addr_of_mut!((*p).hi).write(0);
-            ptr::addr_of_mut!((*p).next_port).write(start);
+        // SAFETY: `p` is valid for writes (caller); only the field's address is computed.
+        let slots = unsafe { &raw mut (*p).slots }.cast::<[MaybeUninit<SlotEntry>; MAX_SOCKETS]>();
+        // SAFETY: the field, aligned and valid for writes; MaybeUninit asks
+        // nothing of the old contents, and nothing else refers to the table yet.
+        for e in unsafe { &mut *slots } {
+            e.write(SlotEntry { gen: 0, s: None });
         }
+        // SAFETY: as `slots`.
+        let listens = unsafe { &raw mut (*p).listens }.cast::<[MaybeUninit<Option<ListenEntry>>; MAX_LISTENS]>();
+        // SAFETY: as `slots`.
+        for e in unsafe { &mut *listens } {
+            e.write(None);
+        }
+        // SAFETY: `p` valid for writes; `removed` is Copy (no drop glue), so
+        // a plain store drops nothing of the uninitialised old value.
+        unsafe { (*p).removed = [None; MAX_LISTEN_QUEUE] };
+        // SAFETY: as above (a usize).
+        unsafe { (*p).count = 0 };
+        // SAFETY: as above (a usize).
+        unsafe { (*p).hi = 0 };
+        // SAFETY: as above (a u16).
+        unsafe { (*p).next_port = start };
     }
     /// Sockets created on the instance.
     pub(crate) fn created(&self) -> usize {
@@ -217,9 +225,26 @@ impl TcpState {
     }
 }
 
-unsafe fn priv_of<'a>(s: *mut NX_TCP_SOCKET) -> &'a mut TcpPriv {
-    // SAFETY: the caller guarantees `s` addresses an NX_TCP_SOCKET.
-    unsafe { &mut *((*s).nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv) }
+/// The slot reference in a created socket's private area.
+///
+/// # Safety
+/// `s` addresses a created NX_TCP_SOCKET.
+unsafe fn slot_ref(s: *mut NX_TCP_SOCKET) -> SockRef {
+    // SAFETY: the caller's socket; only the private area's address is computed.
+    let area = unsafe { &raw const (*s).nx_tcp_socket_private } as *const TcpPriv;
+    // SAFETY: a created socket's area holds a TcpPriv (written by create);
+    // one Copy field read in place, no reference to the shared block.
+    unsafe { (*area).r }
+}
+
+/// Reads a socket's id. Volatile: delete clears it under the `core` lock
+/// while other threads check it without.
+unsafe fn socket_id(s: *const NX_TCP_SOCKET) -> ULONG {
+    // SAFETY: the caller's pointer addresses an NX_TCP_SOCKET-sized object;
+    // only the field's address is computed.
+    let id = unsafe { &raw const (*s).nx_tcp_socket_id };
+    // SAFETY: an aligned field of that object.
+    unsafe { ptr::read_volatile(id) }
 }
 
 /// True when `s` is a created socket: id and self-check field (reads only
@@ -228,11 +253,15 @@ pub unsafe fn socket_is_created(s: *const NX_TCP_SOCKET) -> bool {
     if s.is_null() {
         return false;
     }
-    // SAFETY: the caller's pointer addresses an NX_TCP_SOCKET-sized object.
-    unsafe {
-        ptr::read_volatile(&(*s).nx_tcp_socket_id) == NX_TCP_ID
-            && ptr::read_volatile((*s).nx_tcp_socket_private.as_ptr() as *const usize) == s as usize
+    // SAFETY: the caller's non-NULL pointer addresses an NX_TCP_SOCKET-sized object.
+    if unsafe { socket_id(s) } != NX_TCP_ID {
+        return false;
     }
+    // SAFETY: as above; only the private area's address is computed.
+    let me = unsafe { &raw const (*s).nx_tcp_socket_private } as *const usize;
+    // SAFETY: the area's first word, aligned (a u64 array); volatile, as
+    // delete clears it while others check.
+    unsafe { ptr::read_volatile(me) == s as usize }
 }
 
 /// True when `s` is a socket created on `ip` (looks only at the instance's
@@ -333,9 +362,15 @@ fn add_socket(core: &mut IpCore, window: usize, tn: usize) -> Result<(SocketHand
 /// other socket, that stay allocated until the socket is dropped (the area
 /// outlives every socket of the instance: 'static is that promise).
 unsafe fn new_socket(rx: *mut u8, rn: usize, tx: *mut u8, tn: usize) -> Socket<'static> {
-    // SAFETY: the caller's contract (a NULL `tx` only with `tn` = 0: no buffer).
-    let (rb, tb): (&'static mut [u8], &'static mut [u8]) = unsafe {
-        (core::slice::from_raw_parts_mut(rx, rn), if tx.is_null() { &mut [] } else { core::slice::from_raw_parts_mut(tx, tn) })
+    // SAFETY: the caller's contract: `rn` bytes at `rx`, this socket's alone
+    // for as long as it exists.
+    let rb: &'static mut [u8] = unsafe { core::slice::from_raw_parts_mut(rx, rn) };
+    let tb: &'static mut [u8] = if tx.is_null() {
+        // A NULL `tx` comes only with `tn` = 0: no buffer.
+        &mut []
+    } else {
+        // SAFETY: the caller's contract, as `rb`, for `tn` bytes at `tx`.
+        unsafe { core::slice::from_raw_parts_mut(tx, tn) }
     };
     let mut s = Socket::new(SocketBuffer::new(rb), SocketBuffer::new(tb));
     // NetX has neither Nagle nor delayed ACKs; both would stall a small
@@ -349,13 +384,12 @@ unsafe fn new_socket(rx: *mut u8, rn: usize, tx: *mut u8, tn: usize) -> Socket<'
 fn remove_socket(core: &mut IpCore, h: SocketHandle, b: Bufs) {
     let _ = core.sockets.remove(h);
     core.smoltcp_used -= 1;
-    // SAFETY: the buffers came from this area in `add_socket`; the socket
-    // that used them is gone.
-    unsafe {
-        core.area.free(b.rx);
-        if !b.tx.is_null() {
-            core.area.free(b.tx);
-        }
+    // SAFETY: the buffers came from this area in `add_socket` (or
+    // `nx_tcp_socket_transmit_configure`); the socket that used them is gone.
+    unsafe { core.area.free(b.rx) };
+    if !b.tx.is_null() {
+        // SAFETY: as the receive block above.
+        unsafe { core.area.free(b.tx) };
     }
 }
 
@@ -378,23 +412,26 @@ unsafe fn mirror_one(core: &mut IpCore, r: SockRef) {
     let sock = core.sockets.get::<Socket>(p.handle);
     let st = sock.state();
     // SAFETY: the slot is valid, so `s` is a created socket (delete frees
-    // the slot under the same lock before the memory may go).
-    unsafe {
-        (*s).nx_tcp_socket_state = nx_state(st);
-        if is_synchronized(st) && !p.was_connected {
-            p.was_connected = true;
-            if let Some(ep) = sock.remote_endpoint() {
-                (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(ep.addr);
-                (*s).nx_tcp_socket_connect_port = ep.port as UINT;
-            }
-            if let Some(ep) = sock.local_endpoint() {
-                (*s).nx_tcp_socket_port = ep.port as UINT;
-            }
-            let lp = p.listen_port;
-            if lp != 0 {
-                if let Some(cb) = listen_cb(&core.tcp, lp) {
-                    core.cbs.push(cb);
-                }
+    // the slot under the same lock before the memory may go); its public
+    // fields are written under the `core` lock, held by our caller (`core`).
+    // One field in place, no reference: the application may read it meanwhile.
+    unsafe { (*s).nx_tcp_socket_state = nx_state(st) };
+    if is_synchronized(st) && !p.was_connected {
+        p.was_connected = true;
+        if let Some(ep) = sock.remote_endpoint() {
+            // SAFETY: as the state above (valid slot, `core` lock held).
+            unsafe { (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(ep.addr) };
+            // SAFETY: as the state above.
+            unsafe { (*s).nx_tcp_socket_connect_port = ep.port as UINT };
+        }
+        if let Some(ep) = sock.local_endpoint() {
+            // SAFETY: as the state above.
+            unsafe { (*s).nx_tcp_socket_port = ep.port as UINT };
+        }
+        let lp = p.listen_port;
+        if lp != 0 {
+            if let Some(cb) = listen_cb(&core.tcp, lp) {
+                core.cbs.push(cb);
             }
         }
     }
@@ -483,20 +520,20 @@ pub(crate) unsafe fn after_poll(core: &mut IpCore) -> bool {
 /// `NX_PTR_ERROR` for a socket not created or an instance being deleted.
 unsafe fn enter<'a>(s: *mut NX_TCP_SOCKET) -> Result<(IpUse<'a>, SockRef), UINT> {
     // SAFETY: the caller's pointer addresses an NX_TCP_SOCKET-sized object.
-    unsafe {
-        if !socket_is_created(s) {
-            return Err(NX_PTR_ERROR);
-        }
-        let u = ip::enter((*s).nx_tcp_socket_ip_ptr)?;
-        Ok((u, priv_of(s).r))
+    if !unsafe { socket_is_created(s) } {
+        return Err(NX_PTR_ERROR);
     }
+    // SAFETY: a created socket; its IP pointer is set at create and never changes.
+    let ip = unsafe { (*s).nx_tcp_socket_ip_ptr };
+    // SAFETY: a created socket's instance pointer addresses an NX_IP-sized object.
+    let u = unsafe { ip::enter(ip) }?;
+    // SAFETY: checked created just above.
+    Ok((u, unsafe { slot_ref(s) }))
 }
 
 macro_rules! enter_sock {
     ($s:expr) => {{
-        // SAFETY: the service's contract: `$s` addresses an NX_TCP_SOCKET
-        // (the block is redundant where the service body is one already).
-        #[allow(unused_unsafe)]
+        // SAFETY: the service's contract: `$s` addresses an NX_TCP_SOCKET.
         let entered = unsafe { enter($s) };
         match entered {
             Ok(x) => x,
@@ -536,64 +573,71 @@ pub unsafe fn nx_tcp_socket_create(
     urgent_cb: NX_TCP_SOCKET_CALLBACK,
     disconnect_cb: NX_TCP_SOCKET_CALLBACK,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let sh = match ip::enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        if !*sh.tcp_enabled.lock() {
-            return NX_NOT_ENABLED;
-        }
-        let mut g = sh.core.lock();
-        // A delete that started after we entered checked the socket count under
-        // this lock: it must not find a socket appear behind it.
-        if sh.ctl.lock().shutdown {
-            return NX_PTR_ERROR;
-        }
-        let core = ip::core_of(&mut g);
-        let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
-        let (handle, bufs) = match add_socket(core, window_size as usize, TX_BUFFER) {
-            Ok(x) => x,
-            Err(e) => return e,
-        };
-        ptr::write_bytes(s as *mut u8, 0, core::mem::size_of::<NX_TCP_SOCKET>());
-        let x = &mut *s;
-        x.nx_tcp_socket_name = name;
-        x.nx_tcp_socket_ip_ptr = ip;
-        x.nx_tcp_socket_type_of_service = type_of_service;
-        x.nx_tcp_socket_fragment_enable = fragment;
-        x.nx_tcp_socket_time_to_live = time_to_live;
-        x.nx_tcp_socket_rx_window_default = window_size;
-        x.nx_tcp_socket_mss = 1460;
-        x.nx_tcp_socket_state = NX_TCP_CLOSED;
-        x.nx_tcp_urgent_data_callback = urgent_cb;
-        x.nx_tcp_disconnect_callback = disconnect_cb;
-        let e = &mut core.tcp.slots[idx];
-        e.s = Some(Slot {
-            sock: s,
-            handle,
-            bufs,
-            port: 0,
-            listen_port: 0,
-            was_connected: false,
-            cb_done: false,
-            window: window_size,
-            tx_size: TX_BUFFER as u32,
-            rx_waiters: 0,
-            tx_waiters: 0,
-            tx_min: 0,
-            epoch: 0,
-            epoch_status: NX_SUCCESS,
-            disconnect_cb,
-        });
-        let r = SockRef { idx: idx as u16, gen: e.gen };
-        core.tcp.count += 1;
-        core.tcp.hi = core.tcp.hi.max(idx + 1);
-        ptr::write(x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv, TcpPriv { me: s as usize, r });
-        ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID);
-        NX_SUCCESS
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { ip::enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    if !*sh.tcp_enabled.lock() {
+        return NX_NOT_ENABLED;
     }
+    let mut g = sh.core.lock();
+    // A delete that started after we entered checked the socket count under
+    // this lock: it must not find a socket appear behind it.
+    if sh.ctl.lock().shutdown {
+        return NX_PTR_ERROR;
+    }
+    let core = ip::core_of(&mut g);
+    let Some(idx) = core.tcp.slots.iter().position(|e| e.s.is_none()) else { return NX_NO_MORE_ENTRIES };
+    let (handle, bufs) = match add_socket(core, window_size as usize, TX_BUFFER) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    // SAFETY: the service's contract: `s` addresses the caller's
+    // NX_TCP_SOCKET block, not created yet; all-zero bytes are a valid one.
+    unsafe { ptr::write_bytes(s, 0, 1) };
+    // SAFETY: as above: until its id is set (the last write below) no other
+    // code reads or writes the block, so this reference is unaliased.
+    let x = unsafe { &mut *s };
+    x.nx_tcp_socket_name = name;
+    x.nx_tcp_socket_ip_ptr = ip;
+    x.nx_tcp_socket_type_of_service = type_of_service;
+    x.nx_tcp_socket_fragment_enable = fragment;
+    x.nx_tcp_socket_time_to_live = time_to_live;
+    x.nx_tcp_socket_rx_window_default = window_size;
+    x.nx_tcp_socket_mss = 1460;
+    x.nx_tcp_socket_state = NX_TCP_CLOSED;
+    x.nx_tcp_urgent_data_callback = urgent_cb;
+    x.nx_tcp_disconnect_callback = disconnect_cb;
+    let e = &mut core.tcp.slots[idx];
+    e.s = Some(Slot {
+        sock: s,
+        handle,
+        bufs,
+        port: 0,
+        listen_port: 0,
+        was_connected: false,
+        cb_done: false,
+        window: window_size,
+        tx_size: TX_BUFFER as u32,
+        rx_waiters: 0,
+        tx_waiters: 0,
+        tx_min: 0,
+        epoch: 0,
+        epoch_status: NX_SUCCESS,
+        disconnect_cb,
+    });
+    let r = SockRef { idx: idx as u16, gen: e.gen };
+    core.tcp.count += 1;
+    core.tcp.hi = core.tcp.hi.max(idx + 1);
+    let area = x.nx_tcp_socket_private.as_mut_ptr() as *mut TcpPriv;
+    // SAFETY: the private area fits and aligns a TcpPriv (asserted at
+    // compile time) and holds nothing to drop.
+    unsafe { ptr::write(area, TcpPriv { me: s as usize, r }) };
+    // SAFETY: an aligned field of the block; volatile and last, as an id
+    // check lets other threads use the socket.
+    unsafe { ptr::write_volatile(&mut x.nx_tcp_socket_id, NX_TCP_ID) };
+    NX_SUCCESS
 }
 
 /// Deletes a socket. `NX_STILL_BOUND` while bound or listening. Never waits:
@@ -602,86 +646,94 @@ pub unsafe fn nx_tcp_socket_create(
 /// returns `NX_PTR_ERROR` without touching the socket's memory again, so the
 /// memory may be reused as soon as this returns. Listen entries forget it.
 pub unsafe fn nx_tcp_socket_delete(s: *mut NX_TCP_SOCKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        if p.port != 0 || p.listen_port != 0 {
-            return NX_STILL_BOUND;
-        }
-        let (h, bufs) = (p.handle, p.bufs);
-        core.sockets.get_mut::<Socket>(h).abort();
-        remove_socket(core, h, bufs);
-        for e in core.tcp.listens.iter_mut().flatten() {
-            if e.socket == Some(r) {
-                e.socket = None;
-            }
-            if e.owner == Some(r) {
-                e.owner = None;
-            }
-        }
-        let e = &mut core.tcp.slots[r.idx as usize];
-        e.s = None;
-        e.gen = e.gen.wrapping_add(1);
-        core.tcp.count -= 1;
-        while core.tcp.hi > 0 && core.tcp.slots[core.tcp.hi - 1].s.is_none() {
-            core.tcp.hi -= 1;
-        }
-        ptr::write_volatile(&mut (*s).nx_tcp_socket_id, 0);
-        ptr::write_volatile((*s).nx_tcp_socket_private.as_mut_ptr() as *mut usize, 0);
-        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-        sh.sock_sig.notify_all();
-        NX_SUCCESS
+    let (sh, r) = enter_sock!(s);
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    let p = slot!(core, r);
+    if p.port != 0 || p.listen_port != 0 {
+        return NX_STILL_BOUND;
     }
+    let (h, bufs) = (p.handle, p.bufs);
+    core.sockets.get_mut::<Socket>(h).abort();
+    remove_socket(core, h, bufs);
+    for e in core.tcp.listens.iter_mut().flatten() {
+        if e.socket == Some(r) {
+            e.socket = None;
+        }
+        if e.owner == Some(r) {
+            e.owner = None;
+        }
+    }
+    let e = &mut core.tcp.slots[r.idx as usize];
+    e.s = None;
+    e.gen = e.gen.wrapping_add(1);
+    core.tcp.count -= 1;
+    while core.tcp.hi > 0 && core.tcp.slots[core.tcp.hi - 1].s.is_none() {
+        core.tcp.hi -= 1;
+    }
+    // SAFETY: the service's contract: `s` is the caller's created socket
+    // (its slot was valid above, under the `core` lock still held); only the
+    // field's address is computed, no reference (other threads may check the id).
+    let id = unsafe { &raw mut (*s).nx_tcp_socket_id };
+    // SAFETY: an aligned field of that socket; volatile, as other threads check it unlocked.
+    unsafe { ptr::write_volatile(id, 0) };
+    // SAFETY: as `id`.
+    let me = unsafe { &raw mut (*s).nx_tcp_socket_private } as *mut usize;
+    // SAFETY: the private area's first word (aligned, a u64 array); volatile, as `id`.
+    unsafe { ptr::write_volatile(me, 0) };
+    // SAFETY: the socket's public fields are written under the `core` lock,
+    // held here; one field in place (the application may read it meanwhile).
+    unsafe { (*s).nx_tcp_socket_state = NX_TCP_CLOSED };
+    sh.sock_sig.notify_all();
+    NX_SUCCESS
 }
 
 /// Binds a client socket to `port`, or to a free port in 0xC000..=0xFFFF (searched from a random start) for
 /// `NX_ANY_PORT`. A port in use: waits up to `wait_option` ticks for it,
 /// then `NX_PORT_UNAVAILABLE`. `NX_ALREADY_BOUND` if bound.
 pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let deadline = Deadline::after_ticks(wait_option);
-        loop {
-            {
-                let mut g = sh.core.lock();
-                let core = ip::core_of(&mut g);
-                let p = slot!(core, r);
-                if p.port != 0 || p.listen_port != 0 {
-                    return NX_ALREADY_BOUND;
-                }
-                let tcp = &mut core.tcp;
-                let chosen = if port == NX_ANY_PORT {
-                    let mut found = 0u16;
-                    for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
-                        let c = tcp.next_port;
-                        tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
-                        if !tcp.port_in_use(c) {
-                            found = c;
-                            break;
-                        }
+    let (sh, r) = enter_sock!(s);
+    let deadline = Deadline::after_ticks(wait_option);
+    loop {
+        {
+            let mut g = sh.core.lock();
+            let core = ip::core_of(&mut g);
+            let p = slot!(core, r);
+            if p.port != 0 || p.listen_port != 0 {
+                return NX_ALREADY_BOUND;
+            }
+            let tcp = &mut core.tcp;
+            let chosen = if port == NX_ANY_PORT {
+                let mut found = 0u16;
+                for _ in 0..=(0xFFFF - FIRST_ANY_PORT) {
+                    let c = tcp.next_port;
+                    tcp.next_port = if c == 0xFFFF { FIRST_ANY_PORT } else { c + 1 };
+                    if !tcp.port_in_use(c) {
+                        found = c;
+                        break;
                     }
-                    found
-                } else if !tcp.port_in_use(port as u16) {
-                    port as u16
-                } else {
-                    0
-                };
-                if chosen != 0 {
-                    slot!(core, r).port = chosen;
-                    (*s).nx_tcp_socket_port = chosen as UINT;
-                    (*s).nx_tcp_socket_client_type = NX_TRUE;
-                    return NX_SUCCESS;
                 }
+                found
+            } else if !tcp.port_in_use(port as u16) {
+                port as u16
+            } else {
+                0
+            };
+            if chosen != 0 {
+                slot!(core, r).port = chosen;
+                // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+                // socket is created; its public fields are written only under that lock. One
+                // field in place, no reference: the application may read the block meanwhile.
+                unsafe { (*s).nx_tcp_socket_port = chosen as UINT };
+                // SAFETY: as the line above (valid slot, `core` lock held).
+                unsafe { (*s).nx_tcp_socket_client_type = NX_TRUE };
+                return NX_SUCCESS;
             }
-            if deadline.expired() || wait_option == NX_NO_WAIT {
-                return NX_PORT_UNAVAILABLE;
-            }
-            crate::port::sleep_ticks(1);
         }
+        if deadline.expired() || wait_option == NX_NO_WAIT {
+            return NX_PORT_UNAVAILABLE;
+        }
+        crate::port::sleep_ticks(1);
     }
 }
 
@@ -689,28 +741,29 @@ pub unsafe fn nx_tcp_client_socket_bind(s: *mut NX_TCP_SOCKET, port: UINT, wait_
 /// connected (a socket still closing is aborted). Threads waiting on the
 /// socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_client_socket_unbind(s: *mut NX_TCP_SOCKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        if p.port == 0 {
-            return NX_NOT_BOUND;
-        }
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        match sock.state() {
-            State::Closed => {}
-            State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
-            _ => return NX_NOT_CLOSED,
-        }
-        p.port = 0;
-        bump(p, NX_NOT_BOUND);
-        (*s).nx_tcp_socket_port = 0;
-        (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-        sh.sock_sig.notify_all();
-        NX_SUCCESS
+    let (sh, r) = enter_sock!(s);
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    let p = slot!(core, r);
+    if p.port == 0 {
+        return NX_NOT_BOUND;
     }
+    let sock = core.sockets.get_mut::<Socket>(p.handle);
+    match sock.state() {
+        State::Closed => {}
+        State::FinWait1 | State::FinWait2 | State::Closing | State::TimeWait | State::LastAck => sock.abort(),
+        _ => return NX_NOT_CLOSED,
+    }
+    p.port = 0;
+    bump(p, NX_NOT_BOUND);
+    // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+    // socket is created; its public fields are written only under that lock. One
+    // field in place, no reference: the application may read the block meanwhile.
+    unsafe { (*s).nx_tcp_socket_port = 0 };
+    // SAFETY: as the line above (valid slot, `core` lock held).
+    unsafe { (*s).nx_tcp_socket_state = NX_TCP_CLOSED };
+    sh.sock_sig.notify_all();
+    NX_SUCCESS
 }
 
 /// Connects to `server_ip:server_port` (IPv4, host order). With `NX_NO_WAIT`
@@ -725,68 +778,70 @@ pub unsafe fn nx_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: ULO
 
 /// Connect to either address version (IPv6: `ipv6::connect_check` first).
 unsafe fn connect_to(s: *mut NX_TCP_SOCKET, server: IpAddress, server_port: UINT, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let epoch0;
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            if p.port == 0 {
-                return NX_NOT_BOUND;
-            }
-            let h = p.handle;
-            let local = p.port;
-            epoch0 = p.epoch;
-            let sock = core.sockets.get_mut::<Socket>(h);
-            if sock.state() == State::TimeWait {
-                sock.abort();
-            }
-            if sock.state() != State::Closed {
-                return NX_NOT_CLOSED;
-            }
-            if matches!(server, IpAddress::Ipv6(_)) {
-                if let Err(e) = crate::netx::ipv6::connect_check(core) {
-                    return e;
-                }
-            }
-            let remote = (server, server_port as u16);
-            let sock = core.sockets.get_mut::<Socket>(h);
-            let cx = core.iface.context();
-            if sock.connect(cx, remote, local).is_err() {
-                return NX_NOT_SUCCESSFUL;
-            }
-            let p = slot!(core, r);
-            p.was_connected = false;
-            p.cb_done = false;
-            (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(server);
-            (*s).nx_tcp_socket_connect_port = server_port;
-            (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT;
+    let (sh, r) = enter_sock!(s);
+    let epoch0;
+    {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.port == 0 {
+            return NX_NOT_BOUND;
         }
-        if wait_option == NX_NO_WAIT {
-            sh.poll_now();
-            return NX_IN_PROGRESS;
+        let h = p.handle;
+        let local = p.port;
+        epoch0 = p.epoch;
+        let sock = core.sockets.get_mut::<Socket>(h);
+        if sock.state() == State::TimeWait {
+            sock.abort();
         }
-        let mut first = true;
-        sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-            let poll = core::mem::replace(&mut first, false);
-            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-            if p.epoch != epoch0 {
-                return (Some(p.epoch_status), false);
+        if sock.state() != State::Closed {
+            return NX_NOT_CLOSED;
+        }
+        if matches!(server, IpAddress::Ipv6(_)) {
+            if let Err(e) = crate::netx::ipv6::connect_check(core) {
+                return e;
             }
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            match sock.state() {
-                State::SynSent | State::SynReceived if timed_out => {
-                    sock.abort();
-                    (Some(NX_NOT_CONNECTED), true)
-                }
-                State::SynSent | State::SynReceived => (None, poll),
-                State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
-                _ => (Some(NX_SUCCESS), poll),
-            }
-        })
+        }
+        let remote = (server, server_port as u16);
+        let sock = core.sockets.get_mut::<Socket>(h);
+        let cx = core.iface.context();
+        if sock.connect(cx, remote, local).is_err() {
+            return NX_NOT_SUCCESSFUL;
+        }
+        let p = slot!(core, r);
+        p.was_connected = false;
+        p.cb_done = false;
+        // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+        // socket is created; its public fields are written only under that lock. One
+        // field in place, no reference: the application may read the block meanwhile.
+        unsafe { (*s).nx_tcp_socket_connect_ip = crate::netx::ipv6::nxd_of(server) };
+        // SAFETY: as the line above (valid slot, `core` lock held).
+        unsafe { (*s).nx_tcp_socket_connect_port = server_port };
+        // SAFETY: as the line above (valid slot, `core` lock held).
+        unsafe { (*s).nx_tcp_socket_state = NX_TCP_SYN_SENT };
     }
+    if wait_option == NX_NO_WAIT {
+        sh.poll_now();
+        return NX_IN_PROGRESS;
+    }
+    let mut first = true;
+    sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+        let poll = core::mem::replace(&mut first, false);
+        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+        if p.epoch != epoch0 {
+            return (Some(p.epoch_status), false);
+        }
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        match sock.state() {
+            State::SynSent | State::SynReceived if timed_out => {
+                sock.abort();
+                (Some(NX_NOT_CONNECTED), true)
+            }
+            State::SynSent | State::SynReceived => (None, poll),
+            State::Closed | State::Listen => (Some(NX_NOT_CONNECTED), poll),
+            _ => (Some(NX_SUCCESS), poll),
+        }
+    })
 }
 
 /// Connect with an `NXD_ADDRESS`: IPv4 as [`nx_tcp_client_socket_connect`];
@@ -794,37 +849,42 @@ unsafe fn connect_to(s: *mut NX_TCP_SOCKET, server: IpAddress, server_port: UINT
 /// `NX_NO_INTERFACE_ADDRESS` (no IPv6 address set). `NX_IP_ADDRESS_ERROR` for
 /// another version.
 pub unsafe fn nxd_tcp_client_socket_connect(s: *mut NX_TCP_SOCKET, server_ip: *const NXD_ADDRESS, server_port: UINT, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        match (*server_ip).nxd_ip_version {
-            NX_IP_VERSION_V4 => nx_tcp_client_socket_connect(s, (*server_ip).nxd_ip_address.v4, server_port, wait_option),
-            NX_IP_VERSION_V6 => match crate::netx::ipv6::v6_of(&*server_ip) {
-                Some(a) => connect_to(s, IpAddress::Ipv6(a), server_port, wait_option),
-                None => NX_IP_ADDRESS_ERROR,
-            },
-            _ => NX_IP_ADDRESS_ERROR,
+    // SAFETY: the service's contract: `server_ip` addresses the caller's
+    // NXD_ADDRESS, lent for the call and read only.
+    let server = unsafe { &*server_ip };
+    match server.nxd_ip_version {
+        NX_IP_VERSION_V4 => {
+            // SAFETY: every bit pattern is a valid ULONG (the union holds plain integers).
+            let v4 = unsafe { server.nxd_ip_address.v4 };
+            // SAFETY: the service's contract, passed on (`s` addresses an NX_TCP_SOCKET).
+            unsafe { nx_tcp_client_socket_connect(s, v4, server_port, wait_option) }
         }
+        NX_IP_VERSION_V6 => match crate::netx::ipv6::v6_of(server) {
+            // SAFETY: the service's contract, passed on.
+            Some(a) => unsafe { connect_to(s, IpAddress::Ipv6(a), server_port, wait_option) },
+            None => NX_IP_ADDRESS_ERROR,
+        },
+        _ => NX_IP_ADDRESS_ERROR,
     }
 }
 
 /// The connected peer's address (IPv4 or IPv6) and port. `NX_NOT_CONNECTED`
 /// unless the socket is established (or later, the peer still known).
 pub unsafe fn nxd_tcp_socket_peer_info_get(s: *mut NX_TCP_SOCKET, peer_ip_address: *mut NXD_ADDRESS, peer_port: *mut ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc); the socket's fields are read under the `core` lock while its slot is valid.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        let sock = core.sockets.get::<Socket>(p.handle);
-        if !is_synchronized(sock.state()) {
-            return NX_NOT_CONNECTED;
-        }
-        let Some(ep) = sock.remote_endpoint() else { return NX_NOT_CONNECTED };
-        *peer_ip_address = crate::netx::ipv6::nxd_of(ep.addr);
-        *peer_port = ep.port as ULONG;
-        NX_SUCCESS
+    let (sh, r) = enter_sock!(s);
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    let p = slot!(core, r);
+    let sock = core.sockets.get::<Socket>(p.handle);
+    if !is_synchronized(sock.state()) {
+        return NX_NOT_CONNECTED;
     }
+    let Some(ep) = sock.remote_endpoint() else { return NX_NOT_CONNECTED };
+    // SAFETY: the service's contract: a writable output lent for the call.
+    unsafe { *peer_ip_address = crate::netx::ipv6::nxd_of(ep.addr) };
+    // SAFETY: the service's contract: a writable output lent for the call.
+    unsafe { *peer_port = ep.port as ULONG };
+    NX_SUCCESS
 }
 
 /// Listens on `port` with socket `s` and `listen_queue_size` more connections
@@ -840,70 +900,77 @@ pub unsafe fn nx_tcp_server_socket_listen(
     listen_queue_size: UINT,
     listen_cb: NX_TCP_LISTEN_CALLBACK,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        if listen_queue_size as usize > MAX_LISTEN_QUEUE {
-            return NX_SIZE_ERROR;
-        }
-        let (sh, r) = enter_sock!(s);
-        if (*s).nx_tcp_socket_ip_ptr != ip {
-            return NX_PTR_ERROR;
-        }
-        let port16 = port as u16;
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        if !core.tcp.valid(r) {
-            return NX_PTR_ERROR;
-        }
-        if core.tcp.listens.iter().flatten().any(|e| e.port == port16) {
-            return NX_DUPLICATE_LISTEN;
-        }
-        let Some(li) = core.tcp.listens.iter().position(|e| e.is_none()) else { return NX_MAX_LISTEN };
-        let p = slot!(core, r);
-        if p.port != 0 || p.listen_port != 0 {
-            return NX_ALREADY_BOUND;
-        }
-        let (window, tx_size) = (p.window, p.tx_size);
-        let sock = core.sockets.get_mut::<Socket>(p.handle);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if sock.state() != State::Closed {
-            return NX_NOT_CLOSED;
-        }
-        let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
-        for k in 0..listen_queue_size as usize {
-            match add_socket(core, window as usize, tx_size as usize) {
-                Ok((handle, bufs)) => {
-                    let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
-                    backlog[k] = Some(Backlog { handle, bufs, notified: false });
-                }
-                Err(e) => {
-                    for b in backlog.iter().flatten() {
-                        remove_socket(core, b.handle, b.bufs);
-                    }
-                    return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
-                }
-            }
-        }
-        let p = slot!(core, r);
-        if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
-            for b in backlog.iter().flatten() {
-                remove_socket(core, b.handle, b.bufs);
-            }
-            return NX_INVALID_PORT;
-        }
-        (*s).nx_tcp_listen_callback = listen_cb;
-        core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
-        let p = slot!(core, r);
-        p.listen_port = port16;
-        p.was_connected = false;
-        p.cb_done = false;
-        (*s).nx_tcp_socket_port = port;
-        (*s).nx_tcp_socket_client_type = NX_FALSE;
-        (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-        NX_SUCCESS
+    if listen_queue_size as usize > MAX_LISTEN_QUEUE {
+        return NX_SIZE_ERROR;
     }
+    let (sh, r) = enter_sock!(s);
+    // SAFETY: a created socket (checked by `enter`); its IP pointer is set at
+    // create and never changes.
+    if unsafe { (*s).nx_tcp_socket_ip_ptr } != ip {
+        return NX_PTR_ERROR;
+    }
+    let port16 = port as u16;
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    if !core.tcp.valid(r) {
+        return NX_PTR_ERROR;
+    }
+    if core.tcp.listens.iter().flatten().any(|e| e.port == port16) {
+        return NX_DUPLICATE_LISTEN;
+    }
+    let Some(li) = core.tcp.listens.iter().position(|e| e.is_none()) else { return NX_MAX_LISTEN };
+    let p = slot!(core, r);
+    if p.port != 0 || p.listen_port != 0 {
+        return NX_ALREADY_BOUND;
+    }
+    let (window, tx_size) = (p.window, p.tx_size);
+    let sock = core.sockets.get_mut::<Socket>(p.handle);
+    if sock.state() == State::TimeWait {
+        sock.abort();
+    }
+    if sock.state() != State::Closed {
+        return NX_NOT_CLOSED;
+    }
+    let mut backlog: [Option<Backlog>; MAX_LISTEN_QUEUE] = [None; MAX_LISTEN_QUEUE];
+    for k in 0..listen_queue_size as usize {
+        match add_socket(core, window as usize, tx_size as usize) {
+            Ok((handle, bufs)) => {
+                let _ = core.sockets.get_mut::<Socket>(handle).listen(port16);
+                backlog[k] = Some(Backlog { handle, bufs, notified: false });
+            }
+            Err(e) => {
+                for b in backlog.iter().flatten() {
+                    remove_socket(core, b.handle, b.bufs);
+                }
+                return if e == NX_NO_MORE_ENTRIES { NX_SIZE_ERROR } else { e };
+            }
+        }
+    }
+    let p = slot!(core, r);
+    if core.sockets.get_mut::<Socket>(p.handle).listen(port16).is_err() {
+        for b in backlog.iter().flatten() {
+            remove_socket(core, b.handle, b.bufs);
+        }
+        return NX_INVALID_PORT;
+    }
+    // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+    // socket is created; its public fields are written only under that lock. One
+    // field in place, no reference: the application may read the block meanwhile.
+    unsafe { (*s).nx_tcp_listen_callback = listen_cb };
+    core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
+    let p = slot!(core, r);
+    p.listen_port = port16;
+    p.was_connected = false;
+    p.cb_done = false;
+    // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+    // socket is created; its public fields are written only under that lock. One
+    // field in place, no reference: the application may read the block meanwhile.
+    unsafe { (*s).nx_tcp_socket_port = port };
+    // SAFETY: as the line above (valid slot, `core` lock held).
+    unsafe { (*s).nx_tcp_socket_client_type = NX_FALSE };
+    // SAFETY: as the line above (valid slot, `core` lock held).
+    unsafe { (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE };
+    NX_SUCCESS
 }
 
 /// Takes a connected backlog socket, if any, into slot `r` (whose own
@@ -948,58 +1015,57 @@ unsafe fn take_from_backlog(core: &mut IpCore, r: SockRef, port: u16) -> bool {
 /// thread unaccepts it or unlistens the port meanwhile, `NX_NOT_CONNECTED`
 /// if it disconnects it, `NX_PTR_ERROR` if it deletes it.
 pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let (port, epoch0) = {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            (p.listen_port, p.epoch)
-        };
-        if port == 0 {
-            return NX_NOT_LISTEN_STATE;
-        }
-        let r2 = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
-            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-            if p.epoch != epoch0 {
-                return (Some(p.epoch_status), false);
-            }
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            let mut st = sock.state();
-            if st == State::Closed {
-                // A connection on our own listening socket was reset before we
-                // got to it: listen again.
-                let _ = sock.listen(port);
-                st = sock.state();
-            }
-            if is_synchronized(st) {
-                return (Some(NX_SUCCESS), false);
-            }
-            // `r` is valid (checked above, same lock).
-            if st == State::Listen && take_from_backlog(core, r, port) {
-                return (Some(NX_SUCCESS), false);
-            }
-            if timed_out {
-                return (Some(NX_NOT_CONNECTED), false);
-            }
-            (None, false)
-        });
-        if r2 == NX_SUCCESS {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            if let Some(e) = core.tcp.listen_mut(port) {
-                if e.socket == Some(r) {
-                    e.socket = None;
-                }
-            }
-            // Its callbacks are dropped, as before (see take_from_backlog).
-            let queued = core.cbs.len;
-            mirror_one(core, r);
-            core.cbs.len = queued;
-        }
-        r2
+    let (sh, r) = enter_sock!(s);
+    let (port, epoch0) = {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        (p.listen_port, p.epoch)
+    };
+    if port == 0 {
+        return NX_NOT_LISTEN_STATE;
     }
+    let r2 = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Any, |core, timed_out| {
+        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+        if p.epoch != epoch0 {
+            return (Some(p.epoch_status), false);
+        }
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        let mut st = sock.state();
+        if st == State::Closed {
+            // A connection on our own listening socket was reset before we
+            // got to it: listen again.
+            let _ = sock.listen(port);
+            st = sock.state();
+        }
+        if is_synchronized(st) {
+            return (Some(NX_SUCCESS), false);
+        }
+        // SAFETY: `r` is valid (checked above, under the same `core` lock).
+        if st == State::Listen && unsafe { take_from_backlog(core, r, port) } {
+            return (Some(NX_SUCCESS), false);
+        }
+        if timed_out {
+            return (Some(NX_NOT_CONNECTED), false);
+        }
+        (None, false)
+    });
+    if r2 == NX_SUCCESS {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        if let Some(e) = core.tcp.listen_mut(port) {
+            if e.socket == Some(r) {
+                e.socket = None;
+            }
+        }
+        // Its callbacks are dropped, as before (see take_from_backlog).
+        let queued = core.cbs.len;
+        // SAFETY: mirror_one finds the slot itself (returns if `r` went
+        // stale), under the `core` lock held here.
+        unsafe { mirror_one(core, r) };
+        core.cbs.len = queued;
+    }
+    r2
 }
 
 /// Makes `s` listen again on `port` after `unaccept`. `NX_CONNECTION_PENDING`
@@ -1007,149 +1073,157 @@ pub unsafe fn nx_tcp_server_socket_accept(s: *mut NX_TCP_SOCKET, wait_option: UL
 /// `NX_NOT_FOUND` if nobody listens on `port`, `NX_NOT_CLOSED` if `s` is not
 /// closed, `NX_ALREADY_BOUND` if another socket already waits on the port.
 pub unsafe fn nx_tcp_server_socket_relisten(ip: *mut NX_IP, port: UINT, s: *mut NX_TCP_SOCKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        if (*s).nx_tcp_socket_ip_ptr != ip {
+    let (sh, r) = enter_sock!(s);
+    // SAFETY: a created socket (checked by `enter`); its IP pointer is set at
+    // create and never changes.
+    if unsafe { (*s).nx_tcp_socket_ip_ptr } != ip {
+        return NX_PTR_ERROR;
+    }
+    let port16 = port as u16;
+    let res = {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        if !core.tcp.valid(r) {
             return NX_PTR_ERROR;
         }
-        let port16 = port as u16;
-        let res = {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            if !core.tcp.valid(r) {
-                return NX_PTR_ERROR;
-            }
-            let Some(li) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port16)) else {
-                return NX_NOT_FOUND;
-            };
-            let cur = core.tcp.listens[li].as_ref().and_then(|e| e.socket);
-            if cur.is_some_and(|c| c != r && core.tcp.valid(c)) {
-                return NX_ALREADY_BOUND;
-            }
-            let p = slot!(core, r);
-            if p.port != 0 {
-                return NX_ALREADY_BOUND;
-            }
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            if sock.state() == State::TimeWait {
-                sock.abort();
-            }
-            if !matches!(sock.state(), State::Closed | State::Listen) {
-                return NX_NOT_CLOSED;
-            }
-            if sock.state() == State::Closed && sock.listen(port16).is_err() {
-                return NX_INVALID_PORT;
-            }
-            p.listen_port = port16;
-            p.was_connected = false;
-            p.cb_done = false;
-            (*s).nx_tcp_socket_port = port;
-            (*s).nx_tcp_socket_client_type = NX_FALSE;
-            (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE;
-            let taken = take_from_backlog(core, r, port16);
-            if let Some(e) = core.tcp.listens[li].as_mut() {
-                e.socket = if taken { None } else { Some(r) };
-            }
-            if taken {
-                NX_CONNECTION_PENDING
-            } else {
-                NX_SUCCESS
-            }
+        let Some(li) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port16)) else {
+            return NX_NOT_FOUND;
         };
-        sh.poll_now();
-        res
-    }
+        let cur = core.tcp.listens[li].as_ref().and_then(|e| e.socket);
+        if cur.is_some_and(|c| c != r && core.tcp.valid(c)) {
+            return NX_ALREADY_BOUND;
+        }
+        let p = slot!(core, r);
+        if p.port != 0 {
+            return NX_ALREADY_BOUND;
+        }
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        if sock.state() == State::TimeWait {
+            sock.abort();
+        }
+        if !matches!(sock.state(), State::Closed | State::Listen) {
+            return NX_NOT_CLOSED;
+        }
+        if sock.state() == State::Closed && sock.listen(port16).is_err() {
+            return NX_INVALID_PORT;
+        }
+        p.listen_port = port16;
+        p.was_connected = false;
+        p.cb_done = false;
+        // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+        // socket is created; its public fields are written only under that lock. One
+        // field in place, no reference: the application may read the block meanwhile.
+        unsafe { (*s).nx_tcp_socket_port = port };
+        // SAFETY: as the line above (valid slot, `core` lock held).
+        unsafe { (*s).nx_tcp_socket_client_type = NX_FALSE };
+        // SAFETY: as the line above (valid slot, `core` lock held).
+        unsafe { (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE };
+        // SAFETY: `r` is valid (its slot was found above, same `core` lock).
+        let taken = unsafe { take_from_backlog(core, r, port16) };
+        if let Some(e) = core.tcp.listens[li].as_mut() {
+            e.socket = if taken { None } else { Some(r) };
+        }
+        if taken {
+            NX_CONNECTION_PENDING
+        } else {
+            NX_SUCCESS
+        }
+    };
+    sh.poll_now();
+    res
 }
 
 /// Detaches a server socket from its listen port so it can relisten. A
 /// connection still open or closing is aborted. `NX_NOT_LISTEN_STATE` if `s`
 /// serves no port. Threads waiting on the socket return `NX_NOT_BOUND`.
 pub unsafe fn nx_tcp_server_socket_unaccept(s: *mut NX_TCP_SOCKET) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            if p.listen_port == 0 {
-                return NX_NOT_LISTEN_STATE;
-            }
-            let lp = p.listen_port;
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            if sock.state() != State::Closed {
-                sock.abort();
-            }
-            p.listen_port = 0;
-            p.cb_done = true;
-            bump(p, NX_NOT_BOUND);
-            if let Some(e) = core.tcp.listen_mut(lp) {
-                if e.socket == Some(r) {
-                    e.socket = None;
-                }
-            }
-            (*s).nx_tcp_socket_port = 0;
-            (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-            sh.sock_sig.notify_all();
+    let (sh, r) = enter_sock!(s);
+    {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        if p.listen_port == 0 {
+            return NX_NOT_LISTEN_STATE;
         }
-        sh.poll_now();
-        NX_SUCCESS
+        let lp = p.listen_port;
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        if sock.state() != State::Closed {
+            sock.abort();
+        }
+        p.listen_port = 0;
+        p.cb_done = true;
+        bump(p, NX_NOT_BOUND);
+        if let Some(e) = core.tcp.listen_mut(lp) {
+            if e.socket == Some(r) {
+                e.socket = None;
+            }
+        }
+        // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+        // socket is created; its public fields are written only under that lock. One
+        // field in place, no reference: the application may read the block meanwhile.
+        unsafe { (*s).nx_tcp_socket_port = 0 };
+        // SAFETY: as the line above (valid slot, `core` lock held).
+        unsafe { (*s).nx_tcp_socket_state = NX_TCP_CLOSED };
+        sh.sock_sig.notify_all();
     }
+    sh.poll_now();
+    NX_SUCCESS
 }
 
 /// Stops listening on `port`; queued connections are reset. A socket still
 /// waiting in accept/listen on it goes back to CLOSED (its waiters return
 /// `NX_NOT_BOUND`). `NX_ENTRY_NOT_FOUND`.
 pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let sh = match ip::enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let Some(i) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port as u16)) else {
-                return NX_ENTRY_NOT_FOUND;
-            };
-            let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
-            for b in e.backlog.iter().flatten() {
-                core.sockets.get_mut::<Socket>(b.handle).abort();
-                // Removed after the RST went out (next poll, below; another
-                // unlisten in between may flush it first). With no free
-                // entry (many unlistens at once) it goes now, without RST.
-                match core.tcp.removed.iter().position(|x| x.is_none()) {
-                    Some(k) => core.tcp.removed[k] = Some((b.handle, b.bufs)),
-                    None => remove_socket(core, b.handle, b.bufs),
-                }
-            }
-            if let Some(r) = e.socket {
-                if let Some(p) = core.tcp.get(r) {
-                    let sock = core.sockets.get_mut::<Socket>(p.handle);
-                    if sock.state() == State::Listen {
-                        sock.abort();
-                        p.listen_port = 0;
-                        bump(p, NX_NOT_BOUND);
-                        let so = p.sock;
-                        (*so).nx_tcp_socket_port = 0;
-                        (*so).nx_tcp_socket_state = NX_TCP_CLOSED;
-                        sh.sock_sig.notify_all();
-                    }
-                }
-            }
-        }
-        sh.poll_now();
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { ip::enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    {
         let mut g = sh.core.lock();
         let core = ip::core_of(&mut g);
-        for k in 0..MAX_LISTEN_QUEUE {
-            if let Some((h, b)) = core.tcp.removed[k].take() {
-                remove_socket(core, h, b);
+        let Some(i) = core.tcp.listens.iter().position(|e| e.as_ref().is_some_and(|e| e.port == port as u16)) else {
+            return NX_ENTRY_NOT_FOUND;
+        };
+        let Some(e) = core.tcp.listens[i].take() else { return NX_ENTRY_NOT_FOUND };
+        for b in e.backlog.iter().flatten() {
+            core.sockets.get_mut::<Socket>(b.handle).abort();
+            // Removed after the RST went out (next poll, below; another
+            // unlisten in between may flush it first). With no free
+            // entry (many unlistens at once) it goes now, without RST.
+            match core.tcp.removed.iter().position(|x| x.is_none()) {
+                Some(k) => core.tcp.removed[k] = Some((b.handle, b.bufs)),
+                None => remove_socket(core, b.handle, b.bufs),
             }
         }
-        NX_SUCCESS
+        if let Some(r) = e.socket {
+            if let Some(p) = core.tcp.get(r) {
+                let sock = core.sockets.get_mut::<Socket>(p.handle);
+                if sock.state() == State::Listen {
+                    sock.abort();
+                    p.listen_port = 0;
+                    bump(p, NX_NOT_BOUND);
+                    let so = p.sock;
+                    // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+                    // socket is created; its public fields are written only under that lock. One
+                    // field in place, no reference: the application may read the block meanwhile.
+                    unsafe { (*so).nx_tcp_socket_port = 0 };
+                    // SAFETY: as the line above (valid slot, `core` lock held).
+                    unsafe { (*so).nx_tcp_socket_state = NX_TCP_CLOSED };
+                    sh.sock_sig.notify_all();
+                }
+            }
+        }
     }
+    sh.poll_now();
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    for k in 0..MAX_LISTEN_QUEUE {
+        if let Some((h, b)) = core.tcp.removed[k].take() {
+            remove_socket(core, h, b);
+        }
+    }
+    NX_SUCCESS
 }
 
 /// Sends the chain's data. Success: the stack owns the packet (released at
@@ -1160,75 +1234,87 @@ pub unsafe fn nx_tcp_server_socket_unlisten(ip: *mut NX_IP, port: UINT) -> UINT 
 /// (the chain keeps only what was not sent) and `NX_TX_QUEUE_DEPTH` returned;
 /// with nothing queued, `NX_TX_QUEUE_DEPTH` and the packet untouched.
 pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let (epoch0, tx_room) = {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
-        };
-        let mut cur = pkt;
-        let mut off = 0usize;
-        let mut sent = 0usize;
-        let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
-            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-            if p.epoch != epoch0 {
-                return (Some(p.epoch_status), false);
-            }
-            let so = p.sock;
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            if !sock.may_send() {
-                return (Some(NX_NOT_CONNECTED), false);
-            }
-            let mut progressed = false;
-            // Sound: the chain is the caller's (checked by `_nxe_`: every
-            // packet allocated, prepend <= append).
-            {
-                while !cur.is_null() {
-                    let start = (*cur).nx_packet_prepend_ptr.add(off);
-                    let len = ((*cur).nx_packet_append_ptr as usize).saturating_sub(start as usize);
-                    if len == 0 {
-                        cur = (*cur).nx_packet_next;
-                        off = 0;
-                        continue;
-                    }
-                    let n = sock.send_slice(core::slice::from_raw_parts(start, len)).unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    progressed = true;
-                    sent += n;
-                    off += n;
-                }
-                if cur.is_null() {
-                    (*so).nx_tcp_socket_bytes_sent = (*so).nx_tcp_socket_bytes_sent.wrapping_add(sent as ULONG);
-                    return (Some(NX_SUCCESS), true);
-                }
-            }
-            if timed_out {
-                return (Some(NX_TX_QUEUE_DEPTH), progressed);
-            }
-            (None, progressed)
-        });
-        if res == NX_SUCCESS {
-            packet::nx_packet_release(pkt);
-        } else if sent > 0 {
-            // Remove the queued prefix so that a retry does not send it twice.
-            let mut p = pkt;
-            let mut left = sent;
-            while !p.is_null() && left > 0 {
-                let len = ((*p).nx_packet_append_ptr as usize).saturating_sub((*p).nx_packet_prepend_ptr as usize);
-                let n = len.min(left);
-                (*p).nx_packet_prepend_ptr = (*p).nx_packet_prepend_ptr.add(n);
-                left -= n;
-                p = (*p).nx_packet_next;
-            }
-            (*pkt).nx_packet_length = (*pkt).nx_packet_length.saturating_sub(sent as ULONG);
+    let (sh, r) = enter_sock!(s);
+    let (epoch0, tx_room) = {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        (p.epoch, core.sockets.get::<Socket>(p.handle).send_capacity() / 4)
+    };
+    let mut cur = pkt;
+    let mut off = 0usize;
+    let mut sent = 0usize;
+    let res = sh.wait_for(Deadline::after_ticks(wait_option), Wait::Tx(r, tx_room), |core, timed_out| {
+        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+        if p.epoch != epoch0 {
+            return (Some(p.epoch_status), false);
         }
-        res
+        let so = p.sock;
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        if !sock.may_send() {
+            return (Some(NX_NOT_CONNECTED), false);
+        }
+        let mut progressed = false;
+        while !cur.is_null() {
+            // SAFETY: the chain is the caller's until this call succeeds
+            // (checked by `_nxe_`: every packet allocated, prepend <= append);
+            // no one else touches it, and this reference is only read.
+            let k = unsafe { &*cur };
+            let start = k.nx_packet_prepend_ptr.wrapping_add(off);
+            let len = (k.nx_packet_append_ptr as usize).saturating_sub(start as usize);
+            if len == 0 {
+                cur = k.nx_packet_next;
+                off = 0;
+                continue;
+            }
+            // SAFETY: `len` bytes of the packet's data at `start` (off < the
+            // packet's data length, as `len` > 0), not written while sent.
+            let data = unsafe { core::slice::from_raw_parts(start, len) };
+            let n = sock.send_slice(data).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            progressed = true;
+            sent += n;
+            off += n;
+        }
+        if cur.is_null() {
+            // SAFETY: the slot is valid (found above, under the `core` lock
+            // the wait holds), so `so` is a created socket; its public fields
+            // are written only under that lock. One field in place, no
+            // reference: the application may read the block meanwhile.
+            let before = unsafe { (*so).nx_tcp_socket_bytes_sent };
+            // SAFETY: as the read above.
+            unsafe { (*so).nx_tcp_socket_bytes_sent = before.wrapping_add(sent as ULONG) };
+            return (Some(NX_SUCCESS), true);
+        }
+        if timed_out {
+            return (Some(NX_TX_QUEUE_DEPTH), progressed);
+        }
+        (None, progressed)
+    });
+    if res == NX_SUCCESS {
+        // SAFETY: success: the stack owns the chain now, and its bytes were copied.
+        unsafe { packet::nx_packet_release(pkt) };
+    } else if sent > 0 {
+        // Remove the queued prefix so that a retry does not send it twice.
+        let mut p = pkt;
+        let mut left = sent;
+        while !p.is_null() && left > 0 {
+            // SAFETY: failure: the chain stays the caller's, lent for the
+            // call; no other reference to this packet exists meanwhile.
+            let k = unsafe { &mut *p };
+            let len = (k.nx_packet_append_ptr as usize).saturating_sub(k.nx_packet_prepend_ptr as usize);
+            let n = len.min(left);
+            k.nx_packet_prepend_ptr = k.nx_packet_prepend_ptr.wrapping_add(n);
+            left -= n;
+            p = k.nx_packet_next;
+        }
+        // SAFETY: the caller's head packet, as above.
+        let head = unsafe { &mut *pkt };
+        head.nx_packet_length = head.nx_packet_length.saturating_sub(sent as ULONG);
     }
+    res
 }
 
 /// Waits up to `wait_option` ticks for data and hands it over in ONE packet
@@ -1239,100 +1325,117 @@ pub unsafe fn nx_tcp_socket_send(s: *mut NX_TCP_SOCKET, pkt: *mut NX_PACKET, wai
 /// meanwhile; `NX_NOT_BOUND` if it unbinds or unaccepts it; `NX_PTR_ERROR`
 /// if it deletes it.
 pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut NX_PACKET, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        *packet_ptr = ptr::null_mut();
-        let (sh, r) = enter_sock!(s);
-        let pool = (*(*s).nx_tcp_socket_ip_ptr).nx_ip_default_packet_pool;
-        let epoch0 = {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            slot!(core, r).epoch
-        };
-        let deadline = Deadline::after_ticks(wait_option);
-        let mut pkt: *mut NX_PACKET = ptr::null_mut();
-        loop {
-            enum R {
-                Got,
-                NeedPacket,
-                Status(UINT),
+    // SAFETY: the service's contract: a writable output lent for the call.
+    unsafe { *packet_ptr = ptr::null_mut() };
+    let (sh, r) = enter_sock!(s);
+    // SAFETY: a created socket (checked by `enter`); its IP pointer is set at
+    // create and never changes.
+    let ip = unsafe { (*s).nx_tcp_socket_ip_ptr };
+    // SAFETY: the socket's instance, created (`enter` holds it open); its
+    // default pool is set at create and never changes.
+    let pool = unsafe { (*ip).nx_ip_default_packet_pool };
+    let epoch0 = {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        slot!(core, r).epoch
+    };
+    let deadline = Deadline::after_ticks(wait_option);
+    let mut pkt: *mut NX_PACKET = ptr::null_mut();
+    loop {
+        enum R {
+            Got,
+            NeedPacket,
+            Status(UINT),
+        }
+        let res = sh.wait_for(deadline, Wait::Rx(r), |core, timed_out| {
+            let Some(p) = core.tcp.get(r) else { return (Some(R::Status(NX_PTR_ERROR)), false) };
+            if p.epoch != epoch0 {
+                return (Some(R::Status(p.epoch_status)), false);
             }
-            let res = sh.wait_for(deadline, Wait::Rx(r), |core, timed_out| {
-                let Some(p) = core.tcp.get(r) else { return (Some(R::Status(NX_PTR_ERROR)), false) };
-                if p.epoch != epoch0 {
-                    return (Some(R::Status(p.epoch_status)), false);
-                }
-                let so = p.sock;
-                let sock = core.sockets.get_mut::<Socket>(p.handle);
-                if sock.recv_queue() > 0 {
-                    // Sound: pool packets are ours until handed out; the slot is
-                    // valid so `so` is a created socket.
-                    {
-                        if pkt.is_null() {
-                            let mut np = ptr::null_mut();
-                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, true) != NX_SUCCESS {
-                                return (Some(R::NeedPacket), false);
-                            }
-                            pkt = np;
-                        }
-                        let room = (*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_append_ptr as usize;
-                        let buf = core::slice::from_raw_parts_mut((*pkt).nx_packet_append_ptr, room);
-                        // A window update is worth sending at once only when the
-                        // window was at most half open; otherwise the next poll or
-                        // ACK carries it (saves a poll per packet with big windows).
-                        let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
-                        let n = sock.recv_slice(buf).unwrap_or(0);
-                        (*pkt).nx_packet_append_ptr = (*pkt).nx_packet_append_ptr.add(n);
-                        (*pkt).nx_packet_length += n as ULONG;
-                        (*so).nx_tcp_socket_bytes_received = (*so).nx_tcp_socket_bytes_received.wrapping_add(n as ULONG);
-                        return (Some(R::Got), window_was_small);
-                    }
-                }
-                if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
-                    return (Some(R::Status(NX_NOT_CONNECTED)), false);
-                }
-                if timed_out {
-                    return (Some(R::Status(NX_NO_PACKET)), false);
-                }
-                (None, false)
-            });
-            match res {
-                R::Got => {
-                    (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR;
-                    *packet_ptr = pkt;
-                    return NX_SUCCESS;
-                }
-                R::Status(st) => {
-                    if !pkt.is_null() {
-                        packet::nx_packet_release(pkt);
-                    }
-                    return st;
-                }
-                R::NeedPacket => {
-                    // Wait for the pool with no stack lock held. Without a
-                    // helper thread the packets may be in the instance's own
-                    // queues: serve it between tries.
+            let so = p.sock;
+            let sock = core.sockets.get_mut::<Socket>(p.handle);
+            if sock.recv_queue() > 0 {
+                if pkt.is_null() {
                     let mut np = ptr::null_mut();
-                    let got = if sh.polled() && wait_option != NX_NO_WAIT {
-                        loop {
-                            sh.service();
-                            if packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline.min(Deadline::after_ticks(1)), false)
-                                == NX_SUCCESS
-                            {
-                                break true;
-                            }
-                            if deadline.expired() {
-                                break false;
-                            }
-                        }
-                    } else {
-                        packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) == NX_SUCCESS
-                    };
-                    if !got {
-                        return NX_NO_PACKET;
+                    // SAFETY: the instance's default pool (created, kept for
+                    // the instance's life); `np` is a local output.
+                    if unsafe { packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, true) } != NX_SUCCESS {
+                        return (Some(R::NeedPacket), false);
                     }
                     pkt = np;
                 }
+                // SAFETY: a packet from the pool is ours until handed out; no
+                // other reference to it exists.
+                let k = unsafe { &mut *pkt };
+                let room = k.nx_packet_data_end as usize - k.nx_packet_append_ptr as usize;
+                // SAFETY: the `room` bytes after the append pointer are the
+                // packet's own payload (not its header, which `k` borrows).
+                let buf = unsafe { core::slice::from_raw_parts_mut(k.nx_packet_append_ptr, room) };
+                // A window update is worth sending at once only when the
+                // window was at most half open; otherwise the next poll or
+                // ACK carries it (saves a poll per packet with big windows).
+                let window_was_small = sock.recv_queue() * 2 >= sock.recv_capacity();
+                let n = sock.recv_slice(buf).unwrap_or(0);
+                k.nx_packet_append_ptr = k.nx_packet_append_ptr.wrapping_add(n);
+                k.nx_packet_length += n as ULONG;
+                // SAFETY: the slot is valid (found above, under the `core`
+                // lock the wait holds), so `so` is a created socket; its public
+                // fields are written only under that lock. One field in place,
+                // no reference: the application may read the block meanwhile.
+                let before = unsafe { (*so).nx_tcp_socket_bytes_received };
+                // SAFETY: as the read above.
+                unsafe { (*so).nx_tcp_socket_bytes_received = before.wrapping_add(n as ULONG) };
+                return (Some(R::Got), window_was_small);
+            }
+            if !sock.may_recv() && !matches!(sock.state(), State::SynSent | State::SynReceived) {
+                return (Some(R::Status(NX_NOT_CONNECTED)), false);
+            }
+            if timed_out {
+                return (Some(R::Status(NX_NO_PACKET)), false);
+            }
+            (None, false)
+        });
+        match res {
+            R::Got => {
+                // SAFETY: the packet is still ours (not handed out yet).
+                unsafe { (*pkt).nx_packet_ip_version = NX_IP_VERSION_V4 as UCHAR };
+                // SAFETY: the service's contract: a writable output lent for the call.
+                unsafe { *packet_ptr = pkt };
+                return NX_SUCCESS;
+            }
+            R::Status(st) => {
+                if !pkt.is_null() {
+                    // SAFETY: a packet we allocated and never handed out.
+                    unsafe { packet::nx_packet_release(pkt) };
+                }
+                return st;
+            }
+            R::NeedPacket => {
+                // Wait for the pool with no stack lock held. Without a
+                // helper thread the packets may be in the instance's own
+                // queues: serve it between tries.
+                let mut np = ptr::null_mut();
+                let got = if sh.polled() && wait_option != NX_NO_WAIT {
+                    loop {
+                        sh.service();
+                        // SAFETY: the instance's default pool; `np` is a local output.
+                        let st = unsafe { packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline.min(Deadline::after_ticks(1)), false) };
+                        if st == NX_SUCCESS {
+                            break true;
+                        }
+                        if deadline.expired() {
+                            break false;
+                        }
+                    }
+                } else {
+                    // SAFETY: the instance's default pool; `np` is a local output.
+                    let st = unsafe { packet::allocate_until(pool, &mut np, NX_RECEIVE_PACKET, deadline, wait_option == NX_NO_WAIT) };
+                    st == NX_SUCCESS
+                };
+                if !got {
+                    return NX_NO_PACKET;
+                }
+                pkt = np;
             }
         }
     }
@@ -1346,79 +1449,85 @@ pub unsafe fn nx_tcp_socket_receive(s: *mut NX_TCP_SOCKET, packet_ptr: *mut *mut
 /// was closed already; a listening socket stops listening (`NX_SUCCESS`).
 /// Other threads waiting on the socket return `NX_NOT_CONNECTED`.
 pub unsafe fn nx_tcp_socket_disconnect(s: *mut NX_TCP_SOCKET, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            let p = slot!(core, r);
-            p.cb_done = true;
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            let st = sock.state();
-            if st != State::Closed {
-                bump(p, NX_NOT_CONNECTED);
-                sh.sock_sig.notify_all();
+    let (sh, r) = enter_sock!(s);
+    {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        let p = slot!(core, r);
+        p.cb_done = true;
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        let st = sock.state();
+        if st != State::Closed {
+            bump(p, NX_NOT_CONNECTED);
+            sh.sock_sig.notify_all();
+        }
+        match st {
+            State::Closed => return NX_NOT_CONNECTED,
+            State::TimeWait => {
+                sock.abort();
+                // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+                // socket is created; its public fields are written only under that lock. One
+                // field in place, no reference: the application may read the block meanwhile.
+                unsafe { (*s).nx_tcp_socket_state = NX_TCP_CLOSED };
+                return NX_SUCCESS;
             }
-            match st {
-                State::Closed => return NX_NOT_CONNECTED,
-                State::TimeWait => {
-                    sock.abort();
-                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                    return NX_SUCCESS;
-                }
-                State::Listen | State::SynSent => {
-                    sock.abort();
-                    (*s).nx_tcp_socket_state = NX_TCP_CLOSED;
-                    let lp = p.listen_port;
-                    if lp != 0 {
-                        if let Some(e) = core.tcp.listen_mut(lp) {
-                            if e.socket == Some(r) {
-                                e.socket = None;
-                            }
+            State::Listen | State::SynSent => {
+                sock.abort();
+                // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+                // socket is created; its public fields are written only under that lock. One
+                // field in place, no reference: the application may read the block meanwhile.
+                unsafe { (*s).nx_tcp_socket_state = NX_TCP_CLOSED };
+                let lp = p.listen_port;
+                if lp != 0 {
+                    if let Some(e) = core.tcp.listen_mut(lp) {
+                        if e.socket == Some(r) {
+                            e.socket = None;
                         }
                     }
-                    drop(g);
-                    sh.poll_now();
-                    return NX_SUCCESS;
                 }
-                _ => sock.close(),
+                drop(g);
+                sh.poll_now();
+                return NX_SUCCESS;
             }
+            _ => sock.close(),
         }
-        if wait_option == NX_NO_WAIT {
-            // The FIN leaves now; the close completes in the background (unbind
-            // or unaccept reset it if it is still in progress then).
-            sh.poll_now();
-            return NX_SUCCESS;
-        }
-        let deadline = Deadline::after_ticks(wait_option);
-        let mut first = true;
-        let res = sh.wait_for(deadline, Wait::Any, |core, timed_out| {
-            let poll = core::mem::replace(&mut first, false);
-            let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
-            let sock = core.sockets.get_mut::<Socket>(p.handle);
-            match sock.state() {
-                State::Closed => (Some(NX_SUCCESS), poll),
-                State::TimeWait => {
-                    sock.abort();
-                    (Some(NX_SUCCESS), true)
-                }
-                _ if timed_out => {
-                    sock.abort();
-                    (Some(NX_SUCCESS), true)
-                }
-                _ => (None, poll),
-            }
-        });
-        if res == NX_SUCCESS {
-            let mut g = sh.core.lock();
-            let core = ip::core_of(&mut g);
-            if let Some(p) = core.tcp.get(r) {
-                (*p.sock).nx_tcp_socket_state = NX_TCP_CLOSED;
-            }
-        }
-        NX_SUCCESS
     }
+    if wait_option == NX_NO_WAIT {
+        // The FIN leaves now; the close completes in the background (unbind
+        // or unaccept reset it if it is still in progress then).
+        sh.poll_now();
+        return NX_SUCCESS;
+    }
+    let deadline = Deadline::after_ticks(wait_option);
+    let mut first = true;
+    let res = sh.wait_for(deadline, Wait::Any, |core, timed_out| {
+        let poll = core::mem::replace(&mut first, false);
+        let Some(p) = core.tcp.get(r) else { return (Some(NX_PTR_ERROR), false) };
+        let sock = core.sockets.get_mut::<Socket>(p.handle);
+        match sock.state() {
+            State::Closed => (Some(NX_SUCCESS), poll),
+            State::TimeWait => {
+                sock.abort();
+                (Some(NX_SUCCESS), true)
+            }
+            _ if timed_out => {
+                sock.abort();
+                (Some(NX_SUCCESS), true)
+            }
+            _ => (None, poll),
+        }
+    });
+    if res == NX_SUCCESS {
+        let mut g = sh.core.lock();
+        let core = ip::core_of(&mut g);
+        if let Some(p) = core.tcp.get(r) {
+            // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
+            // socket is created; its public fields are written only under that lock. One
+            // field in place, no reference: the application may read the block meanwhile.
+            unsafe { (*p.sock).nx_tcp_socket_state = NX_TCP_CLOSED };
+        }
+    }
+    NX_SUCCESS
 }
 
 /// Waits up to `wait_option` ticks until the socket is in `desired_state`.
@@ -1453,20 +1562,18 @@ pub unsafe fn nx_tcp_socket_state_wait(s: *mut NX_TCP_SOCKET, desired_state: UIN
 /// `*bytes_available` = received bytes not yet handed over.
 /// `NX_NOT_CONNECTED` when the socket never connected and holds nothing.
 pub unsafe fn nx_tcp_socket_bytes_available(s: *mut NX_TCP_SOCKET, bytes_available: *mut ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        let sock = core.sockets.get::<Socket>(p.handle);
-        let n = sock.recv_queue();
-        *bytes_available = n as ULONG;
-        if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
-            return NX_NOT_CONNECTED;
-        }
-        NX_SUCCESS
+    let (sh, r) = enter_sock!(s);
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    let p = slot!(core, r);
+    let sock = core.sockets.get::<Socket>(p.handle);
+    let n = sock.recv_queue();
+    // SAFETY: the service's contract: a writable output lent for the call.
+    unsafe { *bytes_available = n as ULONG };
+    if n == 0 && matches!(sock.state(), State::Closed | State::Listen | State::SynSent) {
+        return NX_NOT_CONNECTED;
     }
+    NX_SUCCESS
 }
 
 /// Bytes of the IP instance's memory area one socket (or listen backlog
@@ -1509,54 +1616,51 @@ pub unsafe fn nx_tcp_socket_transmit_configure(
     _max_retries: ULONG,
     _timeout_shift: ULONG,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): its pointers address live objects; a socket's memory is written only while its slot reference is valid, under the instance's `core` lock.
-    unsafe {
-        let (sh, r) = enter_sock!(s);
-        let mut g = sh.core.lock();
-        let core = ip::core_of(&mut g);
-        let p = slot!(core, r);
-        let (h, bufs, window, old_tn) = (p.handle, p.bufs, p.window as usize, p.tx_size as usize);
-        if p.listen_port != 0 {
-            return NX_NOT_CLOSED;
-        }
-        let sock = core.sockets.get_mut::<Socket>(h);
-        if sock.state() == State::TimeWait {
-            sock.abort();
-        }
-        if sock.state() != State::Closed {
-            return NX_NOT_CLOSED;
-        }
-        let tn = tx_bytes_for_depth(max_queue_depth as usize);
-        if tn == old_tn {
-            return NX_SUCCESS;
-        }
-        // The old socket (closed, nothing queued) goes, and its transmit
-        // block with it; a new one takes the same receive block.
-        let _ = core.sockets.remove(h);
-        if !bufs.tx.is_null() {
-            // SAFETY: the block came from this area; its socket is gone.
-            core.area.free(bufs.tx);
-        }
-        let (tx, status, tn) = match core.area.alloc(tn) {
-            Some(tx) => (tx, NX_SUCCESS, tn),
-            // The block just freed is still free (maybe merged with its
-            // neighbours): the old size fits again.
-            None => match core.area.alloc(old_tn) {
-                Some(tx) => (tx, NX_SIZE_ERROR, old_tn),
-                // Not reached (first fit over a list holding that block);
-                // should it be, the socket gets an empty transmit buffer
-                // (sends wait, then time out) rather than a stale handle.
-                None => (ptr::null_mut(), NX_SIZE_ERROR, 0),
-            },
-        };
-        let rn = rx_bytes(window);
-        // SAFETY: the receive block is this socket's (its old smoltcp socket
-        // is dropped), the transmit block was just allocated.
-        let hn = core.sockets.add(new_socket(bufs.rx, rn, tx, tn));
-        let p = slot!(core, r);
-        p.handle = hn;
-        p.bufs.tx = tx;
-        p.tx_size = tn as u32;
-        status
+    let (sh, r) = enter_sock!(s);
+    let mut g = sh.core.lock();
+    let core = ip::core_of(&mut g);
+    let p = slot!(core, r);
+    let (h, bufs, window, old_tn) = (p.handle, p.bufs, p.window as usize, p.tx_size as usize);
+    if p.listen_port != 0 {
+        return NX_NOT_CLOSED;
     }
+    let sock = core.sockets.get_mut::<Socket>(h);
+    if sock.state() == State::TimeWait {
+        sock.abort();
+    }
+    if sock.state() != State::Closed {
+        return NX_NOT_CLOSED;
+    }
+    let tn = tx_bytes_for_depth(max_queue_depth as usize);
+    if tn == old_tn {
+        return NX_SUCCESS;
+    }
+    // The old socket (closed, nothing queued) goes, and its transmit
+    // block with it; a new one takes the same receive block.
+    let _ = core.sockets.remove(h);
+    if !bufs.tx.is_null() {
+        // SAFETY: the block came from this area; its socket is gone.
+        unsafe { core.area.free(bufs.tx) };
+    }
+    let (tx, status, tn) = match core.area.alloc(tn) {
+        Some(tx) => (tx, NX_SUCCESS, tn),
+        // The block just freed is still free (maybe merged with its
+        // neighbours): the old size fits again.
+        None => match core.area.alloc(old_tn) {
+            Some(tx) => (tx, NX_SIZE_ERROR, old_tn),
+            // Not reached (first fit over a list holding that block);
+            // should it be, the socket gets an empty transmit buffer
+            // (sends wait, then time out) rather than a stale handle.
+            None => (ptr::null_mut(), NX_SIZE_ERROR, 0),
+        },
+    };
+    let rn = rx_bytes(window);
+    // SAFETY: the receive block is this socket's (its old smoltcp socket
+    // is dropped), the transmit block was just allocated.
+    let hn = core.sockets.add(unsafe { new_socket(bufs.rx, rn, tx, tn) });
+    let p = slot!(core, r);
+    p.handle = hn;
+    p.bufs.tx = tx;
+    p.tx_size = tn as u32;
+    status
 }
