@@ -376,23 +376,31 @@ pub unsafe fn ip_is_created(ip: *const NX_IP) -> bool {
     if ip.is_null() {
         return false;
     }
-    // SAFETY: the caller's pointer addresses an NX_IP-sized object.
-    unsafe {
-        ptr::read_volatile(&(*ip).nx_ip_id) == NX_IP_ID
-            && ptr::read_volatile((*ip).nx_ip_private.as_ptr() as *const usize) == ip as usize
+    // SAFETY: the caller's non-NULL pointer addresses an NX_IP-sized
+    // object; only the field's address is computed, no reference.
+    let id = unsafe { &raw const (*ip).nx_ip_id };
+    // SAFETY: an aligned field of that object; volatile, as delete clears it
+    // while other threads check it.
+    if unsafe { ptr::read_volatile(id) } != NX_IP_ID {
+        return false;
     }
+    // SAFETY: as `id`.
+    let me = unsafe { &raw const (*ip).nx_ip_private } as *const usize;
+    // SAFETY: the private area's first word (aligned, a u64 array); volatile, as `id`.
+    unsafe { ptr::read_volatile(me) == ip as usize }
 }
 
 /// The shared state of a created IP instance, or None.
 pub(crate) unsafe fn shared<'a>(ip: *mut NX_IP) -> Option<&'a IpShared> {
-    // SAFETY: the caller's pointer addresses an NX_IP-sized object; once
-    // created, its private area holds an IpShared.
-    unsafe {
-        if !ip_is_created(ip) {
-            return None;
-        }
-        Some(&*((*ip).nx_ip_private.as_ptr() as *const IpShared))
+    // SAFETY: the caller's pointer is NULL or addresses an NX_IP-sized object.
+    if !unsafe { ip_is_created(ip) } {
+        return None;
     }
+    // SAFETY: as above; only the private area's address is computed.
+    let area = unsafe { &raw const (*ip).nx_ip_private } as *const IpShared;
+    // SAFETY: a created instance's private area holds an IpShared (written
+    // by create before the id); shared use goes through its locks and atomics.
+    Some(unsafe { &*area })
 }
 
 /// A call inside an IP instance: while one exists, `nx_ip_delete` waits
@@ -464,49 +472,59 @@ pub(crate) struct NxRxToken<'a> {
 impl phy::RxToken for NxRxToken<'_> {
     fn consume<R, F: FnOnce(&[u8]) -> R>(mut self, f: F) -> R {
         let pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
-        // SAFETY: we own `pkt` (taken from the deferred queue).
-        unsafe {
-            let is_arp = (*pkt).nx_packet_reserved[0] == RX_KIND_ARP;
-            let first = *(*pkt).nx_packet_prepend_ptr;
-            let ethertype: u16 = if is_arp {
-                0x0806
-            } else if first >> 4 == 6 {
-                0x86DD
-            } else {
-                0x0800
-            };
-            let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
-            let single = (*pkt).nx_packet_next.is_null();
-            let our_mac = self.scratch_mac();
-            let r = if single && headroom >= ETH_HDR {
-                // Rebuild the Ethernet header in place, in the headroom.
-                let start = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-                let len = (*pkt).nx_packet_append_ptr as usize - start as usize;
-                let frame = core::slice::from_raw_parts_mut(start, len);
-                frame[0..6].copy_from_slice(&our_mac);
-                frame[6..12].copy_from_slice(&PEER_MAC);
-                frame[12..14].copy_from_slice(&ethertype.to_be_bytes());
-                f(frame)
-            } else {
-                let mut n = ETH_HDR;
-                let mut p = pkt;
-                while !p.is_null() {
-                    let l = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-                    if n + l > self.scratch.len() - 6 {
-                        break;
-                    }
-                    ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, self.scratch.as_mut_ptr().add(n), l);
-                    n += l;
-                    p = (*p).nx_packet_next;
+        // SAFETY: we own `pkt` (taken from the deferred queue); nothing else
+        // refers to it until it is released below, after this reference's last use.
+        let k = unsafe { &*pkt };
+        let is_arp = k.nx_packet_reserved[0] == RX_KIND_ARP;
+        // SAFETY: a received packet holds at least one byte at its prepend
+        // pointer (the deferred receive paths drop empty ones).
+        let first = unsafe { *k.nx_packet_prepend_ptr };
+        let ethertype: u16 = if is_arp {
+            0x0806
+        } else if first >> 4 == 6 {
+            0x86DD
+        } else {
+            0x0800
+        };
+        let headroom = k.nx_packet_prepend_ptr as usize - k.nx_packet_data_start as usize;
+        let single = k.nx_packet_next.is_null();
+        let our_mac = self.scratch_mac();
+        let r = if single && headroom >= ETH_HDR {
+            // Rebuild the Ethernet header in place, in the headroom.
+            let start = k.nx_packet_prepend_ptr.wrapping_sub(ETH_HDR);
+            let len = k.nx_packet_append_ptr as usize - start as usize;
+            // SAFETY: ETH_HDR bytes of headroom (checked) and the data up to
+            // the append pointer, all inside the packet's payload, which is
+            // ours and apart from its header (`k`).
+            let frame = unsafe { core::slice::from_raw_parts_mut(start, len) };
+            frame[0..6].copy_from_slice(&our_mac);
+            frame[6..12].copy_from_slice(&PEER_MAC);
+            frame[12..14].copy_from_slice(&ethertype.to_be_bytes());
+            f(frame)
+        } else {
+            let mut n = ETH_HDR;
+            let mut p = pkt;
+            while !p.is_null() {
+                // SAFETY: a packet of our chain, read only here.
+                let q = unsafe { &*p };
+                let l = q.nx_packet_append_ptr as usize - q.nx_packet_prepend_ptr as usize;
+                if n + l > self.scratch.len() - 6 {
+                    break;
                 }
-                self.scratch[0..6].copy_from_slice(&our_mac);
-                self.scratch[6..12].copy_from_slice(&PEER_MAC);
-                self.scratch[12..14].copy_from_slice(&ethertype.to_be_bytes());
-                f(&self.scratch[..n])
-            };
-            packet::nx_packet_release(pkt);
-            r
-        }
+                // SAFETY: `l` bytes of the packet's data; n + l fits the
+                // scratch (checked just above); pool and scratch do not overlap.
+                unsafe { ptr::copy_nonoverlapping(q.nx_packet_prepend_ptr, self.scratch.as_mut_ptr().wrapping_add(n), l) };
+                n += l;
+                p = q.nx_packet_next;
+            }
+            self.scratch[0..6].copy_from_slice(&our_mac);
+            self.scratch[6..12].copy_from_slice(&PEER_MAC);
+            self.scratch[12..14].copy_from_slice(&ethertype.to_be_bytes());
+            f(&self.scratch[..n])
+        };
+        // SAFETY: our packet, consumed; no reference to it is left.
+        unsafe { packet::nx_packet_release(pkt) };
+        r
     }
 }
 
@@ -540,47 +558,57 @@ pub(crate) struct NxTxToken<'a> {
 
 impl phy::TxToken for NxTxToken<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(mut self, len: usize, f: F) -> R {
-        // SAFETY: packets come from the instance's live default pool.
-        unsafe {
-            let mut pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
-            if pkt.is_null() {
-                let mut p = ptr::null_mut();
-                if packet::allocate_until(self.pool, &mut p, 0, Deadline::never(), true) == NX_SUCCESS {
-                    pkt = p;
-                }
+        let mut pkt = core::mem::replace(&mut self.pkt, ptr::null_mut());
+        if pkt.is_null() {
+            let mut p = ptr::null_mut();
+            // SAFETY: the instance's default pool, live while the instance
+            // is; `p` is a local output.
+            if unsafe { packet::allocate_until(self.pool, &mut p, 0, Deadline::never(), true) } == NX_SUCCESS {
+                pkt = p;
             }
-            // Frame at data_start + 2, so the IP header lands at data_start + 16.
-            let off = NX_PHYSICAL_HEADER as usize - ETH_HDR;
-            if pkt.is_null()
-                || len < ETH_HDR
-                || ((*pkt).nx_packet_data_end as usize - (*pkt).nx_packet_data_start as usize) < off + len
-            {
-                if !pkt.is_null() {
-                    packet::nx_packet_release(pkt);
-                }
-                *self.drops += 1;
-                // smoltcp never asks for more than the MTU we gave it
-                // (the scratch's size); the frame is dropped either way.
-                let n = len.min(self.scratch.len());
-                return f(&mut self.scratch[..n]);
-            }
-            let start = (*pkt).nx_packet_data_start.add(off);
-            let frame = core::slice::from_raw_parts_mut(start, len);
-            let r = f(frame);
-            let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
-            (*pkt).nx_packet_prepend_ptr = start.add(ETH_HDR);
-            (*pkt).nx_packet_append_ptr = start.add(len);
-            (*pkt).nx_packet_length = (len - ETH_HDR) as ULONG;
-            (*pkt).nx_packet_ip_version = if ethertype == 0x86DD { 6 } else { 4 };
-            (*pkt).nx_packet_queue_next = ptr::null_mut();
-            if self.out_head.is_null() {
-                *self.out_head = pkt;
-            } else {
-                (**self.out_tail).nx_packet_queue_next = pkt;
-            }
-            *self.out_tail = pkt;
-            r
         }
+        // Frame at data_start + 2, so the IP header lands at data_start + 16.
+        let off = NX_PHYSICAL_HEADER as usize - ETH_HDR;
+        let fits = !pkt.is_null() && len >= ETH_HDR && {
+            // SAFETY: a non-NULL `pkt` was just allocated: ours alone until
+            // it is queued for the driver below.
+            let k = unsafe { &*pkt };
+            (k.nx_packet_data_end as usize - k.nx_packet_data_start as usize) >= off + len
+        };
+        if !fits {
+            if !pkt.is_null() {
+                // SAFETY: our packet, not queued anywhere.
+                unsafe { packet::nx_packet_release(pkt) };
+            }
+            *self.drops += 1;
+            // smoltcp never asks for more than the MTU we gave it
+            // (the scratch's size); the frame is dropped either way.
+            let n = len.min(self.scratch.len());
+            return f(&mut self.scratch[..n]);
+        }
+        // SAFETY: as above: our packet, not queued yet, no other reference.
+        let k = unsafe { &mut *pkt };
+        let start = k.nx_packet_data_start.wrapping_add(off);
+        // SAFETY: off + len bytes fit the payload (checked above); the
+        // payload is ours and apart from the header (`k`).
+        let frame = unsafe { core::slice::from_raw_parts_mut(start, len) };
+        let r = f(frame);
+        let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+        k.nx_packet_prepend_ptr = start.wrapping_add(ETH_HDR);
+        k.nx_packet_append_ptr = start.wrapping_add(len);
+        k.nx_packet_length = (len - ETH_HDR) as ULONG;
+        k.nx_packet_ip_version = if ethertype == 0x86DD { 6 } else { 4 };
+        k.nx_packet_queue_next = ptr::null_mut();
+        if self.out_head.is_null() {
+            *self.out_head = pkt;
+        } else {
+            // SAFETY: the tail of our output list: a packet we queued in an
+            // earlier consume of this poll, still ours (the list is handed
+            // to the driver after the poll).
+            unsafe { (**self.out_tail).nx_packet_queue_next = pkt };
+        }
+        *self.out_tail = pkt;
+        r
     }
 }
 
@@ -617,16 +645,18 @@ impl Device for NxDevice {
             if pkt.is_null() {
                 return None;
             }
-            // SAFETY: packets on our list are ours.
-            unsafe {
-                self.rx_list = (*pkt).nx_packet_queue_next;
-                (*pkt).nx_packet_queue_next = ptr::null_mut();
-                // IPv6 gate: not enabled, or malformed ICMPv6/ND: dropped
-                // and counted (`ipv6`).
-                if (*pkt).nx_packet_reserved[0] != RX_KIND_ARP && self.v6.rx_drop(pkt, self.rx_buf) {
-                    packet::nx_packet_release(pkt);
-                    continue;
-                }
+            // SAFETY: packets on our list are ours (taken from the deferred
+            // queue under `ctl`); no other reference to this one exists.
+            let k = unsafe { &mut *pkt };
+            self.rx_list = k.nx_packet_queue_next;
+            k.nx_packet_queue_next = ptr::null_mut();
+            // IPv6 gate: not enabled, or malformed ICMPv6/ND: dropped
+            // and counted (`ipv6`).
+            // SAFETY: our packet (as `k`, whose last use is above).
+            if k.nx_packet_reserved[0] != RX_KIND_ARP && unsafe { self.v6.rx_drop(pkt, self.rx_buf) } {
+                // SAFETY: our packet, off the list; no reference to it is left.
+                unsafe { packet::nx_packet_release(pkt) };
+                continue;
             }
             break pkt;
         };
@@ -737,58 +767,79 @@ impl IpShared {
             }
             drop(c);
             while !batch.is_null() {
-                // SAFETY: queued packets are ours until the driver takes them.
-                unsafe {
-                    let next = (*batch).nx_packet_queue_next;
-                    (*batch).nx_packet_queue_next = ptr::null_mut();
-                    self.send_to_driver(batch);
-                    batch = next;
-                }
+                // SAFETY: queued packets are ours until the driver takes
+                // them; this one is off the shared queue (taken under `ctl`).
+                let next = unsafe { (*batch).nx_packet_queue_next };
+                // SAFETY: as above.
+                unsafe { (*batch).nx_packet_queue_next = ptr::null_mut() };
+                // SAFETY: our packet, handed to the instance's driver.
+                unsafe { self.send_to_driver(batch) };
+                batch = next;
             }
             c = self.ctl.lock();
         }
     }
 
+    /// Hands one frame to the instance's driver (or releases it when the
+    /// instance has no driver or its link is down).
+    ///
+    /// # Safety
+    /// `self.ip` is live (entered, or being created/deleted by this call);
+    /// `pkt` is a frame built by [`NxTxToken`], owned by the instance.
     unsafe fn send_to_driver(&self, pkt: *mut NX_PACKET) {
-        // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-        unsafe {
-            let ip = self.ip;
-            let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-            let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-                packet::nx_packet_transmit_release(pkt);
-                return;
-            };
-            if !link_is_up(ifc) {
-                packet::nx_packet_transmit_release(pkt);
-                return;
-            }
-            let eth = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-            let mac = core::slice::from_raw_parts(eth, 6);
-            let ethertype = u16::from_be_bytes([*eth.add(12), *eth.add(13)]);
-            let command = if ethertype == 0x0806 {
-                let op = u16::from_be_bytes([*(*pkt).nx_packet_prepend_ptr.add(6), *(*pkt).nx_packet_prepend_ptr.add(7)]);
-                if op == 1 {
-                    NX_LINK_ARP_SEND
-                } else {
-                    NX_LINK_ARP_RESPONSE_SEND
-                }
-            } else if mac.iter().all(|&b| b == 0xff) {
-                NX_LINK_PACKET_BROADCAST
-            } else {
-                NX_LINK_PACKET_SEND
-            };
-            let mut req = NX_IP_DRIVER {
-                nx_ip_driver_command: command,
-                nx_ip_driver_status: NX_SUCCESS,
-                nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
-                nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
-                nx_ip_driver_packet: pkt,
-                nx_ip_driver_return_ptr: ptr::null_mut(),
-                nx_ip_driver_ptr: ip,
-                nx_ip_driver_interface: ifc,
-            };
-            driver(&mut req);
+        let ip = self.ip;
+        // SAFETY: the caller's contract: `ip` is live; only the interface's
+        // address is computed, no reference (drivers write its link state).
+        let ifc = unsafe { &raw mut (*ip).nx_ip_interface[0] };
+        // SAFETY: that interface; the driver entry is set at create and
+        // never changes (a raw place read).
+        let Some(driver) = (unsafe { (*ifc).nx_interface_link_driver_entry }) else {
+            // SAFETY: the instance's frame, handed to no one.
+            unsafe { packet::nx_packet_transmit_release(pkt) };
+            return;
+        };
+        // SAFETY: the live instance's interface.
+        if !unsafe { link_is_up(ifc) } {
+            // SAFETY: the instance's frame, handed to no one.
+            unsafe { packet::nx_packet_transmit_release(pkt) };
+            return;
         }
+        // SAFETY: the instance's frame, not handed to the driver yet; read only.
+        let prepend = unsafe { (*pkt).nx_packet_prepend_ptr };
+        // SAFETY: NxTxToken built the Ethernet header in the ETH_HDR bytes
+        // before the prepend pointer, inside the packet's payload.
+        let eth = unsafe { core::slice::from_raw_parts(prepend.wrapping_sub(ETH_HDR), ETH_HDR) };
+        let mac = &eth[0..6];
+        let ethertype = u16::from_be_bytes([eth[12], eth[13]]);
+        let command = if ethertype == 0x0806 {
+            // SAFETY: an ARP frame from smoltcp: its 28-byte body follows
+            // the header, so bytes 6 and 7 (the operation) are there.
+            let arp = unsafe { core::slice::from_raw_parts(prepend, 8) };
+            let op = u16::from_be_bytes([arp[6], arp[7]]);
+            if op == 1 {
+                NX_LINK_ARP_SEND
+            } else {
+                NX_LINK_ARP_RESPONSE_SEND
+            }
+        } else if mac.iter().all(|&b| b == 0xff) {
+            NX_LINK_PACKET_BROADCAST
+        } else {
+            NX_LINK_PACKET_SEND
+        };
+        let mut req = NX_IP_DRIVER {
+            nx_ip_driver_command: command,
+            nx_ip_driver_status: NX_SUCCESS,
+            nx_ip_driver_physical_address_msw: u16::from_be_bytes([mac[0], mac[1]]) as ULONG,
+            nx_ip_driver_physical_address_lsw: u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+            nx_ip_driver_packet: pkt,
+            nx_ip_driver_return_ptr: ptr::null_mut(),
+            nx_ip_driver_ptr: ip,
+            nx_ip_driver_interface: ifc,
+        };
+        // SAFETY: the driver registered for this instance, called as
+        // NetX calls it: a request for its own instance and interface,
+        // the packet handed over.
+        unsafe { driver(&mut req) };
     }
 
     /// Runs the callbacks polls collected (`IpCore::cbs`), with no lock
@@ -1033,14 +1084,13 @@ impl IpShared {
     /// a caller that is inside the instance (helper, or an entered call).
     fn service_round(&self, deferred: bool) -> bool {
         if deferred {
+            let ip = self.ip;
             // SAFETY: the instance is alive while its helper runs (delete
             // joins the helper before anything is torn down) and while a
-            // call is inside it.
-            unsafe {
-                let ip = self.ip;
-                let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-                driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING);
-            }
+            // call is inside it; only the interface's address is computed.
+            let ifc = unsafe { &raw mut (*ip).nx_ip_interface[0] };
+            // SAFETY: as above: a live instance and its first interface.
+            unsafe { driver_command(ip, ifc, NX_LINK_DEFERRED_PROCESSING) };
         }
         let (changed, cbs) = {
             let mut g = self.core.lock();
@@ -1069,26 +1119,33 @@ impl IpShared {
     }
 }
 
+/// Sends `command` (no packet) to the driver of `ifc`; its status.
+///
+/// # Safety
+/// `ip`/`ifc` address a live NX_IP and one of its interfaces (entered, or
+/// being created/deleted by this call).
 unsafe fn driver_command(ip: *mut NX_IP, ifc: *mut NX_INTERFACE, command: UINT) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let Some(driver) = (*ifc).nx_interface_link_driver_entry else {
-            return NX_NOT_SUCCESSFUL;
-        };
-        let mut ret: ULONG = 0;
-        let mut req = NX_IP_DRIVER {
-            nx_ip_driver_command: command,
-            nx_ip_driver_status: NX_SUCCESS,
-            nx_ip_driver_physical_address_msw: 0,
-            nx_ip_driver_physical_address_lsw: 0,
-            nx_ip_driver_packet: ptr::null_mut(),
-            nx_ip_driver_return_ptr: &mut ret,
-            nx_ip_driver_ptr: ip,
-            nx_ip_driver_interface: ifc,
-        };
-        driver(&mut req);
-        req.nx_ip_driver_status
-    }
+    // SAFETY: the caller's live interface; the driver entry is set at create
+    // and never changes (a raw place read: drivers write the interface).
+    let Some(driver) = (unsafe { (*ifc).nx_interface_link_driver_entry }) else {
+        return NX_NOT_SUCCESSFUL;
+    };
+    let mut ret: ULONG = 0;
+    let mut req = NX_IP_DRIVER {
+        nx_ip_driver_command: command,
+        nx_ip_driver_status: NX_SUCCESS,
+        nx_ip_driver_physical_address_msw: 0,
+        nx_ip_driver_physical_address_lsw: 0,
+        nx_ip_driver_packet: ptr::null_mut(),
+        nx_ip_driver_return_ptr: &mut ret,
+        nx_ip_driver_ptr: ip,
+        nx_ip_driver_interface: ifc,
+    };
+    // SAFETY: the driver registered for this interface, called as NetX
+    // calls it: a request for its own instance and interface; `ret`
+    // outlives the call.
+    unsafe { driver(&mut req) };
+    req.nx_ip_driver_status
 }
 
 /// Instances the bare-metal idle hook serves (addresses of their `NX_IP`;
@@ -1154,28 +1211,33 @@ pub unsafe fn nx_ip_create(
     memory_size: ULONG,
     priority: UINT,
 ) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        ptr::write_bytes(ip as *mut u8, 0, core::mem::size_of::<NX_IP>());
-        let i = &mut *ip;
-        i.nx_ip_name = name;
-        i.nx_ip_default_packet_pool = default_pool;
-        for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
-            ifc.nx_interface_index = n as UCHAR;
-            ifc.nx_interface_ip_instance = ip;
-        }
-        let ifc = &mut i.nx_ip_interface[0];
-        ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
-        ifc.nx_interface_valid = 1;
-        ifc.nx_interface_address_mapping_needed = 1;
-        ifc.nx_interface_ip_address = ip_address;
-        ifc.nx_interface_ip_network_mask = network_mask;
-        ifc.nx_interface_ip_network = ip_address & network_mask;
-        ifc.nx_interface_ip_mtu_size = 1500;
-        ifc.nx_interface_link_driver_entry = driver;
-        let ifc = ifc as *mut NX_INTERFACE;
+    // SAFETY: the service's contract: `ip` addresses the caller's NX_IP
+    // block, not created yet; all-zero bytes are a valid NX_IP.
+    unsafe { ptr::write_bytes(ip, 0, 1) };
+    // SAFETY: as above: until its id is set below no other code reads or
+    // writes the block (checked calls find id 0), so this reference is
+    // unaliased for as long as it is used.
+    let i = unsafe { &mut *ip };
+    i.nx_ip_name = name;
+    i.nx_ip_default_packet_pool = default_pool;
+    for (n, ifc) in i.nx_ip_interface.iter_mut().enumerate() {
+        ifc.nx_interface_index = n as UCHAR;
+        ifc.nx_interface_ip_instance = ip;
+    }
+    let ifc = &mut i.nx_ip_interface[0];
+    ifc.nx_interface_name = PRIMARY_NAME.as_ptr() as *mut CHAR;
+    ifc.nx_interface_valid = 1;
+    ifc.nx_interface_address_mapping_needed = 1;
+    ifc.nx_interface_ip_address = ip_address;
+    ifc.nx_interface_ip_network_mask = network_mask;
+    ifc.nx_interface_ip_network = ip_address & network_mask;
+    ifc.nx_interface_ip_mtu_size = 1500;
+    ifc.nx_interface_link_driver_entry = driver;
 
-        let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
+    let shp = i.nx_ip_private.as_mut_ptr() as *mut IpShared;
+    // SAFETY: the private area fits and aligns an IpShared (asserted at
+    // compile time) and holds nothing to drop.
+    unsafe {
         ptr::write(
             shp,
             IpShared {
@@ -1210,100 +1272,182 @@ pub unsafe fn nx_ip_create(
                 tcp_enabled: Lock::new(false),
                 icmp_enabled: Lock::new(false),
             },
-        );
-        ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID);
+        )
+    };
+    // SAFETY: an aligned field of the block; volatile and last, as an id
+    // check lets other threads use the instance.
+    unsafe { ptr::write_volatile(&mut i.nx_ip_id, NX_IP_ID) };
+    // From here on the block is shared (drivers write its interface):
+    // raw pointers, one field at a time.
+    // SAFETY: the caller's block, live for the call; only the address is computed.
+    let ifc = unsafe { &raw mut (*ip).nx_ip_interface[0] };
 
-        let undo = |ip: *mut NX_IP| {
-            ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-            ptr::write_volatile(&mut (*shp).me, 0);
-            (*shp).ctl.lock().shutdown = true;
-                (*shp).closing.store(true, Ordering::SeqCst);
-            drain_queues(&*shp);
-        };
+    let undo = |ip: *mut NX_IP| {
+        // SAFETY: the block being created, live for the call; only the
+        // field's address is computed.
+        let id = unsafe { &raw mut (*ip).nx_ip_id };
+        // SAFETY: an aligned field; volatile, as checked calls read it unlocked.
+        unsafe { ptr::write_volatile(id, 0) };
+        // SAFETY: `shp` holds the IpShared written above; only the field's
+        // address is computed.
+        let me = unsafe { &raw mut (*shp).me };
+        // SAFETY: an aligned field; volatile, as `id`.
+        unsafe { ptr::write_volatile(me, 0) };
+        // SAFETY: the IpShared written above; shared use goes through its
+        // locks and atomics.
+        let sh = unsafe { &*shp };
+        sh.ctl.lock().shutdown = true;
+        sh.closing.store(true, Ordering::SeqCst);
+        // SAFETY: the instance's queues hold only packets it owns.
+        unsafe { drain_queues(sh) };
+    };
 
-        driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH);
-        if driver_command(ip, ifc, NX_LINK_INITIALIZE) != NX_SUCCESS {
-            undo(ip);
-            return NX_NOT_SUCCESSFUL;
+    // SAFETY: the instance's first interface and the driver set above
+    // (`ip` live for the call).
+    unsafe { driver_command(ip, ifc, NX_LINK_INTERFACE_ATTACH) };
+    // SAFETY: as ATTACH.
+    if unsafe { driver_command(ip, ifc, NX_LINK_INITIALIZE) } != NX_SUCCESS {
+        undo(ip);
+        return NX_NOT_SUCCESSFUL;
+    }
+    // SAFETY: the interface the driver just initialised (a raw place read:
+    // the driver may write the interface's link state meanwhile).
+    let mtu = (unsafe { (*ifc).nx_interface_ip_mtu_size } as usize).clamp(576, 9000);
+    // SAFETY: the service's contract: `default_pool` is a created pool; its
+    // payload size never changes.
+    let pool_payload = unsafe { (*default_pool).nx_packet_pool_payload_size } as usize;
+    // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
+    let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
+    // The fixed part of the caller's memory area (see `area`).
+    let mut layout = Layout::carve(memory_ptr, memory_size, mtu);
+    let mut host_mem = ptr::null_mut();
+    // Too small for the fixed part and one socket (a NetX program gives
+    // the IP thread's stack, e.g. 2 KiB): the std port takes the
+    // instance's memory from the heap, once; embedded ports cannot.
+    if !memory_ptr.is_null() && layout.as_ref().map_or(true, |l| l.heap_len < tcp::socket_bytes(tcp::MIN_WINDOW)) {
+        if let Some(p) = port::host_area(port::HOST_AREA_BYTES) {
+            layout = Layout::carve(p as *mut VOID, port::HOST_AREA_BYTES as ULONG, mtu);
+            host_mem = p;
         }
-        let mtu = ((*ifc).nx_interface_ip_mtu_size as usize).clamp(576, 9000);
-        let pool_payload = (*default_pool).nx_packet_pool_payload_size as usize;
-        // A frame must fit one pool packet after NX_PHYSICAL_HEADER - 14 bytes.
-        let mtu = mtu.min(pool_payload.saturating_sub(NX_PHYSICAL_HEADER as usize)).max(68);
-        // The fixed part of the caller's memory area (see `area`).
-        let mut layout = Layout::carve(memory_ptr, memory_size, mtu);
-        let mut host_mem = ptr::null_mut();
-        // Too small for the fixed part and one socket (a NetX program gives
-        // the IP thread's stack, e.g. 2 KiB): the std port takes the
-        // instance's memory from the heap, once; embedded ports cannot.
-        if !memory_ptr.is_null() && layout.as_ref().map_or(true, |l| l.heap_len < tcp::socket_bytes(tcp::MIN_WINDOW)) {
-            if let Some(p) = port::host_area(port::HOST_AREA_BYTES) {
-                layout = Layout::carve(p as *mut VOID, port::HOST_AREA_BYTES as ULONG, mtu);
-                host_mem = p;
-            }
+    }
+    let Some(layout) = layout else {
+        if !host_mem.is_null() {
+            // SAFETY: from the host_area call above, with its size; unused.
+            unsafe { port::host_area_free(host_mem, port::HOST_AREA_BYTES) };
         }
-        let Some(layout) = layout else {
-            if !host_mem.is_null() {
-                port::host_area_free(host_mem, port::HOST_AREA_BYTES);
-            }
-            driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-            undo(ip);
-            return NX_SIZE_ERROR;
-        };
-        (*shp).host_mem = host_mem;
-        (*shp).host_mem_len = port::HOST_AREA_BYTES;
-        // IpCore (smoltcp's Interface, the socket table: about 5 KB on
-        // Cortex-M4) is written in place, field by field: built on the stack
-        // and copied, it made this call's frame 11 KB.
-        let c = layout.core;
-        ptr::addr_of_mut!((*c).dev).write(NxDevice {
+        // SAFETY: as ATTACH.
+        unsafe { driver_command(ip, ifc, NX_LINK_UNINITIALIZE) };
+        undo(ip);
+        return NX_SIZE_ERROR;
+    };
+    // SAFETY: the IpShared written above; `host_mem` is read only by
+    // delete, which a program does not call before create returned. One
+    // field in place, no `&mut`: other threads may hold `&IpShared` already.
+    unsafe { (*shp).host_mem = host_mem };
+    // SAFETY: as `host_mem`.
+    unsafe { (*shp).host_mem_len = port::HOST_AREA_BYTES };
+    // IpCore (smoltcp's Interface, the socket table: about 5 KB on
+    // Cortex-M4) is written in place, field by field: built on the stack
+    // and copied, it made this call's frame 11 KB.
+    //
+    // `c` is the IpCore slot carved from the caller's area: aligned, valid
+    // for writes, uninitialised, and nothing refers to it until it is
+    // published under `core` below. Fields without drop glue (asserted
+    // after this function) are stored with a plain assignment, which drops
+    // nothing of the old bytes; the others are written.
+    let c = layout.core;
+    // SAFETY: the carved receive scratch, `mtu + ETH_HDR + 6` bytes of the
+    // area, used only by this device while the instance exists.
+    let rx_buf = unsafe { core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6) };
+    // SAFETY: the carved transmit scratch, `mtu + ETH_HDR` bytes, as `rx_buf`.
+    let tx_scratch = unsafe { core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR) };
+    // SAFETY: `c` as said above; NxDevice has no drop glue.
+    unsafe {
+        (*c).dev = NxDevice {
             shared: shp,
             pool: default_pool,
             mtu,
             rx_list: ptr::null_mut(),
-            rx_buf: core::slice::from_raw_parts_mut(layout.rx, mtu + ETH_HDR + 6),
-            tx_scratch: core::slice::from_raw_parts_mut(layout.tx, mtu + ETH_HDR),
+            rx_buf,
+            tx_scratch,
             out_head: ptr::null_mut(),
             out_tail: ptr::null_mut(),
             rx_count: 0,
             tx_drops: 0,
             v6: crate::netx::ipv6::V6State::new(),
-        });
-        let dev = &mut *ptr::addr_of_mut!((*c).dev);
-        let mac = mac_of(ifc);
-        let n = dev.rx_buf.len();
-        dev.rx_buf[n - 6..].copy_from_slice(&mac);
-        init_iface(ptr::addr_of_mut!((*c).iface), dev, mac, ip_address, network_mask, ip);
-        for i in 0..SMOLTCP_SOCKETS {
-            layout.storage.add(i).write(SocketStorage::EMPTY);
         }
-        let storage: &'static mut [SocketStorage<'static>] = core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS);
-        ptr::addr_of_mut!((*c).sockets).write(SocketSet::new(storage));
-        ptr::addr_of_mut!((*c).smoltcp_used).write(0);
-        ptr::addr_of_mut!((*c).storage).write(layout.storage);
-        ptr::addr_of_mut!((*c).storage_len).write(INITIAL_SOCKET_SLOTS);
-        TcpState::init(ptr::addr_of_mut!((*c).tcp));
-        ptr::addr_of_mut!((*c).area).write(Area::new(layout.heap, layout.heap_len));
-        ptr::addr_of_mut!((*c).sock_waiters).write(0);
-        ptr::addr_of_mut!((*c).cbs).write(Callbacks::new());
-        ptr::addr_of_mut!((*c).svc_stack).write(port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK });
-        // Every field written above: a field added to IpCore fails to compile
-        // here until it is written too.
-        let _ = |c: IpCore| {
-            let IpCore { iface: _, sockets: _, smoltcp_used: _, storage: _, storage_len: _, area: _, dev: _, tcp: _, sock_waiters: _, cbs: _, svc_stack: _ } = c;
-        };
-        (*shp).core.lock().0 = layout.core;
-        driver_command(ip, ifc, NX_LINK_ENABLE);
+    };
+    // SAFETY: the device just written; the only reference to it until the
+    // IpCore is published.
+    let dev = unsafe { &mut (*c).dev };
+    // SAFETY: the interface the driver initialised (its MAC fields).
+    let mac = unsafe { mac_of(ifc) };
+    let n = dev.rx_buf.len();
+    dev.rx_buf[n - 6..].copy_from_slice(&mac);
+    // SAFETY: `c` as said above; only the field's address is computed.
+    let iface = unsafe { &raw mut (*c).iface };
+    // SAFETY: `iface` is the IpCore's field, written once there; `ip` is
+    // the instance being created.
+    unsafe { init_iface(iface, dev, mac, ip_address, network_mask, ip) };
+    for i in 0..SMOLTCP_SOCKETS {
+        // SAFETY: entry `i` of the carved socket storage (SMOLTCP_SOCKETS
+        // aligned entries), written once.
+        unsafe { layout.storage.wrapping_add(i).write(SocketStorage::EMPTY) };
+    }
+    // SAFETY: the first INITIAL_SOCKET_SLOTS entries, just written, used
+    // only by this SocketSet; the area outlives the instance's sockets
+    // ('static is that promise).
+    let storage: &'static mut [SocketStorage<'static>] = unsafe { core::slice::from_raw_parts_mut(layout.storage, INITIAL_SOCKET_SLOTS) };
+    // SAFETY: `c` as said above; only the field's address is computed.
+    let sockets = unsafe { &raw mut (*c).sockets };
+    // SAFETY: that field, uninitialised: written, not assigned (SocketSet has drop glue).
+    unsafe { sockets.write(SocketSet::new(storage)) };
+    // SAFETY: `c` as said above; a usize.
+    unsafe { (*c).smoltcp_used = 0 };
+    // SAFETY: `c` as said above; a raw pointer.
+    unsafe { (*c).storage = layout.storage };
+    // SAFETY: `c` as said above; a usize.
+    unsafe { (*c).storage_len = INITIAL_SOCKET_SLOTS };
+    // SAFETY: `c` as said above; only the field's address is computed.
+    let tcp = unsafe { &raw mut (*c).tcp };
+    // SAFETY: that field: valid for writes and aligned.
+    unsafe { TcpState::init(tcp) };
+    // SAFETY: the carved buffer space of the caller's area, used by nothing
+    // else while the instance exists.
+    let area = unsafe { Area::new(layout.heap, layout.heap_len) };
+    // SAFETY: `c` as said above; Area has no drop glue.
+    unsafe { (*c).area = area };
+    // SAFETY: `c` as said above; a u32.
+    unsafe { (*c).sock_waiters = 0 };
+    // SAFETY: `c` as said above; Callbacks has no drop glue.
+    unsafe { (*c).cbs = Callbacks::new() };
+    // SAFETY: `c` as said above; StackArea has no drop glue.
+    unsafe { (*c).svc_stack = port::StackArea { ptr: layout.svc_stack, size: port::SERVICE_STACK } };
+    // Every field written above: a field added to IpCore fails to compile
+    // here until it is written too.
+    let _ = |c: IpCore| {
+        let IpCore { iface: _, sockets: _, smoltcp_used: _, storage: _, storage_len: _, area: _, dev: _, tcp: _, sock_waiters: _, cbs: _, svc_stack: _ } = c;
+    };
+    // SAFETY: the IpShared written above (its lock, through a shared reference).
+    unsafe { (*shp).core.lock().0 = layout.core };
+    // SAFETY: as ATTACH.
+    unsafe { driver_command(ip, ifc, NX_LINK_ENABLE) };
 
-        fn entry(arg: usize) {
-            // SAFETY: `arg` is the instance's IpShared, which outlives its
-            // helper thread (delete joins it before anything is torn down).
-            unsafe { (*(arg as *const IpShared)).helper() }
-        }
-        layout.slot.write(port::ThreadSlot::new());
-        let th = if NO_HELPER.load(Ordering::Relaxed) {
-            None
-        } else {
+    fn entry(arg: usize) {
+        // SAFETY: `arg` is the instance's IpShared, which outlives its
+        // helper thread (delete joins it before anything is torn down).
+        unsafe { (*(arg as *const IpShared)).helper() }
+    }
+    // SAFETY: the carved thread slot (aligned, valid for writes), written
+    // once before the thread starts.
+    unsafe { layout.slot.write(port::ThreadSlot::new()) };
+    let th = if NO_HELPER.load(Ordering::Relaxed) {
+        None
+    } else {
+        // SAFETY: the slot and stack are carved from the instance's memory,
+        // which stays until delete joined the thread; `shp` (the IpShared)
+        // outlives the thread likewise.
+        unsafe {
             port::spawn_in(
                 layout.slot,
                 c"nx_ip",
@@ -1312,22 +1456,31 @@ pub unsafe fn nx_ip_create(
                 entry,
                 shp as usize,
             )
-        };
-        match th {
-            Some(t) => *(*shp).thread.lock() = Some(t),
-            // Bare metal (no threads), or the OS refused one: the
-            // application's calls drive the instance, and on bare metal
-            // the port's idle hook too (every blocking wait runs it).
-            None => {
-                (*shp).polled.store(true, Ordering::Relaxed);
-                if !port::HAS_THREADS {
-                    idle_list(ip, true);
-                }
+        }
+    };
+    match th {
+        // SAFETY: the IpShared written above (its lock, through a shared reference).
+        Some(t) => unsafe { *(*shp).thread.lock() = Some(t) },
+        // Bare metal (no threads), or the OS refused one: the
+        // application's calls drive the instance, and on bare metal
+        // the port's idle hook too (every blocking wait runs it).
+        None => {
+            // SAFETY: the IpShared written above (an atomic, through a shared reference).
+            unsafe { (*shp).polled.store(true, Ordering::Relaxed) };
+            if !port::HAS_THREADS {
+                idle_list(ip, true);
             }
         }
-        NX_SUCCESS
     }
+    NX_SUCCESS
 }
+
+// nx_ip_create stores these IpCore fields with plain assignments into
+// uninitialised memory: sound only while they have no drop glue.
+const _: () = assert!(!core::mem::needs_drop::<NxDevice>());
+const _: () = assert!(!core::mem::needs_drop::<Area>());
+const _: () = assert!(!core::mem::needs_drop::<Callbacks>());
+const _: () = assert!(!core::mem::needs_drop::<port::StackArea>());
 
 /// Writes the instance's smoltcp `Interface` to `dst`, out of line: the one
 /// `Interface`-sized temporary (`Interface::new` returns by value) lives in
@@ -1347,32 +1500,42 @@ unsafe fn init_iface(dst: *mut Interface, dev: &mut NxDevice, mac: [u8; 6], ip_a
     });
 }
 
+/// The interface's MAC address, from its two NetX words.
+///
+/// # Safety
+/// `ifc` addresses a live NX_INTERFACE.
 unsafe fn mac_of(ifc: *const NX_INTERFACE) -> [u8; 6] {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let msw = (*ifc).nx_interface_physical_address_msw;
-        let lsw = (*ifc).nx_interface_physical_address_lsw;
-        let l = lsw.to_be_bytes();
-        [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
-    }
+    // SAFETY: the caller's live interface; a raw place read (the driver
+    // writes the interface, so no reference is made).
+    let msw = unsafe { (*ifc).nx_interface_physical_address_msw };
+    // SAFETY: as `msw`.
+    let lsw = unsafe { (*ifc).nx_interface_physical_address_lsw };
+    let l = lsw.to_be_bytes();
+    [(msw >> 8) as u8, msw as u8, l[0], l[1], l[2], l[3]]
 }
 
+/// Releases every packet on the instance's receive and transmit queues.
+///
+/// # Safety
+/// The queues hold only packets the instance owns (what the deferred
+/// receive paths and polls put there).
 unsafe fn drain_queues(sh: &IpShared) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let (mut rx, mut tx) = {
-            let mut c = sh.ctl.lock();
-            c.rx_tail = ptr::null_mut();
-            c.tx_tail = ptr::null_mut();
-            (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
-        };
-        for list in [&mut rx, &mut tx] {
-            while !list.is_null() {
-                let next = (**list).nx_packet_queue_next;
-                (**list).nx_packet_queue_next = ptr::null_mut();
-                packet::nx_packet_release(*list);
-                *list = next;
-            }
+    let (mut rx, mut tx) = {
+        let mut c = sh.ctl.lock();
+        c.rx_tail = ptr::null_mut();
+        c.tx_tail = ptr::null_mut();
+        (core::mem::replace(&mut c.rx_head, ptr::null_mut()), core::mem::replace(&mut c.tx_head, ptr::null_mut()))
+    };
+    for list in [&mut rx, &mut tx] {
+        while !list.is_null() {
+            // SAFETY: a queued packet, the instance's (the caller's
+            // contract), off the shared queue since it was taken under `ctl`.
+            let k = unsafe { &mut **list };
+            let next = k.nx_packet_queue_next;
+            k.nx_packet_queue_next = ptr::null_mut();
+            // SAFETY: as `k`, whose last use is above.
+            unsafe { packet::nx_packet_release(*list) };
+            *list = next;
         }
     }
 }
@@ -1419,175 +1582,207 @@ const DELETE_CALLBACK_WAIT_TICKS: u32 = 100;
 ///   `NX_LINK_UNINITIALIZE`, queued packets go back to their pools and the
 ///   id is cleared. Nothing touches the `NX_IP` after this returns.
 pub unsafe fn nx_ip_delete(ip: *mut NX_IP) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let Some(sh) = shared(ip) else { return NX_PTR_ERROR };
-        if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
-            return NX_CALLER_ERROR;
-        }
-        let me = port::current_thread_id();
-        let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
-        loop {
-            {
-                let mut g = sh.core.lock();
-                let mut c = sh.ctl.lock();
-                if c.shutdown {
-                    return NX_PTR_ERROR;
-                }
-                if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
-                    return NX_SOCKETS_BOUND;
-                }
-                // Inside one of the instance's callbacks on this very
-                // thread: waiting would wait for ourselves.
-                if me != 0 && c.cb_running > 0 && c.cb_threads.contains(&me) {
-                    return NX_CALLER_ERROR;
-                }
-                if c.cb_running == 0 {
-                    c.shutdown = true;
-                    sh.closing.store(true, Ordering::SeqCst);
-                    break;
-                }
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let Some(sh) = (unsafe { shared(ip) }) else { return NX_PTR_ERROR };
+    if sh.thread.lock().as_ref().is_some_and(|t| t.is_current()) {
+        return NX_CALLER_ERROR;
+    }
+    let me = port::current_thread_id();
+    let deadline = Deadline::after_ticks(DELETE_CALLBACK_WAIT_TICKS);
+    loop {
+        {
+            let mut g = sh.core.lock();
+            let mut c = sh.ctl.lock();
+            if c.shutdown {
+                return NX_PTR_ERROR;
             }
-            if deadline.expired() {
+            if g.as_mut().is_some_and(|core| core.tcp.created() > 0) {
+                return NX_SOCKETS_BOUND;
+            }
+            // Inside one of the instance's callbacks on this very
+            // thread: waiting would wait for ourselves.
+            if me != 0 && c.cb_running > 0 && c.cb_threads.contains(&me) {
                 return NX_CALLER_ERROR;
             }
-            port::sleep_ticks(1);
-        }
-        // Wakes the helper (it finds `shutdown`): after the IsrLock is let go.
-        sh.ctl_sig.notify_all();
-        if let Some(t) = sh.thread.lock().take() {
-            t.join();
-        }
-        if !port::HAS_THREADS {
-            idle_list(ip, false);
-        }
-        while sh.users.load(Ordering::SeqCst) > 0 {
-            port::sleep_ticks(1);
-        }
-        let ifc = &mut (*ip).nx_ip_interface[0] as *mut NX_INTERFACE;
-        driver_command(ip, ifc, NX_LINK_DISABLE);
-        driver_command(ip, ifc, NX_LINK_UNINITIALIZE);
-        link_set(ifc, false);
-        let core = sh.core.lock().take();
-        if let Some(core) = core.as_mut() {
-            if !core.dev.rx_list.is_null() {
-                let mut p = core.dev.rx_list;
-                while !p.is_null() {
-                    let n = (*p).nx_packet_queue_next;
-                    packet::nx_packet_release(p);
-                    p = n;
-                }
-                core.dev.rx_list = ptr::null_mut();
+            if c.cb_running == 0 {
+                c.shutdown = true;
+                sh.closing.store(true, Ordering::SeqCst);
+                break;
             }
-            let mut p = core.dev.out_head;
+        }
+        if deadline.expired() {
+            return NX_CALLER_ERROR;
+        }
+        port::sleep_ticks(1);
+    }
+    // Wakes the helper (it finds `shutdown`): after the IsrLock is let go.
+    sh.ctl_sig.notify_all();
+    if let Some(t) = sh.thread.lock().take() {
+        t.join();
+    }
+    if !port::HAS_THREADS {
+        idle_list(ip, false);
+    }
+    while sh.users.load(Ordering::SeqCst) > 0 {
+        port::sleep_ticks(1);
+    }
+    // SAFETY: a created instance (`shared` checked it), kept by the caller
+    // for the call; only the interface's address is computed, no reference
+    // (the driver writes the interface).
+    let ifc = unsafe { &raw mut (*ip).nx_ip_interface[0] };
+    // SAFETY: the instance's driver and first interface; no call is inside
+    // the instance any more and its helper is joined.
+    unsafe { driver_command(ip, ifc, NX_LINK_DISABLE) };
+    // SAFETY: as DISABLE.
+    unsafe { driver_command(ip, ifc, NX_LINK_UNINITIALIZE) };
+    // SAFETY: the live interface of the instance.
+    unsafe { link_set(ifc, false) };
+    let core = sh.core.lock().take();
+    // SAFETY: NULL, or the IpCore create wrote in the area; taken out of
+    // `core` above, so this is the only reference to it from now on.
+    if let Some(core) = unsafe { core.as_mut() } {
+        if !core.dev.rx_list.is_null() {
+            let mut p = core.dev.rx_list;
             while !p.is_null() {
-                let n = (*p).nx_packet_queue_next;
-                packet::nx_packet_release(p);
+                // SAFETY: a packet on the device's receive list, the instance's.
+                let n = unsafe { (*p).nx_packet_queue_next };
+                // SAFETY: as above; nothing refers to it after this.
+                unsafe { packet::nx_packet_release(p) };
                 p = n;
             }
-            // The sockets' buffers are the caller's area: nothing to free but
-            // what the smoltcp objects own (nothing on the heap).
-            ptr::drop_in_place(core);
+            core.dev.rx_list = ptr::null_mut();
         }
-        drain_queues(sh);
-        ptr::write_volatile(&mut (*ip).nx_ip_id, 0);
-        let shp = (*ip).nx_ip_private.as_mut_ptr() as *mut IpShared;
-        ptr::write_volatile(&mut (*shp).me, 0);
-        let host_mem = core::mem::replace(&mut (*shp).host_mem, ptr::null_mut());
-        if !host_mem.is_null() {
-            // Nothing of the instance uses its memory any more (helper
-            // joined, calls waited out, core dropped, queues drained).
-            port::host_area_free(host_mem, (*shp).host_mem_len);
+        let mut p = core.dev.out_head;
+        while !p.is_null() {
+            // SAFETY: a frame on the device's output list, the instance's.
+            let n = unsafe { (*p).nx_packet_queue_next };
+            // SAFETY: as above; nothing refers to it after this.
+            unsafe { packet::nx_packet_release(p) };
+            p = n;
         }
-        NX_SUCCESS
+        // The sockets' buffers are the caller's area: nothing to free but
+        // what the smoltcp objects own (nothing on the heap).
+        // SAFETY: the IpCore is initialised and unreachable from here on
+        // (taken out of `core`); it is dropped once.
+        unsafe { ptr::drop_in_place(core) };
     }
+    // SAFETY: the instance's queues hold only packets it owns.
+    unsafe { drain_queues(sh) };
+    // SAFETY: the caller's block, live for the call; only the field's
+    // address is computed.
+    let id = unsafe { &raw mut (*ip).nx_ip_id };
+    // SAFETY: an aligned field; volatile, as checked calls read it unlocked.
+    unsafe { ptr::write_volatile(id, 0) };
+    // SAFETY: as `id`.
+    let shp = unsafe { &raw mut (*ip).nx_ip_private } as *mut IpShared;
+    // SAFETY: the IpShared create wrote there; only the field's address is computed.
+    let me = unsafe { &raw mut (*shp).me };
+    // SAFETY: an aligned field; volatile, as `id`.
+    unsafe { ptr::write_volatile(me, 0) };
+    // SAFETY: the IpShared; no other thread is inside the instance any more
+    // (calls waited out, helper joined), so nothing reads this field meanwhile.
+    let host_mem = unsafe { core::mem::replace(&mut (*shp).host_mem, ptr::null_mut()) };
+    if !host_mem.is_null() {
+        // SAFETY: as `host_mem`.
+        let len = unsafe { (*shp).host_mem_len };
+        // Nothing of the instance uses its memory any more (helper
+        // joined, calls waited out, core dropped, queues drained).
+        // SAFETY: from create's host_area call, with its size.
+        unsafe { port::host_area_free(host_mem, len) };
+    }
+    NX_SUCCESS
 }
 
 /// Reads an interface's `nx_interface_link_up` (drivers write it from any
 /// thread: one byte, accessed atomically on our side).
 pub unsafe fn link_is_up(ifc: *const NX_INTERFACE) -> bool {
-    // SAFETY: the field is a byte inside a live NX_INTERFACE.
-    unsafe { AtomicU8::from_ptr(ptr::addr_of!((*ifc).nx_interface_link_up) as *mut u8).load(Ordering::Acquire) != 0 }
+    // SAFETY: the caller's live interface; only the field's address is computed.
+    let b = unsafe { &raw const (*ifc).nx_interface_link_up } as *mut u8;
+    // SAFETY: a byte inside the live interface, valid for the call; every
+    // access to it from Rust is atomic (a u8 has an AtomicU8's alignment).
+    unsafe { AtomicU8::from_ptr(b) }.load(Ordering::Acquire) != 0
 }
 
 /// Writes an interface's `nx_interface_link_up` atomically (drivers: on
 /// `NX_LINK_ENABLE` / `NX_LINK_DISABLE`).
 pub unsafe fn link_set(ifc: *mut NX_INTERFACE, up: bool) {
-    // SAFETY: the field is a byte inside a live NX_INTERFACE.
-    unsafe { AtomicU8::from_ptr(ptr::addr_of_mut!((*ifc).nx_interface_link_up)).store(up as u8, Ordering::Release) }
+    // SAFETY: the caller's live interface; only the field's address is computed.
+    let b = unsafe { &raw mut (*ifc).nx_interface_link_up };
+    // SAFETY: a byte inside the live interface, valid for the call; every
+    // access to it from Rust is atomic (a u8 has an AtomicU8's alignment).
+    unsafe { AtomicU8::from_ptr(b) }.store(up as u8, Ordering::Release)
 }
 
 /// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
 /// caller's cache memory is checked and left untouched).
 pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let sh = match enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        let mut e = sh.arp_enabled.lock();
-        if *e {
-            return NX_ALREADY_ENABLED;
-        }
-        *e = true;
-        NX_SUCCESS
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let mut e = sh.arp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
     }
+    *e = true;
+    NX_SUCCESS
 }
 
 /// Enables TCP (sockets can be created afterwards).
 pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let sh = match enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        let mut e = sh.tcp_enabled.lock();
-        if *e {
-            return NX_ALREADY_ENABLED;
-        }
-        *e = true;
-        NX_SUCCESS
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let mut e = sh.tcp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
     }
+    *e = true;
+    NX_SUCCESS
 }
 
 /// Enables ICMP. Echo requests are answered by smoltcp in any case.
 pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let sh = match enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        let mut e = sh.icmp_enabled.lock();
-        if *e {
-            return NX_ALREADY_ENABLED;
-        }
-        *e = true;
-        NX_SUCCESS
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let mut e = sh.icmp_enabled.lock();
+    if *e {
+        return NX_ALREADY_ENABLED;
     }
+    *e = true;
+    NX_SUCCESS
 }
 
+/// The instance's `NX_IP_*` status bits now.
+///
+/// # Safety
+/// `ip` is a created instance, `sh` its shared state.
 unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let ifc = &(*ip).nx_ip_interface[0];
-        let mut s = NX_IP_INITIALIZE_DONE;
-        if ifc.nx_interface_ip_address != 0 {
-            s |= NX_IP_ADDRESS_RESOLVED;
-        }
-        if link_is_up(ifc) {
-            s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
-        }
-        if *sh.arp_enabled.lock() {
-            s |= NX_IP_ARP_ENABLED;
-        }
-        if *sh.tcp_enabled.lock() {
-            s |= NX_IP_TCP_ENABLED;
-        }
-        s
+    // SAFETY: the caller's created instance; only the interface's address
+    // is computed, no reference (the driver writes its link state).
+    let ifc = unsafe { &raw const (*ip).nx_ip_interface[0] };
+    let mut s = NX_IP_INITIALIZE_DONE;
+    // SAFETY: that interface; a raw place read of its address.
+    if unsafe { (*ifc).nx_interface_ip_address } != 0 {
+        s |= NX_IP_ADDRESS_RESOLVED;
     }
+    // SAFETY: that live interface.
+    if unsafe { link_is_up(ifc) } {
+        s |= NX_IP_LINK_ENABLED | NX_IP_INTERFACE_LINK_ENABLED;
+    }
+    if *sh.arp_enabled.lock() {
+        s |= NX_IP_ARP_ENABLED;
+    }
+    if *sh.tcp_enabled.lock() {
+        s |= NX_IP_TCP_ENABLED;
+    }
+    s
 }
 
 /// Waits up to `wait_option` ticks until every bit of `needed_status` is set;
@@ -1595,28 +1790,29 @@ unsafe fn status_bits(ip: *mut NX_IP, sh: &IpShared) -> ULONG {
 /// `NX_PTR_ERROR` if the instance is deleted meanwhile (the delete does not
 /// wait for the timeout).
 pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_status: *mut ULONG, wait_option: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let sh = match enter(ip) {
-            Ok(u) => u,
-            Err(e) => return e,
-        };
-        let deadline = Deadline::after_ticks(wait_option);
-        loop {
-            if sh.ctl.lock().shutdown {
-                return NX_PTR_ERROR;
-            }
-            let s = status_bits(ip, &sh);
-            if s & needed_status == needed_status {
-                *actual_status = s;
-                return NX_SUCCESS;
-            }
-            if deadline.expired() {
-                *actual_status = s & needed_status;
-                return NX_NOT_SUCCESSFUL;
-            }
-            port::sleep_ticks(1);
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let sh = match unsafe { enter(ip) } {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let deadline = Deadline::after_ticks(wait_option);
+    loop {
+        if sh.ctl.lock().shutdown {
+            return NX_PTR_ERROR;
         }
+        // SAFETY: entered: a created instance, and its shared state.
+        let s = unsafe { status_bits(ip, &sh) };
+        if s & needed_status == needed_status {
+            // SAFETY: the service's contract: a writable output lent for the call.
+            unsafe { *actual_status = s };
+            return NX_SUCCESS;
+        }
+        if deadline.expired() {
+            // SAFETY: as above.
+            unsafe { *actual_status = s & needed_status };
+            return NX_NOT_SUCCESSFUL;
+        }
+        port::sleep_ticks(1);
     }
 }
 
@@ -1624,99 +1820,118 @@ pub unsafe fn nx_ip_status_check(ip: *mut NX_IP, needed_status: ULONG, actual_st
 /// during the driver's INITIALIZE (the usual place); later changes are
 /// recorded but smoltcp keeps the MTU it started with.
 pub unsafe fn nx_ip_interface_mtu_set(ip: *mut NX_IP, index: UINT, mtu: ULONG) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-            return NX_INVALID_INTERFACE;
-        }
-        (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu;
-        NX_SUCCESS
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
     }
+    // SAFETY: the service's contract: a created NX_IP (index checked above);
+    // one field in place, no reference (drivers write the interface; this
+    // one is written by the driver and the application, during INITIALIZE).
+    unsafe { (*ip).nx_ip_interface[index as usize].nx_interface_ip_mtu_size = mtu };
+    NX_SUCCESS
 }
 
 /// Sets an interface's MAC (`msw` = top 16 bits). With `update_driver`, the
 /// driver gets `NX_LINK_SET_PHYSICAL_ADDRESS`.
 pub unsafe fn nx_ip_interface_physical_address_set(ip: *mut NX_IP, index: UINT, msw: ULONG, lsw: ULONG, update_driver: UINT) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-            return NX_INVALID_INTERFACE;
-        }
-        let ifc = &mut (*ip).nx_ip_interface[index as usize] as *mut NX_INTERFACE;
-        if update_driver != 0 {
-            if let Some(driver) = (*ifc).nx_interface_link_driver_entry {
-                let mut req = NX_IP_DRIVER {
-                    nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
-                    nx_ip_driver_status: NX_SUCCESS,
-                    nx_ip_driver_physical_address_msw: msw,
-                    nx_ip_driver_physical_address_lsw: lsw,
-                    nx_ip_driver_packet: ptr::null_mut(),
-                    nx_ip_driver_return_ptr: ptr::null_mut(),
-                    nx_ip_driver_ptr: ip,
-                    nx_ip_driver_interface: ifc,
-                };
-                driver(&mut req);
-                if req.nx_ip_driver_status != NX_SUCCESS {
-                    return req.nx_ip_driver_status;
-                }
-            }
-        }
-        (*ifc).nx_interface_physical_address_msw = msw;
-        (*ifc).nx_interface_physical_address_lsw = lsw;
-        if let Some(sh) = shared(ip) {
-            let mac = mac_of(ifc);
-            let mut g = sh.core.lock();
-            if let Some(core) = g.as_mut() {
-                core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
-                let n = core.dev.rx_buf.len();
-                core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
-            }
-        }
-        NX_SUCCESS
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
     }
+    // SAFETY: the service's contract: a created NX_IP (index checked above);
+    // only the interface's address is computed, no reference.
+    let ifc = unsafe { &raw mut (*ip).nx_ip_interface[index as usize] };
+    if update_driver != 0 {
+        // SAFETY: that interface; the driver entry is set at create and
+        // never changes (a raw place read).
+        if let Some(driver) = unsafe { (*ifc).nx_interface_link_driver_entry } {
+            let mut req = NX_IP_DRIVER {
+                nx_ip_driver_command: NX_LINK_SET_PHYSICAL_ADDRESS,
+                nx_ip_driver_status: NX_SUCCESS,
+                nx_ip_driver_physical_address_msw: msw,
+                nx_ip_driver_physical_address_lsw: lsw,
+                nx_ip_driver_packet: ptr::null_mut(),
+                nx_ip_driver_return_ptr: ptr::null_mut(),
+                nx_ip_driver_ptr: ip,
+                nx_ip_driver_interface: ifc,
+            };
+            // SAFETY: the driver registered for this interface, called as
+            // NetX calls it: a request for its own instance and interface.
+            unsafe { driver(&mut req) };
+            if req.nx_ip_driver_status != NX_SUCCESS {
+                return req.nx_ip_driver_status;
+            }
+        }
+    }
+    // SAFETY: the live interface; the MAC words are written by the driver
+    // and this service only. One field in place, no reference.
+    unsafe { (*ifc).nx_interface_physical_address_msw = msw };
+    // SAFETY: as `msw`.
+    unsafe { (*ifc).nx_interface_physical_address_lsw = lsw };
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    if let Some(sh) = unsafe { shared(ip) } {
+        // SAFETY: the live interface whose MAC was just set.
+        let mac = unsafe { mac_of(ifc) };
+        let mut g = sh.core.lock();
+        if let Some(core) = g.as_mut() {
+            core.iface.set_hardware_addr(HardwareAddress::Ethernet(EthernetAddress(mac)));
+            let n = core.dev.rx_buf.len();
+            core.dev.rx_buf[n - 6..].copy_from_slice(&mac);
+        }
+    }
+    NX_SUCCESS
 }
 
 /// Records whether the interface needs address mapping (ARP).
 pub unsafe fn nx_ip_interface_address_mapping_configure(ip: *mut NX_IP, index: UINT, mapping_needed: UINT) -> UINT {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-            return NX_INVALID_INTERFACE;
-        }
-        (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR;
-        NX_SUCCESS
+    if index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
     }
+    // SAFETY: the service's contract: a created NX_IP (index checked above);
+    // one field in place, no reference (drivers write the interface).
+    unsafe { (*ip).nx_ip_interface[index as usize].nx_interface_address_mapping_needed = (mapping_needed != 0) as UCHAR };
+    NX_SUCCESS
 }
 
+/// Queues a received frame (`kind`: IP or ARP) on the instance's deferred
+/// receive queue; wakes the helper if asked and it waits.
+///
+/// # Safety
+/// `ip` is NULL or addresses an NX_IP-sized object; `pkt` is NULL or a
+/// packet the driver owns and hands over.
 unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        if pkt.is_null() {
-            return;
-        }
-        let Some(sh) = shared(ip) else {
-            packet::nx_packet_release(pkt);
-            return;
-        };
-        (*pkt).nx_packet_reserved[0] = kind;
-        (*pkt).nx_packet_queue_next = ptr::null_mut();
-        let mut c = sh.ctl.lock();
-        if c.shutdown {
-            drop(c);
-            packet::nx_packet_release(pkt);
-            return;
-        }
-        if c.rx_head.is_null() {
-            c.rx_head = pkt;
-        } else {
-            (*c.rx_tail).nx_packet_queue_next = pkt;
-        }
-        c.rx_tail = pkt;
-        let wake = wake && c.helper_waiting;
+    if pkt.is_null() {
+        return;
+    }
+    // SAFETY: the caller's contract for `ip`.
+    let Some(sh) = (unsafe { shared(ip) }) else {
+        // SAFETY: the driver's packet, handed over to us.
+        unsafe { packet::nx_packet_release(pkt) };
+        return;
+    };
+    {
+        // SAFETY: the driver's packet, ours now and on no queue yet.
+        let k = unsafe { &mut *pkt };
+        k.nx_packet_reserved[0] = kind;
+        k.nx_packet_queue_next = ptr::null_mut();
+    }
+    let mut c = sh.ctl.lock();
+    if c.shutdown {
         drop(c);
-        if wake {
-            sh.ctl_sig.notify_one();
-        }
+        // SAFETY: ours, not queued.
+        unsafe { packet::nx_packet_release(pkt) };
+        return;
+    }
+    if c.rx_head.is_null() {
+        c.rx_head = pkt;
+    } else {
+        // SAFETY: the queue's tail, an instance packet; the queue is touched
+        // only under `ctl`, held here.
+        unsafe { (*c.rx_tail).nx_packet_queue_next = pkt };
+    }
+    c.rx_tail = pkt;
+    let wake = wake && c.helper_waiting;
+    drop(c);
+    if wake {
+        sh.ctl_sig.notify_one();
     }
 }
 
@@ -1724,10 +1939,8 @@ unsafe fn enqueue_rx(ip: *mut NX_IP, pkt: *mut NX_PACKET, kind: u8, wake: bool) 
 /// (no driver lock held, not an interrupt), like the RAM driver: queues the
 /// packet without waking the helper thread. Call [`poll_inline`] next.
 pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp: bool) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false)
-    }
+    // SAFETY: the service's contract: the driver's instance and a packet it hands over.
+    unsafe { enqueue_rx(ip, pkt, if arp { RX_KIND_ARP } else { 0 }, false) }
 }
 
 /// Processes what is queued for `ip` on the calling thread if its stack lock
@@ -1736,41 +1949,39 @@ pub unsafe fn deferred_receive_no_wake(ip: *mut NX_IP, pkt: *mut NX_PACKET, arp:
 /// runs on the thread that started it. The caller must hold no lock that the
 /// stack's driver calls could take.
 pub unsafe fn poll_inline(ip: *mut NX_IP) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let Ok(sh) = enter(ip) else { return };
-        // The holder usually lets go within a microsecond or two; retrying a
-        // little is much cheaper than waking the helper thread.
-        let mut guard = sh.core.try_lock();
-        for _ in 0..INLINE_LOCK_RETRIES {
-            if guard.is_some() {
-                break;
-            }
-            core::hint::spin_loop();
-            guard = sh.core.try_lock();
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let Ok(sh) = (unsafe { enter(ip) }) else { return };
+    // The holder usually lets go within a microsecond or two; retrying a
+    // little is much cheaper than waking the helper thread.
+    let mut guard = sh.core.try_lock();
+    for _ in 0..INLINE_LOCK_RETRIES {
+        if guard.is_some() {
+            break;
         }
-        match guard {
-            Some(mut g) => {
-                let cbs = match g.as_mut() {
-                    Some(core) => {
-                        sh.poll_locked(core);
-                        core.cbs.len
-                    }
-                    None => 0,
-                };
-                drop(g);
-                sh.flush();
-                if cbs > 0 {
-                    sh.run_pending();
+        core::hint::spin_loop();
+        guard = sh.core.try_lock();
+    }
+    match guard {
+        Some(mut g) => {
+            let cbs = match g.as_mut() {
+                Some(core) => {
+                    sh.poll_locked(core);
+                    core.cbs.len
                 }
+                None => 0,
+            };
+            drop(g);
+            sh.flush();
+            if cbs > 0 {
+                sh.run_pending();
             }
-            None => {
-                let c = sh.ctl.lock();
-                let wake = c.helper_waiting && !c.rx_head.is_null();
-                drop(c);
-                if wake {
-                    sh.ctl_sig.notify_one();
-                }
+        }
+        None => {
+            let c = sh.ctl.lock();
+            let wake = c.helper_waiting && !c.rx_head.is_null();
+            drop(c);
+            if wake {
+                sh.ctl_sig.notify_one();
             }
         }
     }
@@ -1779,29 +1990,23 @@ pub unsafe fn poll_inline(ip: *mut NX_IP) {
 /// A driver hands over a received IPv4/IPv6 datagram (`prepend_ptr` at the IP
 /// header). Never blocks; the instance owns the packet afterwards.
 pub unsafe fn nx_ip_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        enqueue_rx(ip, pkt, 0, true)
-    }
+    // SAFETY: the service's contract: the driver's instance and a packet it hands over.
+    unsafe { enqueue_rx(ip, pkt, 0, true) }
 }
 
 /// A driver hands over a received ARP packet. Never blocks; the instance owns
 /// the packet afterwards.
 pub unsafe fn nx_arp_packet_deferred_receive(ip: *mut NX_IP, pkt: *mut NX_PACKET) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        enqueue_rx(ip, pkt, RX_KIND_ARP, true)
-    }
+    // SAFETY: the service's contract: the driver's instance and a packet it hands over.
+    unsafe { enqueue_rx(ip, pkt, RX_KIND_ARP, true) }
 }
 
 /// Asks the helper thread (bare metal: the next idle round or wait) to send
 /// `NX_LINK_DEFERRED_PROCESSING` to the driver. Callable from an ISR.
 pub unsafe fn nx_ip_driver_deferred_processing(ip: *mut NX_IP) {
-    // SAFETY: the service's NetX contract (module doc): `ip`/`ifc` address a live NX_IP (entered, or being created/deleted by this call); queued packets are owned by the instance.
-    unsafe {
-        let Some(sh) = shared(ip) else { return };
-        sh.ctl.lock().deferred = true;
-        sh.ctl_sig.notify_one();
-    }
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    let Some(sh) = (unsafe { shared(ip) }) else { return };
+    sh.ctl.lock().deferred = true;
+    sh.ctl_sig.notify_one();
 }
 
