@@ -100,51 +100,59 @@ impl V6State {
     /// # Safety
     /// `pkt` is a received packet owned by the instance.
     pub(crate) unsafe fn rx_drop(&mut self, pkt: *const NX_PACKET, scratch: &mut [u8]) -> bool {
-        // SAFETY: the caller owns `pkt`; its segments lie between
-        // prepend_ptr and append_ptr.
-        unsafe {
-            let first_len = (*pkt).nx_packet_append_ptr as usize - (*pkt).nx_packet_prepend_ptr as usize;
-            if first_len == 0 || *(*pkt).nx_packet_prepend_ptr >> 4 != 6 {
-                return false;
+        // SAFETY: the caller's packet, owned by the instance; read only here
+        // and written by no one meanwhile.
+        let k = unsafe { &*pkt };
+        let first_len = k.nx_packet_append_ptr as usize - k.nx_packet_prepend_ptr as usize;
+        if first_len == 0 {
+            return false;
+        }
+        // SAFETY: the packet's data lies between its prepend and append
+        // pointers, `first_len` > 0 bytes (read only).
+        let first = unsafe { core::slice::from_raw_parts(k.nx_packet_prepend_ptr, first_len) };
+        if first[0] >> 4 != 6 {
+            return false;
+        }
+        if !self.enabled {
+            self.not_enabled = self.not_enabled.wrapping_add(1);
+            return true;
+        }
+        // Bulk traffic (TCP) is left to smoltcp without a copy.
+        if first_len >= 40 && first[6] == u8::from(IpProtocol::Tcp) {
+            return false;
+        }
+        let bytes: &[u8] = if k.nx_packet_next.is_null() {
+            first
+        } else {
+            let room = scratch.len().saturating_sub(6);
+            let mut n = 0;
+            let mut p = pkt;
+            while !p.is_null() {
+                // SAFETY: a packet of the caller's chain, read only.
+                let q = unsafe { &*p };
+                let l = q.nx_packet_append_ptr as usize - q.nx_packet_prepend_ptr as usize;
+                let take = l.min(room - n);
+                // SAFETY: `take` <= l bytes of the packet's data; n + take <=
+                // room fits the scratch; pool memory and scratch do not overlap.
+                unsafe { ptr::copy_nonoverlapping(q.nx_packet_prepend_ptr, scratch.as_mut_ptr().wrapping_add(n), take) };
+                n += take;
+                p = q.nx_packet_next;
             }
-            if !self.enabled {
+            &scratch[..n]
+        };
+        match self.check(bytes) {
+            Verdict::Pass => false,
+            Verdict::NotEnabled => {
                 self.not_enabled = self.not_enabled.wrapping_add(1);
-                return true;
+                true
             }
-            let first = core::slice::from_raw_parts((*pkt).nx_packet_prepend_ptr, first_len);
-            // Bulk traffic (TCP) is left to smoltcp without a copy.
-            if first_len >= 40 && first[6] == u8::from(IpProtocol::Tcp) {
-                return false;
+            Verdict::Checksum => {
+                self.checksum_errors = self.checksum_errors.wrapping_add(1);
+                true
             }
-            let bytes: &[u8] = if (*pkt).nx_packet_next.is_null() {
-                first
-            } else {
-                let room = scratch.len().saturating_sub(6);
-                let mut n = 0;
-                let mut p = pkt;
-                while !p.is_null() {
-                    let l = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-                    let take = l.min(room - n);
-                    ptr::copy_nonoverlapping((*p).nx_packet_prepend_ptr, scratch.as_mut_ptr().add(n), take);
-                    n += take;
-                    p = (*p).nx_packet_next;
-                }
-                &scratch[..n]
-            };
-            match self.check(bytes) {
-                Verdict::Pass => false,
-                Verdict::NotEnabled => {
-                    self.not_enabled = self.not_enabled.wrapping_add(1);
-                    true
-                }
-                Verdict::Checksum => {
-                    self.checksum_errors = self.checksum_errors.wrapping_add(1);
-                    true
-                }
-                Verdict::Malformed => {
-                    self.unhandled = self.unhandled.wrapping_add(1);
-                    true
-                }
+            Verdict::Malformed => {
+                self.unhandled = self.unhandled.wrapping_add(1);
+                true
             }
         }
     }
@@ -280,22 +288,25 @@ impl Groups {
 unsafe fn driver_groups(ip_ptr: *mut NX_IP, command: UINT, groups: &Groups) {
     for &(msw, lsw) in &groups.items[..groups.len] {
         // SAFETY: the instance is entered by the caller: its interface and
-        // driver stay valid for the call.
-        unsafe {
-            let ifc = &mut (*ip_ptr).nx_ip_interface[0] as *mut NX_INTERFACE;
-            let Some(driver) = (*ifc).nx_interface_link_driver_entry else { return };
-            let mut req = NX_IP_DRIVER {
-                nx_ip_driver_command: command,
-                nx_ip_driver_status: NX_SUCCESS,
-                nx_ip_driver_physical_address_msw: msw,
-                nx_ip_driver_physical_address_lsw: lsw,
-                nx_ip_driver_packet: ptr::null_mut(),
-                nx_ip_driver_return_ptr: ptr::null_mut(),
-                nx_ip_driver_ptr: ip_ptr,
-                nx_ip_driver_interface: ifc,
-            };
-            driver(&mut req);
-        }
+        // driver stay valid for the call. Only the address is computed, no
+        // reference (the driver writes the interface).
+        let ifc = unsafe { &raw mut (*ip_ptr).nx_ip_interface[0] };
+        // SAFETY: that interface; the driver entry is set at create and
+        // never changes (a raw place read).
+        let Some(driver) = (unsafe { (*ifc).nx_interface_link_driver_entry }) else { return };
+        let mut req = NX_IP_DRIVER {
+            nx_ip_driver_command: command,
+            nx_ip_driver_status: NX_SUCCESS,
+            nx_ip_driver_physical_address_msw: msw,
+            nx_ip_driver_physical_address_lsw: lsw,
+            nx_ip_driver_packet: ptr::null_mut(),
+            nx_ip_driver_return_ptr: ptr::null_mut(),
+            nx_ip_driver_ptr: ip_ptr,
+            nx_ip_driver_interface: ifc,
+        };
+        // SAFETY: the driver registered for this interface, called as NetX
+        // calls it: a request for its own instance and interface.
+        unsafe { driver(&mut req) };
     }
 }
 
@@ -355,30 +366,31 @@ fn v6(core: &mut IpCore) -> &mut V6State {
 /// join all-nodes and each address's solicited-node group.
 /// `NX_ALREADY_ENABLED` when enabled.
 pub unsafe fn nxd_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        let Ok(_use) = ip::enter(ip_ptr) else { return NX_PTR_ERROR };
-        let mut joins = Groups::new();
-        let r = with_v6(ip_ptr, |core| {
-            if v6(core).enabled {
-                return NX_ALREADY_ENABLED;
-            }
-            v6(core).enabled = true;
-            joins.push(ALL_NODES_MAC);
-            let addrs = v6(core).addrs;
-            for e in addrs.iter().flatten() {
-                install(core, *e);
-                joins.push(solicited_mac(e.addr));
-            }
-            NX_SUCCESS
-        });
-        match r {
-            Ok(NX_SUCCESS) => {
-                driver_groups(ip_ptr, NX_LINK_MULTICAST_JOIN, &joins);
-                NX_SUCCESS
-            }
-            Ok(s) | Err(s) => s,
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let Ok(_use) = (unsafe { ip::enter(ip_ptr) }) else { return NX_PTR_ERROR };
+    let mut joins = Groups::new();
+    let f = |core: &mut IpCore| {
+        if v6(core).enabled {
+            return NX_ALREADY_ENABLED;
         }
+        v6(core).enabled = true;
+        joins.push(ALL_NODES_MAC);
+        let addrs = v6(core).addrs;
+        for e in addrs.iter().flatten() {
+            install(core, *e);
+            joins.push(solicited_mac(e.addr));
+        }
+        NX_SUCCESS
+    };
+    // SAFETY: the service's contract, as for `enter` above.
+    let r = unsafe { with_v6(ip_ptr, f) };
+    match r {
+        Ok(NX_SUCCESS) => {
+            // SAFETY: the instance is entered (`_use`) for the call; no lock is held.
+            unsafe { driver_groups(ip_ptr, NX_LINK_MULTICAST_JOIN, &joins) };
+            NX_SUCCESS
+        }
+        Ok(s) | Err(s) => s,
     }
 }
 
@@ -386,35 +398,36 @@ pub unsafe fn nxd_ipv6_enable(ip_ptr: *mut NX_IP) -> UINT {
 /// table is cleared, as NetX invalidates it), the driver is asked to leave
 /// the groups. `NX_NOT_ENABLED` when not enabled.
 pub unsafe fn nxd_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        let Ok(_use) = ip::enter(ip_ptr) else { return NX_PTR_ERROR };
-        let mut leaves = Groups::new();
-        let r = with_v6(ip_ptr, |core| {
-            if !v6(core).enabled {
-                return NX_NOT_ENABLED;
-            }
-            let addrs = v6(core).addrs;
-            for e in addrs.iter().flatten() {
-                uninstall(core, e.addr);
-                leaves.push(solicited_mac(e.addr));
-            }
-            leaves.push(ALL_NODES_MAC);
-            if v6(core).router.take().is_some() {
-                remove_router(core);
-            }
-            let s = v6(core);
-            s.addrs = [None; NX_MAX_IPV6_ADDRESSES];
-            s.enabled = false;
-            NX_SUCCESS
-        });
-        match r {
-            Ok(NX_SUCCESS) => {
-                driver_groups(ip_ptr, NX_LINK_MULTICAST_LEAVE, &leaves);
-                NX_SUCCESS
-            }
-            Ok(s) | Err(s) => s,
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let Ok(_use) = (unsafe { ip::enter(ip_ptr) }) else { return NX_PTR_ERROR };
+    let mut leaves = Groups::new();
+    let f = |core: &mut IpCore| {
+        if !v6(core).enabled {
+            return NX_NOT_ENABLED;
         }
+        let addrs = v6(core).addrs;
+        for e in addrs.iter().flatten() {
+            uninstall(core, e.addr);
+            leaves.push(solicited_mac(e.addr));
+        }
+        leaves.push(ALL_NODES_MAC);
+        if v6(core).router.take().is_some() {
+            remove_router(core);
+        }
+        let s = v6(core);
+        s.addrs = [None; NX_MAX_IPV6_ADDRESSES];
+        s.enabled = false;
+        NX_SUCCESS
+    };
+    // SAFETY: the service's contract, as for `enter` above.
+    let r = unsafe { with_v6(ip_ptr, f) };
+    match r {
+        Ok(NX_SUCCESS) => {
+            // SAFETY: the instance is entered (`_use`) for the call; no lock is held.
+            unsafe { driver_groups(ip_ptr, NX_LINK_MULTICAST_LEAVE, &leaves) };
+            NX_SUCCESS
+        }
+        Ok(s) | Err(s) => s,
     }
 }
 
@@ -422,21 +435,20 @@ pub unsafe fn nxd_ipv6_disable(ip_ptr: *mut NX_IP) -> UINT {
 /// it IPv6 neighbors cannot be resolved, as in NetX Duo).
 /// `NX_ALREADY_ENABLED` when ICMPv6 is enabled already.
 pub unsafe fn nxd_icmp_enable(ip_ptr: *mut NX_IP) -> UINT {
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        let s = ip::nx_icmp_enable(ip_ptr);
-        if s != NX_SUCCESS && s != NX_ALREADY_ENABLED {
-            return s;
-        }
-        with_v6(ip_ptr, |core| {
-            if v6(core).icmpv6 {
-                return NX_ALREADY_ENABLED;
-            }
-            v6(core).icmpv6 = true;
-            NX_SUCCESS
-        })
-        .unwrap_or_else(|e| e)
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let s = unsafe { ip::nx_icmp_enable(ip_ptr) };
+    if s != NX_SUCCESS && s != NX_ALREADY_ENABLED {
+        return s;
     }
+    let f = |core: &mut IpCore| {
+        if v6(core).icmpv6 {
+            return NX_ALREADY_ENABLED;
+        }
+        v6(core).icmpv6 = true;
+        NX_SUCCESS
+    };
+    // SAFETY: as above.
+    unsafe { with_v6(ip_ptr, f) }.unwrap_or_else(|e| e)
 }
 
 /// Adds an address to the table. A NULL `ip_address` with `prefix_length`
@@ -455,58 +467,66 @@ pub unsafe fn nxd_ipv6_address_set(
     prefix_length: ULONG,
     address_index: *mut UINT,
 ) -> UINT {
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        let Ok(_use) = ip::enter(ip_ptr) else { return NX_PTR_ERROR };
-        if interface_index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-            return NX_INVALID_INTERFACE;
-        }
-        if prefix_length > 128 {
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let Ok(_use) = (unsafe { ip::enter(ip_ptr) }) else { return NX_PTR_ERROR };
+    if interface_index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
+    }
+    if prefix_length > 128 {
+        return NX_IP_ADDRESS_ERROR;
+    }
+    let addr = if ip_address.is_null() {
+        if prefix_length != LINK_LOCAL_PREFIX {
             return NX_IP_ADDRESS_ERROR;
         }
-        let addr = if ip_address.is_null() {
-            if prefix_length != LINK_LOCAL_PREFIX {
-                return NX_IP_ADDRESS_ERROR;
-            }
-            let ifc = &(*ip_ptr).nx_ip_interface[interface_index as usize];
-            let l = ifc.nx_interface_physical_address_lsw.to_be_bytes();
-            let m = ifc.nx_interface_physical_address_msw;
-            link_local_of([(m >> 8) as u8, m as u8, l[0], l[1], l[2], l[3]])
-        } else {
-            match v6_of(&*ip_address) {
-                Some(a) if v6_usable(a) => a,
-                _ => return NX_IP_ADDRESS_ERROR,
-            }
-        };
-        let e = Entry { addr, prefix: prefix_length as u8, ifc: interface_index as u8 };
-        let mut joins = Groups::new();
-        let r = with_v6(ip_ptr, |core| {
-            let s = v6(core);
-            if s.addrs.iter().flatten().any(|x| x.addr == addr) {
-                return Err(NX_DUPLICATED_ENTRY);
-            }
-            let Some(i) = s.addrs.iter().position(|x| x.is_none()) else { return Err(NX_NO_MORE_ENTRIES) };
-            let enabled = s.enabled;
-            let shared_group = s.addrs.iter().flatten().any(|x| solicited_mac(x.addr) == solicited_mac(addr));
-            if enabled && !install(core, e) {
-                return Err(NX_NO_MORE_ENTRIES);
-            }
-            v6(core).addrs[i] = Some(e);
-            if enabled && !shared_group {
-                joins.push(solicited_mac(addr));
-            }
-            Ok(i)
-        });
-        match r {
-            Ok(Ok(i)) => {
-                driver_groups(ip_ptr, NX_LINK_MULTICAST_JOIN, &joins);
-                if !address_index.is_null() {
-                    *address_index = i as UINT;
-                }
-                NX_SUCCESS
-            }
-            Ok(Err(s)) | Err(s) => s,
+        // SAFETY: the entered instance (index checked above); raw place
+        // reads, no reference (the driver writes the interface meanwhile).
+        let ifc = unsafe { &raw const (*ip_ptr).nx_ip_interface[interface_index as usize] };
+        // SAFETY: that interface.
+        let l = unsafe { (*ifc).nx_interface_physical_address_lsw }.to_be_bytes();
+        // SAFETY: that interface.
+        let m = unsafe { (*ifc).nx_interface_physical_address_msw };
+        link_local_of([(m >> 8) as u8, m as u8, l[0], l[1], l[2], l[3]])
+    } else {
+        // SAFETY: the service's contract: a non-NULL `ip_address` is the
+        // caller's NXD_ADDRESS, lent for the call and read only.
+        match v6_of(unsafe { &*ip_address }) {
+            Some(a) if v6_usable(a) => a,
+            _ => return NX_IP_ADDRESS_ERROR,
         }
+    };
+    let e = Entry { addr, prefix: prefix_length as u8, ifc: interface_index as u8 };
+    let mut joins = Groups::new();
+    let f = |core: &mut IpCore| {
+        let s = v6(core);
+        if s.addrs.iter().flatten().any(|x| x.addr == addr) {
+            return Err(NX_DUPLICATED_ENTRY);
+        }
+        let Some(i) = s.addrs.iter().position(|x| x.is_none()) else { return Err(NX_NO_MORE_ENTRIES) };
+        let enabled = s.enabled;
+        let shared_group = s.addrs.iter().flatten().any(|x| solicited_mac(x.addr) == solicited_mac(addr));
+        if enabled && !install(core, e) {
+            return Err(NX_NO_MORE_ENTRIES);
+        }
+        v6(core).addrs[i] = Some(e);
+        if enabled && !shared_group {
+            joins.push(solicited_mac(addr));
+        }
+        Ok(i)
+    };
+    // SAFETY: the service's contract, as for `enter` above.
+    let r = unsafe { with_v6(ip_ptr, f) };
+    match r {
+        Ok(Ok(i)) => {
+            // SAFETY: the instance is entered (`_use`) for the call; no lock is held.
+            unsafe { driver_groups(ip_ptr, NX_LINK_MULTICAST_JOIN, &joins) };
+            if !address_index.is_null() {
+                // SAFETY: the service's contract: a non-NULL output lent for the call.
+                unsafe { *address_index = i as UINT };
+            }
+            NX_SUCCESS
+        }
+        Ok(Err(s)) | Err(s) => s,
     }
 }
 
@@ -524,17 +544,18 @@ pub unsafe fn nxd_ipv6_address_get(
     if address_index as usize >= NX_MAX_IPV6_ADDRESSES {
         return NX_NO_MORE_ENTRIES;
     }
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        match with_v6(ip_ptr, |core| v6(core).addrs[address_index as usize]) {
-            Err(e) => e,
-            Ok(None) => NX_NO_INTERFACE_ADDRESS,
-            Ok(Some(e)) => {
-                *ip_address = nxd_of_v6(e.addr);
-                *prefix_length = e.prefix as ULONG;
-                *interface_index = e.ifc as UINT;
-                NX_SUCCESS
-            }
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    match unsafe { with_v6(ip_ptr, |core| v6(core).addrs[address_index as usize]) } {
+        Err(e) => e,
+        Ok(None) => NX_NO_INTERFACE_ADDRESS,
+        Ok(Some(e)) => {
+            // SAFETY: the service's contract: writable outputs lent for the call.
+            unsafe { *ip_address = nxd_of_v6(e.addr) };
+            // SAFETY: as `ip_address`.
+            unsafe { *prefix_length = e.prefix as ULONG };
+            // SAFETY: as `ip_address`.
+            unsafe { *interface_index = e.ifc as UINT };
+            NX_SUCCESS
         }
     }
 }
@@ -546,29 +567,30 @@ pub unsafe fn nxd_ipv6_address_delete(ip_ptr: *mut NX_IP, address_index: UINT) -
     if address_index as usize >= NX_MAX_IPV6_ADDRESSES {
         return NX_NO_MORE_ENTRIES;
     }
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        let Ok(_use) = ip::enter(ip_ptr) else { return NX_PTR_ERROR };
-        let mut leaves = Groups::new();
-        let r = with_v6(ip_ptr, |core| {
-            let s = v6(core);
-            let Some(e) = s.addrs[address_index as usize].take() else { return NX_NO_INTERFACE_ADDRESS };
-            let still = s.addrs.iter().flatten().any(|x| solicited_mac(x.addr) == solicited_mac(e.addr));
-            if s.enabled {
-                uninstall(core, e.addr);
-                if !still {
-                    leaves.push(solicited_mac(e.addr));
-                }
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let Ok(_use) = (unsafe { ip::enter(ip_ptr) }) else { return NX_PTR_ERROR };
+    let mut leaves = Groups::new();
+    let f = |core: &mut IpCore| {
+        let s = v6(core);
+        let Some(e) = s.addrs[address_index as usize].take() else { return NX_NO_INTERFACE_ADDRESS };
+        let still = s.addrs.iter().flatten().any(|x| solicited_mac(x.addr) == solicited_mac(e.addr));
+        if s.enabled {
+            uninstall(core, e.addr);
+            if !still {
+                leaves.push(solicited_mac(e.addr));
             }
-            NX_SUCCESS
-        });
-        match r {
-            Ok(NX_SUCCESS) => {
-                driver_groups(ip_ptr, NX_LINK_MULTICAST_LEAVE, &leaves);
-                NX_SUCCESS
-            }
-            Ok(s) | Err(s) => s,
         }
+        NX_SUCCESS
+    };
+    // SAFETY: the service's contract, as for `enter` above.
+    let r = unsafe { with_v6(ip_ptr, f) };
+    match r {
+        Ok(NX_SUCCESS) => {
+            // SAFETY: the instance is entered (`_use`) for the call; no lock is held.
+            unsafe { driver_groups(ip_ptr, NX_LINK_MULTICAST_LEAVE, &leaves) };
+            NX_SUCCESS
+        }
+        Ok(s) | Err(s) => s,
     }
 }
 
@@ -585,24 +607,24 @@ pub unsafe fn nxd_ipv6_default_router_add(
     router_lifetime: ULONG,
     interface_index: UINT,
 ) -> UINT {
-    // SAFETY: the service's contract (module doc).
-    unsafe {
-        if interface_index as usize >= NX_MAX_PHYSICAL_INTERFACES {
-            return NX_INVALID_INTERFACE;
-        }
-        let Some(r) = v6_of(&*router_addr).filter(|a| v6_usable(*a)) else { return NX_IP_ADDRESS_ERROR };
-        with_v6(ip_ptr, |core| {
-            if !v6(core).enabled {
-                return NX_NOT_ENABLED;
-            }
-            if !add_router(core, r, router_lifetime) {
-                return NX_NO_MORE_ENTRIES;
-            }
-            v6(core).router = Some(r);
-            NX_SUCCESS
-        })
-        .unwrap_or_else(|e| e)
+    if interface_index as usize >= NX_MAX_PHYSICAL_INTERFACES {
+        return NX_INVALID_INTERFACE;
     }
+    // SAFETY: the service's contract: the caller's NXD_ADDRESS, lent for
+    // the call and read only.
+    let Some(r) = v6_of(unsafe { &*router_addr }).filter(|a| v6_usable(*a)) else { return NX_IP_ADDRESS_ERROR };
+    let f = |core: &mut IpCore| {
+        if !v6(core).enabled {
+            return NX_NOT_ENABLED;
+        }
+        if !add_router(core, r, router_lifetime) {
+            return NX_NO_MORE_ENTRIES;
+        }
+        v6(core).router = Some(r);
+        NX_SUCCESS
+    };
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    unsafe { with_v6(ip_ptr, f) }.unwrap_or_else(|e| e)
 }
 
 /// Whether a TCP connect to `a` may start (called under the `core` lock):
@@ -633,26 +655,25 @@ pub unsafe fn nx_icmp_info_get(
     icmp_checksum_errors: *mut ULONG,
     icmp_unhandled_messages: *mut ULONG,
 ) -> UINT {
-    // SAFETY: the service's contract (module doc); NULL outputs are skipped.
-    unsafe {
-        let (c, u) = match with_v6(ip_ptr, |core| (v6(core).checksum_errors, v6(core).unhandled)) {
-            Ok(x) => x,
-            Err(e) => return e,
-        };
-        for (p, v) in [
-            (pings_sent, 0),
-            (ping_timeouts, 0),
-            (ping_threads_suspended, 0),
-            (ping_responses_received, 0),
-            (icmp_checksum_errors, c),
-            (icmp_unhandled_messages, u),
-        ] {
-            if !p.is_null() {
-                *p = v;
-            }
+    // SAFETY: the service's contract: `ip_ptr` addresses an NX_IP-sized object.
+    let (c, u) = match unsafe { with_v6(ip_ptr, |core| (v6(core).checksum_errors, v6(core).unhandled)) } {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    for (p, v) in [
+        (pings_sent, 0),
+        (ping_timeouts, 0),
+        (ping_threads_suspended, 0),
+        (ping_responses_received, 0),
+        (icmp_checksum_errors, c),
+        (icmp_unhandled_messages, u),
+    ] {
+        if !p.is_null() {
+            // SAFETY: the service's contract: a non-NULL output lent for the call.
+            unsafe { *p = v };
         }
-        NX_SUCCESS
     }
+    NX_SUCCESS
 }
 
 #[cfg(test)]
