@@ -215,8 +215,11 @@ pub fn last_error() -> i32 {
 }
 
 fn errno() -> c_int {
-    // SAFETY: __errno_location returns this thread's errno slot.
-    unsafe { *libc::__errno_location() }
+    // SAFETY: a libc call without arguments or preconditions.
+    let slot = unsafe { libc::__errno_location() };
+    // SAFETY: __errno_location returns this thread's errno slot, valid and
+    // aligned for the thread's life.
+    unsafe { *slot }
 }
 
 fn mac_bytes(m: u64) -> [u8; 6] {
@@ -306,38 +309,42 @@ fn open_tap(name: &[u8; IFNAMSIZ]) -> Result<c_int, c_int> {
     if unsafe { libc::if_nametoindex(name.as_ptr() as *const libc::c_char) } == 0 {
         return Err(libc::ENODEV);
     }
-    // SAFETY: plain syscalls on a descriptor we own.
-    unsafe {
-        let fd = libc::open(
-            c"/dev/net/tun".as_ptr(),
-            libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
-        );
-        if fd < 0 {
-            return Err(errno());
-        }
-        let mut ifr = ifreq_for(name);
-        ifr.ifr_ifru.ifru_flags = (libc::IFF_TAP | libc::IFF_NO_PI) as libc::c_short;
-        if libc::ioctl(fd, libc::TUNSETIFF as _, &mut ifr) < 0 {
-            let e = errno();
-            libc::close(fd);
-            return Err(e);
-        }
-        Ok(fd)
+    // SAFETY: a NUL-terminated path literal; the call reads nothing else.
+    let fd = unsafe { libc::open(c"/dev/net/tun".as_ptr(), libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(errno());
     }
+    let mut ifr = ifreq_for(name);
+    ifr.ifr_ifru.ifru_flags = (libc::IFF_TAP | libc::IFF_NO_PI) as libc::c_short;
+    // SAFETY: TUNSETIFF reads and writes the ifreq, a valid local, on the
+    // descriptor just opened.
+    if unsafe { libc::ioctl(fd, libc::TUNSETIFF as _, &mut ifr) } < 0 {
+        let e = errno();
+        // SAFETY: our descriptor, closed once.
+        unsafe { libc::close(fd) };
+        return Err(e);
+    }
+    Ok(fd)
 }
 
+/// The interface's Tap, if it has one.
+///
+/// # Safety
+/// `ifc` is NULL or a live interface, and the caller does not outlive the
+/// Tap (freed only in UNINITIALIZE, after its reader is joined).
 unsafe fn tap_of<'a>(ifc: *mut NX_INTERFACE) -> Option<&'a Tap> {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        if ifc.is_null() {
-            return None;
-        }
-        let t = (*ifc).nx_interface_additional_link_info as *const Tap;
-        if t.is_null() {
-            None
-        } else {
-            Some(&*t)
-        }
+    if ifc.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's live interface; a raw place read (the stack
+    // shares the interface), written only by this driver.
+    let t = unsafe { (*ifc).nx_interface_additional_link_info } as *const Tap;
+    if t.is_null() {
+        None
+    } else {
+        // SAFETY: a Tap stored by initialize, live until UNINITIALIZE (the
+        // caller's contract); shared use is atomics, a lock and the fd.
+        Some(unsafe { &*t })
     }
 }
 
@@ -346,188 +353,236 @@ unsafe fn tap_of<'a>(ifc: *mut NX_INTERFACE) -> Option<&'a Tap> {
 /// # Safety
 /// `req` must be a valid request from an IP instance, as the driver protocol says.
 pub unsafe extern "C" fn nx_tap_network_driver(req: *mut NX_IP_DRIVER) {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        let r = &mut *req;
-        let ifc = r.nx_ip_driver_interface;
-        r.nx_ip_driver_status = NX_SUCCESS;
-        match r.nx_ip_driver_command {
-            NX_LINK_INTERFACE_ATTACH => {}
-            NX_LINK_INITIALIZE => r.nx_ip_driver_status = initialize(r.nx_ip_driver_ptr, ifc),
-            NX_LINK_ENABLE | NX_LINK_DISABLE => {
-                if ifc.is_null() {
-                    r.nx_ip_driver_status = NX_INVALID_INTERFACE;
-                } else {
-                    if r.nx_ip_driver_command == NX_LINK_ENABLE {
-                        if let Some(t) = tap_of(ifc) {
-                            wait_host_running(&t.name);
-                        }
-                    }
-                    ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE);
-                    // Polled mode: (re)start the rounds of deferred processing.
-                    #[cfg(feature = "port-baremetal")]
-                    if r.nx_ip_driver_command == NX_LINK_ENABLE && tap_of(ifc).is_some() {
-                        ip::nx_ip_driver_deferred_processing(r.nx_ip_driver_ptr);
+    // SAFETY: the driver protocol: the request is the caller's, live and
+    // used by no one else for the call.
+    let r = unsafe { &mut *req };
+    let ifc = r.nx_ip_driver_interface;
+    r.nx_ip_driver_status = NX_SUCCESS;
+    match r.nx_ip_driver_command {
+        NX_LINK_INTERFACE_ATTACH => {}
+        // SAFETY: the request's instance and interface, live for the call.
+        NX_LINK_INITIALIZE => r.nx_ip_driver_status = unsafe { initialize(r.nx_ip_driver_ptr, ifc) },
+        NX_LINK_ENABLE | NX_LINK_DISABLE => {
+            if ifc.is_null() {
+                r.nx_ip_driver_status = NX_INVALID_INTERFACE;
+            } else {
+                if r.nx_ip_driver_command == NX_LINK_ENABLE {
+                    // SAFETY: the request's live interface; its Tap lives
+                    // until UNINITIALIZE, not this call.
+                    if let Some(t) = unsafe { tap_of(ifc) } {
+                        wait_host_running(&t.name);
                     }
                 }
-            }
-            NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => uninitialize(ifc),
-            NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
-            | NX_LINK_RARP_SEND => r.nx_ip_driver_status = transmit(r),
-            NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE => {}
-            NX_LINK_DEFERRED_PROCESSING => {
-                // Polled mode: read what arrived, and ask for the next round.
+                // SAFETY: the request's live interface.
+                unsafe { ip::link_set(ifc, r.nx_ip_driver_command == NX_LINK_ENABLE) };
+                // Polled mode: (re)start the rounds of deferred processing.
                 #[cfg(feature = "port-baremetal")]
-                if let Some(t) = tap_of(ifc) {
-                    poll_rx(t);
-                    ip::nx_ip_driver_deferred_processing(t.ip);
+                // SAFETY: as above.
+                if r.nx_ip_driver_command == NX_LINK_ENABLE && unsafe { tap_of(ifc) }.is_some() {
+                    // SAFETY: the request's live instance.
+                    unsafe { ip::nx_ip_driver_deferred_processing(r.nx_ip_driver_ptr) };
                 }
             }
-            NX_LINK_SET_PHYSICAL_ADDRESS => match tap_of(ifc) {
-                Some(t) => t.mac.store(
-                    mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
-                    Ordering::Relaxed,
-                ),
-                None => r.nx_ip_driver_status = NX_NOT_SUCCESSFUL,
-            },
-            NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
-            | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
-                let t = tap_of(ifc);
-                let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
-                let v: ULONG = match r.nx_ip_driver_command {
-                    NX_LINK_GET_STATUS => match t {
-                        Some(t) => (ip::link_is_up(ifc) && host_up(&t.name)) as ULONG,
-                        None => 0,
-                    },
-                    NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
-                    NX_LINK_GET_RX_COUNT => count(|t| &t.rx_frames),
-                    NX_LINK_GET_TX_COUNT => count(|t| &t.tx_frames),
-                    NX_LINK_GET_ALLOC_ERRORS => count(|t| &t.alloc_errors),
-                    // NX_INTERFACE_TYPE_ETHERNET
-                    NX_LINK_GET_INTERFACE_TYPE => 2,
-                    // Speed and duplex are unknown on a TAP.
-                    _ => 0,
-                };
-                if !r.nx_ip_driver_return_ptr.is_null() {
-                    *r.nx_ip_driver_return_ptr = v;
-                }
-            }
-            _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
         }
+        // SAFETY: the request's interface (NULL or live); its Tap is not used after this.
+        NX_LINK_UNINITIALIZE | NX_LINK_INTERFACE_DETACH => unsafe { uninitialize(ifc) },
+        NX_LINK_PACKET_SEND | NX_LINK_PACKET_BROADCAST | NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND
+        // SAFETY: a send request: its packet is handed to the driver, the
+        // instance and interface live for the call.
+        | NX_LINK_RARP_SEND => r.nx_ip_driver_status = unsafe { transmit(r) },
+        NX_LINK_MULTICAST_JOIN | NX_LINK_MULTICAST_LEAVE => {}
+        NX_LINK_DEFERRED_PROCESSING => {
+            // Polled mode: read what arrived, and ask for the next round.
+            // SAFETY: the request's interface (NULL or live); its Tap lives
+            // until UNINITIALIZE, not this call.
+            #[cfg(feature = "port-baremetal")]
+            if let Some(t) = unsafe { tap_of(ifc) } {
+                poll_rx(t);
+                // SAFETY: the Tap's instance, live while it calls its driver.
+                unsafe { ip::nx_ip_driver_deferred_processing(t.ip) };
+            }
+        }
+        // SAFETY: the request's interface (NULL or live); its Tap lives
+        // until UNINITIALIZE, not this call.
+        NX_LINK_SET_PHYSICAL_ADDRESS => match unsafe { tap_of(ifc) } {
+            Some(t) => t.mac.store(
+                mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw),
+                Ordering::Relaxed,
+            ),
+            None => r.nx_ip_driver_status = NX_NOT_SUCCESSFUL,
+        },
+        NX_LINK_GET_STATUS | NX_LINK_GET_SPEED | NX_LINK_GET_DUPLEX_TYPE | NX_LINK_GET_ERROR_COUNT
+        | NX_LINK_GET_RX_COUNT | NX_LINK_GET_TX_COUNT | NX_LINK_GET_ALLOC_ERRORS | NX_LINK_GET_INTERFACE_TYPE => {
+            // SAFETY: the request's interface (NULL or live); its Tap lives
+            // until UNINITIALIZE, not this call.
+            let t = unsafe { tap_of(ifc) };
+            let count = |f: fn(&Tap) -> &AtomicU32| t.map_or(0, |t| f(t).load(Ordering::Relaxed));
+            let v: ULONG = match r.nx_ip_driver_command {
+                NX_LINK_GET_STATUS => match t {
+                    // SAFETY: the request's live interface (non-NULL: it has a Tap).
+                    Some(t) => (unsafe { ip::link_is_up(ifc) } && host_up(&t.name)) as ULONG,
+                    None => 0,
+                },
+                NX_LINK_GET_ERROR_COUNT => count(|t| &t.errors),
+                NX_LINK_GET_RX_COUNT => count(|t| &t.rx_frames),
+                NX_LINK_GET_TX_COUNT => count(|t| &t.tx_frames),
+                NX_LINK_GET_ALLOC_ERRORS => count(|t| &t.alloc_errors),
+                // NX_INTERFACE_TYPE_ETHERNET
+                NX_LINK_GET_INTERFACE_TYPE => 2,
+                // Speed and duplex are unknown on a TAP.
+                _ => 0,
+            };
+            if !r.nx_ip_driver_return_ptr.is_null() {
+                // SAFETY: the driver protocol: a non-NULL return pointer is
+                // the caller's output, writable for the call.
+                unsafe { *r.nx_ip_driver_return_ptr = v };
+            }
+        }
+        _ => r.nx_ip_driver_status = NX_UNHANDLED_COMMAND,
     }
 }
 
+/// `NX_LINK_INITIALIZE`: opens the TAP, stores the instance's Tap in the
+/// interface, sets MTU, MAC and address mapping, starts the reader.
+///
+/// # Safety
+/// `ip_ptr`/`ifc` are NULL or the request's live instance and interface.
 unsafe fn initialize(ip_ptr: *mut NX_IP, ifc: *mut NX_INTERFACE) -> UINT {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        if ip_ptr.is_null() || ifc.is_null() {
-            return NX_PTR_ERROR;
+    if ip_ptr.is_null() || ifc.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // A second INITIALIZE starts afresh.
+    // SAFETY: the live interface; nothing here holds its old Tap.
+    unsafe { uninitialize(ifc) };
+    let name = *NEXT_NAME.lock();
+    let fd = match open_tap(&name) {
+        Ok(fd) => fd,
+        Err(e) => {
+            LAST_ERROR.store(e, Ordering::Relaxed);
+            return NX_NOT_SUCCESSFUL;
         }
-        // A second INITIALIZE starts afresh.
-        uninitialize(ifc);
-        let name = *NEXT_NAME.lock();
-        let fd = match open_tap(&name) {
-            Ok(fd) => fd,
-            Err(e) => {
-                LAST_ERROR.store(e, Ordering::Relaxed);
+    };
+    let mtu = host_mtu(&name).unwrap_or(1500);
+    // SAFETY: a plain syscall without pointers.
+    #[cfg(not(feature = "port-baremetal"))]
+    let wake = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+    let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
+    // SAFETY: a plain syscall without arguments.
+    let pid = unsafe { libc::getpid() } as u32;
+    let msw: ULONG = 0x024E;
+    let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
+    let tap = store(Tap {
+        fd,
+        ip: ip_ptr,
+        ifc,
+        name,
+        mac: AtomicU64::new(mac_of(msw, lsw)),
+        stop: AtomicBool::new(false),
+        rx_frames: AtomicU32::new(0),
+        tx_frames: AtomicU32::new(0),
+        alloc_errors: AtomicU32::new(0),
+        errors: AtomicU32::new(0),
+        #[cfg(not(feature = "port-baremetal"))]
+        reader: Lock::new(None),
+        #[cfg(not(feature = "port-baremetal"))]
+        wake,
+    });
+    let Some(tap) = tap else {
+        // Polled mode: every table entry is taken.
+        // SAFETY: our descriptor, closed once.
+        unsafe { libc::close(fd) };
+        LAST_ERROR.store(libc::ENOMEM, Ordering::Relaxed);
+        return NX_NOT_SUCCESSFUL;
+    };
+    #[cfg(not(feature = "port-baremetal"))]
+    {
+        let sp = SendPtr(tap);
+        let th = port::spawn("nx_tap", move || {
+            let sp = sp;
+            // SAFETY: see SendPtr: the Tap outlives its reader (joined before
+            // it is freed); shared use is atomics, a lock and the fd.
+            reader(unsafe { &*sp.0 })
+        });
+        match th {
+            // SAFETY: the Tap just stored (its lock, through a shared reference).
+            Some(th) => *unsafe { &*tap }.reader.lock() = Some(th),
+            None => {
+                // SAFETY: our descriptor, closed once.
+                unsafe { libc::close(fd) };
+                if wake >= 0 {
+                    // SAFETY: our eventfd, closed once.
+                    unsafe { libc::close(wake) };
+                }
+                // SAFETY: from `store`, reachable from nowhere else (no reader started).
+                unsafe { free(tap) };
+                LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
                 return NX_NOT_SUCCESSFUL;
             }
-        };
-        let mtu = host_mtu(&name).unwrap_or(1500);
-        #[cfg(not(feature = "port-baremetal"))]
-        let wake = libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK);
-        let n = INSTANCES.fetch_add(1, Ordering::Relaxed);
-        let pid = libc::getpid() as u32;
-        let msw: ULONG = 0x024E;
-        let lsw: ULONG = ((pid & 0xFFFF) << 16) | (n & 0xFFFF);
-        let tap = store(Tap {
-            fd,
-            ip: ip_ptr,
-            ifc,
-            name,
-            mac: AtomicU64::new(mac_of(msw, lsw)),
-            stop: AtomicBool::new(false),
-            rx_frames: AtomicU32::new(0),
-            tx_frames: AtomicU32::new(0),
-            alloc_errors: AtomicU32::new(0),
-            errors: AtomicU32::new(0),
-            #[cfg(not(feature = "port-baremetal"))]
-            reader: Lock::new(None),
-            #[cfg(not(feature = "port-baremetal"))]
-            wake,
-        });
-        let Some(tap) = tap else {
-            // Polled mode: every table entry is taken.
-            libc::close(fd);
-            LAST_ERROR.store(libc::ENOMEM, Ordering::Relaxed);
-            return NX_NOT_SUCCESSFUL;
-        };
-        #[cfg(not(feature = "port-baremetal"))]
-        {
-            let sp = SendPtr(tap);
-            let th = port::spawn("nx_tap", move || {
-                let sp = sp;
-                // SAFETY: see SendPtr.
-                reader(&*sp.0)
-            });
-            match th {
-                Some(th) => *(*tap).reader.lock() = Some(th),
-                None => {
-                    libc::close(fd);
-                    if wake >= 0 {
-                        libc::close(wake);
-                    }
-                    free(tap);
-                    LAST_ERROR.store(libc::EAGAIN, Ordering::Relaxed);
-                    return NX_NOT_SUCCESSFUL;
-                }
-            }
         }
-        (*ifc).nx_interface_additional_link_info = tap as *mut VOID;
-        let index = (*ifc).nx_interface_index as UINT;
-        ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu);
-        ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE);
-        ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE);
-        // Polled mode: the first round of deferred processing reads the TAP.
-        #[cfg(feature = "port-baremetal")]
-        ip::nx_ip_driver_deferred_processing(ip_ptr);
-        NX_SUCCESS
     }
+    // SAFETY: the live interface; this field is the driver's (raw place
+    // write: the stack shares the interface).
+    unsafe { (*ifc).nx_interface_additional_link_info = tap as *mut VOID };
+    // SAFETY: the live interface (raw place read).
+    let index = unsafe { (*ifc).nx_interface_index } as UINT;
+    // SAFETY: the request's instance, being created; `index` is its interface's.
+    unsafe { ip::nx_ip_interface_mtu_set(ip_ptr, index, mtu) };
+    // SAFETY: as the MTU (no driver update: this is the driver).
+    unsafe { ip::nx_ip_interface_physical_address_set(ip_ptr, index, msw, lsw, NX_FALSE) };
+    // SAFETY: as the MTU.
+    unsafe { ip::nx_ip_interface_address_mapping_configure(ip_ptr, index, NX_TRUE) };
+    // Polled mode: the first round of deferred processing reads the TAP.
+    // SAFETY: the request's live instance.
+    #[cfg(feature = "port-baremetal")]
+    unsafe { ip::nx_ip_driver_deferred_processing(ip_ptr) };
+    NX_SUCCESS
 }
 
+/// `NX_LINK_UNINITIALIZE`: stops and joins the reader, closes the
+/// descriptors, frees the Tap. Nothing when the interface has none.
+///
+/// # Safety
+/// `ifc` is NULL or a live interface; no caller keeps a reference to its Tap.
 unsafe fn uninitialize(ifc: *mut NX_INTERFACE) {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        if ifc.is_null() {
-            return;
-        }
-        let t = (*ifc).nx_interface_additional_link_info as *mut Tap;
-        if t.is_null() {
-            return;
-        }
-        (*ifc).nx_interface_additional_link_info = ptr::null_mut();
-        (*t).stop.store(true, Ordering::Relaxed);
-        #[cfg(not(feature = "port-baremetal"))]
-        {
-            if (*t).wake >= 0 {
-                // Ends the reader's poll now rather than at its timeout (a
-                // process ending with nx_ip_delete waited up to 100 ms here).
-                let one: u64 = 1;
-                libc::write((*t).wake, &one as *const u64 as *const VOID, 8);
-            }
-            let th = (*t).reader.lock().take();
-            if let Some(th) = th {
-                if !th.is_current() {
-                    th.join();
-                }
-            }
-            if (*t).wake >= 0 {
-                libc::close((*t).wake);
-            }
-        }
-        libc::close((*t).fd);
-        free(t);
+    if ifc.is_null() {
+        return;
     }
+    // SAFETY: the live interface; this field is the driver's (raw place read).
+    let t = unsafe { (*ifc).nx_interface_additional_link_info } as *mut Tap;
+    if t.is_null() {
+        return;
+    }
+    // SAFETY: as above (raw place write): the Tap is unreachable from now on.
+    unsafe { (*ifc).nx_interface_additional_link_info = ptr::null_mut() };
+    // SAFETY: the Tap stored by initialize, live until `free` below; shared
+    // use only (atomics, the lock, the fds), as the reader's.
+    let tr = unsafe { &*t };
+    tr.stop.store(true, Ordering::Relaxed);
+    #[cfg(not(feature = "port-baremetal"))]
+    {
+        if tr.wake >= 0 {
+            // Ends the reader's poll now rather than at its timeout (a
+            // process ending with nx_ip_delete waited up to 100 ms here).
+            let one: u64 = 1;
+            // SAFETY: 8 readable bytes of a local, to our eventfd.
+            unsafe { libc::write(tr.wake, &one as *const u64 as *const VOID, 8) };
+        }
+        let th = tr.reader.lock().take();
+        if let Some(th) = th {
+            if !th.is_current() {
+                th.join();
+            }
+        }
+        if tr.wake >= 0 {
+            // SAFETY: our eventfd, closed once (the reader is joined).
+            unsafe { libc::close(tr.wake) };
+        }
+    }
+    // SAFETY: our TAP descriptor, closed once (the reader is joined).
+    unsafe { libc::close(tr.fd) };
+    // SAFETY: from `store`, unreachable (link info cleared) and unused (the
+    // reader is joined; `tr` is not used after this).
+    unsafe { free(t) };
 }
 
 // ---------------------------------------------------------------- receive
@@ -657,139 +712,170 @@ fn poll_rx(t: &Tap) {
 
 /// Hands one frame to the instance; true when it was queued. `inline`: queued
 /// without waking the helper, the caller runs `ip::poll_inline` next.
+///
+/// # Safety
+/// The Tap's instance and interface are live (they are while the Tap is).
 unsafe fn deliver(t: &Tap, frame: &[u8], inline: bool) -> bool {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        if frame.len() < ETH_HDR {
-            t.errors.fetch_add(1, Ordering::Relaxed);
-            return false;
-        }
-        let dst = &frame[0..6];
-        if dst[0] & 1 == 0 && dst != mac_bytes(t.mac.load(Ordering::Relaxed)) {
-            return false; // unicast for someone else
-        }
-        let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
-        let (arp, version) = match ethertype {
-            0x0800 => (false, 4u8),
-            0x86DD => (false, 6u8),
-            0x0806 => (true, 4u8),
-            _ => return false,
-        };
-        if !ip::link_is_up(t.ifc) {
-            return false;
-        }
-        let pool = (*t.ip).nx_ip_default_packet_pool;
-        let mut p: *mut NX_PACKET = ptr::null_mut();
-        if packet::nx_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) != NX_SUCCESS {
-            t.alloc_errors.fetch_add(1, Ordering::Relaxed);
-            return false;
-        }
-        let payload = &frame[ETH_HDR..];
-        if packet::nx_packet_data_append(p, payload.as_ptr() as *mut VOID, payload.len() as ULONG, pool, NX_NO_WAIT)
-            != NX_SUCCESS
-        {
-            packet::nx_packet_release(p);
-            t.alloc_errors.fetch_add(1, Ordering::Relaxed);
-            return false;
-        }
-        (*p).nx_packet_ip_version = version;
-        (*p).nx_packet_address.nx_packet_interface_ptr = t.ifc;
-        t.rx_frames.fetch_add(1, Ordering::Relaxed);
-        if inline {
-            ip::deferred_receive_no_wake(t.ip, p, arp);
-        } else if arp {
-            ip::nx_arp_packet_deferred_receive(t.ip, p);
-        } else {
-            ip::nx_ip_packet_deferred_receive(t.ip, p);
-        }
-        true
+    if frame.len() < ETH_HDR {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        return false;
     }
+    let dst = &frame[0..6];
+    if dst[0] & 1 == 0 && dst != mac_bytes(t.mac.load(Ordering::Relaxed)) {
+        return false; // unicast for someone else
+    }
+    let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+    let (arp, version) = match ethertype {
+        0x0800 => (false, 4u8),
+        0x86DD => (false, 6u8),
+        0x0806 => (true, 4u8),
+        _ => return false,
+    };
+    // SAFETY: the Tap's interface, live while the Tap is (the caller's contract).
+    if !unsafe { ip::link_is_up(t.ifc) } {
+        return false;
+    }
+    // SAFETY: the Tap's live instance; its default pool is set at create and never changes.
+    let pool = unsafe { (*t.ip).nx_ip_default_packet_pool };
+    let mut p: *mut NX_PACKET = ptr::null_mut();
+    // SAFETY: the instance's created pool; `p` is a local output.
+    if unsafe { packet::nx_packet_allocate(pool, &mut p, NX_PHYSICAL_HEADER, NX_NO_WAIT) } != NX_SUCCESS {
+        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+        return false;
+    }
+    let payload = &frame[ETH_HDR..];
+    // SAFETY: `p` is ours; the source is the payload slice; the pool the instance's.
+    if unsafe { packet::nx_packet_data_append(p, payload.as_ptr() as *mut VOID, payload.len() as ULONG, pool, NX_NO_WAIT) }
+        != NX_SUCCESS
+    {
+        // SAFETY: ours, queued nowhere.
+        unsafe { packet::nx_packet_release(p) };
+        t.alloc_errors.fetch_add(1, Ordering::Relaxed);
+        return false;
+    }
+    {
+        // SAFETY: the packet is ours until it is queued just below.
+        let k = unsafe { &mut *p };
+        k.nx_packet_ip_version = version;
+        k.nx_packet_address.nx_packet_interface_ptr = t.ifc;
+    }
+    t.rx_frames.fetch_add(1, Ordering::Relaxed);
+    if inline {
+        // SAFETY: the Tap's live instance; the packet is handed over.
+        unsafe { ip::deferred_receive_no_wake(t.ip, p, arp) };
+    } else if arp {
+        // SAFETY: as above.
+        unsafe { ip::nx_arp_packet_deferred_receive(t.ip, p) };
+    } else {
+        // SAFETY: as above.
+        unsafe { ip::nx_ip_packet_deferred_receive(t.ip, p) };
+    }
+    true
 }
 
 // ---------------------------------------------------------------- transmit
 
 /// Sends one frame; the packet is always released. Returns the request status.
+///
+/// # Safety
+/// A send request from an IP instance: its packet (handed to the driver)
+/// and interface are live for the call.
 unsafe fn transmit(r: &mut NX_IP_DRIVER) -> UINT {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        let pkt = r.nx_ip_driver_packet;
-        if pkt.is_null() {
-            return NX_PTR_ERROR;
-        }
-        let status = match tap_of(r.nx_ip_driver_interface) {
-            Some(t) => send_frame(t, r, pkt),
-            None => NX_NOT_SUCCESSFUL,
-        };
-        packet::nx_packet_transmit_release(pkt);
-        status
+    let pkt = r.nx_ip_driver_packet;
+    if pkt.is_null() {
+        return NX_PTR_ERROR;
     }
+    // SAFETY: the request's interface (NULL or live); its Tap outlives this call.
+    let status = match unsafe { tap_of(r.nx_ip_driver_interface) } {
+        // SAFETY: the request's frame, ours for the call.
+        Some(t) => unsafe { send_frame(t, r, pkt) },
+        None => NX_NOT_SUCCESSFUL,
+    };
+    // SAFETY: the frame handed to the driver, released once.
+    unsafe { packet::nx_packet_transmit_release(pkt) };
+    status
 }
 
+/// Writes the frame to the TAP (header in the headroom, or in front).
+///
+/// # Safety
+/// `pkt` is the request's frame, handed to the driver: ours for the call,
+/// no other reference to it exists.
 unsafe fn send_frame(t: &Tap, r: &NX_IP_DRIVER, pkt: *mut NX_PACKET) -> UINT {
-    // SAFETY: the driver protocol: the request, its interface and packet are live for the call; the Tap is freed only in UNINITIALIZE, after its reader is joined.
-    unsafe {
-        if !ip::link_is_up(t.ifc) {
-            t.errors.fetch_add(1, Ordering::Relaxed);
-            return NX_NOT_SUCCESSFUL;
-        }
-        let requested = mac_bytes(mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw));
-        let dst = match r.nx_ip_driver_command {
-            NX_LINK_ARP_SEND | NX_LINK_RARP_SEND => BROADCAST,
-            // A multicast address given with a broadcast request is kept (IPv6).
-            NX_LINK_PACKET_BROADCAST if requested[0] & 1 == 0 => BROADCAST,
-            _ => requested,
-        };
-        let ethertype: u16 = match r.nx_ip_driver_command {
-            NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND => 0x0806,
-            NX_LINK_RARP_SEND => 0x8035,
-            _ if (*pkt).nx_packet_ip_version == 6 => 0x86DD,
-            _ => 0x0800,
-        };
-        let mut hdr = [0u8; ETH_HDR];
-        hdr[0..6].copy_from_slice(&dst);
-        hdr[6..12].copy_from_slice(&mac_bytes(t.mac.load(Ordering::Relaxed)));
-        hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
-
-        let mut iov = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; MAX_SEGMENTS + 1];
-        let mut n = 0;
-        let headroom = (*pkt).nx_packet_prepend_ptr as usize - (*pkt).nx_packet_data_start as usize;
-        let in_place = headroom >= ETH_HDR;
-        if in_place {
-            // Into the headroom, as NetX drivers do; undone before the release.
-            (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.sub(ETH_HDR);
-            (*pkt).nx_packet_length += ETH_HDR as ULONG;
-            ptr::copy_nonoverlapping(hdr.as_ptr(), (*pkt).nx_packet_prepend_ptr, ETH_HDR);
-        } else {
-            iov[0] = libc::iovec { iov_base: hdr.as_mut_ptr() as *mut VOID, iov_len: ETH_HDR };
-            n = 1;
-        }
-        let mut p = pkt;
-        let mut too_long = false;
-        while !p.is_null() {
-            if n == iov.len() {
-                too_long = true;
-                break;
-            }
-            let len = (*p).nx_packet_append_ptr as usize - (*p).nx_packet_prepend_ptr as usize;
-            iov[n] = libc::iovec { iov_base: (*p).nx_packet_prepend_ptr as *mut VOID, iov_len: len };
-            n += 1;
-            p = (*p).nx_packet_next;
-        }
-        let status = if too_long {
-            t.errors.fetch_add(1, Ordering::Relaxed);
-            NX_NOT_SUCCESSFUL
-        } else if libc::writev(t.fd, iov.as_ptr(), n as c_int) < 0 {
-            // EIO: the host side is down; EAGAIN: queue full; EBADFD: gone.
-            t.errors.fetch_add(1, Ordering::Relaxed);
-            NX_NOT_SUCCESSFUL
-        } else {
-            t.tx_frames.fetch_add(1, Ordering::Relaxed);
-            NX_SUCCESS
-        };
-        if in_place {
-            (*pkt).nx_packet_prepend_ptr = (*pkt).nx_packet_prepend_ptr.add(ETH_HDR);
-            (*pkt).nx_packet_length -= ETH_HDR as ULONG;
-        }
-        status
+    // SAFETY: the Tap's interface, live while the Tap is.
+    if !unsafe { ip::link_is_up(t.ifc) } {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        return NX_NOT_SUCCESSFUL;
     }
+    let requested = mac_bytes(mac_of(r.nx_ip_driver_physical_address_msw, r.nx_ip_driver_physical_address_lsw));
+    let dst = match r.nx_ip_driver_command {
+        NX_LINK_ARP_SEND | NX_LINK_RARP_SEND => BROADCAST,
+        // A multicast address given with a broadcast request is kept (IPv6).
+        NX_LINK_PACKET_BROADCAST if requested[0] & 1 == 0 => BROADCAST,
+        _ => requested,
+    };
+    let ethertype: u16 = match r.nx_ip_driver_command {
+        NX_LINK_ARP_SEND | NX_LINK_ARP_RESPONSE_SEND => 0x0806,
+        NX_LINK_RARP_SEND => 0x8035,
+        // SAFETY: the caller's frame (read only here).
+        _ if unsafe { (*pkt).nx_packet_ip_version } == 6 => 0x86DD,
+        _ => 0x0800,
+    };
+    let mut hdr = [0u8; ETH_HDR];
+    hdr[0..6].copy_from_slice(&dst);
+    hdr[6..12].copy_from_slice(&mac_bytes(t.mac.load(Ordering::Relaxed)));
+    hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
+
+    let mut iov = [libc::iovec { iov_base: ptr::null_mut(), iov_len: 0 }; MAX_SEGMENTS + 1];
+    let mut n = 0;
+    // SAFETY: the caller's frame, ours for the call; the reference ends
+    // before the chain is walked again below.
+    let head = unsafe { &mut *pkt };
+    let headroom = head.nx_packet_prepend_ptr as usize - head.nx_packet_data_start as usize;
+    let in_place = headroom >= ETH_HDR;
+    if in_place {
+        // Into the headroom, as NetX drivers do; undone before the release.
+        head.nx_packet_prepend_ptr = head.nx_packet_prepend_ptr.wrapping_sub(ETH_HDR);
+        head.nx_packet_length += ETH_HDR as ULONG;
+        // SAFETY: ETH_HDR bytes of headroom (checked) in the packet's payload,
+        // apart from the local header.
+        unsafe { ptr::copy_nonoverlapping(hdr.as_ptr(), head.nx_packet_prepend_ptr, ETH_HDR) };
+    } else {
+        iov[0] = libc::iovec { iov_base: hdr.as_mut_ptr() as *mut VOID, iov_len: ETH_HDR };
+        n = 1;
+    }
+    let mut p = pkt;
+    let mut too_long = false;
+    while !p.is_null() {
+        if n == iov.len() {
+            too_long = true;
+            break;
+        }
+        // SAFETY: a packet of the caller's frame, read only.
+        let k = unsafe { &*p };
+        let len = k.nx_packet_append_ptr as usize - k.nx_packet_prepend_ptr as usize;
+        iov[n] = libc::iovec { iov_base: k.nx_packet_prepend_ptr as *mut VOID, iov_len: len };
+        n += 1;
+        p = k.nx_packet_next;
+    }
+    let status = if too_long {
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        NX_NOT_SUCCESSFUL
+    // SAFETY: `n` iovecs, each over the header or a packet's data, all
+    // readable for the call; the descriptor is the Tap's.
+    } else if unsafe { libc::writev(t.fd, iov.as_ptr(), n as c_int) } < 0 {
+        // EIO: the host side is down; EAGAIN: queue full; EBADFD: gone.
+        t.errors.fetch_add(1, Ordering::Relaxed);
+        NX_NOT_SUCCESSFUL
+    } else {
+        t.tx_frames.fetch_add(1, Ordering::Relaxed);
+        NX_SUCCESS
+    };
+    if in_place {
+        // SAFETY: the caller's frame, as `head` above (whose use ended).
+        let head = unsafe { &mut *pkt };
+        head.nx_packet_prepend_ptr = head.nx_packet_prepend_ptr.wrapping_add(ETH_HDR);
+        head.nx_packet_length -= ETH_HDR as ULONG;
+    }
+    status
 }
