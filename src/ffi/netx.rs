@@ -36,10 +36,33 @@ unsafe fn ip_ok(p: *const NX_IP) -> bool {
 /// `p` is NULL or addresses `NX_TCP_SOCKET`-sized memory the caller keeps for
 /// the call.
 unsafe fn sock_ok(p: *const NX_TCP_SOCKET) -> bool {
-    // SAFETY: this function's contract is the one of socket_is_created; once
-    // that holds, `nx_tcp_socket_ip_ptr` was written by create and is NULL or
-    // an NX_IP, which ip_ok accepts.
-    unsafe { tcp::socket_is_created(p) && ip_ok((*p).nx_tcp_socket_ip_ptr) }
+    // SAFETY: this function's contract is the one of socket_is_created.
+    if !unsafe { tcp::socket_is_created(p) } {
+        return false;
+    }
+    // SAFETY: a created socket (just checked): `nx_tcp_socket_ip_ptr` was
+    // written by create and never changes.
+    let ip = unsafe { (*p).nx_tcp_socket_ip_ptr };
+    // SAFETY: NULL or the NX_IP the socket was created on, which ip_ok accepts.
+    unsafe { ip_ok(ip) }
+}
+/// True when `ip` is a created IP instance and `s` a created socket on it.
+///
+/// # Safety
+/// Each is NULL or addresses memory of its type the caller keeps for the call.
+unsafe fn sock_on_ip_ok(ip: *const NX_IP, s: *const NX_TCP_SOCKET) -> bool {
+    // SAFETY: this function's contract for `ip`; only its id words are read.
+    if !unsafe { ip_ok(ip) } {
+        return false;
+    }
+    // SAFETY: this function's contract for `s`.
+    if !unsafe { sock_ok(s) } {
+        return false;
+    }
+    // SAFETY: a created socket (just checked): its IP field was written by
+    // create and never changes.
+    let on = unsafe { (*s).nx_tcp_socket_ip_ptr };
+    core::ptr::eq(on, ip)
 }
 /// Most packets a chain handed in may have (a longer one, or a loop, is
 /// `NX_INVALID_PACKET`).
@@ -1459,9 +1482,8 @@ pub unsafe extern "C" fn _nxe_tcp_server_socket_listen(
 ) -> UINT {
     ffi_status!({
         // SAFETY: each NULL or a block of its type the caller lends for the
-        // call (NetX rule for checked calls); the socket's IP field is read
-        // only once sock_ok found it created.
-        if !unsafe { ip_ok(ip_ptr) && sock_ok(socket_ptr) && (*socket_ptr).nx_tcp_socket_ip_ptr == ip_ptr } {
+        // call (NetX rule for checked calls).
+        if !unsafe { sock_on_ip_ok(ip_ptr, socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if !port_ok(port) {
@@ -1521,9 +1543,8 @@ pub unsafe extern "C" fn _nx_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port
 pub unsafe extern "C" fn _nxe_tcp_server_socket_relisten(ip_ptr: *mut NX_IP, port: UINT, socket_ptr: *mut NX_TCP_SOCKET) -> UINT {
     ffi_status!({
         // SAFETY: each NULL or a block of its type the caller lends for the
-        // call (NetX rule for checked calls); the socket's IP field is read
-        // only once sock_ok found it created.
-        if !unsafe { ip_ok(ip_ptr) && sock_ok(socket_ptr) && (*socket_ptr).nx_tcp_socket_ip_ptr == ip_ptr } {
+        // call (NetX rule for checked calls).
+        if !unsafe { sock_on_ip_ok(ip_ptr, socket_ptr) } {
             return NX_PTR_ERROR;
         }
         if !port_ok(port) {

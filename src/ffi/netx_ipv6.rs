@@ -197,10 +197,13 @@ pub unsafe extern "C" fn _nxde_ipv6_address_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(ip_address, prefix_length, interface_index);
-        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
         // no other thread touches meanwhile (NetX rule).
-        let (ip_address, prefix_length, interface_index): (&mut NXD_ADDRESS, &mut ULONG, &mut UINT) =
-            unsafe { (&mut *ip_address, &mut *prefix_length, &mut *interface_index) };
+        let ip_address: &mut NXD_ADDRESS = unsafe { &mut *ip_address };
+        // SAFETY: as `ip_address`.
+        let prefix_length: &mut ULONG = unsafe { &mut *prefix_length };
+        // SAFETY: as `ip_address`.
+        let interface_index: &mut UINT = unsafe { &mut *interface_index };
         // SAFETY: NULL or an NX_IP block the caller lends for the call (NetX rule for checked
         // calls); only its id words are read.
         if !unsafe { ip_ok(ip_ptr) } {
@@ -317,15 +320,21 @@ pub unsafe extern "C" fn _nxde_tcp_socket_peer_info_get(
 ) -> UINT {
     ffi_status!({
         check_ptr!(peer_ip_address, peer_port);
-        // SAFETY: each checked non-NULL; outputs the caller lends for the call and
+        // SAFETY: checked non-NULL; an output the caller lends for the call and
         // no other thread touches meanwhile (NetX rule).
-        let (peer_ip_address, peer_port): (&mut NXD_ADDRESS, &mut ULONG) =
-            unsafe { (&mut *peer_ip_address, &mut *peer_port) };
+        let peer_ip_address: &mut NXD_ADDRESS = unsafe { &mut *peer_ip_address };
+        // SAFETY: as `peer_ip_address`.
+        let peer_port: &mut ULONG = unsafe { &mut *peer_port };
         // SAFETY: NULL or an NX_TCP_SOCKET block the caller lends for the
-        // call (NetX rule for checked calls); its IP field is read only once
-        // the socket is found created, and is NULL or an NX_IP then.
-        if !unsafe { tcp::socket_is_created(socket_ptr) && ip_ok((*socket_ptr).nx_tcp_socket_ip_ptr) } {
-
+        // call (NetX rule for checked calls); only its id words are read.
+        if !unsafe { tcp::socket_is_created(socket_ptr) } {
+            return NX_PTR_ERROR;
+        }
+        // SAFETY: a created socket (just checked): its IP field was written
+        // by create and never changes.
+        let ip_ptr = unsafe { (*socket_ptr).nx_tcp_socket_ip_ptr };
+        // SAFETY: NULL or the NX_IP the socket was created on; only its id words are read.
+        if !unsafe { ip_ok(ip_ptr) } {
             return NX_PTR_ERROR;
         }
         // SAFETY: `socket_ptr` checked created just above and kept alive by the caller for the call

@@ -62,7 +62,7 @@ pub unsafe extern "C" fn nx_tap_network_driver_interface_set(interface_name: *mu
         let mut len = 0;
         // SAFETY: a C string (caller's contract) is readable up to its NUL;
         // the loop stops at the NUL, and never goes past IFNAMSIZ bytes.
-        while len < tap::IFNAMSIZ && unsafe { *interface_name.add(len) } != 0 {
+        while len < tap::IFNAMSIZ && unsafe { *interface_name.wrapping_add(len) } != 0 {
             len += 1;
         }
         if len == tap::IFNAMSIZ {
