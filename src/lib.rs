@@ -25,7 +25,7 @@
 // `std` (the test harness needs it), whatever the port.
 #![cfg_attr(not(any(feature = "std", test)), no_std)]
 // Every unsafe operation sits in its own `unsafe` block with a `SAFETY:` line.
-#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
 pub mod port;
 pub mod pop3;

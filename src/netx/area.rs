@@ -184,11 +184,11 @@ mod tests {
         assert_eq!(x as usize % 8, 0);
         assert!(a.alloc(40000).is_none());
         // SAFETY: each block came from `a.alloc` and is freed once.
-        unsafe {
-            a.free(y);
-            a.free(x);
-            a.free(z);
-        }
+        unsafe { a.free(y) };
+        // SAFETY: as `y`.
+        unsafe { a.free(x) };
+        // SAFETY: as `y`.
+        unsafe { a.free(z) };
         assert_eq!(a.used, 0);
         // Everything merged back into one block: the whole space fits again.
         let big = a.alloc(4096 * 8 - 64).unwrap();

@@ -642,57 +642,68 @@ mod tests {
         let mut pool = new_pool(256, &mut mem);
         let total = pool.nx_packet_pool_total;
         assert_eq!(total as usize, 16384 / (PACKET_HEADER_SIZE + 256));
-        // SAFETY: `pool` is created; every packet comes from it and is released once (the double release is the case under test).
-        unsafe {
-            let mut v = Vec::new();
-            loop {
-                let mut p = ptr::null_mut();
-                if nx_packet_allocate(&mut *pool, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT) != NX_SUCCESS {
-                    break;
-                }
-                v.push(p);
-            }
-            assert_eq!(v.len() as u32, total);
-            let t0 = port::now_ms();
+        let pp: *mut NX_PACKET_POOL = &mut *pool;
+        let mut v = Vec::new();
+        loop {
             let mut p = ptr::null_mut();
-            assert_eq!(nx_packet_allocate(&mut *pool, &mut p, 0, 5), NX_NO_PACKET);
-            assert!(port::now_ms() - t0 >= 45);
-            for &p in &v {
-                assert_eq!(nx_packet_release(p), NX_SUCCESS);
+            // SAFETY: `pp` is the created pool; `p` a local output.
+            if unsafe { nx_packet_allocate(pp, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT) } != NX_SUCCESS {
+                break;
             }
-            assert_eq!(nx_packet_release(v[0]), NX_PTR_ERROR);
-            assert_eq!(pool.nx_packet_pool_invalid_releases, 1);
-            assert_eq!(pool.nx_packet_pool_available, total);
-            nx_packet_pool_delete(&mut *pool);
+            v.push(p);
         }
+        assert_eq!(v.len() as u32, total);
+        let t0 = port::now_ms();
+        let mut p = ptr::null_mut();
+        // SAFETY: as above (a 5-tick wait on the empty pool).
+        assert_eq!(unsafe { nx_packet_allocate(pp, &mut p, 0, 5) }, NX_NO_PACKET);
+        assert!(port::now_ms() - t0 >= 45);
+        for &p in &v {
+            // SAFETY: each packet came from the pool and is released once here.
+            assert_eq!(unsafe { nx_packet_release(p) }, NX_SUCCESS);
+        }
+        // SAFETY: the double release under test: the packet's memory is the
+        // pool's, still there; release finds it free.
+        assert_eq!(unsafe { nx_packet_release(v[0]) }, NX_PTR_ERROR);
+        assert_eq!(pool.nx_packet_pool_invalid_releases, 1);
+        assert_eq!(pool.nx_packet_pool_available, total);
+        // SAFETY: the created pool, every packet back.
+        unsafe { nx_packet_pool_delete(&mut *pool) };
     }
 
     #[test]
     fn append_chain_and_retrieve() {
         let mut mem = Mem([0; 16384]);
         let mut pool = new_pool(100, &mut mem);
-        // SAFETY: `pool` is created; packets come from it and are released once.
-        unsafe {
-            let mut p = ptr::null_mut();
-            assert_eq!(nx_packet_allocate(&mut *pool, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT), 0);
-            let data: Vec<u8> = (0..1000u32).map(|i| i as u8).collect();
-            assert_eq!(nx_packet_data_append(p, data.as_ptr() as _, 1000, &mut *pool, NX_NO_WAIT), 0);
-            assert_eq!((*p).nx_packet_length, 1000);
-            let mut out = vec![0u8; 1000];
-            let mut n = 0;
-            nx_packet_data_retrieve(p, out.as_mut_ptr() as _, &mut n);
-            assert_eq!(n, 1000);
-            assert_eq!(out, data);
-            let mut c = ptr::null_mut();
-            assert_eq!(nx_packet_copy(p, &mut c, &mut *pool, NX_NO_WAIT), 0);
-            let mut out2 = vec![0u8; 10];
-            nx_packet_data_extract_offset(c, 995, out2.as_mut_ptr() as _, 10, &mut n);
-            assert_eq!(n, 5);
-            assert_eq!(&out2[..5], &data[995..]);
-            nx_packet_release(p);
-            nx_packet_release(c);
-            assert_eq!(pool.nx_packet_pool_available, pool.nx_packet_pool_total);
-            nx_packet_pool_delete(&mut *pool);
-        }
+        let pp: *mut NX_PACKET_POOL = &mut *pool;
+        let mut p = ptr::null_mut();
+        // SAFETY: `pp` is the created pool; `p` a local output.
+        assert_eq!(unsafe { nx_packet_allocate(pp, &mut p, NX_IPv4_TCP_PACKET, NX_NO_WAIT) }, 0);
+        let data: Vec<u8> = (0..1000u32).map(|i| i as u8).collect();
+        // SAFETY: `p` is ours; 1000 readable bytes at `data`.
+        assert_eq!(unsafe { nx_packet_data_append(p, data.as_ptr() as _, 1000, pp, NX_NO_WAIT) }, 0);
+        // SAFETY: our packet, read only.
+        assert_eq!(unsafe { (*p).nx_packet_length }, 1000);
+        let mut out = vec![0u8; 1000];
+        let mut n = 0;
+        // SAFETY: our chain; `out` holds its 1000 bytes.
+        unsafe { nx_packet_data_retrieve(p, out.as_mut_ptr() as _, &mut n) };
+        assert_eq!(n, 1000);
+        assert_eq!(out, data);
+        let mut c = ptr::null_mut();
+        // SAFETY: our chain, the created pool, a local output.
+        assert_eq!(unsafe { nx_packet_copy(p, &mut c, pp, NX_NO_WAIT) }, 0);
+        let mut out2 = vec![0u8; 10];
+        // SAFETY: the copy is ours; `out2` holds the 10 bytes asked for.
+        unsafe { nx_packet_data_extract_offset(c, 995, out2.as_mut_ptr() as _, 10, &mut n) };
+        assert_eq!(n, 5);
+        assert_eq!(&out2[..5], &data[995..]);
+        // SAFETY: ours, released once.
+        unsafe { nx_packet_release(p) };
+        // SAFETY: ours, released once.
+        unsafe { nx_packet_release(c) };
+        assert_eq!(pool.nx_packet_pool_available, pool.nx_packet_pool_total);
+        // SAFETY: the created pool, every packet back.
+        unsafe { nx_packet_pool_delete(&mut *pool) };
     }
 }

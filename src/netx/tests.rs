@@ -74,20 +74,20 @@ fn isr_allocates_and_releases_while_threads_wait() {
                 unsafe { tx_harness_isr_enter() };
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut held = [ptr::null_mut(); 2];
-                    // SAFETY: the pool is created; packets allocated
-                    // here are released here.
-                    unsafe {
-                        let s = nx_packet_allocate(pp.0, &mut held[0], 0, NX_NO_WAIT);
-                        assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate: {s:#x}");
-                        let t = port::now_ms();
-                        let s = nx_packet_allocate(pp.0, &mut held[1], 0, 50);
-                        assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate with a wait: {s:#x}");
-                        assert!(port::now_ms() - t < 40, "an ISR's allocation waited");
-                        for p in held {
-                            if !p.is_null() {
-                                isr_got.fetch_add(1, Ordering::Relaxed);
-                                assert_eq!(nx_packet_release(p), NX_SUCCESS);
-                            }
+                    // SAFETY: the pool is created (deleted after the join);
+                    // `held[0]` a local output.
+                    let s = unsafe { nx_packet_allocate(pp.0, &mut held[0], 0, NX_NO_WAIT) };
+                    assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate: {s:#x}");
+                    let t = port::now_ms();
+                    // SAFETY: as above, into `held[1]`.
+                    let s = unsafe { nx_packet_allocate(pp.0, &mut held[1], 0, 50) };
+                    assert!(s == NX_SUCCESS || s == NX_NO_PACKET, "ISR allocate with a wait: {s:#x}");
+                    assert!(port::now_ms() - t < 40, "an ISR's allocation waited");
+                    for p in held {
+                        if !p.is_null() {
+                            isr_got.fetch_add(1, Ordering::Relaxed);
+                            // SAFETY: a packet allocated just above, released once.
+                            assert_eq!(unsafe { nx_packet_release(p) }, NX_SUCCESS);
                         }
                     }
                 }));

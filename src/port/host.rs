@@ -239,8 +239,12 @@ pub fn host_area(bytes: usize) -> Option<*mut u8> {
 /// `ptr`/`bytes` come from one [`host_area`] call, and nothing uses the
 /// memory any more.
 pub unsafe fn host_area_free(ptr: *mut u8, bytes: usize) {
-    // SAFETY: the caller's contract: the same size and alignment as allocated.
-    unsafe { std::alloc::dealloc(ptr, std::alloc::Layout::from_size_align_unchecked(bytes, 16)) }
+    // SAFETY: `bytes` and 16 are the size and alignment `host_area` built
+    // a valid Layout from (the caller's contract: the same `bytes`).
+    let layout = unsafe { std::alloc::Layout::from_size_align_unchecked(bytes, 16) };
+    // SAFETY: the caller's contract: `ptr` came from `host_area` with this
+    // layout and nothing uses the memory any more.
+    unsafe { std::alloc::dealloc(ptr, layout) }
 }
 
 /// Bare metal only; the host's helper threads make progress on their own.

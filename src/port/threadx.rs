@@ -224,13 +224,12 @@ fn release_flag(group: *mut c_void, bit: u32) {
 /// Blocks until `bit` is set or `ticks` pass (`bit` 0: sleeps one tick).
 /// Returns the ThreadX status.
 fn block(group: *mut c_void, bit: u32, ticks: u32) -> u32 {
-    // SAFETY: created group; plain ThreadX services.
-    unsafe {
-        if bit == 0 {
-            nx_port_tx_thread_sleep(1)
-        } else {
-            nx_port_tx_flags_get(group, bit, ticks)
-        }
+    if bit == 0 {
+        // SAFETY: a plain ThreadX service on the calling thread.
+        unsafe { nx_port_tx_thread_sleep(1) }
+    } else {
+        // SAFETY: a plain ThreadX service on a created group.
+        unsafe { nx_port_tx_flags_get(group, bit, ticks) }
     }
 }
 
@@ -542,16 +541,19 @@ pub struct Thread {
 unsafe impl Send for Thread {}
 
 extern "C" fn thread_entry(_input: u32) {
+    // SAFETY: a plain ThreadX service on the calling thread.
+    let slot = unsafe { nx_port_tx_thread_identify() } as *const ThreadSlot;
     // SAFETY: the TX_THREAD is the first field of a #[repr(C)] ThreadSlot,
-    // so the running thread's control block is its slot; spawn_in wrote
-    // entry and arg before creating the thread.
-    unsafe {
-        let slot = nx_port_tx_thread_identify() as *mut ThreadSlot;
-        if let Some(entry) = *(*slot).entry.get() {
-            entry(*(*slot).arg.get());
-        }
-        (*slot).done.store(true, Ordering::Release);
+    // so the running thread's control block is its slot, which stays put
+    // until join (spawn_in's contract); shared use only (it is Sync).
+    let s = unsafe { &*slot };
+    // SAFETY: spawn_in wrote entry and arg before creating the thread and
+    // nothing writes them while it runs.
+    if let Some(entry) = unsafe { *s.entry.get() } {
+        // SAFETY: as `entry`.
+        entry(unsafe { *s.arg.get() });
     }
+    s.done.store(true, Ordering::Release);
 }
 
 /// Starts `entry(arg)` on a new ThreadX thread whose control block lives in
@@ -583,22 +585,29 @@ pub unsafe fn spawn_in(
     if size < MIN_STACK_BYTES {
         return None;
     }
-    // SAFETY: the caller gives us the slot; the thread does not exist yet.
-    unsafe {
-        *(*slot).entry.get() = Some(entry);
-        *(*slot).arg.get() = arg;
-        (*slot).done.store(false, Ordering::Release);
-        let status = nx_port_tx_thread_create(
-            (*slot).tcb.ptr(),
+    // SAFETY: the caller gives us the slot (non-NULL, aligned: checked
+    // above), unused by another thread; shared use only (it is Sync).
+    let s = unsafe { &*slot };
+    // SAFETY: the thread does not exist yet: nothing reads `entry` meanwhile.
+    unsafe { *s.entry.get() = Some(entry) };
+    // SAFETY: as `entry`.
+    unsafe { *s.arg.get() = arg };
+    s.done.store(false, Ordering::Release);
+    // SAFETY: a ThreadX service: the slot's TCB storage (it stays put until
+    // join), a 'static name, our entry, the aligned part of the caller's
+    // stack with its size.
+    let status = unsafe {
+        nx_port_tx_thread_create(
+            s.tcb.ptr(),
             name.as_ptr(),
             thread_entry,
             stack.ptr.wrapping_add(skip) as *mut c_void,
             size.min(u32::MAX as usize) as u32,
             priority,
-        );
-        if status != TX_SUCCESS {
-            return None;
-        }
+        )
+    };
+    if status != TX_SUCCESS {
+        return None;
     }
     Some(Thread {
         slot,
@@ -627,23 +636,29 @@ impl Thread {
     /// ThreadX has no join: this polls once a tick (used when an IP
     /// instance is deleted).
     pub fn join(self) {
-        // SAFETY: the slot outlives the thread (spawn_in's contract).
-        unsafe {
-            while !(*self.slot).done.load(Ordering::Acquire) {
-                nx_port_tx_thread_sleep(1);
-            }
-            let tcb = (*self.slot).tcb.ptr();
-            // The entry returned; terminate makes it deletable even if it
-            // has not quite reached ThreadX's completion yet.
-            nx_port_tx_thread_terminate(tcb);
-            nx_port_tx_thread_delete(tcb);
+        // SAFETY: the slot outlives the thread (spawn_in's contract); shared
+        // use only (it is Sync).
+        let s = unsafe { &*self.slot };
+        while !s.done.load(Ordering::Acquire) {
+            // SAFETY: a plain ThreadX service on the calling thread.
+            unsafe { nx_port_tx_thread_sleep(1) };
         }
+        let tcb = s.tcb.ptr();
+        // The entry returned; terminate makes it deletable even if it
+        // has not quite reached ThreadX's completion yet.
+        // SAFETY: the thread's created TCB, in the slot.
+        unsafe { nx_port_tx_thread_terminate(tcb) };
+        // SAFETY: the same TCB, terminated just above; deleted once.
+        unsafe { nx_port_tx_thread_delete(tcb) };
     }
 
     /// True when called on this thread itself.
     pub fn is_current(&self) -> bool {
-        // SAFETY: plain ThreadX service; the slot is valid (spawn_in).
-        unsafe { nx_port_tx_thread_identify() == (*self.slot).tcb.ptr() }
+        // SAFETY: the slot is valid until join (spawn_in's contract); only
+        // the TCB's address is taken.
+        let tcb = unsafe { (*self.slot).tcb.ptr() };
+        // SAFETY: a plain ThreadX service on the calling thread.
+        unsafe { nx_port_tx_thread_identify() == tcb }
     }
 }
 
