@@ -262,20 +262,27 @@ fn host_mtu(name: &[u8; IFNAMSIZ]) -> Option<ULONG> {
     (r == 0 && mtu > 0).then_some(mtu as ULONG)
 }
 
+/// The host side's interface flags (`IFF_UP`, `IFF_RUNNING`, ...), read
+/// through the ioctl socket `s`, if readable.
+fn flags_via(s: c_int, name: &[u8; IFNAMSIZ]) -> Option<c_int> {
+    let mut ifr = ifreq_for(name);
+    // SAFETY: SIOCGIFFLAGS fills ifr_ifru.ifru_flags of a valid ifreq.
+    let r = unsafe { libc::ioctl(s, libc::SIOCGIFFLAGS as _, &mut ifr) };
+    // SAFETY: ifr was zeroed and, on success, written by the kernel.
+    let flags = unsafe { ifr.ifr_ifru.ifru_flags } as c_int;
+    (r == 0).then_some(flags)
+}
+
 /// The host side's interface flags (`IFF_UP`, `IFF_RUNNING`, ...), if readable.
 fn host_flags(name: &[u8; IFNAMSIZ]) -> Option<c_int> {
     let s = ioctl_socket();
     if s < 0 {
         return None;
     }
-    let mut ifr = ifreq_for(name);
-    // SAFETY: SIOCGIFFLAGS fills ifr_ifru.ifru_flags of a valid ifreq.
-    let r = unsafe { libc::ioctl(s, libc::SIOCGIFFLAGS as _, &mut ifr) };
-    // SAFETY: s is our socket.
+    let flags = flags_via(s, name);
+    // SAFETY: s is our socket, closed once.
     unsafe { libc::close(s) };
-    // SAFETY: ifr was zeroed and, on success, written by the kernel.
-    let flags = unsafe { ifr.ifr_ifru.ifru_flags } as c_int;
-    (r == 0).then_some(flags)
+    flags
 }
 
 /// Whether the host side of the interface is administratively up.
@@ -288,18 +295,25 @@ fn host_up(name: &[u8; IFNAMSIZ]) -> bool {
 /// we attach but drops what it sends on the interface until its link watcher
 /// has activated it (microseconds on a quiet host, milliseconds on a busy
 /// one); an ARP reply lost in that window costs smoltcp's one-second retry.
+/// One ioctl socket serves the whole wait (not one per 1 ms check).
 fn wait_host_running(name: &[u8; IFNAMSIZ]) {
+    let s = ioctl_socket();
+    if s < 0 {
+        return;
+    }
     for _ in 0..1000 {
-        match host_flags(name) {
+        match flags_via(s, name) {
             Some(f) if f & libc::IFF_UP != 0 && f & libc::IFF_RUNNING == 0 => {
                 // A 1 ms sleep (poll with no descriptors: a call the polled
                 // bare-metal TAP build already makes).
                 // SAFETY: no descriptors, so no memory is read or written.
                 unsafe { libc::poll(ptr::null_mut(), 0, 1) };
             }
-            _ => return,
+            _ => break,
         }
     }
+    // SAFETY: s is our socket, closed once.
+    unsafe { libc::close(s) };
 }
 
 /// Opens an existing TAP interface; `Err(errno)` otherwise.
