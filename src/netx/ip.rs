@@ -1713,50 +1713,42 @@ pub unsafe fn link_set(ifc: *mut NX_INTERFACE, up: bool) {
     unsafe { AtomicU8::from_ptr(b) }.store(up as u8, Ordering::Release)
 }
 
-/// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
-/// caller's cache memory is checked and left untouched).
-pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
-    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+/// Sets one of the instance's enable flags: `NX_ALREADY_ENABLED` when it
+/// was set already (`nx_arp_enable`, `nx_tcp_enable`, `nx_icmp_enable`).
+///
+/// # Safety
+/// `ip` addresses an NX_IP-sized object (the services' contract).
+unsafe fn enable_once(ip: *mut NX_IP, flag: fn(&IpShared) -> &Lock<bool>) -> UINT {
+    // SAFETY: the caller's contract.
     let sh = match unsafe { enter(ip) } {
         Ok(u) => u,
         Err(e) => return e,
     };
-    let mut e = sh.arp_enabled.lock();
+    let mut e = flag(&sh).lock();
     if *e {
         return NX_ALREADY_ENABLED;
     }
     *e = true;
     NX_SUCCESS
+}
+
+/// Records that ARP is enabled (smoltcp keeps its own neighbor cache; the
+/// caller's cache memory is checked and left untouched).
+pub unsafe fn nx_arp_enable(ip: *mut NX_IP, _cache: *mut VOID, _size: ULONG) -> UINT {
+    // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
+    unsafe { enable_once(ip, |sh| &sh.arp_enabled) }
 }
 
 /// Enables TCP (sockets can be created afterwards).
 pub unsafe fn nx_tcp_enable(ip: *mut NX_IP) -> UINT {
     // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
-    let sh = match unsafe { enter(ip) } {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let mut e = sh.tcp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
-    }
-    *e = true;
-    NX_SUCCESS
+    unsafe { enable_once(ip, |sh| &sh.tcp_enabled) }
 }
 
 /// Enables ICMP. Echo requests are answered by smoltcp in any case.
 pub unsafe fn nx_icmp_enable(ip: *mut NX_IP) -> UINT {
     // SAFETY: the service's contract: `ip` addresses an NX_IP-sized object.
-    let sh = match unsafe { enter(ip) } {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
-    let mut e = sh.icmp_enabled.lock();
-    if *e {
-        return NX_ALREADY_ENABLED;
-    }
-    *e = true;
-    NX_SUCCESS
+    unsafe { enable_once(ip, |sh| &sh.icmp_enabled) }
 }
 
 /// The instance's `NX_IP_*` status bits now.

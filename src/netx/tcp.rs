@@ -958,19 +958,29 @@ pub unsafe fn nx_tcp_server_socket_listen(
     // field in place, no reference: the application may read the block meanwhile.
     unsafe { (*s).nx_tcp_listen_callback = listen_cb };
     core.tcp.listens[li] = Some(ListenEntry { port: port16, socket: Some(r), owner: Some(r), cb: listen_cb, backlog });
-    let p = slot!(core, r);
-    p.listen_port = port16;
+    // SAFETY: `s` is the created socket of the valid slot `r` (checked
+    // above), and the `core` lock is held here.
+    unsafe { mark_listening(slot!(core, r), s, port) };
+    NX_SUCCESS
+}
+
+/// Puts a server socket in the listen state on `port`: its slot and its
+/// public fields (`nx_tcp_server_socket_listen` and `_relisten`).
+///
+/// # Safety
+/// `s` is the created socket whose valid slot is `p`, and the instance's
+/// `core` lock is held (its public fields are written only under it).
+unsafe fn mark_listening(p: &mut Slot, s: *mut NX_TCP_SOCKET, port: UINT) {
+    p.listen_port = port as u16;
     p.was_connected = false;
     p.cb_done = false;
-    // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
-    // socket is created; its public fields are written only under that lock. One
-    // field in place, no reference: the application may read the block meanwhile.
+    // SAFETY: a created socket, `core` lock held (caller). One field in
+    // place, no reference: the application may read the block meanwhile.
     unsafe { (*s).nx_tcp_socket_port = port };
-    // SAFETY: as the line above (valid slot, `core` lock held).
+    // SAFETY: as the line above.
     unsafe { (*s).nx_tcp_socket_client_type = NX_FALSE };
-    // SAFETY: as the line above (valid slot, `core` lock held).
+    // SAFETY: as the line above.
     unsafe { (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE };
-    NX_SUCCESS
 }
 
 /// Takes a connected backlog socket, if any, into slot `r` (whose own
@@ -1107,17 +1117,9 @@ pub unsafe fn nx_tcp_server_socket_relisten(ip: *mut NX_IP, port: UINT, s: *mut 
         if sock.state() == State::Closed && sock.listen(port16).is_err() {
             return NX_INVALID_PORT;
         }
-        p.listen_port = port16;
-        p.was_connected = false;
-        p.cb_done = false;
-        // SAFETY: the slot is valid (checked under the `core` lock, held here), so the
-        // socket is created; its public fields are written only under that lock. One
-        // field in place, no reference: the application may read the block meanwhile.
-        unsafe { (*s).nx_tcp_socket_port = port };
-        // SAFETY: as the line above (valid slot, `core` lock held).
-        unsafe { (*s).nx_tcp_socket_client_type = NX_FALSE };
-        // SAFETY: as the line above (valid slot, `core` lock held).
-        unsafe { (*s).nx_tcp_socket_state = NX_TCP_LISTEN_STATE };
+        // SAFETY: `s` is the created socket of the valid slot `r` (checked
+        // above), and the `core` lock is held here.
+        unsafe { mark_listening(p, s, port) };
         // SAFETY: `r` is valid (its slot was found above, same `core` lock).
         let taken = unsafe { take_from_backlog(core, r, port16) };
         if let Some(e) = core.tcp.listens[li].as_mut() {
